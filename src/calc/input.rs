@@ -1,0 +1,234 @@
+//! CALC.md's input JSON, read strictly: unknown fields, malformed money
+//! and dates are refused with the field's path.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+
+use crate::money::parse_yuan;
+use crate::month::{parse_date, Month};
+use crate::policy::{
+    BranchFacts, CategoryFacts, FactsError, Kind, MonthFacts, PaymentCategory, Policy, StationFacts,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalcInput {
+    #[serde(deserialize_with = "month")]
+    pub month: Month,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub as_of: Option<NaiveDate>,
+    pub branches: Vec<BranchInput>,
+    pub stations: Vec<StationInput>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchInput {
+    pub id: String,
+    pub kind: KindInput,
+    #[serde(default)]
+    pub plan: Option<u64>,
+    pub manager: String,
+    pub maintainers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindInput {
+    Rural,
+    Urban,
+}
+
+impl From<KindInput> for Kind {
+    fn from(k: KindInput) -> Kind {
+        match k {
+            KindInput::Rural => Kind::Rural,
+            KindInput::Urban => Kind::Urban,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationInput {
+    pub id: String,
+    pub branch: String,
+    pub kind: KindInput,
+    pub maintainer: String,
+    #[serde(default)]
+    pub village_households: Option<u64>,
+    #[serde(default = "one")]
+    pub stations_in_village: u64,
+    #[serde(default)]
+    pub payments: PaymentsInput,
+    #[serde(default)]
+    pub card_txns: Vec<CardTxnInput>,
+    #[serde(default)]
+    pub referrals: BTreeMap<String, u64>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentsInput {
+    #[serde(default)]
+    pub mobile: Option<CategoryInput>,
+    #[serde(default)]
+    pub unicom: Option<CategoryInput>,
+    #[serde(default)]
+    pub telecom: Option<CategoryInput>,
+    #[serde(default)]
+    pub electricity: Option<CategoryInput>,
+    #[serde(default)]
+    pub other: Option<CategoryInput>,
+}
+
+impl PaymentsInput {
+    fn get(&self, category: PaymentCategory) -> Option<&CategoryInput> {
+        match category {
+            PaymentCategory::Mobile => self.mobile.as_ref(),
+            PaymentCategory::Unicom => self.unicom.as_ref(),
+            PaymentCategory::Telecom => self.telecom.as_ref(),
+            PaymentCategory::Electricity => self.electricity.as_ref(),
+            PaymentCategory::Other => self.other.as_ref(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryInput {
+    pub count: u64,
+    #[serde(deserialize_with = "yuan")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardTxnInput {
+    pub card: String,
+    #[serde(deserialize_with = "date")]
+    pub date: NaiveDate,
+}
+
+fn yuan<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let text = MoneyText::deserialize(d)?;
+    let value = parse_yuan(&text.0).map_err(serde::de::Error::custom)?;
+    if value < Decimal::ZERO {
+        return Err(serde::de::Error::custom(format!(
+            "{:?} is negative",
+            text.0
+        )));
+    }
+    Ok(value)
+}
+
+/// Money must be a JSON string: a JSON number may already have passed
+/// through binary floating point in the program that wrote it.
+struct MoneyText(String);
+
+impl<'de> Deserialize<'de> for MoneyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MoneyText, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = MoneyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("money as a string with at most two decimals, e.g. \"12.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MoneyText, E> {
+                Ok(MoneyText(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+fn month<'de, D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_date(&text).map_err(serde::de::Error::custom)
+}
+
+fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) => parse_date(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+impl CalcInput {
+    /// Turns the input into engine facts, applying the card cap (R1).
+    pub fn into_facts(self, policy: &Policy) -> Result<MonthFacts, FactsError> {
+        let month = self.month;
+        let as_of = self.as_of.unwrap_or_else(|| month.last_day());
+        let branches = self
+            .branches
+            .into_iter()
+            .map(|b| BranchFacts {
+                id: b.id,
+                kind: b.kind.into(),
+                plan: b.plan,
+                manager: b.manager,
+                maintainers: b.maintainers,
+            })
+            .collect();
+        let mut stations = Vec::with_capacity(self.stations.len());
+        for (i, s) in self.stations.into_iter().enumerate() {
+            for (j, txn) in s.card_txns.iter().enumerate() {
+                if !month.contains(txn.date) {
+                    return Err(FactsError {
+                        path: format!("stations[{i}].card_txns[{j}].date"),
+                        message: format!("{} is outside the month {month}", txn.date),
+                    });
+                }
+                if txn.date > as_of {
+                    return Err(FactsError {
+                        path: format!("stations[{i}].card_txns[{j}].date"),
+                        message: format!("{} is after as_of {as_of}", txn.date),
+                    });
+                }
+            }
+            let card = crate::policy::card_cap::card_counts(
+                s.card_txns.iter().map(|t| (t.card.as_str(), t.date)),
+                policy.card_cap.per_card_per_day,
+            );
+            let payments = PaymentCategory::ALL.map(|c| {
+                s.payments
+                    .get(c)
+                    .map_or_else(CategoryFacts::default, |p| CategoryFacts {
+                        count: p.count,
+                        amount: p.amount,
+                    })
+            });
+            stations.push(StationFacts {
+                id: s.id,
+                branch: s.branch,
+                kind: s.kind.into(),
+                maintainer: s.maintainer,
+                village_households: s.village_households,
+                stations_in_village: s.stations_in_village,
+                payments,
+                card,
+                referrals: s.referrals,
+            });
+        }
+        Ok(MonthFacts {
+            month,
+            as_of,
+            branches,
+            stations,
+        })
+    }
+}

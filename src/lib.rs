@@ -1,0 +1,9 @@
+//! bianmin — the library behind the `bianmin` binary.
+//!
+//! `policy` is the pure rules engine (the only place money is computed);
+//! `calc` turns CALC.md's JSON into engine facts and back.
+
+pub mod calc;
+pub mod money;
+pub mod month;
+pub mod policy;

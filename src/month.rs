@@ -1,0 +1,139 @@
+//! Calendar months (Asia/Shanghai local dates; RULES.md counts whole days).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i32,
+    month: u32,
+}
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        let valid = (1..=12).contains(&month) && (1..=9999).contains(&year);
+        valid.then_some(Month { year, month })
+    }
+
+    pub fn of(date: NaiveDate) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("Month holds a valid month")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("a month has a day before its successor")
+    }
+
+    pub fn days(self) -> u32 {
+        self.last_day().day()
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        Month::of(date) == self
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Month, String> {
+        let bad = || format!("{s:?} is not a month (YYYY-MM)");
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year = y.parse::<i32>().map_err(|_| bad())?;
+        let month = m.parse::<u32>().map_err(|_| bad())?;
+        Month::new(year, month).ok_or_else(bad)
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly (no times, no other separators).
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(date) if shaped => Ok(date),
+        _ => Err(format!("{s:?} is not a date (YYYY-MM-DD)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_know_their_days() {
+        let feb_leap: Month = "2024-02".parse().unwrap();
+        assert_eq!(feb_leap.days(), 29);
+        assert_eq!("2026-02".parse::<Month>().unwrap().days(), 28);
+        assert_eq!("2026-10".parse::<Month>().unwrap().days(), 31);
+        let dec: Month = "2026-12".parse().unwrap();
+        assert_eq!(dec.next().to_string(), "2027-01");
+        assert_eq!(dec.next().prev(), dec);
+    }
+
+    #[test]
+    fn bad_months_and_dates_are_refused() {
+        for bad in ["2026-13", "2026-1", "26-10", "2026/10", "", "2026-00"] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+        assert!(parse_date("2026-10-01").is_ok());
+        for bad in ["2026-10-32", "2026-1-01", "2026/10/01", "2026-10-01T00:00"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! R7 (branch valid-station reward), R8 (plan penalty) and R9 (the 2:8
+//! split among the branch's people).
+
+use rust_decimal::Decimal;
+
+use super::config::{BranchRewardSharing, PenaltyBasis, Policy};
+use super::facts::{BranchFacts, Kind};
+use super::result::{BranchResult, PersonResult, Role};
+use super::split::largest_remainder;
+
+/// What the branch's stations add up to, for R7–R9.
+#[derive(Debug, Clone, Default)]
+pub struct BranchTally {
+    pub stations: u64,
+    pub valid_stations: u64,
+    pub maintenance_total: Decimal,
+    /// Per maintainer of the branch (same order as `BranchFacts::maintainers`):
+    /// the R6 total and the valid stations they maintain.
+    pub per_maintainer: Vec<(Decimal, u64)>,
+}
+
+/// R7: rural — the full reward when every active station is valid (and
+/// there is one); urban — per full block of valid stations.
+pub fn valid_station_reward(kind: Kind, stations: u64, valid: u64, policy: &Policy) -> Decimal {
+    let r = &policy.branch_reward;
+    let exact = match kind {
+        Kind::Rural if stations > 0 && valid == stations => r.rural_all_valid,
+        Kind::Rural => Decimal::ZERO,
+        Kind::Urban => r.urban_per_block * Decimal::from(valid / r.urban_block_size),
+    };
+    policy.rounding.to_fen(exact)
+}
+
+/// R8: stations short of the plan (0 without a plan or when met).
+pub fn plan_shortfall(plan: Option<u64>, valid: u64) -> u64 {
+    plan.map_or(0, |p| p.saturating_sub(valid))
+}
+
+/// R8: the penalty when the plan is missed.
+pub fn plan_penalty(plan: Option<u64>, stations: u64, valid: u64, policy: &Policy) -> Decimal {
+    let shortfall = plan_shortfall(plan, valid);
+    let counted = if shortfall == 0 {
+        0
+    } else {
+        match policy.penalty.basis {
+            PenaltyBasis::ShortOfPlan => shortfall,
+            PenaltyBasis::PerInvalidStation => stations - valid,
+        }
+    };
+    policy
+        .rounding
+        .to_fen(policy.penalty.per_station * Decimal::from(counted))
+}
+
+/// R7 + R8 for one branch.
+pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, policy: &Policy) -> BranchResult {
+    let valid_station_reward =
+        valid_station_reward(branch.kind, tally.stations, tally.valid_stations, policy);
+    BranchResult {
+        id: branch.id.clone(),
+        stations: tally.stations,
+        valid_stations: tally.valid_stations,
+        plan: branch.plan,
+        shortfall: plan_shortfall(branch.plan, tally.valid_stations),
+        maintenance_total: tally.maintenance_total,
+        valid_station_reward,
+        pool: tally.maintenance_total + valid_station_reward,
+        penalty: plan_penalty(branch.plan, tally.stations, tally.valid_stations, policy),
+    }
+}
+
+/// R9: the manager gets round(amount × manager share); the maintainers
+/// share the rest by the largest-remainder rule.
+fn manager_part(amount: Decimal, policy: &Policy) -> Decimal {
+    policy.rounding.to_fen(amount * policy.split.manager)
+}
+
+/// R9: the reward and penalty of each of the branch's people. Maintainers
+/// are listed in ascending id order, so remainder ties go to the lower id.
+pub fn split_branch(
+    branch: &BranchFacts,
+    tally: &BranchTally,
+    result: &BranchResult,
+    policy: &Policy,
+) -> Vec<PersonResult> {
+    let share = policy.split.maintainers;
+    let k = branch.maintainers.len();
+
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| branch.maintainers[a].cmp(&branch.maintainers[b]));
+
+    // Reward: claim_i = share × R6_i + share × R7 × w_i, over a common
+    // denominator so the remainders compare exactly.
+    let r7 = result.valid_station_reward;
+    let (weights, denominator): (Vec<Decimal>, Decimal) =
+        match policy.split.branch_reward_among_maintainers {
+            BranchRewardSharing::ByValidStations if tally.valid_stations > 0 => (
+                order
+                    .iter()
+                    .map(|&i| Decimal::from(tally.per_maintainer[i].1))
+                    .collect(),
+                Decimal::from(tally.valid_stations),
+            ),
+            _ => (vec![Decimal::ONE; k], Decimal::from(k)),
+        };
+    let reward_numerators: Vec<Decimal> = order
+        .iter()
+        .zip(&weights)
+        .map(|(&i, w)| share * tally.per_maintainer[i].0 * denominator + share * r7 * w)
+        .collect();
+    let manager_reward = manager_part(result.pool, policy);
+    let maintainer_rewards = largest_remainder(
+        result.pool - manager_reward,
+        &reward_numerators,
+        denominator,
+    );
+
+    // Penalty: the manager's part, the rest in equal shares.
+    let manager_penalty = manager_part(result.penalty, policy);
+    let rest = result.penalty - manager_penalty;
+    let maintainer_penalties = largest_remainder(rest, &vec![rest; k], Decimal::from(k));
+
+    let person = |id: &str, role: Role, reward: Decimal, penalty: Decimal| PersonResult {
+        id: id.to_string(),
+        role,
+        branch: branch.id.clone(),
+        reward,
+        penalty,
+        net: reward - penalty,
+    };
+    let mut people = Vec::with_capacity(k + 1);
+    people.push(person(
+        &branch.manager,
+        Role::Manager,
+        manager_reward,
+        manager_penalty,
+    ));
+    for (pos, &i) in order.iter().enumerate() {
+        people.push(person(
+            &branch.maintainers[i],
+            Role::Maintainer,
+            maintainer_rewards[pos],
+            maintainer_penalties[pos],
+        ));
+    }
+    people
+}

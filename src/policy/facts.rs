@@ -1,0 +1,218 @@
+//! What the engine evaluates: one month of aggregated facts per station,
+//! and the branches with their plan and people. No I/O, no money yet.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::category::PaymentCategory;
+use super::config::Policy;
+use crate::month::Month;
+
+/// Rural (农村) or urban (城市); for a station it picks the electricity
+/// tiers, for a branch the valid-station reward (R2, R7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Rural,
+    Urban,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Rural => "rural",
+            Kind::Urban => "urban",
+        }
+    }
+}
+
+/// Count and amount of one payment category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CategoryFacts {
+    pub count: u64,
+    pub amount: Decimal,
+}
+
+/// Card transactions: all of them, and those within the per-card-per-day
+/// cap (R1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CardCounts {
+    pub raw: u64,
+    pub valid: u64,
+}
+
+/// One station's month so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationFacts {
+    pub id: String,
+    pub branch: String,
+    pub kind: Kind,
+    pub maintainer: String,
+    pub village_households: Option<u64>,
+    pub stations_in_village: u64,
+    /// Indexed by `PaymentCategory as usize`.
+    pub payments: [CategoryFacts; PaymentCategory::COUNT],
+    pub card: CardCounts,
+    /// Referral kind (a key of the policy's `[referrals]`) → count.
+    pub referrals: BTreeMap<String, u64>,
+}
+
+impl StationFacts {
+    pub fn payment(&self, category: PaymentCategory) -> CategoryFacts {
+        self.payments[category as usize]
+    }
+
+    /// All payments, every category (R5 counts them all).
+    pub fn payment_count(&self) -> u64 {
+        self.payments.iter().map(|p| p.count).sum()
+    }
+}
+
+/// One branch (支局) with its plan and people.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BranchFacts {
+    pub id: String,
+    pub kind: Kind,
+    /// The "five-plus-one" target of valid stations; None = no plan.
+    pub plan: Option<u64>,
+    pub manager: String,
+    pub maintainers: Vec<String>,
+}
+
+/// A month of facts, complete through `as_of`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthFacts {
+    pub month: Month,
+    pub as_of: NaiveDate,
+    pub branches: Vec<BranchFacts>,
+    /// Every station active in the month (R7).
+    pub stations: Vec<StationFacts>,
+}
+
+/// Facts that cannot be evaluated; `path` names the field as in CALC.md's
+/// input (`stations[3].maintainer`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct FactsError {
+    pub path: String,
+    pub message: String,
+}
+
+fn error(path: String, message: String) -> FactsError {
+    FactsError { path, message }
+}
+
+impl MonthFacts {
+    /// Checks everything the engine relies on: references resolve, ids are
+    /// unique, each person belongs to one branch, figures are in range.
+    pub fn check<'a>(&'a self, policy: &Policy) -> Result<(), FactsError> {
+        if !self.month.contains(self.as_of) {
+            return Err(error(
+                "as_of".into(),
+                format!("{} is outside the month {}", self.as_of, self.month),
+            ));
+        }
+        let mut branch_index: HashMap<&str, usize> = HashMap::new();
+        let mut person_branch: HashMap<&'a str, &'a str> = HashMap::new();
+        for (i, branch) in self.branches.iter().enumerate() {
+            if branch_index.insert(&branch.id, i).is_some() {
+                return Err(error(
+                    format!("branches[{i}].id"),
+                    format!("duplicate branch id {:?}", branch.id),
+                ));
+            }
+            if branch.maintainers.is_empty() {
+                return Err(error(
+                    format!("branches[{i}].maintainers"),
+                    format!("branch {:?} has no maintainers", branch.id),
+                ));
+            }
+            let mut claim = |person: &'a str, path: String| {
+                match person_branch.get(person) {
+                Some(other) if *other != branch.id => Err(error(
+                    path,
+                    format!("{person:?} already belongs to branch {other:?}; each person belongs to one branch"),
+                )),
+                _ => {
+                    person_branch.insert(person, &branch.id);
+                    Ok(())
+                }
+            }
+            };
+            claim(&branch.manager, format!("branches[{i}].manager"))?;
+            let mut seen = HashSet::new();
+            for (j, maintainer) in branch.maintainers.iter().enumerate() {
+                let path = format!("branches[{i}].maintainers[{j}]");
+                if !seen.insert(maintainer.as_str()) {
+                    return Err(error(path, format!("duplicate maintainer {maintainer:?}")));
+                }
+                claim(maintainer, path)?;
+            }
+        }
+        let mut station_ids = HashSet::new();
+        for (i, station) in self.stations.iter().enumerate() {
+            let at = |field: &str| format!("stations[{i}].{field}");
+            if !station_ids.insert(station.id.as_str()) {
+                return Err(error(
+                    at("id"),
+                    format!("duplicate station id {:?}", station.id),
+                ));
+            }
+            let Some(&b) = branch_index.get(station.branch.as_str()) else {
+                return Err(error(
+                    at("branch"),
+                    format!("branch {:?} is not listed in branches", station.branch),
+                ));
+            };
+            if !self.branches[b].maintainers.contains(&station.maintainer) {
+                return Err(error(
+                    at("maintainer"),
+                    format!(
+                        "{:?} is not a maintainer of branch {:?}",
+                        station.maintainer, station.branch
+                    ),
+                ));
+            }
+            if station.stations_in_village < 1 {
+                return Err(error(
+                    at("stations_in_village"),
+                    format!("{} is below 1", station.stations_in_village),
+                ));
+            }
+            for category in PaymentCategory::ALL {
+                let amount = station.payment(category).amount;
+                if amount < Decimal::ZERO {
+                    return Err(error(
+                        at(&format!("payments.{}.amount", category.as_str())),
+                        format!("{amount} is negative"),
+                    ));
+                }
+            }
+            if station.card.valid > station.card.raw {
+                return Err(error(
+                    at("card_txns"),
+                    format!(
+                        "{} valid card transactions exceed the {} recorded",
+                        station.card.valid, station.card.raw
+                    ),
+                ));
+            }
+            for kind in station.referrals.keys() {
+                if !policy.referral_rates.contains_key(kind) {
+                    let known: Vec<&str> =
+                        policy.referral_rates.keys().map(String::as_str).collect();
+                    return Err(error(
+                        at(&format!("referrals.{kind}")),
+                        format!(
+                            "unknown referral kind; the policy {} knows {}",
+                            policy.id,
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! What the engine returns for a month: per station, branch and person.
+//! Every amount is already rounded to the fen.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::category::PaymentCategory;
+use crate::month::Month;
+
+/// A station's standing in the month (R10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Projected: the projection misses a threshold.
+    AtRisk,
+    /// Month over: a threshold was missed.
+    Invalid,
+    /// Projected: not yet valid, but the projection meets both thresholds.
+    OnTrack,
+    /// Both thresholds met (so far, or for the month).
+    Valid,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+        }
+    }
+}
+
+/// One bill-payment reward line (R2) with what it was computed from, so a
+/// statement can show the rule behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentLine {
+    pub category: PaymentCategory,
+    pub count: u64,
+    pub amount: Decimal,
+    /// The rate applied: a share of the amount or a rate per transaction.
+    pub rate: Decimal,
+    pub per_transaction: bool,
+    pub reward: Decimal,
+}
+
+/// The station's cash reward (R2 + R3 + R4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationReward {
+    /// In `PaymentCategory::ALL` order.
+    pub payments: [PaymentLine; PaymentCategory::COUNT],
+    /// The card tier rate applied to the card count (R3).
+    pub card_rate: Decimal,
+    pub card: Decimal,
+    pub referrals: Decimal,
+    pub total: Decimal,
+}
+
+impl StationReward {
+    pub fn payment(&self, category: PaymentCategory) -> &PaymentLine {
+        &self.payments[category as usize]
+    }
+}
+
+/// The maintenance reward a valid station earns its branch (R6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MaintenanceReward {
+    pub base: Decimal,
+    pub commission: Decimal,
+    pub total: Decimal,
+}
+
+/// Transactions per remaining day still needed for each threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NeededPerDay {
+    pub payments: u64,
+    pub card: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationResult {
+    pub id: String,
+    pub branch: String,
+    pub maintainer: String,
+    /// The figures so far already meet both thresholds.
+    pub valid: bool,
+    /// Valid on the evaluated (projected, if projecting) figures: what R6,
+    /// R7 and R8 used.
+    pub counts_as_valid: bool,
+    pub status: Status,
+    pub payment_count: u64,
+    pub card_raw: u64,
+    pub card_valid: u64,
+    pub reward: StationReward,
+    pub comms_fee_covered: Decimal,
+    pub maintenance: MaintenanceReward,
+    pub needed_per_day: NeededPerDay,
+    /// The electricity line is a floor: the village size is unknown.
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchResult {
+    pub id: String,
+    pub stations: u64,
+    pub valid_stations: u64,
+    pub plan: Option<u64>,
+    pub shortfall: u64,
+    pub maintenance_total: Decimal,
+    pub valid_station_reward: Decimal,
+    pub pool: Decimal,
+    pub penalty: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Manager,
+    Maintainer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Maintainer => "maintainer",
+        }
+    }
+}
+
+/// One person's 2:8 share of a branch's pool and penalty (R9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonResult {
+    pub id: String,
+    pub role: Role,
+    pub branch: String,
+    pub reward: Decimal,
+    pub penalty: Decimal,
+    pub net: Decimal,
+}
+
+/// Something the reader must know about a figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// A rural station without positive village households: electricity was
+    /// paid at the lowest tier, so the figure is a floor (R2).
+    RuralWithoutHouseholds { station: String, rate: Decimal },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::RuralWithoutHouseholds { station, rate } => write!(
+                f,
+                "station {station}: rural station without village_households; electricity paid at the lowest tier rate {rate}, the figure is a floor"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthResult {
+    pub month: Month,
+    pub as_of: NaiveDate,
+    pub projected: bool,
+    /// Ascending id.
+    pub stations: Vec<StationResult>,
+    /// Ascending id.
+    pub branches: Vec<BranchResult>,
+    /// Ascending id, then role.
+    pub people: Vec<PersonResult>,
+    pub warnings: Vec<Warning>,
+}
