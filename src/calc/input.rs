@@ -173,6 +173,12 @@ impl CalcInput {
     pub fn into_facts(self, policy: &Policy) -> Result<MonthFacts, FactsError> {
         let month = self.month;
         let as_of = self.as_of.unwrap_or_else(|| month.last_day());
+        if !month.contains(as_of) {
+            return Err(FactsError {
+                path: "as_of".into(),
+                message: format!("{as_of} is outside the month {month}"),
+            });
+        }
         let branches = self
             .branches
             .into_iter()

@@ -59,6 +59,45 @@ pub struct StationFacts {
 }
 
 impl StationFacts {
+    /// A station with no activity yet, alone in its village.
+    pub fn new(id: &str, branch: &str, kind: Kind, maintainer: &str) -> StationFacts {
+        StationFacts {
+            id: id.to_string(),
+            branch: branch.to_string(),
+            kind,
+            maintainer: maintainer.to_string(),
+            village_households: None,
+            stations_in_village: 1,
+            payments: [CategoryFacts::default(); PaymentCategory::COUNT],
+            card: CardCounts::default(),
+            referrals: BTreeMap::new(),
+        }
+    }
+
+    /// Sets one category's count and amount.
+    pub fn with_payment(
+        mut self,
+        category: PaymentCategory,
+        count: u64,
+        amount: Decimal,
+    ) -> StationFacts {
+        self.payments[category as usize] = CategoryFacts { count, amount };
+        self
+    }
+
+    /// Sets the card counts, raw and valid.
+    pub fn with_card(mut self, raw: u64, valid: u64) -> StationFacts {
+        self.card = CardCounts { raw, valid };
+        self
+    }
+
+    /// Sets the village: its households and how many stations share it.
+    pub fn in_village(mut self, households: u64, stations_in_village: u64) -> StationFacts {
+        self.village_households = Some(households);
+        self.stations_in_village = stations_in_village;
+        self
+    }
+
     pub fn payment(&self, category: PaymentCategory) -> CategoryFacts {
         self.payments[category as usize]
     }

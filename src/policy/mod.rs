@@ -13,6 +13,9 @@ pub mod split;
 pub mod station;
 pub mod tiers;
 
+#[cfg(test)]
+mod rule_tests;
+
 pub use category::PaymentCategory;
 pub use config::{Policy, PolicyError};
 pub use engine::evaluate;
