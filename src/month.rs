@@ -102,13 +102,21 @@ impl FromStr for Month {
     }
 }
 
-/// Parses `YYYY-MM-DD` strictly (no times, no other separators).
+/// Parses `YYYY-MM-DD` strictly (no times, no other separators). Written
+/// by hand: `calc` parses one date per card transaction.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(date) if shaped => Ok(date),
-        _ => Err(format!("{s:?} is not a date (YYYY-MM-DD)")),
+    let bad = || format!("{s:?} is not a date (YYYY-MM-DD)");
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad());
     }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return Err(bad());
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(bad)
 }
 
 #[cfg(test)]

@@ -155,8 +155,19 @@ fn month<'de, D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
 }
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_date(&text).map_err(serde::de::Error::custom)
+    // Parsed straight from the input text where the JSON allows, without
+    // an allocation: there is one date per card transaction.
+    struct DateVisitor;
+    impl serde::de::Visitor<'_> for DateVisitor {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date as a string, YYYY-MM-DD")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+            parse_date(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(DateVisitor)
 }
 
 fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {

@@ -46,6 +46,15 @@ pub struct PaymentLine {
     pub reward: Decimal,
 }
 
+/// One referral kind's reward (R4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralLine {
+    pub kind: String,
+    pub count: u64,
+    pub rate: Decimal,
+    pub reward: Decimal,
+}
+
 /// The station's cash reward (R2 + R3 + R4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationReward {
@@ -54,6 +63,9 @@ pub struct StationReward {
     /// The card tier rate applied to the card count (R3).
     pub card_rate: Decimal,
     pub card: Decimal,
+    /// Per referral kind with a count, in kind order.
+    pub referral_lines: Vec<ReferralLine>,
+    /// R4 in one line: the sum of the kinds, rounded once.
     pub referrals: Decimal,
     pub total: Decimal,
 }

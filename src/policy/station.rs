@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::category::PaymentCategory;
 use super::config::{CategoryRule, Policy, RuralWithoutHouseholds};
 use super::facts::{Kind, StationFacts};
-use super::result::{MaintenanceReward, PaymentLine, StationReward};
+use super::result::{MaintenanceReward, PaymentLine, ReferralLine, StationReward};
 
 /// The figures of one station evaluated under the policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,14 +120,19 @@ pub fn evaluate_station(facts: &StationFacts, policy: &Policy) -> StationEvaluat
     };
 
     // R4
-    let referrals_exact: Decimal = facts
-        .referrals
-        .iter()
-        .map(|(kind, count)| {
-            let rate = policy.referral_rates.get(kind).copied().unwrap_or_default();
-            rate * Decimal::from(*count)
-        })
-        .sum();
+    let mut referrals_exact = Decimal::ZERO;
+    let mut referral_lines = Vec::new();
+    for (kind, &count) in facts.referrals.iter().filter(|(_, count)| **count > 0) {
+        let rate = policy.referral_rates.get(kind).copied().unwrap_or_default();
+        let exact = rate * Decimal::from(count);
+        referrals_exact += exact;
+        referral_lines.push(ReferralLine {
+            kind: kind.clone(),
+            count,
+            rate,
+            reward: rounding.to_fen(exact),
+        });
+    }
     let referrals = rounding.to_fen(referrals_exact);
 
     let total = payments.iter().map(|l| l.reward).sum::<Decimal>() + card + referrals;
@@ -165,6 +170,7 @@ pub fn evaluate_station(facts: &StationFacts, policy: &Policy) -> StationEvaluat
             payments,
             card_rate,
             card,
+            referral_lines,
             referrals,
             total,
         },
