@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -10,24 +10,121 @@ use clap::{Parser, Subcommand};
     version,
     about = "便民 — the convenience-station maintainer's dashboard",
     long_about = "便民 (bianmin): figures, rewards and penalties of China Post's convenience \
-                  service stations (便民服务站), computed exactly under the county's policy."
+                  service stations (便民服务站), computed exactly under the county's policy.\n\n\
+                  With no command, bianmin shows this month's figures from the local database; \
+                  with no database yet, it first loads the demo county."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database file (default: bianmin.db in the platform data folder).
+    #[arg(long, global = true, value_name = "PATH", env = "BIANMIN_DB")]
+    pub db: Option<PathBuf>,
+    /// Interface language (default: from the locale).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Evaluate under this policy file instead of the built-in Dezhou 2012 policy.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Evaluate one month of facts (JSON, see CALC.md) under the policy and
-    /// print the result as JSON.
+    /// Evaluate one month of facts (JSON, see docs/CALC.md) and print the result as JSON.
     Calc {
         /// The input JSON file, or - for standard input.
         file: String,
-        /// Evaluate under this policy file instead of the built-in Dezhou 2012 policy.
-        #[arg(long, value_name = "FILE")]
-        policy: Option<PathBuf>,
     },
     /// Print the built-in policy file (to copy and adapt with --policy).
     Policy,
+    /// Import a source system's export (CSV in UTF-8 or GBK, or XLSX) into the database.
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKindArg,
+        /// The file to import (columns: docs/IMPORTS.md).
+        file: PathBuf,
+    },
+    /// Fill a new database with the demo county.
+    Demo {
+        /// Seed of the demo county (the same seed gives the same county).
+        #[arg(long, default_value_t = bianmin::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// The day the demo treats as today (default: today); facts run to the day before.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The month's stations, branches and people, from the database.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportKindArg {
+    Stations,
+    Plans,
+    Payments,
+    Cards,
+    Referrals,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The month (default: the month of the latest figures).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Figures through this day (default: the last day with figures); earlier than the month's end projects.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Only this branch.
+    #[arg(long, value_name = "ID")]
+    pub branch: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// With --format csv: which table.
+    #[arg(long, value_enum, default_value_t = SectionArg::Stations)]
+    pub table: SectionArg,
+    /// Write to this file instead of standard output (required for xlsx).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write one statement per station (R11) into --output (a folder) instead of the report.
+    #[arg(long)]
+    pub statements: bool,
+    /// Statement file format.
+    #[arg(long, value_enum, default_value_t = StatementFormat::Html)]
+    pub statement_format: StatementFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SectionArg {
+    Stations,
+    Branches,
+    People,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatementFormat {
+    Text,
+    Html,
 }

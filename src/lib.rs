@@ -4,6 +4,11 @@
 //! `calc` turns CALC.md's JSON into engine facts and back.
 
 pub mod calc;
+pub mod demo;
+pub mod i18n;
+pub mod ingest;
 pub mod money;
 pub mod month;
 pub mod policy;
+pub mod report;
+pub mod store;

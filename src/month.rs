@@ -111,12 +111,21 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         return Err(bad());
     }
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+        b[range].iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
     };
     let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
         return Err(bad());
     };
     NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(bad)
+}
+
+/// Today in Asia/Shanghai (UTC+8, no daylight saving), where every
+/// station's day is counted.
+pub fn today_shanghai() -> NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::Utc::now().with_timezone(&offset).date_naive()
 }
 
 #[cfg(test)]

@@ -1,0 +1,44 @@
+//! `bianmin demo`
+
+use anyhow::{bail, Context};
+use bianmin::demo::{build_demo, DemoSummary};
+use bianmin::month::{parse_date, today_shanghai};
+use bianmin::store::Store;
+
+use crate::cli::Global;
+
+pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyhow::Result<()> {
+    let path = super::db_path(global);
+    let today = match today {
+        Some(text) => parse_date(text)
+            .map_err(anyhow::Error::msg)
+            .context("--today")?,
+        None => today_shanghai(),
+    };
+    if path.exists() {
+        if !force {
+            bail!(
+                "{} already exists; the demo fills a new database. Use --db to name another file, or --force to replace it",
+                path.display()
+            );
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::remove_file(&file)
+                    .with_context(|| format!("cannot remove {}", file.display()))?;
+            }
+        }
+    }
+    let mut store = Store::open(&path)?;
+    let summary = build_demo(&mut store, seed, today)?;
+    eprintln!("{}", describe(&summary, &path.display().to_string()));
+    Ok(())
+}
+
+pub fn describe(s: &DemoSummary, path: &str) -> String {
+    format!(
+        "{path}: demo county (演示数据) with {} branches, {} people, {} stations, daily figures {} to {}, {} visit notes",
+        s.branches, s.people, s.stations, s.first_day, s.last_day, s.notes
+    )
+}

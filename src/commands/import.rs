@@ -1,0 +1,83 @@
+//! `bianmin import KIND FILE`, with a progress bar for files that take
+//! more than a second.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bianmin::ingest::{self, ProgressHandle};
+use bianmin::store::import::ImportSummary;
+
+use crate::cli::{Global, ImportKindArg};
+
+pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
+    let policy = super::policy(global)?;
+    let store = super::open_store(global)?;
+    let summary = match kind {
+        ImportKindArg::Stations => {
+            let rows = ingest::read_stations(file)?;
+            with_progress(rows.progress_handle(), || store.import_stations(rows))?
+        }
+        ImportKindArg::Plans => {
+            let rows = ingest::read_plans(file)?;
+            with_progress(rows.progress_handle(), || store.import_plans(rows))?
+        }
+        ImportKindArg::Payments => {
+            let rows = ingest::read_payments(file)?;
+            with_progress(rows.progress_handle(), || store.import_payments(rows))?
+        }
+        ImportKindArg::Cards => {
+            let rows = ingest::read_cards(file)?;
+            with_progress(rows.progress_handle(), || store.import_cards(rows, &policy))?
+        }
+        ImportKindArg::Referrals => {
+            let rows = ingest::read_referrals(file)?;
+            with_progress(rows.progress_handle(), || {
+                store.import_referrals(rows, &policy)
+            })?
+        }
+    };
+    report(&summary);
+    Ok(())
+}
+
+fn report(summary: &ImportSummary) {
+    println!("{summary}");
+}
+
+/// Runs the import while a thread draws a progress bar on stderr, from
+/// the first second on (short imports stay quiet; a bar is not drawn when
+/// stderr is not a terminal).
+fn with_progress<T>(handle: ProgressHandle, work: impl FnOnce() -> T) -> T {
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(1) {
+                if done.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let total = handle.get().total_bytes;
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {binary_bytes}/{binary_total_bytes} {elapsed} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            while !done.load(Ordering::Relaxed) {
+                bar.set_position(handle.get().bytes_read);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        })
+    };
+    let result = work();
+    done.store(true, Ordering::Relaxed);
+    let _ = watcher.join();
+    result
+}

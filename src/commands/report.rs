@@ -1,0 +1,96 @@
+//! `bianmin report`
+
+use anyhow::{bail, Context};
+use bianmin::month::{parse_date, today_shanghai, Month};
+use bianmin::report::statement::{statement, to_html, to_text};
+use bianmin::report::table::{grid, render_table, Section};
+use bianmin::report::{build_report, render_json, xlsx::write_xlsx};
+use bianmin::store::Store;
+
+use crate::cli::{Global, ReportArgs, ReportFormat, SectionArg, StatementFormat};
+
+/// The month to show by default: that of the latest figures, else this one.
+pub fn default_month(store: &Store) -> anyhow::Result<Month> {
+    Ok(match store.latest_fact_day()? {
+        Some(day) => Month::of(day),
+        None => Month::of(today_shanghai()),
+    })
+}
+
+pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
+    let policy = super::policy(global)?;
+    let lang = super::lang(global);
+    let store = super::open_store(global)?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(parse_date)
+        .transpose()
+        .map_err(anyhow::Error::msg)
+        .context("--as-of")?;
+    let month = match (&args.month, as_of) {
+        (Some(text), _) => text
+            .parse::<Month>()
+            .map_err(anyhow::Error::msg)
+            .context("--month")?,
+        (None, Some(day)) => Month::of(day),
+        (None, None) => default_month(&store)?,
+    };
+    if let Some(day) = as_of {
+        if !month.contains(day) {
+            bail!("--as-of {day} is outside the month {month}");
+        }
+    }
+    let report = build_report(&store, &policy, month, as_of, args.branch.as_deref())?;
+
+    if args.statements {
+        let Some(dir) = &args.output else {
+            bail!("--statements writes one file per station: name the folder with --output DIR");
+        };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for s in &report.result.stations {
+            let st = statement(&report, s, lang);
+            let (text, ext) = match args.statement_format {
+                StatementFormat::Text => (to_text(&st, lang), "txt"),
+                StatementFormat::Html => (to_html(&st, lang), "html"),
+            };
+            let path = dir.join(format!("{}-{}.{ext}", s.id, report.result.month));
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        eprintln!(
+            "{}: {} statements for {}",
+            dir.display(),
+            report.result.stations.len(),
+            report.result.month
+        );
+        return Ok(());
+    }
+
+    let text = match args.format {
+        ReportFormat::Table => render_table(&report, lang),
+        ReportFormat::Json => render_json(&report),
+        ReportFormat::Csv => {
+            let section = match args.table {
+                SectionArg::Stations => Section::Stations,
+                SectionArg::Branches => Section::Branches,
+                SectionArg::People => Section::People,
+            };
+            grid(&report, section, lang).to_csv()
+        }
+        ReportFormat::Xlsx => {
+            let Some(path) = &args.output else {
+                bail!("--format xlsx writes a workbook: name the file with --output FILE.xlsx");
+            };
+            write_xlsx(&report, lang, path)?;
+            eprintln!("{}: report for {}", path.display(), report.result.month);
+            return Ok(());
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => super::write_stdout(text.as_bytes()),
+    }
+}

@@ -1,0 +1,509 @@
+//! `bianmin demo`: a realistic county for a first run and for tests — 8
+//! branches, about 200 stations, three full months of daily facts and the
+//! current month up to yesterday, plans, visit notes and sign-offs.
+//! Deterministic for a seed and a "today".
+
+mod names;
+mod rng;
+
+use chrono::{Datelike, Days, NaiveDate};
+use rusqlite::params;
+
+use crate::month::Month;
+use crate::policy::{Kind, PaymentCategory};
+use crate::store::registry::{Branch, Person, Station};
+use crate::store::{Store, StoreError};
+use names::*;
+use rng::Rng;
+
+/// The default seed: the same county for everyone unless asked.
+pub const DEFAULT_SEED: u64 = 2012;
+
+/// What the demo put in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub branches: usize,
+    pub people: usize,
+    pub stations: usize,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub notes: usize,
+}
+
+/// One payment category's share of a station's payments and the mean
+/// amount of one payment in fen.
+const CATEGORY_MIX: [(PaymentCategory, f64, i64); 5] = [
+    (PaymentCategory::Mobile, 0.34, 6_000),
+    (PaymentCategory::Unicom, 0.10, 5_000),
+    (PaymentCategory::Telecom, 0.06, 7_000),
+    (PaymentCategory::Electricity, 0.40, 9_000),
+    (PaymentCategory::Other, 0.10, 4_000),
+];
+
+struct DemoStation {
+    station: Station,
+    /// Mean payments a day.
+    payments_per_day: f64,
+    /// Mean card transactions a day.
+    cards_per_day: f64,
+}
+
+/// Fills an empty store with the demo county; `today` is the first day
+/// without data (facts run to yesterday).
+pub fn build_demo(
+    store: &mut Store,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<DemoSummary, StoreError> {
+    let mut rng = Rng::new(seed);
+    let current = Month::of(today);
+    let first_month = current.prev().prev().prev();
+    let first_day = first_month.first_day();
+    let last_day = today.pred_opt().unwrap_or(today);
+
+    let tx = store.conn_mut().transaction()?;
+    // Work through a Store view of the transaction's connection.
+    let store = TxStore(&tx);
+    store.meta("demo", "1")?;
+    store.meta("demo_seed", &seed.to_string())?;
+    store.meta("demo_today", &today.to_string())?;
+    tx.execute(
+        "INSERT INTO counties (id, name) VALUES (?1, ?2)",
+        [COUNTY.0, COUNTY.1],
+    )?;
+
+    let mut people = 0;
+    let mut stations: Vec<DemoStation> = Vec::new();
+    let mut maintainer_no = 0;
+    for (b, (branch_name, urban)) in BRANCHES.iter().enumerate() {
+        let branch_id = format!("B{:02}", b + 1);
+        let manager = Person {
+            id: format!("M{:02}", b + 1),
+            name: person_name(&mut rng),
+            phone: Some(format!("1{}", rng.range(3_000_000_000, 8_999_999_999))),
+            has_green_card: true,
+        };
+        insert_person(&tx, &manager)?;
+        people += 1;
+        let kind = if *urban { Kind::Urban } else { Kind::Rural };
+        insert_branch(
+            &tx,
+            &Branch {
+                id: branch_id.clone(),
+                name: branch_name.to_string(),
+                kind,
+                county_id: Some(COUNTY.0.to_string()),
+                manager_id: manager.id.clone(),
+            },
+        )?;
+        let maintainers: Vec<String> = (0..rng.range(1, 3))
+            .map(|_| {
+                maintainer_no += 1;
+                format!("W{maintainer_no:02}")
+            })
+            .collect();
+        for id in &maintainers {
+            let person = Person {
+                id: id.clone(),
+                name: person_name(&mut rng),
+                phone: Some(format!("1{}", rng.range(3_000_000_000, 8_999_999_999))),
+                // One maintainer without a green card, so the flag shows.
+                has_green_card: maintainer_no != 4,
+            };
+            insert_person(&tx, &person)?;
+            tx.execute(
+                "INSERT INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
+                [&branch_id, id],
+            )?;
+            people += 1;
+        }
+        // Urban branches large enough that 20 valid stations (R7) is in reach.
+        let count = if *urban {
+            rng.range(26, 34)
+        } else {
+            rng.range(18, 26)
+        };
+        let mut shared_village: Option<(String, u64)> = None;
+        for n in 0..count {
+            let id = format!("S{:04}", stations.len() + 1);
+            let maintainer = maintainers[(n as usize * maintainers.len()) / count as usize].clone();
+            let (name, village, households, in_village) = if *urban {
+                let community = rng.pick(COMMUNITIES);
+                let shop = rng.pick(SHOPS);
+                (
+                    format!("{community}{shop}便民服务站"),
+                    Some(format!("{community}社区")),
+                    None,
+                    1,
+                )
+            } else if let Some((village, households)) = shared_village.take() {
+                // The second station of a village shares its households.
+                (format!("{village}二站"), Some(village), Some(households), 2)
+            } else {
+                let village = format!("{}{}", rng.pick(VILLAGE_HEADS), rng.pick(VILLAGE_TAILS));
+                let households = rng.range(80, 600);
+                if rng.chance(0.12) {
+                    shared_village = Some((village.clone(), households));
+                }
+                let in_village = if shared_village.is_some() { 2 } else { 1 };
+                // A few villages with unknown size: their electricity is provisional.
+                let households = if rng.chance(0.03) {
+                    None
+                } else {
+                    Some(households)
+                };
+                (
+                    format!("{village}便民服务站"),
+                    Some(village),
+                    households,
+                    in_village,
+                )
+            };
+            let opened_on = first_day - Days::new(rng.range(60, 1500));
+            // Heavy tail: a Pareto draw, so a few stations carry much of
+            // the county's volume (seed document 5: top ten ≈ half).
+            let pareto = (1.0 - rng.unit()).powf(-1.0 / 1.05);
+            let payments_per_day = (0.72 * pareto).min(70.0);
+            let has_terminal = !rng.chance(0.03);
+            let cards_per_day = if has_terminal {
+                (0.2 * pareto.powf(0.7) * (0.5 + rng.unit())).min(12.0)
+            } else {
+                0.0
+            };
+            stations.push(DemoStation {
+                station: Station {
+                    id,
+                    name,
+                    kind,
+                    branch_id: branch_id.clone(),
+                    maintainer_id: maintainer,
+                    village,
+                    village_households: households,
+                    stations_in_village: in_village,
+                    route_order: Some(n as u32 + 1),
+                    status: "open".into(),
+                    has_terminal,
+                    has_green_card: !rng.chance(0.04),
+                    opened_on: Some(opened_on),
+                    closed_on: None,
+                },
+                payments_per_day,
+                cards_per_day,
+            });
+        }
+        // Plans: about three stations in four valid.
+        let mut month = first_month;
+        while month <= current {
+            let target = (count as f64 * 0.75).round() as u64;
+            tx.execute(
+                "INSERT INTO plans (branch_id, month, target) VALUES (?1, ?2, ?3)",
+                params![branch_id, month.to_string(), target],
+            )?;
+            month = month.next();
+        }
+    }
+    for s in &stations {
+        insert_station(&tx, &s.station)?;
+    }
+
+    insert_daily_facts(&tx, &mut rng, &stations, first_day, last_day)?;
+    let notes = insert_visits(&tx, &mut rng, &stations, current, today)?;
+    tx.commit()?;
+    Ok(DemoSummary {
+        branches: BRANCHES.len(),
+        people,
+        stations: stations.len(),
+        first_day,
+        last_day,
+        notes,
+    })
+}
+
+struct TxStore<'a>(&'a rusqlite::Transaction<'a>);
+
+impl TxStore<'_> {
+    fn meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+fn person_name(rng: &mut Rng) -> String {
+    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+}
+
+fn insert_person(tx: &rusqlite::Transaction, p: &Person) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO people (id, name, phone, has_green_card) VALUES (?1, ?2, ?3, ?4)",
+        params![p.id, p.name, p.phone, p.has_green_card],
+    )?;
+    Ok(())
+}
+
+fn insert_branch(tx: &rusqlite::Transaction, b: &Branch) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO branches (id, name, kind, county_id, manager_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![b.id, b.name, b.kind.as_str(), b.county_id, b.manager_id],
+    )?;
+    Ok(())
+}
+
+fn insert_station(tx: &rusqlite::Transaction, s: &Station) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
+             stations_in_village, route_order, status, has_terminal, has_green_card, opened_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            s.id,
+            s.name,
+            s.kind.as_str(),
+            s.branch_id,
+            s.maintainer_id,
+            s.village,
+            s.village_households,
+            s.stations_in_village,
+            s.route_order,
+            s.status,
+            s.has_terminal,
+            s.has_green_card,
+            s.opened_on.map(|d| d.to_string()),
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_daily_facts(
+    tx: &rusqlite::Transaction,
+    rng: &mut Rng,
+    stations: &[DemoStation],
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> Result<(), StoreError> {
+    let mut payments = tx.prepare(
+        "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut cards = tx
+        .prepare("INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut referrals = tx.prepare(
+        "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut day = first_day;
+    while day <= last_day {
+        let text = day.to_string();
+        // Market days and the month's start (bills arrive) are busier.
+        let weekday = day.weekday().num_days_from_monday();
+        let day_factor =
+            if weekday >= 5 { 1.25 } else { 0.95 } * if day.day() <= 10 { 1.15 } else { 0.92 };
+        for s in stations {
+            for (category, share, mean_fen) in CATEGORY_MIX {
+                let count = rng.poisson(s.payments_per_day * share * day_factor);
+                if count == 0 {
+                    continue;
+                }
+                let spread = 0.7 + 0.6 * rng.unit();
+                let amount_fen = (count as f64 * mean_fen as f64 * spread).round() as i64;
+                payments.execute(params![
+                    s.station.id,
+                    text,
+                    category.as_str(),
+                    count,
+                    amount_fen
+                ])?;
+            }
+            let raw = rng.poisson(s.cards_per_day * day_factor);
+            if raw > 0 {
+                // Now and then a card is swiped past the cap.
+                let valid = if raw >= 3 && rng.chance(0.3) {
+                    raw - 1
+                } else {
+                    raw
+                };
+                cards.execute(params![s.station.id, text, raw, valid])?;
+            }
+            for (kind, p) in [
+                ("huinongtong", 0.015),
+                ("finance_leads", 0.006),
+                ("car_insurance_leads", 0.004),
+                ("car_insurance_converted", 0.0008),
+            ] {
+                if rng.chance(p * (0.5 + s.payments_per_day.min(6.0) / 4.0)) {
+                    referrals.execute(params![s.station.id, text, kind, 1])?;
+                }
+            }
+        }
+        day = day.succ_opt().expect("dates within range");
+    }
+    Ok(())
+}
+
+const NOTE_TEXTS: &[(&str, &str)] = &[
+    (
+        "collection",
+        "与站长沟通本月缴费情况，提醒村民月初交电费，张贴缴费宣传单。",
+    ),
+    (
+        "equipment",
+        "商易通终端无法打印小票，已更换打印纸，测试正常。",
+    ),
+    (
+        "promotion",
+        "在村委会门口宣传助农取款，现场办理惠农通两户。",
+    ),
+    ("reconciliation", "核对上月奖励明细，站长无异议，待签字。"),
+    ("other", "站点店面装修中，下周恢复营业。"),
+    (
+        "collection",
+        "话费代收下降，站长反映移动营业厅在村里设了点，需关注。",
+    ),
+    ("equipment", "网络不稳定，建议站长更换宽带。"),
+];
+
+fn insert_visits(
+    tx: &rusqlite::Transaction,
+    rng: &mut Rng,
+    stations: &[DemoStation],
+    current: Month,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let mut notes = 0;
+    let last_month = current.prev();
+    let history_start = last_month.prev().first_day();
+    let now = format!("{}T08:00:00Z", today.pred_opt().unwrap_or(today));
+    for (i, s) in stations.iter().enumerate() {
+        // Each station visited every few weeks, recently or not.
+        let visits = rng.range(0, 3);
+        for v in 0..visits {
+            let span = (today - history_start).num_days().max(1) as u64;
+            let visited_on = history_start + Days::new(rng.range(0, span - 1));
+            let (kind, body) = *rng.pick(NOTE_TEXTS);
+            let follow_up = rng
+                .chance(0.3)
+                .then(|| (visited_on + Days::new(rng.range(3, 14))).to_string());
+            let uuid = demo_uuid(i as u64, v);
+            tx.execute(
+                "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
+                     created_at, updated_at, rev)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1)",
+                params![uuid, s.station.id, s.station.maintainer_id, visited_on.to_string(), kind, body, follow_up, now],
+            )?;
+            notes += 1;
+        }
+        // Last month's statement: most signed by the 12th, a few pending,
+        // one disputed.
+        if today.day() > 3 {
+            let draw = rng.unit();
+            if draw < 0.8 {
+                tx.execute(
+                    "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, signed_on, created_at, updated_at, rev)
+                     VALUES (?1, ?2, ?3, ?4, 'signed', ?5, ?6, ?6, 1)",
+                    params![
+                        demo_uuid(i as u64, 100),
+                        s.station.id,
+                        last_month.to_string(),
+                        s.station.maintainer_id,
+                        current.first_day().with_day(rng.range(4, 11) as u32).map(|d| d.to_string()),
+                        now
+                    ],
+                )?;
+            } else if draw < 0.82 {
+                tx.execute(
+                    "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on, created_at, updated_at, rev)
+                     VALUES (?1, ?2, ?3, ?4, 'disputed', '电费笔数与站点台账不符，少算3笔', ?5, ?6, ?6, 1)",
+                    params![
+                        demo_uuid(i as u64, 100),
+                        s.station.id,
+                        last_month.to_string(),
+                        s.station.maintainer_id,
+                        current.first_day().with_day(6).map(|d| d.to_string()),
+                        now
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(notes)
+}
+
+/// A fixed, well-formed UUID (version 4 layout) for demo records.
+fn demo_uuid(a: u64, b: u64) -> String {
+    format!(
+        "00000000-0000-4000-8000-{:06x}{:06x}",
+        a & 0xFF_FFFF,
+        b & 0xFF_FFFF
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{evaluate, Policy, Status};
+    use crate::store::facts::BranchScope;
+
+    fn demo_store(seed: u64) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        build_demo(
+            &mut store,
+            seed,
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        )
+        .unwrap();
+        store
+    }
+
+    #[test]
+    fn the_demo_county_looks_like_a_real_one() {
+        let store = demo_store(DEFAULT_SEED);
+        let stations = store.stations().unwrap();
+        assert!(
+            (180..=230).contains(&stations.len()),
+            "{} stations",
+            stations.len()
+        );
+        assert_eq!(store.branches().unwrap().len(), 8);
+        let october: Month = "2026-10".parse().unwrap();
+        let facts = store.month_facts(october, None, &BranchScope::All).unwrap();
+        let result = evaluate(&Policy::dezhou_2012(), &facts).unwrap();
+        let mut volumes: Vec<u64> = result.stations.iter().map(|s| s.payment_count).collect();
+        volumes.sort_unstable_by(|a, b| b.cmp(a));
+        let total: u64 = volumes.iter().sum();
+        let top_ten: u64 = volumes[..10].iter().sum();
+        let share = top_ten as f64 / total as f64;
+        assert!(
+            (0.35..=0.65).contains(&share),
+            "top ten carry {share:.2} of the volume"
+        );
+        let invalid = result
+            .stations
+            .iter()
+            .filter(|s| s.status == Status::Invalid)
+            .count();
+        let invalid_share = invalid as f64 / result.stations.len() as f64;
+        assert!(
+            (0.15..=0.6).contains(&invalid_share),
+            "{invalid_share:.2} invalid"
+        );
+        eprintln!("top ten {share:.2}, invalid {invalid_share:.2}, total {total}");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_county() {
+        let dump = |store: &Store| -> Vec<(String, String, i64, i64)> {
+            let mut stmt = store
+                .conn()
+                .prepare("SELECT station_id, day, count, amount_fen FROM daily_payments ORDER BY 1, 2, category")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let a = dump(&demo_store(7));
+        assert_eq!(a, dump(&demo_store(7)));
+        assert_ne!(a, dump(&demo_store(8)));
+        let stations_a = demo_store(7).stations().unwrap();
+        assert_eq!(stations_a, demo_store(7).stations().unwrap());
+    }
+}

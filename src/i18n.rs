@@ -1,0 +1,196 @@
+//! The translation table: every user-facing word in Chinese and English.
+//! Code speaks in `Text` keys; only this file holds the words.
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// From the locale variables: Chinese where they say `zh`, English
+    /// otherwise.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var) {
+                if !value.is_empty() {
+                    return if value.to_ascii_lowercase().starts_with("zh") {
+                        Lang::Zh
+                    } else {
+                        Lang::En
+                    };
+                }
+            }
+        }
+        Lang::En
+    }
+
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text {
+            "zh" | "zh-CN" | "cn" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $zh:expr, $en:expr;)*) => {
+        /// A user-facing word or phrase.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text { $($key),* }
+
+        impl Text {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Text::$key, Lang::Zh) => $zh, (Text::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    Demo => "演示数据", "demo data";
+    Month => "月份", "month";
+    AsOf => "数据截至", "figures to";
+    Projected => "预测至月末", "projected to month end";
+    Actual => "实际", "actual";
+    Stations => "站点", "stations";
+    Branches => "支局", "branches";
+    People => "人员", "people";
+    Station => "站点", "station";
+    StationCode => "站点编码", "code";
+    Name => "名称", "name";
+    Branch => "支局", "branch";
+    Maintainer => "维护人员", "maintainer";
+    Manager => "支局长", "manager";
+    Role => "角色", "role";
+    Status => "状态", "status";
+    Payments => "缴费笔数", "payments";
+    CardRaw => "刷卡笔数", "card (all)";
+    CardValid => "有效刷卡", "card (valid)";
+    CashReward => "站点奖励", "station reward";
+    CommsFee => "通讯费由邮政承担", "comms fee covered";
+    Maintenance => "维护奖励", "maintenance";
+    NeededPayments => "每日还需缴费", "payments/day needed";
+    NeededCard => "每日还需刷卡", "cards/day needed";
+    ValidStations => "有效站点", "valid stations";
+    Plan => "计划", "plan";
+    Shortfall => "差额", "shortfall";
+    ValidStationReward => "有效站点奖励", "valid-station reward";
+    Pool => "奖励合计", "reward pool";
+    Penalty => "扣罚", "penalty";
+    Reward => "奖励", "reward";
+    Net => "净额", "net";
+    StatusValid => "有效", "valid";
+    StatusInvalid => "无效", "invalid";
+    StatusOnTrack => "有望达标", "on track";
+    StatusAtRisk => "有风险", "at risk";
+    Warnings => "提示", "warnings";
+    Mobile => "移动话费", "mobile";
+    Unicom => "联通话费", "unicom";
+    Telecom => "电信", "telecom";
+    Electricity => "电费", "electricity";
+    Other => "其他缴费", "other payments";
+    Card => "助农取款", "card withdrawals";
+    Referrals => "转介绍", "referrals";
+    Total => "合计", "total";
+    Count => "笔数", "count";
+    Amount => "金额", "amount";
+    Rate => "标准", "rate";
+    Rule => "依据", "rule";
+    None => "无", "none";
+    Yes => "是", "yes";
+    No => "否", "no";
+    StatementTitle => "便民服务站奖励确认单", "Convenience station reward statement";
+    StatementMonth => "奖励月份", "Reward month";
+    StatementIntro => "以下为本站当月营销奖励明细，请核对无误后签字确认。", "This is the station's reward for the month, line by line. Please check it and sign.";
+    StatementValidity => "有效站点认定", "Valid station";
+    StatementMaintenanceNote => "维护奖励归支局长及维护人员，不计入站点奖励。", "The maintenance reward goes to the branch's manager and maintainers, not to the station.";
+    StatementCommsNote => "本月通讯费(5元包)由邮政承担，不计入现金奖励。", "The post office pays this month's communication package; it is not part of the cash reward.";
+    StatementNoGreenCard => "本站尚未办理绿卡（加办惠农通），奖励暂无法兑现。", "This station has no green card with 惠农通 yet: the reward cannot be paid.";
+    StatementProvisional => "村户数未登记，电费按最低标准计算，为暂定金额。", "The village size is not on record: electricity is paid at the lowest rate, a provisional figure.";
+    StatementSignStation => "站点负责人签字", "Station keeper's signature";
+    StatementSignMaintainer => "维护人员签字", "Maintainer's signature";
+    StatementDate => "日期", "Date";
+    StatementDeadline => "请于次月12日前签字确认（R11）。", "Please sign by the 12th of the following month (R11).";
+    PerTransaction => "元/笔", "yuan each";
+    OfAmount => "代收金额", "amount";
+    WarningNoHouseholds => "村户数未登记，电费按最低标准计算(暂定)", "village size unknown: electricity paid at the lowest rate (provisional)";
+    Yuan => "元", "yuan";
+    Huinongtong => "发展惠农通", "new 惠农通 accounts";
+    FinanceLeads => "金融客户信息", "finance leads";
+    CarInsuranceLeads => "车险客户信息", "car-insurance leads";
+    CarInsuranceConverted => "车险转介成功", "car-insurance conversions";
+    Base => "基础奖励", "base";
+    Commission => "业务提成", "commission";
+}
+
+/// The name of a referral kind, or the kind itself if the table lacks it.
+pub fn referral_name(kind: &str, lang: Lang) -> String {
+    let text = match kind {
+        "huinongtong" => Text::Huinongtong,
+        "finance_leads" => Text::FinanceLeads,
+        "car_insurance_leads" => Text::CarInsuranceLeads,
+        "car_insurance_converted" => Text::CarInsuranceConverted,
+        other => return other.to_string(),
+    };
+    text.get(lang).to_string()
+}
+
+/// The name of a payment category.
+pub fn category_name(category: crate::policy::PaymentCategory, lang: Lang) -> &'static str {
+    use crate::policy::PaymentCategory::*;
+    match category {
+        Mobile => Text::Mobile,
+        Unicom => Text::Unicom,
+        Telecom => Text::Telecom,
+        Electricity => Text::Electricity,
+        Other => Text::Other,
+    }
+    .get(lang)
+}
+
+/// A warning of the engine in words.
+pub fn warning_text(warning: &crate::policy::Warning, lang: Lang) -> String {
+    match warning {
+        crate::policy::Warning::RuralWithoutHouseholds { station, rate } => {
+            format!(
+                "{station}: {} {}",
+                Text::WarningNoHouseholds.get(lang),
+                crate::money::format_yuan(*rate)
+            )
+        }
+    }
+}
+
+/// The words for a station status.
+pub fn status_name(status: crate::policy::Status, lang: Lang) -> &'static str {
+    use crate::policy::Status::*;
+    match status {
+        Valid => Text::StatusValid,
+        Invalid => Text::StatusInvalid,
+        OnTrack => Text::StatusOnTrack,
+        AtRisk => Text::StatusAtRisk,
+    }
+    .get(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages() {
+        for text in [Text::Demo, Text::StatusAtRisk, Text::StatementTitle] {
+            assert!(!text.get(Lang::Zh).is_empty());
+            assert!(!text.get(Lang::En).is_empty());
+            assert_ne!(text.get(Lang::Zh), text.get(Lang::En));
+        }
+        assert_eq!(Lang::parse("zh"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

@@ -1,0 +1,221 @@
+//! Turning one record into one typed row, per import kind: each column's
+//! cell through its parser, defaults for empty optional cells, and the
+//! few checks that span cells of a row.
+
+use super::columns::{card, payment, plan, referral, station, HeaderMap};
+use super::encoding::TextEncoding;
+use super::parse;
+use super::rows::{CardRow, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+use super::table::Record;
+use super::RowError;
+
+/// The cells of one record, looked up by column.
+pub(crate) struct Cells<'a> {
+    pub record: &'a Record,
+    pub map: &'a HeaderMap,
+    /// The CSV encoding (for refusing cells with undecodable bytes);
+    /// `None` for XLSX.
+    pub encoding: Option<TextEncoding>,
+}
+
+impl Cells<'_> {
+    fn error(&self, col: usize, reason: String) -> RowError {
+        let column = self.map.index[col]
+            .and_then(|i| self.map.headers.get(i))
+            .cloned()
+            .unwrap_or_default();
+        RowError {
+            line: self.record.line,
+            column,
+            reason,
+        }
+    }
+
+    /// The cell's text, `None` when the column is absent or the cell blank.
+    fn text(&self, col: usize) -> Result<Option<&str>, RowError> {
+        let Some(field) = self.map.index[col] else {
+            return Ok(None);
+        };
+        let text = self.record.fields.get(field).unwrap_or("").trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if let (Some(encoding), true) = (self.encoding, text.contains('\u{fffd}')) {
+            return Err(self.error(
+                col,
+                format!(
+                    "{text:?} holds bytes that are not valid {} (the encoding \
+                     found at the start of the file)",
+                    encoding.charset()
+                ),
+            ));
+        }
+        Ok(Some(text))
+    }
+
+    /// An optional cell: `None` when blank, else parsed.
+    fn get<T>(
+        &self,
+        col: usize,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, RowError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(text) => parse(text).map(Some).map_err(|r| self.error(col, r)),
+        }
+    }
+
+    /// A required cell: refused when blank.
+    fn req<T>(
+        &self,
+        col: usize,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, RowError> {
+        self.get(col, parse)?
+            .ok_or_else(|| self.error(col, "is empty".into()))
+    }
+}
+
+fn count_u32(text: &str) -> Result<u32, String> {
+    let n = parse::count(text)?;
+    u32::try_from(n).map_err(|_| format!("{text:?} is too large"))
+}
+
+pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
+    use station::*;
+    // In column order, so that the first bad cell from the left is named.
+    let code = c.req(CODE, parse::identifier)?;
+    let name = c.req(NAME, parse::text)?;
+    let kind = c.req(KIND, parse::kind)?;
+    let branch_code = c.req(BRANCH_CODE, parse::identifier)?;
+    let branch_name = c.req(BRANCH_NAME, parse::text)?;
+    let branch_kind = c.req(BRANCH_KIND, parse::kind)?;
+    let manager_id = c.req(MANAGER_ID, parse::identifier)?;
+    let manager_name = c.get(MANAGER_NAME, parse::text)?;
+    let maintainer_id = c.req(MAINTAINER_ID, parse::identifier)?;
+    let maintainer_name = c.get(MAINTAINER_NAME, parse::text)?;
+    let village = c.get(VILLAGE, parse::text)?;
+    let village_households = c.get(VILLAGE_HOUSEHOLDS, parse::count)?;
+    let stations_in_village = c.get(STATIONS_IN_VILLAGE, parse::count)?.unwrap_or(1);
+    if stations_in_village == 0 {
+        return Err(c.error(
+            STATIONS_IN_VILLAGE,
+            "is 0; the village has at least this station".into(),
+        ));
+    }
+    let route_order = c.get(ROUTE_ORDER, count_u32)?;
+    let status = c.get(STATUS, parse::station_status)?;
+    let opened_on = c.get(OPENED_ON, parse::date)?;
+    let closed_on = c.get(CLOSED_ON, parse::date)?;
+    if let (Some(opened), Some(closed)) = (opened_on, closed_on) {
+        if closed < opened {
+            return Err(c.error(
+                CLOSED_ON,
+                format!("{closed} is before the opening date {opened}"),
+            ));
+        }
+    }
+    Ok(StationRow {
+        line: c.record.line,
+        code,
+        name,
+        kind,
+        branch_code,
+        branch_name,
+        branch_kind,
+        manager_id,
+        manager_name,
+        maintainer_id,
+        maintainer_name,
+        village,
+        village_households,
+        stations_in_village,
+        route_order,
+        status: status.unwrap_or(StationStatus::Open),
+        opened_on,
+        closed_on,
+        has_terminal: c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true),
+        has_green_card: c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true),
+    })
+}
+
+pub(crate) fn plan_row(c: &Cells) -> Result<PlanRow, RowError> {
+    use plan::*;
+    Ok(PlanRow {
+        line: c.record.line,
+        branch_code: c.req(BRANCH_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        target: c.req(TARGET, parse::count)?,
+    })
+}
+
+/// A negative amount is accepted only on a reversed transaction (some
+/// systems write the reversal as the negative of the original); on a
+/// successful one it would silently lower the month's sum.
+fn check_sign(
+    c: &Cells,
+    col: usize,
+    amount: rust_decimal::Decimal,
+    reversed: bool,
+) -> Result<(), RowError> {
+    if amount.is_sign_negative() && !amount.is_zero() && !reversed {
+        return Err(c.error(
+            col,
+            format!("{amount} is negative but the transaction is not marked reversed (冲正)"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
+    use payment::*;
+    let txn_id = c.req(TXN_ID, parse::identifier)?;
+    let station_code = c.req(STATION_CODE, parse::identifier)?;
+    let time = c.req(TIME, parse::date_time)?;
+    let category = c.req(CATEGORY, parse::category)?;
+    let amount = c.req(AMOUNT, parse::amount)?;
+    let reversed = c.get(STATUS, parse::reversed)?.unwrap_or(false);
+    check_sign(c, AMOUNT, amount, reversed)?;
+    Ok(PaymentRow {
+        line: c.record.line,
+        txn_id,
+        station_code,
+        time,
+        category,
+        amount,
+        reversed,
+    })
+}
+
+pub(crate) fn card_row(c: &Cells) -> Result<CardRow, RowError> {
+    use card::*;
+    let txn_id = c.req(TXN_ID, parse::identifier)?;
+    let station_code = c.req(STATION_CODE, parse::identifier)?;
+    let time = c.req(TIME, parse::date_time)?;
+    let card_number = c.req(CARD_NUMBER, parse::card_number)?;
+    let amount = c.get(AMOUNT, parse::amount)?;
+    let reversed = c.get(STATUS, parse::reversed)?.unwrap_or(false);
+    if let Some(amount) = amount {
+        check_sign(c, AMOUNT, amount, reversed)?;
+    }
+    Ok(CardRow {
+        line: c.record.line,
+        txn_id,
+        station_code,
+        time,
+        card_number,
+        amount,
+        reversed,
+    })
+}
+
+pub(crate) fn referral_row(c: &Cells) -> Result<ReferralRow, RowError> {
+    use referral::*;
+    Ok(ReferralRow {
+        line: c.record.line,
+        referral_id: c.req(REFERRAL_ID, parse::identifier)?,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        date: c.req(DATE, parse::date)?,
+        kind: c.req(KIND, parse::referral_kind)?.to_string(),
+    })
+}

@@ -1,0 +1,422 @@
+//! Readers of the source systems' export files: the station registry, the
+//! branches' plans, bill payments (便民缴费), card withdrawals (商易通 助农取款)
+//! and referrals (转介绍), as CSV (UTF-8, UTF-8 with BOM or GBK/GB18030,
+//! detected) or XLSX (the first worksheet). docs/IMPORTS.md lists each
+//! kind's columns and the formats accepted.
+//!
+//! Pure: no database, no printing. Each `read_*` opens the file, finds the
+//! header row and maps its columns (file-level problems are an
+//! [`IngestError`]), then returns [`Rows`], an iterator that reads and
+//! parses one record at a time (a bad record is a [`RowError`] and the
+//! iteration goes on). A file is streamed, never held in memory whole.
+
+use std::fmt;
+use std::io;
+use std::iter::FusedIterator;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+mod columns;
+mod encoding;
+mod kinds;
+pub mod parse;
+pub mod rows;
+mod table;
+
+pub use columns::{ColumnSpec, ImportKind};
+pub use encoding::TextEncoding;
+pub use rows::{CardRow, Line, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+
+use columns::{map_headers, HeaderMap, Mapping};
+use kinds::Cells;
+use table::{Record, Table};
+
+/// How many non-blank rows at the top of a file may be looked through for
+/// the header row: exports often start with a title line or two
+/// (`便民缴费交易明细 2026年10月`) above it.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// A problem with the file as a whole: nothing of it is read.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: cannot open the file: {source}", file.display())]
+    Open {
+        file: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}: cannot read the file: {source}", file.display())]
+    Read {
+        file: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}: the file is empty", file.display())]
+    Empty { file: PathBuf },
+    #[error("{}: no header row (the file has only blank lines)", file.display())]
+    NoHeader { file: PathBuf },
+    /// Required columns are not in the header row; `found` is the header
+    /// row as written.
+    #[error("{}", missing_message(file, missing, found))]
+    MissingColumn {
+        file: PathBuf,
+        missing: Vec<ColumnSpec>,
+        found: Vec<String>,
+    },
+    /// Two headers name the same column (`金额` and `amount`).
+    #[error(
+        "{}: the columns {first:?} and {second:?} are both {}; keep one",
+        file.display(),
+        column.label()
+    )]
+    DuplicateColumn {
+        file: PathBuf,
+        column: &'static ColumnSpec,
+        first: String,
+        second: String,
+    },
+    #[error("{}: not a CSV or XLSX file: {reason}", file.display())]
+    NotCsvOrXlsx { file: PathBuf, reason: String },
+    /// A zip file that calamine cannot read as a workbook, or one with no
+    /// worksheet.
+    #[error("{}: cannot read the workbook: {reason}", file.display())]
+    Workbook { file: PathBuf, reason: String },
+}
+
+impl IngestError {
+    /// The file the error is about.
+    pub fn file(&self) -> &Path {
+        match self {
+            IngestError::Open { file, .. }
+            | IngestError::Read { file, .. }
+            | IngestError::Empty { file }
+            | IngestError::NoHeader { file }
+            | IngestError::MissingColumn { file, .. }
+            | IngestError::DuplicateColumn { file, .. }
+            | IngestError::NotCsvOrXlsx { file, .. }
+            | IngestError::Workbook { file, .. } => file,
+        }
+    }
+}
+
+fn missing_message(file: &Path, missing: &[ColumnSpec], found: &[String]) -> String {
+    let names: Vec<String> = missing.iter().map(ColumnSpec::label).collect();
+    let plural = if names.len() == 1 { "" } else { "s" };
+    let found: Vec<&str> = found
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty())
+        .collect();
+    format!(
+        "{}: missing column{plural} {}; the header row has: {}",
+        file.display(),
+        names.join(", "),
+        found.join(", ")
+    )
+}
+
+/// A problem with one record: the record is skipped, the others are read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct RowError {
+    /// The physical 1-based line of the CSV file where the record starts
+    /// (the header is line 1 when it is the first), or the XLSX row number
+    /// as Excel shows it.
+    pub line: Line,
+    /// The column's header as written in the file; empty when the problem
+    /// is the record as a whole (a wrong number of fields, a read failure).
+    pub column: String,
+    /// What is wrong, quoting the cell: `"12,5" is not an amount`.
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv {
+        encoding: TextEncoding,
+    },
+    /// An XLSX workbook; `sheet` is the worksheet read (the first visible).
+    Xlsx {
+        sheet: String,
+    },
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileFormat::Csv { encoding } => write!(f, "CSV ({encoding})"),
+            FileFormat::Xlsx { sheet } => write!(f, "XLSX (worksheet {sheet})"),
+        }
+    }
+}
+
+/// How far through its file an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the file read so far (for XLSX, bytes of the compressed
+    /// file, an estimate until the end).
+    pub bytes_read: u64,
+    /// The file's size.
+    pub total_bytes: u64,
+}
+
+impl Progress {
+    /// Between 0.0 and 1.0; 1.0 for an empty file.
+    pub fn fraction(&self) -> f64 {
+        if self.total_bytes == 0 {
+            1.0
+        } else {
+            self.bytes_read as f64 / self.total_bytes as f64
+        }
+    }
+}
+
+/// A handle on an import's progress that another thread (a progress bar)
+/// can poll while the iterator runs.
+#[derive(Debug, Clone)]
+pub struct ProgressHandle {
+    read: Arc<AtomicU64>,
+    total: u64,
+}
+
+impl ProgressHandle {
+    pub fn get(&self) -> Progress {
+        Progress {
+            bytes_read: self.read.load(Ordering::Relaxed).min(self.total),
+            total_bytes: self.total,
+        }
+    }
+
+    fn finish(&self) {
+        self.read.store(self.total, Ordering::Relaxed);
+    }
+}
+
+type Build<T> = fn(&Cells<'_>) -> Result<T, RowError>;
+
+/// The rows of one import file: an iterator of parsed rows or row errors,
+/// in file order, that also tells how far through the file it is. Blank
+/// lines are skipped. A read failure in the middle of the file (a disk
+/// error, a damaged workbook) is yielded as a last `RowError` with an
+/// empty column, after which the iterator ends.
+pub struct Rows<T> {
+    path: PathBuf,
+    kind: ImportKind,
+    format: FileFormat,
+    table: Table,
+    map: HeaderMap,
+    record: Record,
+    build: Build<T>,
+    progress: ProgressHandle,
+    done: bool,
+}
+
+impl<T> Rows<T> {
+    fn open(path: &Path, kind: ImportKind, build: Build<T>) -> Result<Rows<T>, IngestError> {
+        let read = Arc::new(AtomicU64::new(0));
+        let (mut table, format, total) = Table::open(path, Arc::clone(&read))?;
+        let map = find_header(path, kind, &mut table)?;
+        Ok(Rows {
+            path: path.to_path_buf(),
+            kind,
+            format,
+            table,
+            map,
+            record: Record::default(),
+            build,
+            progress: ProgressHandle { read, total },
+            done: false,
+        })
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn kind(&self) -> ImportKind {
+        self.kind
+    }
+
+    /// CSV (with its detected encoding) or XLSX (with the worksheet read).
+    pub fn format(&self) -> &FileFormat {
+        &self.format
+    }
+
+    /// The header row as written in the file (trimmed).
+    pub fn headers(&self) -> &[String] {
+        &self.map.headers
+    }
+
+    /// Bytes read so far and the file's size.
+    pub fn progress(&self) -> Progress {
+        self.progress.get()
+    }
+
+    /// A handle to poll the progress from another thread.
+    pub fn progress_handle(&self) -> ProgressHandle {
+        self.progress.clone()
+    }
+
+    fn end(&mut self) {
+        self.done = true;
+        self.progress.finish();
+    }
+}
+
+impl<T> fmt::Debug for Rows<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rows")
+            .field("path", &self.path)
+            .field("kind", &self.kind)
+            .field("format", &self.format)
+            .field("progress", &self.progress())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Iterator for Rows<T> {
+    type Item = Result<T, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.table.next_record(&mut self.record) {
+                Ok(false) => self.end(),
+                Err(failure) => {
+                    self.end();
+                    return Some(Err(RowError {
+                        line: failure.line,
+                        column: String::new(),
+                        reason: format!("cannot read further: {}", failure.message),
+                    }));
+                }
+                Ok(true) if self.record.is_blank() => continue,
+                Ok(true) => {
+                    let fields = self.record.fields.len();
+                    let expected = self.map.headers.len();
+                    if self.table.checks_field_count() && fields != expected {
+                        return Some(Err(RowError {
+                            line: self.record.line,
+                            column: String::new(),
+                            reason: format!(
+                                "has {fields} field{} but the header has {expected}",
+                                if fields == 1 { "" } else { "s" }
+                            ),
+                        }));
+                    }
+                    let encoding = match self.format {
+                        FileFormat::Csv { encoding } => Some(encoding),
+                        FileFormat::Xlsx { .. } => None,
+                    };
+                    let cells = Cells {
+                        record: &self.record,
+                        map: &self.map,
+                        encoding,
+                    };
+                    return Some((self.build)(&cells));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl<T> FusedIterator for Rows<T> {}
+
+/// Finds the header row: the first of the top non-blank rows that has
+/// every required column. When none has, the error lists the columns
+/// missing from the row that came closest.
+fn find_header(path: &Path, kind: ImportKind, table: &mut Table) -> Result<HeaderMap, IngestError> {
+    let file = || path.to_path_buf();
+    let mut record = Record::default();
+    let mut closest: Option<(usize, Vec<ColumnSpec>, Vec<String>)> = None;
+    let mut seen = 0;
+    while seen < HEADER_SEARCH_ROWS {
+        let more = table
+            .next_record(&mut record)
+            .map_err(|failure| IngestError::Read {
+                file: file(),
+                source: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
+            })?;
+        if !more {
+            break;
+        }
+        if record.is_blank() {
+            continue;
+        }
+        seen += 1;
+        match map_headers(kind.columns(), &record.fields) {
+            Mapping::Complete(map) => return Ok(map),
+            Mapping::Duplicate {
+                column,
+                first,
+                second,
+            } => {
+                return Err(IngestError::DuplicateColumn {
+                    file: file(),
+                    column,
+                    first,
+                    second,
+                })
+            }
+            Mapping::Missing {
+                missing,
+                found,
+                headers,
+            } => {
+                if closest.as_ref().is_none_or(|(best, _, _)| found > *best) {
+                    let missing = missing.into_iter().copied().collect();
+                    closest = Some((found, missing, headers));
+                }
+            }
+        }
+    }
+    match closest {
+        None => Err(IngestError::NoHeader { file: file() }),
+        Some((_, missing, found)) => Err(IngestError::MissingColumn {
+            file: file(),
+            missing,
+            found,
+        }),
+    }
+}
+
+/// Reads a station registry export (站点信息): one [`StationRow`] a line.
+pub fn read_stations(path: &Path) -> Result<Rows<StationRow>, IngestError> {
+    Rows::open(path, ImportKind::Stations, kinds::station_row)
+}
+
+/// Reads the branches' monthly plans (有效站点计划): one [`PlanRow`] a line.
+pub fn read_plans(path: &Path) -> Result<Rows<PlanRow>, IngestError> {
+    Rows::open(path, ImportKind::Plans, kinds::plan_row)
+}
+
+/// Reads a bill-payment export (便民缴费交易明细): one [`PaymentRow`] a line.
+pub fn read_payments(path: &Path) -> Result<Rows<PaymentRow>, IngestError> {
+    Rows::open(path, ImportKind::Payments, kinds::payment_row)
+}
+
+/// Reads a card-withdrawal export (商易通助农取款明细): one [`CardRow`] a line.
+pub fn read_cards(path: &Path) -> Result<Rows<CardRow>, IngestError> {
+    Rows::open(path, ImportKind::Cards, kinds::card_row)
+}
+
+/// Reads a referral list (转介绍): one [`ReferralRow`] a line.
+pub fn read_referrals(path: &Path) -> Result<Rows<ReferralRow>, IngestError> {
+    Rows::open(path, ImportKind::Referrals, kinds::referral_row)
+}

@@ -1,0 +1,101 @@
+//! `bianmin report`: the month's stations, branches and people, computed
+//! by the engine from the store, as a table, CSV, JSON (CALC.md's shape)
+//! or a workbook; and the per-station statements of R11.
+
+pub mod statement;
+pub mod table;
+pub mod xlsx;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::calc::CalcOutput;
+use crate::month::Month;
+use crate::policy::{evaluate, FactsError, MonthResult, Policy};
+use crate::store::facts::BranchScope;
+use crate::store::registry::Station;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored facts cannot be evaluated: {0}")]
+    Facts(#[from] FactsError),
+    #[error("branch {0:?} is not in the database")]
+    UnknownBranch(String),
+    #[error("{path}: {message}")]
+    Write { path: String, message: String },
+}
+
+/// A month evaluated, with the names the views need.
+#[derive(Debug, Clone)]
+pub struct MonthReport {
+    pub result: MonthResult,
+    pub stations: HashMap<String, Station>,
+    pub branch_names: HashMap<String, String>,
+    pub person_names: HashMap<String, String>,
+    pub person_green_card: HashMap<String, bool>,
+    /// The database holds the demo county.
+    pub demo: bool,
+}
+
+impl MonthReport {
+    pub fn station_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.stations.get(id).map_or(id, |s| s.name.as_str())
+    }
+
+    pub fn branch_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.branch_names.get(id).map_or(id, String::as_str)
+    }
+
+    pub fn person_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.person_names.get(id).map_or(id, String::as_str)
+    }
+}
+
+/// Evaluates a month from the store. `branch` narrows to one branch.
+pub fn build_report(
+    store: &Store,
+    policy: &Policy,
+    month: Month,
+    as_of: Option<NaiveDate>,
+    branch: Option<&str>,
+) -> Result<MonthReport, ReportError> {
+    let branches = store.branches()?;
+    let scope = match branch {
+        Some(id) if branches.iter().any(|b| b.id == id) => BranchScope::Only(vec![id.to_string()]),
+        Some(id) => return Err(ReportError::UnknownBranch(id.to_string())),
+        None => BranchScope::All,
+    };
+    let facts = store.month_facts(month, as_of, &scope)?;
+    let result = evaluate(policy, &facts)?;
+    let people = store.people()?;
+    Ok(MonthReport {
+        result,
+        stations: store
+            .stations()?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect(),
+        branch_names: branches.into_iter().map(|b| (b.id, b.name)).collect(),
+        person_names: people
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
+        person_green_card: people
+            .iter()
+            .map(|p| (p.id.clone(), p.has_green_card))
+            .collect(),
+        demo: store.meta("demo")?.as_deref() == Some("1"),
+    })
+}
+
+/// CALC.md's output shape, so `report --format json` and `calc` agree.
+pub fn render_json(report: &MonthReport) -> String {
+    let mut out =
+        serde_json::to_string_pretty(&CalcOutput::from(&report.result)).expect("output serialises");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,284 @@
+//! Daily facts in, month facts out: the store sums days into what the
+//! engine evaluates. No money is computed here, only summed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::{Store, StoreError};
+use crate::month::{parse_date, Month};
+use crate::policy::{
+    BranchFacts, CardCounts, CategoryFacts, MonthFacts, PaymentCategory, StationFacts,
+};
+
+/// Which branches to evaluate. Branch figures (R7, R8) depend on every
+/// station of the branch, so scope is never narrower than a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BranchScope {
+    All,
+    Only(Vec<String>),
+}
+
+impl BranchScope {
+    fn includes(&self, branch: &str) -> bool {
+        match self {
+            BranchScope::All => true,
+            BranchScope::Only(ids) => ids.iter().any(|b| b == branch),
+        }
+    }
+}
+
+/// Yuan from whole fen.
+pub fn yuan_from_fen(fen: i64) -> Decimal {
+    Decimal::new(fen, 2)
+}
+
+/// Whole fen from yuan with at most two decimals.
+pub fn fen_from_yuan(amount: Decimal) -> Option<i64> {
+    let scaled = amount * Decimal::ONE_HUNDRED;
+    if scaled.fract().is_zero() {
+        let mut whole = scaled.trunc();
+        whole.rescale(0);
+        i64::try_from(whole.mantissa()).ok()
+    } else {
+        None
+    }
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+impl Store {
+    /// The last day any daily fact exists for: the date the figures run to.
+    pub fn latest_fact_day(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments
+                                     UNION ALL SELECT max(day) FROM daily_cards)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        text.map(|t| {
+            parse_date(&t).map_err(|_| StoreError::BadValue {
+                table: "daily_payments",
+                column: "day",
+                value: t,
+            })
+        })
+        .transpose()
+    }
+
+    /// Adds to one station's day of one payment category.
+    pub fn add_daily_payment(
+        &self,
+        station: &str,
+        day: NaiveDate,
+        category: PaymentCategory,
+        count: u64,
+        amount_fen: i64,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (day, station_id, category) DO UPDATE SET
+                     count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
+            )?
+            .execute(params![
+                station,
+                day_text(day),
+                category.as_str(),
+                count,
+                amount_fen
+            ])?;
+        Ok(())
+    }
+
+    /// Sets one station's card counts for a day.
+    pub fn set_daily_cards(
+        &self,
+        station: &str,
+        day: NaiveDate,
+        counts: CardCounts,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid",
+            )?
+            .execute(params![station, day_text(day), counts.raw, counts.valid])?;
+        Ok(())
+    }
+
+    /// Adds referrals of one kind to a station's day.
+    pub fn add_daily_referrals(
+        &self,
+        station: &str,
+        day: NaiveDate,
+        kind: &str,
+        count: u64,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (day, station_id, kind) DO UPDATE SET count = count + excluded.count",
+            )?
+            .execute(params![station, day_text(day), kind, count])?;
+        Ok(())
+    }
+
+    /// The month's facts through `as_of` (default: the month's last day,
+    /// or the last day with facts if that is earlier — the figures run to
+    /// it) for the branches in scope, ready for the engine.
+    pub fn month_facts(
+        &self,
+        month: Month,
+        as_of: Option<NaiveDate>,
+        scope: &BranchScope,
+    ) -> Result<MonthFacts, StoreError> {
+        let as_of = match as_of {
+            Some(day) => day,
+            None => self.default_as_of(month)?,
+        };
+        let first = day_text(month.first_day());
+        let last = day_text(as_of);
+
+        let mut branches = Vec::new();
+        for branch in self
+            .branches()?
+            .into_iter()
+            .filter(|b| scope.includes(&b.id))
+        {
+            let maintainers = self.branch_maintainers(&branch.id)?;
+            if maintainers.is_empty() {
+                continue;
+            }
+            branches.push(BranchFacts {
+                plan: self.plan(&branch.id, month)?,
+                id: branch.id,
+                kind: branch.kind,
+                manager: branch.manager_id,
+                maintainers,
+            });
+        }
+
+        let mut stations: Vec<StationFacts> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for s in self.stations()? {
+            if !s.active_in(month) || !branches.iter().any(|b| b.id == s.branch_id) {
+                continue;
+            }
+            let mut facts = StationFacts::new(&s.id, &s.branch_id, s.kind, &s.maintainer_id);
+            facts.village_households = s.village_households;
+            facts.stations_in_village = s.stations_in_village;
+            index.insert(s.id.clone(), stations.len());
+            stations.push(facts);
+        }
+
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT station_id, category, sum(count), sum(amount_fen) FROM daily_payments
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id, category",
+        )?;
+        let mut rows = stmt.query(params![first, last])?;
+        while let Some(row) = rows.next()? {
+            let station: String = row.get(0)?;
+            let Some(&i) = index.get(&station) else {
+                continue;
+            };
+            let category: String = row.get(1)?;
+            let category = PaymentCategory::parse(&category).ok_or(StoreError::BadValue {
+                table: "daily_payments",
+                column: "category",
+                value: category,
+            })?;
+            stations[i].payments[category as usize] = CategoryFacts {
+                count: row.get(2)?,
+                amount: yuan_from_fen(row.get(3)?),
+            };
+        }
+
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT station_id, sum(raw), sum(valid) FROM daily_cards
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
+        )?;
+        let mut rows = stmt.query(params![first, last])?;
+        while let Some(row) = rows.next()? {
+            let station: String = row.get(0)?;
+            if let Some(&i) = index.get(&station) {
+                stations[i].card = CardCounts {
+                    raw: row.get(1)?,
+                    valid: row.get(2)?,
+                };
+            }
+        }
+
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT station_id, kind, sum(count) FROM daily_referrals
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id, kind",
+        )?;
+        let mut rows = stmt.query(params![first, last])?;
+        while let Some(row) = rows.next()? {
+            let station: String = row.get(0)?;
+            if let Some(&i) = index.get(&station) {
+                stations[i].referrals.insert(row.get(1)?, row.get(2)?);
+            }
+        }
+
+        Ok(MonthFacts {
+            month,
+            as_of,
+            branches,
+            stations,
+        })
+    }
+
+    /// A past month runs to its last day; the current month to the last
+    /// day with facts (never before its first day).
+    pub fn default_as_of(&self, month: Month) -> Result<NaiveDate, StoreError> {
+        let latest = self.latest_fact_day()?;
+        Ok(match latest {
+            Some(day) if month.contains(day) => day,
+            Some(day) if day < month.first_day() => month.first_day(),
+            _ => month.last_day(),
+        })
+    }
+
+    /// One station's payments and card transactions day by day in a month:
+    /// (day, payments count over all categories, card valid).
+    pub fn station_days(
+        &self,
+        station: &str,
+        month: Month,
+    ) -> Result<BTreeMap<NaiveDate, (u64, u64)>, StoreError> {
+        let first = day_text(month.first_day());
+        let last = day_text(month.last_day());
+        let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT day, sum(count) FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
+        )?;
+        let mut rows = stmt.query(params![station, first, last])?;
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(0)?;
+            if let Ok(d) = parse_date(&day) {
+                days.entry(d).or_default().0 = row.get(1)?;
+            }
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT day, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
+        )?;
+        let mut rows = stmt.query(params![station, first, last])?;
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(0)?;
+            if let Ok(d) = parse_date(&day) {
+                days.entry(d).or_default().1 = row.get(1)?;
+            }
+        }
+        Ok(days)
+    }
+}

@@ -1,0 +1,816 @@
+//! Writing imported rows into the store: one file is one transaction. Any
+//! bad row and nothing is imported; the error lists the first 20 bad rows.
+//! Transactions are kept by id, so a repeated or overlapping file adds
+//! nothing twice; reversed ones never count.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use hmac::{Hmac, Mac};
+use rusqlite::{params, OptionalExtension, Transaction};
+use sha2::Sha256;
+
+use super::facts::fen_from_yuan;
+use super::{Store, StoreError};
+use crate::ingest::{
+    CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow,
+};
+use crate::policy::{CardCounts, PaymentCategory, Policy};
+
+/// How many bad rows an error lists.
+pub const MAX_LISTED_ERRORS: usize = 20;
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub kind: ImportKind,
+    pub file: String,
+    /// CSV (encoding) or XLSX (worksheet).
+    pub format: String,
+    pub rows_read: u64,
+    /// Rows not in the store before.
+    pub rows_new: u64,
+    /// Registry and plan rows that changed an existing record.
+    pub rows_updated: u64,
+    /// Transactions already in the store (a repeated or overlapping file).
+    pub rows_duplicate: u64,
+    /// Reversed or cancelled transactions, which never count.
+    pub rows_reversed: u64,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} rows read ({}), {} new",
+            self.file, self.rows_read, self.format, self.rows_new
+        )?;
+        if self.rows_updated > 0 {
+            write!(f, ", {} updated", self.rows_updated)?;
+        }
+        if self.rows_duplicate > 0 {
+            write!(f, ", {} already imported", self.rows_duplicate)?;
+        }
+        if self.rows_reversed > 0 {
+            write!(
+                f,
+                ", {} reversed or cancelled (not counted)",
+                self.rows_reversed
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] IngestError),
+    #[error("{}", bad_rows_message(file, errors, *total))]
+    BadRows {
+        file: String,
+        /// The first `MAX_LISTED_ERRORS` bad rows.
+        errors: Vec<RowError>,
+        total: u64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> ImportError {
+        ImportError::Store(StoreError::Sql(e))
+    }
+}
+
+fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
+    let mut out = format!(
+        "{file}: {total} bad row{}; nothing was imported. Fix the file and import it again.",
+        if total == 1 { "" } else { "s" }
+    );
+    for e in errors {
+        out.push_str(&format!("\n  {e}"));
+    }
+    if total > errors.len() as u64 {
+        out.push_str(&format!("\n  … and {} more", total - errors.len() as u64));
+    }
+    out
+}
+
+/// Collects row errors, keeping the first few.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<RowError>,
+    total: u64,
+}
+
+impl Problems {
+    fn add(&mut self, e: RowError) {
+        self.total += 1;
+        if self.listed.len() < MAX_LISTED_ERRORS {
+            self.listed.push(e);
+        }
+    }
+
+    fn into_result(self, file: &str) -> Result<(), ImportError> {
+        if self.total == 0 {
+            Ok(())
+        } else {
+            Err(ImportError::BadRows {
+                file: file.to_string(),
+                errors: self.listed,
+                total: self.total,
+            })
+        }
+    }
+}
+
+fn row_error(line: u64, column: &str, reason: String) -> RowError {
+    RowError {
+        line,
+        column: column.to_string(),
+        reason,
+    }
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+struct Started<'a> {
+    tx: Transaction<'a>,
+    import_id: i64,
+    summary: ImportSummary,
+}
+
+impl Store {
+    fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
+        let tx = self.conn().unchecked_transaction()?;
+        let file = rows.path().display().to_string();
+        tx.execute(
+            "INSERT INTO imports (kind, file_name, imported_at) VALUES (?1, ?2, ?3)",
+            params![rows.kind().as_str(), file, chrono::Utc::now().to_rfc3339()],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        Ok(Started {
+            tx,
+            import_id,
+            summary: ImportSummary {
+                kind: rows.kind(),
+                format: rows.format().to_string(),
+                file,
+                rows_read: 0,
+                rows_new: 0,
+                rows_updated: 0,
+                rows_duplicate: 0,
+                rows_reversed: 0,
+            },
+        })
+    }
+
+    fn finish_import(
+        &self,
+        started: Started<'_>,
+        problems: Problems,
+    ) -> Result<ImportSummary, ImportError> {
+        let Started {
+            tx,
+            import_id,
+            summary,
+        } = started;
+        // Dropping the transaction rolls everything back.
+        problems.into_result(&summary.file)?;
+        tx.execute(
+            "UPDATE imports SET rows_read = ?2, rows_new = ?3, rows_duplicate = ?4, rows_reversed = ?5 WHERE id = ?1",
+            params![
+                import_id,
+                summary.rows_read,
+                summary.rows_new + summary.rows_updated,
+                summary.rows_duplicate,
+                summary.rows_reversed
+            ],
+        )?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn().prepare("SELECT id FROM stations")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    fn reversed_ids(&self, kind: &str) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT txn_id FROM reversed_txns WHERE kind = ?1")?;
+        let ids = stmt
+            .query_map([kind], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// The station registry: stations with their branch and people.
+    pub fn import_stations(
+        &self,
+        mut rows: Rows<StationRow>,
+    ) -> Result<ImportSummary, ImportError> {
+        let mut started = self.start_import(&rows)?;
+        let mut problems = Problems::default();
+        // Within the file: a branch has one manager and kind; a maintainer
+        // belongs to one branch (R9: each person belongs to one branch).
+        let mut branch_of_row: HashMap<String, (String, crate::policy::Kind, u64)> = HashMap::new();
+        let mut maintainer_branch: HashMap<String, (String, u64)> = HashMap::new();
+        let mut seen_codes: HashMap<String, u64> = HashMap::new();
+        let mut valid_rows = Vec::new();
+        for row in rows.by_ref() {
+            started.summary.rows_read += 1;
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    problems.add(e);
+                    continue;
+                }
+            };
+            if let Some(first) = seen_codes.insert(row.code.clone(), row.line) {
+                problems.add(row_error(
+                    row.line,
+                    "站点编码",
+                    format!("station {} is also on line {first}", row.code),
+                ));
+                continue;
+            }
+            match branch_of_row.get(&row.branch_code) {
+                Some((manager, _, line)) if *manager != row.manager_id => {
+                    problems.add(row_error(
+                        row.line,
+                        "支局长",
+                        format!(
+                            "branch {} has manager {} on line {line}, here {}",
+                            row.branch_code, manager, row.manager_id
+                        ),
+                    ));
+                    continue;
+                }
+                Some((_, kind, line)) if *kind != row.branch_kind => {
+                    problems.add(row_error(
+                        row.line,
+                        "支局类型",
+                        format!(
+                            "branch {} is {} on line {line}",
+                            row.branch_code,
+                            kind.as_str()
+                        ),
+                    ));
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    branch_of_row.insert(
+                        row.branch_code.clone(),
+                        (row.manager_id.clone(), row.branch_kind, row.line),
+                    );
+                }
+            }
+            match maintainer_branch.get(&row.maintainer_id) {
+                Some((branch, line)) if *branch != row.branch_code => {
+                    problems.add(row_error(
+                        row.line,
+                        "维护人员",
+                        format!(
+                            "{} maintains stations of branch {branch} (line {line}); a person belongs to one branch",
+                            row.maintainer_id
+                        ),
+                    ));
+                    continue;
+                }
+                _ => {
+                    maintainer_branch.insert(
+                        row.maintainer_id.clone(),
+                        (row.branch_code.clone(), row.line),
+                    );
+                }
+            }
+            valid_rows.push(row);
+        }
+        // A manager may not be a maintainer of another branch in the file.
+        for row in &valid_rows {
+            if let Some((branch, line)) = maintainer_branch.get(&row.manager_id) {
+                if *branch != row.branch_code {
+                    problems.add(row_error(
+                        row.line,
+                        "支局长",
+                        format!(
+                            "{} maintains stations of branch {branch} (line {line}) and cannot manage {}",
+                            row.manager_id, row.branch_code
+                        ),
+                    ));
+                }
+            }
+        }
+        if problems.total > 0 {
+            return self.finish_import(started, problems);
+        }
+        let existing = self.station_ids()?;
+        for row in &valid_rows {
+            let tx = &started.tx;
+            for (id, name) in [
+                (&row.manager_id, &row.manager_name),
+                (&row.maintainer_id, &row.maintainer_name),
+            ] {
+                tx.execute(
+                    "INSERT INTO people (id, name) VALUES (?1, coalesce(?2, ?1))
+                     ON CONFLICT (id) DO UPDATE SET name = coalesce(?2, people.name)",
+                    params![id, name],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO branches (id, name, kind, manager_id) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, manager_id = excluded.manager_id",
+                params![row.branch_code, row.branch_name, row.branch_kind.as_str(), row.manager_id],
+            )?;
+            // The file is authoritative for the people it names: a
+            // maintainer moved to another branch leaves the old one.
+            tx.execute(
+                "DELETE FROM branch_maintainers WHERE person_id = ?1 AND branch_id <> ?2",
+                params![row.maintainer_id, row.branch_code],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
+                params![row.branch_code, row.maintainer_id],
+            )?;
+            let changed = tx.execute(
+                "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
+                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                     branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
+                     village = excluded.village, village_households = excluded.village_households,
+                     stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
+                     status = excluded.status, has_terminal = excluded.has_terminal,
+                     has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
+                     closed_on = excluded.closed_on
+                 WHERE (name, kind, branch_id, maintainer_id, village, village_households, stations_in_village,
+                        route_order, status, has_terminal, has_green_card, opened_on, closed_on)
+                    IS NOT (excluded.name, excluded.kind, excluded.branch_id, excluded.maintainer_id,
+                        excluded.village, excluded.village_households, excluded.stations_in_village,
+                        excluded.route_order, excluded.status, excluded.has_terminal, excluded.has_green_card,
+                        excluded.opened_on, excluded.closed_on)",
+                params![
+                    row.code,
+                    row.name,
+                    row.kind.as_str(),
+                    row.branch_code,
+                    row.maintainer_id,
+                    row.village,
+                    row.village_households,
+                    row.stations_in_village,
+                    row.route_order,
+                    row.status.as_str(),
+                    row.has_terminal,
+                    row.has_green_card,
+                    row.opened_on.map(day_text),
+                    row.closed_on.map(day_text),
+                ],
+            )?;
+            if !existing.contains(&row.code) {
+                started.summary.rows_new += 1;
+            } else if changed > 0 {
+                started.summary.rows_updated += 1;
+            }
+        }
+        // A manager who also maintains in another branch, through the
+        // stored registry.
+        for row in &valid_rows {
+            let elsewhere: Option<String> = started
+                .tx
+                .query_row(
+                    "SELECT branch_id FROM branch_maintainers WHERE person_id = ?1 AND branch_id <> ?2",
+                    params![row.manager_id, row.branch_code],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(branch) = elsewhere {
+                problems.add(row_error(
+                    row.line,
+                    "支局长",
+                    format!(
+                        "{} maintains stations of branch {branch} and cannot manage {}",
+                        row.manager_id, row.branch_code
+                    ),
+                ));
+            }
+        }
+        self.finish_import(started, problems)
+    }
+
+    /// Plans: each branch's target of valid stations per month.
+    pub fn import_plans(&self, mut rows: Rows<PlanRow>) -> Result<ImportSummary, ImportError> {
+        let mut started = self.start_import(&rows)?;
+        let mut problems = Problems::default();
+        let branches: HashSet<String> = self.branches()?.into_iter().map(|b| b.id).collect();
+        for row in rows.by_ref() {
+            started.summary.rows_read += 1;
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    problems.add(e);
+                    continue;
+                }
+            };
+            if !branches.contains(&row.branch_code) {
+                problems.add(row_error(
+                    row.line,
+                    "支局编码",
+                    format!(
+                        "branch {} is not in the registry; import the stations first",
+                        row.branch_code
+                    ),
+                ));
+                continue;
+            }
+            if problems.total > 0 {
+                continue;
+            }
+            let before: Option<u64> = started
+                .tx
+                .query_row(
+                    "SELECT target FROM plans WHERE branch_id = ?1 AND month = ?2",
+                    params![row.branch_code, row.month.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            started.tx.execute(
+                "INSERT INTO plans (branch_id, month, target) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (branch_id, month) DO UPDATE SET target = excluded.target",
+                params![row.branch_code, row.month.to_string(), row.target],
+            )?;
+            match before {
+                None => started.summary.rows_new += 1,
+                Some(t) if t != row.target => started.summary.rows_updated += 1,
+                Some(_) => started.summary.rows_duplicate += 1,
+            }
+        }
+        self.finish_import(started, problems)
+    }
+
+    /// Bill payments, by transaction id, summed into daily facts.
+    pub fn import_payments(
+        &self,
+        mut rows: Rows<PaymentRow>,
+    ) -> Result<ImportSummary, ImportError> {
+        let mut started = self.start_import(&rows)?;
+        let mut problems = Problems::default();
+        let stations = self.station_ids()?;
+        let mut reversed = self.reversed_ids("payment")?;
+        // (station, day, category) → (count, fen) added by this file.
+        let mut daily: HashMap<(String, NaiveDate, PaymentCategory), (i64, i64)> = HashMap::new();
+        {
+            let tx = &started.tx;
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut take_back = tx.prepare_cached(
+                "DELETE FROM payment_txns WHERE txn_id = ?1 RETURNING station_id, day, category, amount_fen",
+            )?;
+            let mut mark_reversed =
+                tx.prepare_cached("INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'payment', ?2)")?;
+            for row in rows.by_ref() {
+                started.summary.rows_read += 1;
+                let row = match row {
+                    Ok(row) => row,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
+                if !stations.contains(&row.station_code) {
+                    problems.add(row_error(
+                        row.line,
+                        "站点编码",
+                        format!(
+                            "station {} is not in the registry; import the stations first",
+                            row.station_code
+                        ),
+                    ));
+                    continue;
+                }
+                let Some(fen) = fen_from_yuan(row.amount) else {
+                    problems.add(row_error(
+                        row.line,
+                        "金额",
+                        format!("{} is not a whole number of fen", row.amount),
+                    ));
+                    continue;
+                };
+                if problems.total > 0 {
+                    // Keep reading to report every bad row, write nothing more.
+                    continue;
+                }
+                let day = row.time.date();
+                if row.reversed {
+                    started.summary.rows_reversed += 1;
+                    mark_reversed.execute(params![row.txn_id, started.import_id])?;
+                    reversed.insert(row.txn_id.clone());
+                    // A reversal of a transaction already counted takes it back.
+                    let taken: Option<(String, String, String, i64)> = take_back
+                        .query_row([&row.txn_id], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
+                        .optional()?;
+                    if let Some((station, day, category, fen)) = taken {
+                        let day =
+                            crate::month::parse_date(&day).map_err(|_| StoreError::BadValue {
+                                table: "payment_txns",
+                                column: "day",
+                                value: day.clone(),
+                            })?;
+                        let category =
+                            PaymentCategory::parse(&category).unwrap_or(PaymentCategory::Other);
+                        let entry = daily.entry((station, day, category)).or_default();
+                        entry.0 -= 1;
+                        entry.1 -= fen;
+                    }
+                    continue;
+                }
+                if reversed.contains(&row.txn_id) {
+                    started.summary.rows_reversed += 1;
+                    continue;
+                }
+                let inserted = insert.execute(params![
+                    row.txn_id,
+                    row.station_code,
+                    day_text(day),
+                    row.category.as_str(),
+                    fen,
+                    started.import_id
+                ])?;
+                if inserted == 0 {
+                    started.summary.rows_duplicate += 1;
+                    continue;
+                }
+                started.summary.rows_new += 1;
+                let entry = daily
+                    .entry((row.station_code, day, row.category))
+                    .or_default();
+                entry.0 += 1;
+                entry.1 += fen;
+            }
+            if problems.total == 0 {
+                let mut add = tx.prepare_cached(
+                    "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (day, station_id, category) DO UPDATE SET
+                         count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
+                )?;
+                for ((station, day, category), (count, fen)) in daily {
+                    add.execute(params![
+                        station,
+                        day_text(day),
+                        category.as_str(),
+                        count,
+                        fen
+                    ])?;
+                }
+            }
+        }
+        self.finish_import(started, problems)
+    }
+
+    /// Card withdrawals: card numbers hashed, never stored; the daily
+    /// valid count is recomputed under the policy's cap (R1).
+    pub fn import_cards(
+        &self,
+        mut rows: Rows<CardRow>,
+        policy: &Policy,
+    ) -> Result<ImportSummary, ImportError> {
+        let mut started = self.start_import(&rows)?;
+        let mut problems = Problems::default();
+        let stations = self.station_ids()?;
+        let mut reversed = self.reversed_ids("card")?;
+        let key = self.card_hash_key(&started.tx)?;
+        let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
+        {
+            let tx = &started.tx;
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut take_back = tx.prepare_cached(
+                "DELETE FROM card_txns WHERE txn_id = ?1 RETURNING station_id, day",
+            )?;
+            let mut mark_reversed =
+                tx.prepare_cached("INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'card', ?2)")?;
+            for row in rows.by_ref() {
+                started.summary.rows_read += 1;
+                let row = match row {
+                    Ok(row) => row,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
+                if !stations.contains(&row.station_code) {
+                    problems.add(row_error(
+                        row.line,
+                        "站点编码",
+                        format!(
+                            "station {} is not in the registry; import the stations first",
+                            row.station_code
+                        ),
+                    ));
+                    continue;
+                }
+                if problems.total > 0 {
+                    continue;
+                }
+                let day = row.time.date();
+                if row.reversed {
+                    started.summary.rows_reversed += 1;
+                    mark_reversed.execute(params![row.txn_id, started.import_id])?;
+                    reversed.insert(row.txn_id.clone());
+                    let taken: Option<(String, String)> = take_back
+                        .query_row([&row.txn_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    if let Some((station, day)) = taken {
+                        if let Ok(day) = crate::month::parse_date(&day) {
+                            touched.insert((station, day));
+                        }
+                    }
+                    continue;
+                }
+                if reversed.contains(&row.txn_id) {
+                    started.summary.rows_reversed += 1;
+                    continue;
+                }
+                let hash = card_hash(&key, &row.card_number);
+                let inserted = insert.execute(params![
+                    row.txn_id,
+                    row.station_code,
+                    day_text(day),
+                    hash,
+                    started.import_id
+                ])?;
+                if inserted == 0 {
+                    started.summary.rows_duplicate += 1;
+                    continue;
+                }
+                started.summary.rows_new += 1;
+                touched.insert((row.station_code, day));
+            }
+            if problems.total == 0 {
+                let mut per_card = tx.prepare_cached(
+                    "SELECT count(*) FROM card_txns WHERE station_id = ?1 AND day = ?2 GROUP BY card_hash",
+                )?;
+                let cap = u64::from(policy.card_cap.per_card_per_day);
+                for (station, day) in touched {
+                    let mut counts = CardCounts::default();
+                    let mut result = per_card.query(params![station, day_text(day)])?;
+                    while let Some(r) = result.next()? {
+                        let n: u64 = r.get(0)?;
+                        counts.raw += n;
+                        counts.valid += n.min(cap);
+                    }
+                    tx.execute(
+                        "INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid",
+                        params![station, day_text(day), counts.raw, counts.valid],
+                    )?;
+                }
+            }
+        }
+        self.finish_import(started, problems)
+    }
+
+    /// Referrals, by referral id, counted per station, day and kind.
+    pub fn import_referrals(
+        &self,
+        mut rows: Rows<ReferralRow>,
+        policy: &Policy,
+    ) -> Result<ImportSummary, ImportError> {
+        let mut started = self.start_import(&rows)?;
+        let mut problems = Problems::default();
+        let stations = self.station_ids()?;
+        let mut daily: HashMap<(String, NaiveDate, String), u64> = HashMap::new();
+        {
+            let tx = &started.tx;
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO referral_records (referral_id, station_id, day, kind, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for row in rows.by_ref() {
+                started.summary.rows_read += 1;
+                let row = match row {
+                    Ok(row) => row,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
+                if !stations.contains(&row.station_code) {
+                    problems.add(row_error(
+                        row.line,
+                        "站点编码",
+                        format!(
+                            "station {} is not in the registry; import the stations first",
+                            row.station_code
+                        ),
+                    ));
+                    continue;
+                }
+                if !policy.referral_rates.contains_key(&row.kind) {
+                    problems.add(row_error(
+                        row.line,
+                        "类型",
+                        format!(
+                            "the policy {} pays no referral of kind {}",
+                            policy.id, row.kind
+                        ),
+                    ));
+                    continue;
+                }
+                if problems.total > 0 {
+                    continue;
+                }
+                let inserted = insert.execute(params![
+                    row.referral_id,
+                    row.station_code,
+                    day_text(row.date),
+                    row.kind,
+                    started.import_id
+                ])?;
+                if inserted == 0 {
+                    started.summary.rows_duplicate += 1;
+                    continue;
+                }
+                started.summary.rows_new += 1;
+                *daily
+                    .entry((row.station_code, row.date, row.kind))
+                    .or_default() += 1;
+            }
+            if problems.total == 0 {
+                let mut add = tx.prepare_cached(
+                    "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (day, station_id, kind) DO UPDATE SET count = count + excluded.count",
+                )?;
+                for ((station, day, kind), count) in daily {
+                    add.execute(params![station, day_text(day), kind, count])?;
+                }
+            }
+        }
+        self.finish_import(started, problems)
+    }
+
+    /// The database's secret for hashing card numbers, made on first use.
+    fn card_hash_key(&self, tx: &Transaction<'_>) -> Result<Vec<u8>, StoreError> {
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'card_hash_key'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(hex) = stored {
+            return decode_hex(&hex).ok_or(StoreError::BadValue {
+                table: "meta",
+                column: "card_hash_key",
+                value: "(not shown)".into(),
+            });
+        }
+        let mut key = vec![0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError::BadValue {
+            table: "meta",
+            column: "card_hash_key",
+            value: format!("no randomness available: {e}"),
+        })?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('card_hash_key', ?1)",
+            [encode_hex(&key)],
+        )?;
+        Ok(key)
+    }
+}
+
+/// HMAC-SHA256 of the card number under the database's key, truncated to
+/// 16 bytes: enough to tell cards apart, useless to recover a number.
+pub fn card_hash(key: &[u8], card_number: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(card_number.as_bytes());
+    mac.finalize().into_bytes()[..16].to_vec()
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}

@@ -1,0 +1,84 @@
+//! The schema: `migrations/NNNN_name.sql`, applied in order, each inside a
+//! transaction; `PRAGMA user_version` records how far a file has come.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+/// Every migration, in order. Append only: never edit a released one.
+const MIGRATION_FILES: &[(&str, &str)] = &[
+    (
+        "0001_registry_and_facts",
+        include_str!("../../migrations/0001_registry_and_facts.sql"),
+    ),
+    (
+        "0002_visits_and_sync",
+        include_str!("../../migrations/0002_visits_and_sync.sql"),
+    ),
+];
+
+/// The schema version this bianmin writes.
+pub const SCHEMA_VERSION: i64 = MIGRATION_FILES.len() as i64;
+
+fn migrations_up_to(version: usize) -> Migrations<'static> {
+    Migrations::new(
+        MIGRATION_FILES[..version]
+            .iter()
+            .map(|(_, sql)| M::up(sql))
+            .collect(),
+    )
+}
+
+/// The schema version of an open database (0 for a new file).
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Applies every migration the database has not had yet.
+pub fn to_latest(conn: &mut Connection) -> Result<(), String> {
+    migrations_up_to(MIGRATION_FILES.len())
+        .to_latest(conn)
+        .map_err(|e| e.to_string())
+}
+
+/// Applies migrations up to `version` only: for tests that build a
+/// database as an earlier bianmin left it.
+pub fn to_version(conn: &mut Connection, version: usize) -> Result<(), String> {
+    if version == 0 {
+        return Ok(());
+    }
+    migrations_up_to(version)
+        .to_latest(conn)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid_sql_and_numbered_in_order() {
+        migrations_up_to(MIGRATION_FILES.len()).validate().unwrap();
+        for (i, (name, _)) in MIGRATION_FILES.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", i + 1)), "{name}");
+        }
+        let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .count();
+        assert_eq!(
+            on_disk,
+            MIGRATION_FILES.len(),
+            "every file in migrations/ is listed"
+        );
+    }
+
+    #[test]
+    fn every_earlier_version_upgrades_to_the_latest() {
+        for start in 0..=MIGRATION_FILES.len() {
+            let mut conn = Connection::open_in_memory().unwrap();
+            to_version(&mut conn, start).unwrap();
+            assert_eq!(schema_version(&conn).unwrap(), start as i64);
+            to_latest(&mut conn).unwrap();
+            assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        }
+    }
+}

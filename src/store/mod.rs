@@ -1,0 +1,148 @@
+//! The local store: one SQLite file (WAL, foreign keys on), its schema
+//! applied from `migrations/` in order inside a transaction. Holds the
+//! registry, plans, daily facts, notes and sync state; computes no money.
+
+pub mod facts;
+pub mod import;
+pub mod migrate;
+pub mod registry;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use migrate::{schema_version, SCHEMA_VERSION};
+
+/// Why the store could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
+         Upgrade bianmin to open it; the file was not changed."
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path}: upgrading the schema failed, the file was not changed: {message}")]
+    Migrate { path: String, message: String },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("database holds a bad value in {table}.{column}: {value:?}")]
+    BadValue {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
+}
+
+/// The open store.
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date. A database from a newer bianmin is refused
+    /// before anything is written.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        Store::prepare(conn, shown)
+    }
+
+    /// A private in-memory store, for tests and `calc`-like uses.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        Store::prepare(conn, ":memory:".into())
+    }
+
+    fn prepare(mut conn: Connection, path: String) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        // Reading the version first also makes SQLite check that the file
+        // is a database at all.
+        let found = schema_version(&conn).map_err(open_err)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_err)?;
+        migrate::to_latest(&mut conn).map_err(|message| StoreError::Migrate {
+            path: path.clone(),
+            message,
+        })?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// A value of the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// The default database file: `bianmin.db` in the platform data folder
+/// (`~/.local/share/bianmin` on Linux, `%APPDATA%\bianmin` on Windows).
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("cn", "bianmin", "bianmin")
+        .map(|dirs| dirs.data_dir().join("bianmin.db"))
+        .unwrap_or_else(|| PathBuf::from("bianmin.db"))
+}

@@ -1,0 +1,118 @@
+//! The store: migrations from empty and from every earlier version, and a
+//! database from a newer bianmin refused without being touched.
+
+use std::path::Path;
+use std::process::Command;
+
+use bianmin::store::migrate::to_version;
+use bianmin::store::{schema_version, Store, StoreError, SCHEMA_VERSION};
+use rusqlite::Connection;
+
+fn bianmin(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bianmin"));
+    cmd.arg("--db").arg(db).env_remove("BIANMIN_DB");
+    cmd
+}
+
+#[test]
+fn a_new_database_gets_the_whole_schema_with_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("new.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    // A station of an unknown branch is refused by the foreign key.
+    let err = store.conn().execute(
+        "INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S', 'n', 'rural', 'nope', 'nobody')",
+        [],
+    );
+    assert!(err.is_err());
+}
+
+#[test]
+fn every_earlier_version_upgrades_keeping_its_data() {
+    for version in 1..SCHEMA_VERSION as usize {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            to_version(&mut conn, version).unwrap();
+            conn.execute_batch(
+                "INSERT INTO people (id, name) VALUES ('M1', '王建国'), ('P1', '李秀英');
+                 INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', '恩城支局', 'rural', 'M1');
+                 INSERT INTO branch_maintainers (branch_id, person_id) VALUES ('B1', 'P1');
+                 INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', '王庄便民服务站', 'rural', 'B1', 'P1');
+                 INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES ('S1', '2026-10-01', 'mobile', 3, 15000);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.stations().unwrap()[0].name, "王庄便民服务站");
+        let month = "2026-10".parse().unwrap();
+        let facts = store
+            .month_facts(month, None, &bianmin::store::facts::BranchScope::All)
+            .unwrap();
+        assert_eq!(facts.stations[0].payment_count(), 3);
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_bianmin_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match Store::open(&path) {
+        Err(StoreError::TooNew {
+            found: 99,
+            supported,
+            ..
+        }) => assert_eq!(supported, SCHEMA_VERSION),
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer database was opened"),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("future.db-wal").exists());
+
+    let out = bianmin(&path).args(["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("newer bianmin") && stderr.contains("99"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(
+        &path,
+        "这不是数据库 — not a database, just some text that is long enough",
+    )
+    .unwrap();
+    let out = bianmin(&path).args(["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "这不是数据库 — not a database, just some text that is long enough"
+    );
+}
