@@ -22,7 +22,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         eprintln!("No database was there yet, so this is the demo county. Import real data with `bianmin import`.");
     }
     let policy = super::policy(global)?;
-    let month = super::report::default_month(&store)?;
+    let month = store.default_month()?;
     let report = build_report(&store, &policy, month, None, None)?;
     super::write_stdout(render_table(&report, super::lang(global)).as_bytes())?;
     eprintln!("Commands: bianmin --help");

@@ -1,21 +1,12 @@
 //! `bianmin report`
 
 use anyhow::{bail, Context};
-use bianmin::month::{parse_date, today_shanghai, Month};
+use bianmin::month::{parse_date, Month};
 use bianmin::report::statement::{statement, to_html, to_text};
 use bianmin::report::table::{grid, render_table, Section};
 use bianmin::report::{build_report, render_json, xlsx::write_xlsx};
-use bianmin::store::Store;
 
 use crate::cli::{Global, ReportArgs, ReportFormat, SectionArg, StatementFormat};
-
-/// The month to show by default: that of the latest figures, else this one.
-pub fn default_month(store: &Store) -> anyhow::Result<Month> {
-    Ok(match store.latest_fact_day()? {
-        Some(day) => Month::of(day),
-        None => Month::of(today_shanghai()),
-    })
-}
 
 pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
     let policy = super::policy(global)?;
@@ -34,7 +25,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)
             .context("--month")?,
         (None, Some(day)) => Month::of(day),
-        (None, None) => default_month(&store)?,
+        (None, None) => store.default_month()?,
     };
     if let Some(day) = as_of {
         if !month.contains(day) {

@@ -133,9 +133,8 @@ impl Store {
         Ok(())
     }
 
-    /// The month's facts through `as_of` (default: the month's last day,
-    /// or the last day with facts if that is earlier — the figures run to
-    /// it) for the branches in scope, ready for the engine.
+    /// The month's facts through `as_of` (default: `default_as_of`) for
+    /// the branches in scope, ready for the engine.
     pub fn month_facts(
         &self,
         month: Month,
@@ -238,15 +237,45 @@ impl Store {
         })
     }
 
-    /// A past month runs to its last day; the current month to the last
-    /// day with facts (never before its first day).
+    /// A month that is over runs to its last day; the current month to
+    /// the last day with facts in it (its first day if none yet); a
+    /// month to come to its last day.
     pub fn default_as_of(&self, month: Month) -> Result<NaiveDate, StoreError> {
-        let latest = self.latest_fact_day()?;
-        Ok(match latest {
-            Some(day) if month.contains(day) => day,
-            Some(day) if day < month.first_day() => month.first_day(),
-            _ => month.last_day(),
-        })
+        let today = self.today()?;
+        if !month.contains(today) {
+            return Ok(month.last_day());
+        }
+        let latest: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day BETWEEN ?1 AND ?2
+                                     UNION ALL SELECT max(day) FROM daily_cards WHERE day BETWEEN ?1 AND ?2)",
+                params![day_text(month.first_day()), day_text(month.last_day())],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(latest
+            .and_then(|d| parse_date(&d).ok())
+            .unwrap_or_else(|| month.first_day()))
+    }
+
+    /// Today for this database: the demo county lives on the day it was
+    /// made for; a real one on today's date in Asia/Shanghai.
+    pub fn today(&self) -> Result<NaiveDate, StoreError> {
+        if let Some(text) = self.meta("demo_today")? {
+            if let Ok(day) = parse_date(&text) {
+                return Ok(day);
+            }
+        }
+        Ok(crate::month::today_shanghai())
+    }
+
+    /// The month to show by default: that of yesterday, the last day whose
+    /// figures can be complete.
+    pub fn default_month(&self) -> Result<Month, StoreError> {
+        let today = self.today()?;
+        Ok(Month::of(today.pred_opt().unwrap_or(today)))
     }
 
     /// One station's payments and card transactions day by day in a month:
