@@ -4,6 +4,7 @@
 //! `calc` turns CALC.md's JSON into engine facts and back.
 
 pub mod calc;
+pub mod config;
 pub mod demo;
 pub mod i18n;
 pub mod ingest;

@@ -5,6 +5,7 @@
 pub mod facts;
 pub mod import;
 pub mod migrate;
+pub mod notes;
 pub mod registry;
 
 use std::path::{Path, PathBuf};
