@@ -134,6 +134,18 @@ pub struct Signoff {
     pub sync: SyncState,
 }
 
+/// A sign-off as recorded at the station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignoff {
+    pub station_id: String,
+    pub month: Month,
+    pub author_id: String,
+    pub outcome: Outcome,
+    /// Required for a dispute.
+    pub reason: Option<String>,
+    pub signed_on: NaiveDate,
+}
+
 /// One record waiting to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
@@ -373,15 +385,23 @@ impl Store {
     /// Records a station's sign-off or dispute of a month's statement.
     pub fn record_signoff(
         &self,
-        station: &str,
-        month: Month,
-        author: &str,
-        outcome: Outcome,
-        reason: Option<&str>,
-        signed_on: NaiveDate,
+        new: &NewSignoff,
         now: DateTime<Utc>,
     ) -> Result<Signoff, NoteError> {
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let NewSignoff {
+            station_id: station,
+            month,
+            author_id: author,
+            outcome,
+            signed_on,
+            ..
+        } = new;
+        let (month, outcome, signed_on) = (*month, *outcome, *signed_on);
+        let reason = new
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
         if outcome == Outcome::Disputed && reason.is_none() {
             return Err(NoteError::DisputeWithoutReason);
         }
@@ -639,6 +659,17 @@ mod tests {
         }
     }
 
+    fn signoff(month: Month, outcome: Outcome, reason: Option<&str>, day: NaiveDate) -> NewSignoff {
+        NewSignoff {
+            station_id: "S1".into(),
+            month,
+            author_id: "P1".into(),
+            outcome,
+            reason: reason.map(String::from),
+            signed_on: day,
+        }
+    }
+
     #[test]
     fn a_note_and_its_outbox_row_are_written_together() {
         let s = store();
@@ -697,7 +728,7 @@ mod tests {
         let month: Month = "2026-10".parse().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
         assert!(matches!(
-            s.record_signoff("S1", month, "P1", Outcome::Disputed, None, day, Utc::now()),
+            s.record_signoff(&signoff(month, Outcome::Disputed, None, day), Utc::now()),
             Err(NoteError::DisputeWithoutReason)
         ));
     }
