@@ -740,17 +740,12 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
         let first = s
             .record_signoff(
-                "S1",
-                month,
-                "P1",
-                Outcome::Disputed,
-                Some("少算3笔"),
-                day,
+                &signoff(month, Outcome::Disputed, Some("少算3笔"), day),
                 Utc::now(),
             )
             .unwrap();
         let second = s
-            .record_signoff("S1", month, "P1", Outcome::Signed, None, day, Utc::now())
+            .record_signoff(&signoff(month, Outcome::Signed, None, day), Utc::now())
             .unwrap();
         assert_eq!(first.uuid, second.uuid);
         assert_eq!(second.version, 2);
