@@ -32,6 +32,12 @@ pub struct Global {
     /// Evaluate under this policy file instead of the built-in Dezhou 2012 policy.
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Who you are (工号), or "county" (default: from the config file; the dashboard asks otherwise).
+    #[arg(long = "as", global = true, value_name = "PERSON")]
+    pub person: Option<String>,
+    /// Do not capture the mouse in the dashboard (lets the terminal select text).
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -13,3 +13,4 @@ pub mod month;
 pub mod policy;
 pub mod report;
 pub mod store;
+pub mod tui;

@@ -1,0 +1,177 @@
+//! What the dashboard shows for one month, loaded from the store and
+//! evaluated by the engine once per month (switching back is instant).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::month::Month;
+use crate::policy::{MonthFacts, Policy, StationResult, Status};
+use crate::report::{build_report, MonthReport, ReportError};
+use crate::store::facts::BranchScope;
+use crate::store::notes::{Outcome, Signoff, SyncState};
+use crate::store::Store;
+
+/// Who is looking, and so which stations and branches they see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Viewer {
+    Maintainer { person: String, branch: String },
+    Manager { person: String, branch: String },
+    County,
+}
+
+impl Viewer {
+    /// Works out a person's role from the registry; "county" is the
+    /// county view.
+    pub fn resolve(
+        store: &Store,
+        person: &str,
+    ) -> Result<Option<Viewer>, crate::store::StoreError> {
+        if person == "county" {
+            return Ok(Some(Viewer::County));
+        }
+        for branch in store.branches()? {
+            if branch.manager_id == person {
+                return Ok(Some(Viewer::Manager {
+                    person: person.to_string(),
+                    branch: branch.id,
+                }));
+            }
+            if store
+                .branch_maintainers(&branch.id)?
+                .iter()
+                .any(|p| p == person)
+            {
+                return Ok(Some(Viewer::Maintainer {
+                    person: person.to_string(),
+                    branch: branch.id,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn person(&self) -> Option<&str> {
+        match self {
+            Viewer::Maintainer { person, .. } | Viewer::Manager { person, .. } => Some(person),
+            Viewer::County => None,
+        }
+    }
+
+    pub fn branch(&self) -> Option<&str> {
+        match self {
+            Viewer::Maintainer { branch, .. } | Viewer::Manager { branch, .. } => Some(branch),
+            Viewer::County => None,
+        }
+    }
+
+    /// Whether this station is one of "my stations".
+    pub fn sees(&self, station: &StationResult) -> bool {
+        match self {
+            Viewer::Maintainer { person, .. } => station.maintainer == *person,
+            Viewer::Manager { branch, .. } => station.branch == *branch,
+            Viewer::County => true,
+        }
+    }
+}
+
+/// The figures so far of one station (before projection).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SoFar {
+    pub payments: u64,
+    pub card: u64,
+}
+
+/// One month, evaluated, with what the screens add to the engine's result.
+#[derive(Debug, Clone)]
+pub struct MonthData {
+    pub month: Month,
+    pub report: MonthReport,
+    pub so_far: HashMap<String, SoFar>,
+    pub last_visit: BTreeMap<String, NaiveDate>,
+    /// Stations with a note or sign-off not yet acknowledged by the server.
+    pub unsynced: HashSet<String>,
+    /// Last month's sign-offs, by station.
+    pub signoffs: HashMap<String, Signoff>,
+}
+
+impl MonthData {
+    pub fn load(store: &Store, policy: &Policy, month: Month) -> Result<MonthData, ReportError> {
+        let report = build_report(store, policy, month, None, None)?;
+        let facts: MonthFacts =
+            store.month_facts(month, Some(report.result.as_of), &BranchScope::All)?;
+        let so_far = facts
+            .stations
+            .iter()
+            .map(|s| {
+                let card = if policy.card_cap.for_validity {
+                    s.card.valid
+                } else {
+                    s.card.raw
+                };
+                (
+                    s.id.clone(),
+                    SoFar {
+                        payments: s.payment_count(),
+                        card,
+                    },
+                )
+            })
+            .collect();
+        let mut unsynced = HashSet::new();
+        for note in store.notes(None)? {
+            if note.sync != SyncState::Synced {
+                unsynced.insert(note.station_id.clone());
+            }
+        }
+        let signoffs: HashMap<String, Signoff> = store
+            .signoffs(month.prev())?
+            .into_iter()
+            .map(|s| (s.station_id.clone(), s))
+            .collect();
+        for s in signoffs.values() {
+            if s.sync != SyncState::Synced {
+                unsynced.insert(s.station_id.clone());
+            }
+        }
+        Ok(MonthData {
+            month,
+            report,
+            so_far,
+            last_visit: store.last_visits()?,
+            unsynced,
+            signoffs,
+        })
+    }
+
+    pub fn station(&self, id: &str) -> Option<&StationResult> {
+        self.report.result.stations.iter().find(|s| s.id == id)
+    }
+
+    pub fn so_far(&self, id: &str) -> SoFar {
+        self.so_far.get(id).copied().unwrap_or_default()
+    }
+
+    /// Days since the station was last visited, as of `today`.
+    pub fn days_since_visit(&self, id: &str, today: NaiveDate) -> Option<i64> {
+        self.last_visit
+            .get(id)
+            .map(|d| (today - *d).num_days().max(0))
+    }
+
+    /// Last month's statement: signed, disputed, or missing.
+    pub fn signoff(&self, id: &str) -> Option<Outcome> {
+        self.signoffs.get(id).map(|s| s.outcome)
+    }
+}
+
+/// How much a station puts the plan at risk: lower sorts first.
+pub fn risk_rank(station: &StationResult) -> (u8, std::cmp::Reverse<u64>) {
+    let rank = match station.status {
+        Status::AtRisk | Status::Invalid => 0,
+        Status::OnTrack => 1,
+        Status::Valid => 2,
+    };
+    let need = station.needed_per_day.payments + station.needed_per_day.card * 6;
+    (rank, std::cmp::Reverse(need))
+}

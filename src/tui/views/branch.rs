@@ -1,0 +1,279 @@
+//! 支局: valid stations against the plan, shortfall and penalty, the
+//! reward pool and its 2:8 split per person; at-risk stations by
+//! maintainer. The county view ranks every branch by risk.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::common::{dim, money, status_span, t, titled};
+use crate::i18n::Text;
+use crate::policy::Role;
+use crate::tui::app::{App, HitMap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, id: &str, pane: usize) {
+    let data = app.data();
+    let Some(b) = data.report.result.branches.iter().find(|b| b.id == id) else {
+        frame.render_widget(
+            Paragraph::new(format!("{}: {id}", t(app, Text::NotFound))),
+            area,
+        );
+        return;
+    };
+    let theme = app.theme;
+    let plan = b.plan.map_or_else(|| "-".to_string(), |p| p.to_string());
+    let shortfall_style = if b.shortfall > 0 {
+        theme.bad()
+    } else {
+        theme.good()
+    };
+    let summary = vec![
+        Line::from(vec![
+            Span::raw(format!(
+                "{} {} / {} {} ",
+                t(app, Text::ValidStations),
+                b.valid_stations,
+                t(app, Text::Plan),
+                plan
+            )),
+            Span::styled(
+                format!("{} {}", t(app, Text::Shortfall), b.shortfall),
+                shortfall_style,
+            ),
+            Span::raw(format!("  {} {}", t(app, Text::Penalty), money(b.penalty))),
+            dim(
+                app,
+                format!("  ({} {})", t(app, Text::Stations), b.stations),
+            ),
+        ]),
+        Line::from(vec![
+            Span::raw(format!(
+                "{} R6 {} + R7 {} = {} {}",
+                t(app, Text::Maintenance),
+                money(b.maintenance_total),
+                money(b.valid_station_reward),
+                t(app, Text::Pool),
+                money(b.pool)
+            )),
+            dim(
+                app,
+                if data.report.result.projected {
+                    format!("  ({})", t(app, Text::Projected))
+                } else {
+                    String::new()
+                },
+            ),
+        ]),
+    ];
+    let title = format!(
+        "{} {} ({id})",
+        t(app, Text::Branch),
+        data.report.branch_name(id)
+    );
+    let block = titled(title, true, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let people_count = data
+        .report
+        .result
+        .people
+        .iter()
+        .filter(|p| p.branch == id)
+        .count() as u16;
+    let [summary_area, people_area, risk_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(people_count + 3),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(summary), summary_area);
+
+    // The 2:8 split per person.
+    let people: Vec<Row> = data
+        .report
+        .result
+        .people
+        .iter()
+        .filter(|p| p.branch == id)
+        .map(|p| {
+            let role = match p.role {
+                Role::Manager => Text::RoleManager,
+                Role::Maintainer => Text::RoleMaintainer,
+            };
+            let net_style = if p.net.is_sign_negative() && !p.net.is_zero() {
+                theme.bad()
+            } else {
+                theme.good()
+            };
+            Row::new(vec![
+                Cell::from(data.report.person_name(&p.id).to_string()),
+                Cell::from(t(app, role)),
+                Cell::from(Line::from(money(p.reward)).right_aligned()),
+                Cell::from(Line::from(money(p.penalty)).right_aligned()),
+                Cell::from(Line::from(Span::styled(money(p.net), net_style)).right_aligned()),
+            ])
+        })
+        .collect();
+    let people_table = Table::new(
+        people,
+        [
+            Constraint::Min(8),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(10),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            Cell::from(t(app, Text::People)),
+            Cell::from(t(app, Text::Role)),
+            Cell::from(Line::from(t(app, Text::Reward)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Penalty)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Net)).right_aligned()),
+        ])
+        .style(theme.dim()),
+    )
+    .block(titled(t(app, Text::Split).into(), pane == 0, app));
+    frame.render_widget(people_table, people_area);
+
+    // At-risk (and on-track) stations grouped by maintainer.
+    let at_risk = app.branch_at_risk(id);
+    let rows: Vec<Row> = at_risk
+        .iter()
+        .map(|s| {
+            Row::new(vec![
+                Cell::from(data.report.person_name(&s.maintainer).to_string()),
+                Cell::from(data.report.station_name(&s.id).to_string()),
+                Cell::from(status_span(app, s.status)),
+                Cell::from(format!(
+                    "{}/{}",
+                    s.needed_per_day.payments, s.needed_per_day.card
+                )),
+            ])
+        })
+        .collect();
+    let count = rows.len();
+    let block = titled(
+        format!("{} ({count})", t(app, Text::AtRiskByMaintainer)),
+        pane == 1,
+        app,
+    );
+    let list_inner = block.inner(risk_area);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Min(10),
+            Constraint::Length(8),
+            Constraint::Length(6),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            Cell::from(t(app, Text::Maintainer)),
+            Cell::from(t(app, Text::Station)),
+            Cell::from(t(app, Text::Status)),
+            Cell::from(t(app, Text::NeededShort)),
+        ])
+        .style(theme.dim()),
+    )
+    .block(block)
+    .row_highlight_style(theme.selected());
+    let selected = (pane == 1 && count > 0).then_some(app.branch_list.selected);
+    let mut state = TableState::default()
+        .with_selected(selected)
+        .with_offset(app.branch_list.offset);
+    frame.render_stateful_widget(table, risk_area, &mut state);
+    let offset = state.offset();
+    app.branch_list.offset = offset;
+    app.hits.set(HitMap {
+        list: Rect {
+            y: list_inner.y + 1,
+            height: list_inner.height.saturating_sub(1),
+            ..list_inner
+        },
+    });
+}
+
+/// The county view: every branch ranked by risk.
+pub fn draw_county(frame: &mut Frame, area: Rect, app: &mut App) {
+    let theme = app.theme;
+    let data = app.data();
+    let branches = app.ranked_branches();
+    let rows: Vec<Row> = branches
+        .iter()
+        .map(|b| {
+            let at_risk = data
+                .report
+                .result
+                .stations
+                .iter()
+                .filter(|s| s.branch == b.id && crate::tui::data::risk_rank(s).0 == 0)
+                .count();
+            let shortfall_style = if b.shortfall > 0 {
+                theme.bad()
+            } else {
+                theme.good()
+            };
+            Row::new(vec![
+                Cell::from(data.report.branch_name(&b.id).to_string()),
+                Cell::from(
+                    Line::from(format!("{}/{}", b.valid_stations, b.stations)).right_aligned(),
+                ),
+                Cell::from(
+                    Line::from(b.plan.map_or("-".into(), |p| p.to_string())).right_aligned(),
+                ),
+                Cell::from(
+                    Line::from(Span::styled(b.shortfall.to_string(), shortfall_style))
+                        .right_aligned(),
+                ),
+                Cell::from(Line::from(at_risk.to_string()).right_aligned()),
+                Cell::from(Line::from(money(b.penalty)).right_aligned()),
+                Cell::from(Line::from(money(b.pool)).right_aligned()),
+            ])
+        })
+        .collect();
+    let count = rows.len();
+    let block = titled(t(app, Text::BranchesByRisk).into(), true, app);
+    let inner = block.inner(area);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(10),
+            Constraint::Length(8),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(8),
+            Constraint::Length(10),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            Cell::from(t(app, Text::Branch)),
+            Cell::from(Line::from(t(app, Text::ValidShort)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Plan)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Shortfall)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::AtRiskShort)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Penalty)).right_aligned()),
+            Cell::from(Line::from(t(app, Text::Pool)).right_aligned()),
+        ])
+        .style(theme.dim()),
+    )
+    .block(block)
+    .row_highlight_style(theme.selected());
+    let mut state = TableState::default()
+        .with_selected((count > 0).then_some(app.county.selected))
+        .with_offset(app.county.offset);
+    frame.render_stateful_widget(table, area, &mut state);
+    app.county.offset = state.offset();
+    app.hits.set(HitMap {
+        list: Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        },
+    });
+}

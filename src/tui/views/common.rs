@@ -1,0 +1,203 @@
+//! Pieces every screen shares: header, footer, bars, popups.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::i18n::{status_name, Text};
+use crate::policy::Status;
+use crate::tui::app::App;
+use crate::tui::data::Viewer;
+use crate::tui::keys;
+
+pub fn t(app: &App, text: Text) -> &'static str {
+    text.get(app.lang)
+}
+
+/// `▰▰▰▱▱ 24/30`: progress to a threshold, `width` cells of bar.
+pub fn bar(value: u64, threshold: u64, width: usize) -> String {
+    let filled = if threshold == 0 {
+        width
+    } else {
+        ((value.min(threshold) as usize) * width) / threshold as usize
+    };
+    format!(
+        "{}{} {value}/{threshold}",
+        "▰".repeat(filled),
+        "▱".repeat(width - filled)
+    )
+}
+
+pub fn status_span(app: &App, status: Status) -> Span<'static> {
+    Span::styled(status_name(status, app.lang), app_theme(app).status(status))
+}
+
+pub fn app_theme(app: &App) -> crate::tui::theme::Theme {
+    app.theme
+}
+
+/// Header: who, which month, how fresh the figures, sync.
+pub fn header(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let data = app.data();
+    let r = &data.report.result;
+    let who = match &app.viewer {
+        Some(Viewer::Maintainer { person, branch }) => format!(
+            "{} {} · {}",
+            t(app, Text::RoleMaintainer),
+            data.report.person_name(person),
+            data.report.branch_name(branch)
+        ),
+        Some(Viewer::Manager { person, branch }) => format!(
+            "{} {} · {}",
+            t(app, Text::RoleManager),
+            data.report.person_name(person),
+            data.report.branch_name(branch)
+        ),
+        Some(Viewer::County) => t(app, Text::RoleCounty).to_string(),
+        None => String::new(),
+    };
+    let age = (app.today - r.as_of).num_days();
+    let basis = if r.projected {
+        Text::Projected
+    } else {
+        Text::Actual
+    };
+    let mut first = vec![
+        Span::styled("便民 bianmin", theme.title()),
+        Span::raw("  "),
+        Span::raw(who),
+        Span::raw("  "),
+        Span::styled(format!("{}", r.month), theme.title()),
+    ];
+    if app.demo {
+        first.push(Span::raw("  "));
+        first.push(Span::styled(
+            format!("[{}]", t(app, Text::Demo)),
+            theme.warn(),
+        ));
+    }
+    let sync = if !app.sync.configured && app.sync.last_success.is_none() {
+        t(app, Text::SyncLocalOnly).to_string()
+    } else {
+        match (&app.sync.last_success, &app.sync.offline_since) {
+            (_, Some(since)) => format!("{} {}", t(app, Text::OfflineSince), short_time(since)),
+            (Some(at), None) => format!("{} {}", t(app, Text::LastSync), short_time(at)),
+            (None, None) => t(app, Text::NeverSynced).to_string(),
+        }
+    };
+    let second = vec![
+        Span::raw(format!(
+            "{} {} ({} {}) · {}",
+            t(app, Text::AsOf),
+            r.as_of,
+            age,
+            t(app, Text::DaysAgo),
+            t(app, basis)
+        )),
+        Span::raw("  "),
+        Span::styled(sync, theme.dim()),
+        Span::raw(format!("  {} {}", t(app, Text::Queued), app.sync.pending)),
+    ];
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+/// `2026-11-27T08:00:00.000Z` → `11-27 08:00` (UTC as stored).
+fn short_time(stamp: &str) -> String {
+    stamp
+        .get(5..16)
+        .map(|s| s.replace('T', " "))
+        .unwrap_or_else(|| stamp.to_string())
+}
+
+/// Footer: the keys that work here, or the flash message.
+pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    if let Some(message) = &app.flash {
+        frame.render_widget(
+            Paragraph::new(Span::styled(message.clone(), theme.warn())),
+            area,
+        );
+        return;
+    }
+    if app.filtering {
+        let line = Line::from(vec![
+            Span::styled("/", theme.key()),
+            Span::raw(app.filter.clone()),
+            Span::styled("▏", theme.key()),
+            Span::styled(
+                format!(
+                    "  Enter {}  Esc {}",
+                    t(app, Text::Done),
+                    t(app, Text::Clear)
+                ),
+                theme.dim(),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let mut spans = Vec::new();
+    for binding in keys::footer(app.screen().kind()) {
+        spans.push(Span::styled(binding.label, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", binding.help.get(app.lang))));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A centred popup of at most `width`×`height`, cleared underneath.
+pub fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
+    let area = frame.area();
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    frame.render_widget(Clear, h);
+    h
+}
+
+/// The polite message when the terminal is too small.
+pub fn too_small(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let text = format!(
+        "{} {}×{} ({}×{})",
+        t(app, Text::TooSmall),
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        area.width,
+        area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+pub fn titled(title: String, focused: bool, app: &App) -> Block<'static> {
+    Block::bordered()
+        .title(Span::styled(title, app.theme.title()))
+        .border_style(app.theme.focus_border(focused))
+}
+
+pub fn money(amount: rust_decimal::Decimal) -> String {
+    crate::money::format_yuan(amount)
+}
+
+pub fn dim(app: &App, text: impl Into<String>) -> Span<'static> {
+    Span::styled(text.into(), app.theme.dim())
+}
+
+pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
+    Span::styled(text.into(), style)
+}
+
+/// Pads to `cells` display cells (Chinese counts double).
+pub fn pad(text: &str, cells: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let width = text.width();
+    format!("{text}{}", " ".repeat(cells.saturating_sub(width)))
+}

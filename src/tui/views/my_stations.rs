@@ -1,0 +1,137 @@
+//! 我的站点: the morning screen. One row per station, most at risk first.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::common::{bar, dim, money, status_span, t, titled};
+use crate::i18n::Text;
+use crate::tui::app::{App, HitMap};
+use crate::tui::data::Viewer;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
+    let data = app.data();
+    let policy = &app.policy;
+    let wide = area.width >= 110;
+    let show_maintainer = wide && !matches!(app.viewer, Some(Viewer::Maintainer { .. }));
+    let rows_shown = app.visible_stations();
+    let total = rows_shown.len();
+    let valid = rows_shown.iter().filter(|s| s.counts_as_valid).count();
+
+    let mut header = vec![
+        Cell::from(t(app, Text::Station)),
+        Cell::from(t(app, Text::PaymentsShort)),
+        Cell::from(t(app, Text::CardShort)),
+        Cell::from(t(app, Text::Status)),
+        Cell::from(t(app, Text::NeededShort)),
+        Cell::from(Line::from(t(app, Text::RewardShort)).right_aligned()),
+        Cell::from(Line::from(t(app, Text::VisitShort)).right_aligned()),
+        Cell::from(""),
+    ];
+    if show_maintainer {
+        header.insert(1, Cell::from(t(app, Text::Maintainer)));
+    }
+    let bar_width = if wide { 8 } else { 4 };
+    let rows: Vec<Row> = rows_shown
+        .iter()
+        .map(|s| {
+            let so_far = data.so_far(&s.id);
+            let needed = if s.needed_per_day.payments == 0 && s.needed_per_day.card == 0 {
+                dim(app, "-")
+            } else {
+                Span::raw(format!(
+                    "{}/{}",
+                    s.needed_per_day.payments, s.needed_per_day.card
+                ))
+            };
+            let visit = match data.days_since_visit(&s.id, app.today) {
+                Some(days) => format!("{days}{}", t(app, Text::DaysShort)),
+                None => "-".into(),
+            };
+            let mark = if data.unsynced.contains(&s.id) {
+                "●"
+            } else {
+                ""
+            };
+            let mut cells = vec![
+                Cell::from(data.report.station_name(&s.id).to_string()),
+                Cell::from(bar(
+                    so_far.payments,
+                    policy.validity.min_payments,
+                    bar_width,
+                )),
+                Cell::from(bar(so_far.card, policy.validity.min_card, bar_width.min(5))),
+                Cell::from(status_span(app, s.status)),
+                Cell::from(needed),
+                Cell::from(Line::from(money(s.reward.total)).right_aligned()),
+                Cell::from(Line::from(visit).right_aligned()),
+                Cell::from(Span::styled(mark, app.theme.warn())),
+            ];
+            if show_maintainer {
+                cells.insert(
+                    1,
+                    Cell::from(data.report.person_name(&s.maintainer).to_string()),
+                );
+            }
+            Row::new(cells)
+        })
+        .collect();
+
+    let payments_width = (bar_width + 6) as u16;
+    let card_width = (bar_width.min(5) + 4) as u16;
+    let mut widths = vec![
+        Constraint::Min(10),
+        Constraint::Length(payments_width),
+        Constraint::Length(card_width),
+        Constraint::Length(8),
+        Constraint::Length(5),
+        Constraint::Length(8),
+        Constraint::Length(5),
+        Constraint::Length(1),
+    ];
+    if show_maintainer {
+        widths.insert(1, Constraint::Length(8));
+    }
+    let sort = app.sort.text().get(app.lang);
+    let title = format!(
+        "{} {}/{} {} · {} {}{}",
+        t(app, Text::MyStations),
+        valid,
+        total,
+        t(app, Text::ValidOrProjected),
+        t(app, Text::SortedBy),
+        sort,
+        if app.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" · /{}", app.filter)
+        }
+    );
+    let block = titled(title, true, app);
+    let inner = block.inner(area);
+    // Data rows start below the header row.
+    app.hits.set(HitMap {
+        list: Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        },
+    });
+    app.stations
+        .scroll_into_view(inner.height.saturating_sub(1) as usize);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(app.theme.dim()))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(app.theme.selected());
+    let mut state = TableState::default()
+        .with_selected(if total == 0 {
+            None
+        } else {
+            Some(app.stations.selected)
+        })
+        .with_offset(app.stations.offset);
+    frame.render_stateful_widget(table, area, &mut state);
+    app.stations.offset = state.offset();
+}
