@@ -56,7 +56,7 @@ texts! {
     Demo => "演示数据", "demo data";
     Month => "月份", "month";
     AsOf => "数据截至", "figures to";
-    Projected => "预测至月末", "projected to month end";
+    Projected => "预测至月末", "projected";
     Actual => "实际", "actual";
     Stations => "站点", "stations";
     Branches => "支局", "branches";
@@ -155,12 +155,12 @@ texts! {
     SignoffSaved => "签字情况已记录", "sign-off recorded";
     CountyCannotSign => "县局账号不能代写走访记录或签字", "a county view cannot write notes or sign-offs";
     SyncNotConfigured => "未配置县局服务器(配置文件 [sync])", "no county server configured ([sync] in the config file)";
-    SyncLocalOnly => "仅本机数据", "local data only";
+    SyncLocalOnly => "仅本机数据", "local only";
     OfflineSince => "离线自", "offline since";
     LastSync => "上次同步", "last sync";
     NeverSynced => "尚未同步", "never synced";
     Queued => "待同步", "queued";
-    DaysAgo => "天前", "days ago";
+    DaysAgo => "天前", "d ago";
     Done => "完成", "done";
     Clear => "清除", "clear";
     TooSmall => "终端窗口太小，请放大到至少", "The terminal is too small; please make it at least";
@@ -187,7 +187,8 @@ texts! {
     NoVisits => "暂无走访记录", "no visits yet";
     Visits => "走访记录", "Visits";
     Split => "2:8分配", "2:8 split";
-    AtRiskByMaintainer => "有风险的站点(按维护人员)", "stations at risk, by maintainer";
+    AtRiskByMaintainer => "尚未有效的站点(按维护人员)", "stations not yet valid, by maintainer";
+    Choose => "选择", "choose";
     BranchesByRisk => "各支局(按风险排序)", "Branches by risk";
     ValidShort => "有效", "valid";
     AtRiskShort => "风险", "at risk";

@@ -226,7 +226,10 @@ impl App {
         app.reload_notes()?;
         app.refresh_sync()?;
         match viewer {
-            Some(v) => app.set_viewer(v),
+            Some(v) => {
+                app.set_viewer(v);
+                app.reload_notes()?;
+            }
             None => {
                 if let Some(p) = person {
                     app.flash = Some(format!("{}: {p}", Text::UnknownPerson.get(lang)));
@@ -715,6 +718,8 @@ impl App {
                 self.flash = Some(Text::SyncNotConfigured.get(self.lang).to_string());
             }
         }
+        // The screen may have changed: clamp to its own list.
+        let len = self.list_len();
         if let Some(cursor) = self.cursor_mut() {
             cursor.clamp(len);
         }

@@ -278,10 +278,16 @@ pub fn action_for(key: &KeyEvent, screen: ScreenKind) -> Option<Action> {
 }
 
 /// The bindings the footer shows on a screen.
+///
+/// Help and quit come first, so a narrow terminal still shows them.
 pub fn footer(screen: ScreenKind) -> impl Iterator<Item = &'static Binding> {
+    let first = |b: &Binding| matches!(b.action, Action::Help | Action::Quit);
+    let shown = move |b: &&'static Binding| b.footer && applies(b, screen);
     BINDINGS
         .iter()
-        .filter(move |b| b.footer && applies(b, screen))
+        .filter(move |b| first(b))
+        .filter(shown)
+        .chain(BINDINGS.iter().filter(move |b| !first(b)).filter(shown))
 }
 
 /// The bindings the help popup lists on a screen (one line per label).

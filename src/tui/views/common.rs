@@ -88,23 +88,32 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App) {
             (None, None) => t(app, Text::NeverSynced).to_string(),
         }
     };
-    let second = vec![
-        Span::raw(format!(
-            "{} {} ({} {}) · {}",
-            t(app, Text::AsOf),
-            r.as_of,
-            age,
-            t(app, Text::DaysAgo),
-            t(app, basis)
-        )),
-        Span::raw("  "),
-        Span::styled(sync, theme.dim()),
-        Span::raw(format!("  {} {}", t(app, Text::Queued), app.sync.pending)),
-    ];
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    let running = if app.sync.running { "⟳ " } else { "" };
+    let freshness = Line::from(format!(
+        "{} {} ({age} {}) · {}",
+        t(app, Text::AsOf),
+        r.as_of,
+        t(app, Text::DaysAgo),
+        t(app, basis)
+    ));
+    let sync_line = Line::from(vec![
+        Span::styled(format!("{running}{sync}"), theme.dim()),
+        Span::raw(format!(" · {} {}", t(app, Text::Queued), app.sync.pending)),
+    ])
+    .right_aligned();
+    let [line1, line2] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(first)), line1);
+    frame.render_widget(Paragraph::new(freshness), line2);
+    let sync_width = sync_line.width() as u16;
+    if line2.width > sync_width + 44 {
+        let right = Rect {
+            x: line2.x + line2.width - sync_width,
+            width: sync_width,
+            ..line2
+        };
+        frame.render_widget(Paragraph::new(sync_line), right);
+    }
 }
 
 /// `2026-11-27T08:00:00.000Z` → `11-27 08:00` (UTC as stored).
@@ -143,6 +152,18 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let mut spans = Vec::new();
+    if app.picker.is_some() {
+        for (key, text) in [
+            ("↑↓", Text::KeyMove),
+            ("Enter", Text::Choose),
+            ("q", Text::KeyQuit),
+        ] {
+            spans.push(Span::styled(key, theme.key()));
+            spans.push(Span::raw(format!(" {}  ", text.get(app.lang))));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     for binding in keys::footer(app.screen().kind()) {
         spans.push(Span::styled(binding.label, theme.key()));
         spans.push(Span::raw(format!(" {}  ", binding.help.get(app.lang))));
@@ -160,6 +181,18 @@ pub fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(v);
     frame.render_widget(Clear, h);
+    // A wide (Chinese) character just left of the popup would have its
+    // right half under the border: clear that column too.
+    if h.x > 0 {
+        frame.render_widget(
+            Clear,
+            Rect {
+                x: h.x - 1,
+                width: 1,
+                ..h
+            },
+        );
+    }
     h
 }
 

@@ -4,6 +4,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::common::{bar, dim, money, status_span, t, titled};
 use crate::i18n::Text;
@@ -33,10 +34,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
         header.insert(1, Cell::from(t(app, Text::Maintainer)));
     }
     let bar_width = if wide { 8 } else { 4 };
-    let rows: Vec<Row> = rows_shown
+    // Columns as wide as their widest bar ("▰▰▰▰ 1697/30").
+    let bars: Vec<(String, String)> = rows_shown
         .iter()
         .map(|s| {
             let so_far = data.so_far(&s.id);
+            (
+                bar(so_far.payments, policy.validity.min_payments, bar_width),
+                bar(so_far.card, policy.validity.min_card, bar_width.min(5)),
+            )
+        })
+        .collect();
+    let payments_width = bars.iter().map(|b| b.0.width()).max().unwrap_or(0);
+    let card_width = bars.iter().map(|b| b.1.width()).max().unwrap_or(0);
+    let rows: Vec<Row> = rows_shown
+        .iter()
+        .zip(bars)
+        .map(|(s, (payments_bar, card_bar))| {
             let needed = if s.needed_per_day.payments == 0 && s.needed_per_day.card == 0 {
                 dim(app, "-")
             } else {
@@ -56,12 +70,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             };
             let mut cells = vec![
                 Cell::from(data.report.station_name(&s.id).to_string()),
-                Cell::from(bar(
-                    so_far.payments,
-                    policy.validity.min_payments,
-                    bar_width,
-                )),
-                Cell::from(bar(so_far.card, policy.validity.min_card, bar_width.min(5))),
+                Cell::from(payments_bar),
+                Cell::from(card_bar),
                 Cell::from(status_span(app, s.status)),
                 Cell::from(needed),
                 Cell::from(Line::from(money(s.reward.total)).right_aligned()),
@@ -78,8 +88,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
         })
         .collect();
 
-    let payments_width = (bar_width + 6) as u16;
-    let card_width = (bar_width.min(5) + 4) as u16;
+    let header_width = |text: Text| t(app, text).width();
+    let payments_width = payments_width.max(header_width(Text::PaymentsShort)) as u16;
+    let card_width = card_width.max(header_width(Text::CardShort)) as u16;
     let mut widths = vec![
         Constraint::Min(10),
         Constraint::Length(payments_width),

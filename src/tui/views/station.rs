@@ -4,14 +4,60 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::common::{dim, money, pad, status_span, t, titled};
 use crate::i18n::{category_name, referral_name, Text};
-use crate::policy::PaymentCategory;
+use crate::policy::{PaymentCategory, StationResult};
 use crate::store::notes::Outcome;
 use crate::tui::app::App;
+
+/// One reward line: what, on what basis, which rule, how much.
+struct RewardRow {
+    item: String,
+    basis: String,
+    rule: &'static str,
+    amount: String,
+}
+
+fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
+    let mut rows = Vec::new();
+    for category in PaymentCategory::ALL {
+        let line = s.reward.payment(category);
+        if line.count == 0 {
+            continue;
+        }
+        let basis = if line.per_transaction {
+            format!("{} × {}", line.count, money(line.rate))
+        } else {
+            let percent = (line.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize();
+            format!("{} × {percent}%", money(line.amount))
+        };
+        rows.push(RewardRow {
+            item: category_name(category, app.lang).to_string(),
+            basis,
+            rule: "R2",
+            amount: money(line.reward),
+        });
+    }
+    rows.push(RewardRow {
+        item: t(app, Text::CardShort).to_string(),
+        basis: format!("{} × {}", s.card_valid, money(s.reward.card_rate)),
+        rule: "R3",
+        amount: money(s.reward.card),
+    });
+    for r in &s.reward.referral_lines {
+        rows.push(RewardRow {
+            item: referral_name(&r.kind, app.lang),
+            basis: format!("{} × {}", r.count, money(r.rate)),
+            rule: "R4",
+            amount: money(r.reward),
+        });
+    }
+    rows
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     let data = app.data();
@@ -23,9 +69,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         return;
     };
     let station = data.report.stations.get(id);
-    let name = data.report.station_name(id);
     let title = format!(
-        "{name} ({id}) · {} · {}",
+        "{} ({id}) · {} · {}",
+        data.report.station_name(id),
         data.report.branch_name(&s.branch),
         data.report.person_name(&s.maintainer)
     );
@@ -33,50 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let [chart_area, body] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(inner);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-
-    // Day by day: payments and valid card transactions.
-    let days = app.store.station_days(id, app.month).unwrap_or_default();
-    let last = app.month.days().min(if app.month.contains(app.today) {
-        data.report
-            .result
-            .as_of
-            .format("%d")
-            .to_string()
-            .parse()
-            .unwrap_or(31)
-    } else {
-        31
-    });
-    let mut payments = Vec::new();
-    let mut cards = Vec::new();
-    let mut day = app.month.first_day();
-    for _ in 0..last {
-        let (p, c) = days.get(&day).copied().unwrap_or((0, 0));
-        payments.push(p);
-        cards.push(c);
-        day = day.succ_opt().unwrap_or(day);
-    }
-    let [p_label, p_line, c_label, c_line] =
-        Layout::vertical([Constraint::Length(1); 4]).areas(chart_area);
-    frame.render_widget(
-        Paragraph::new(dim(app, t(app, Text::PaymentsPerDay))),
-        p_label,
-    );
-    frame.render_widget(
-        Sparkline::default().data(&payments).style(app.theme.good()),
-        p_line,
-    );
-    frame.render_widget(Paragraph::new(dim(app, t(app, Text::CardsPerDay))), c_label);
-    frame.render_widget(
-        Sparkline::default().data(&cards).style(app.theme.warn()),
-        c_line,
-    );
-
-    // Left: the reward lines with their rules.
+    // The figures first: they decide the layout's heights.
     let mut lines = vec![Line::from(vec![
         status_span(app, s.status),
         Span::raw(format!(
@@ -92,9 +95,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         lines.push(Line::from(dim(
             app,
             format!(
-                "{} {}/{} · {} {}/{}",
+                "{}: {} {} · {} {}   {}: {}/{}",
                 t(app, Text::SoFar),
+                t(app, Text::PaymentsShort),
                 so_far.payments,
+                t(app, Text::CardShort),
                 so_far.card,
                 t(app, Text::NeededShort),
                 s.needed_per_day.payments,
@@ -102,37 +107,43 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
             ),
         )));
     }
-    for category in PaymentCategory::ALL {
-        let line = s.reward.payment(category);
-        if line.count == 0 {
-            continue;
-        }
+    let rows = reward_rows(app, s);
+    let item_width = rows
+        .iter()
+        .map(|r| r.item.width())
+        .max()
+        .unwrap_or(0)
+        .min(20);
+    let basis_width = rows
+        .iter()
+        .map(|r| r.basis.width())
+        .max()
+        .unwrap_or(0)
+        .min(22);
+    for r in &rows {
         lines.push(Line::from(vec![
-            Span::raw(pad(category_name(category, app.lang), 12)),
-            dim(app, format!(" {:>4} R2 ", line.count)),
-            Span::raw(format!("{:>8}", money(line.reward))),
+            Span::raw(pad(&r.item, item_width)),
+            dim(app, format!(" {} ", pad(&r.basis, basis_width))),
+            dim(app, r.rule),
+            Span::raw(format!(" {:>8}", r.amount)),
         ]));
     }
+    let total_width = item_width + basis_width + 2 + 2;
     lines.push(Line::from(vec![
-        Span::raw(pad(t(app, Text::CardShort), 12)),
-        dim(app, format!(" {:>4} R3 ", s.card_valid)),
-        Span::raw(format!("{:>8}", money(s.reward.card))),
-    ]));
-    for r in &s.reward.referral_lines {
-        lines.push(Line::from(vec![
-            Span::raw(referral_name(&r.kind, app.lang)),
-            dim(app, format!(" {} R4 ", r.count)),
-            Span::raw(money(r.reward)),
-        ]));
-    }
-    lines.push(Line::from(vec![
-        Span::styled(t(app, Text::CashReward), app.theme.title()),
-        Span::raw(format!(" {}", money(s.reward.total))),
+        Span::styled(
+            pad(t(app, Text::CashReward), total_width),
+            app.theme.title(),
+        ),
+        Span::styled(format!(" {:>8}", money(s.reward.total)), app.theme.title()),
     ]));
     if !s.comms_fee_covered.is_zero() {
         lines.push(Line::from(dim(
             app,
-            format!("{} {}", t(app, Text::CommsFee), money(s.comms_fee_covered)),
+            format!(
+                "{} R3 {}",
+                t(app, Text::CommsFee),
+                money(s.comms_fee_covered)
+            ),
         )));
     }
     lines.push(Line::from(format!(
@@ -162,12 +173,63 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
             app.theme.bad(),
         )));
     }
+    let figures_height = lines.len() as u16 + 2;
+
+    let [chart_area, body] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let (figures_area, visits_area) = if inner.width >= 100 {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(body);
+        (l, r)
+    } else {
+        let [l, r] =
+            Layout::vertical([Constraint::Length(figures_height), Constraint::Min(0)]).areas(body);
+        (l, r)
+    };
+
+    draw_days(frame, chart_area, app, id);
     frame.render_widget(
         Paragraph::new(lines).block(titled(t(app, Text::Figures).into(), pane == 0, app)),
-        left,
+        figures_area,
     );
+    draw_visits(frame, visits_area, app, id, pane == 1);
+}
 
-    // Right: last month's sign-off, then the visits.
+/// Payments and valid card transactions, day by day, one line each.
+fn draw_days(frame: &mut Frame, area: Rect, app: &App, id: &str) {
+    let data = app.data();
+    let days = app.store.station_days(id, app.month).unwrap_or_default();
+    let shown_days = if data.report.result.projected {
+        (data.report.result.as_of - app.month.first_day()).num_days() as u32 + 1
+    } else {
+        app.month.days()
+    };
+    let mut payments = Vec::new();
+    let mut cards = Vec::new();
+    let mut day = app.month.first_day();
+    for _ in 0..shown_days {
+        let (p, c) = days.get(&day).copied().unwrap_or((0, 0));
+        payments.push(p);
+        cards.push(c);
+        day = day.succ_opt().unwrap_or(day);
+    }
+    let labels = [t(app, Text::PaymentsShort), t(app, Text::CardShort)];
+    let label_width = labels.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 1;
+    let [row1, row2] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
+    for (row, label, values, style) in [
+        (row1, labels[0], &payments, app.theme.good()),
+        (row2, labels[1], &cards, app.theme.warn()),
+    ] {
+        let [l, chart] =
+            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(0)]).areas(row);
+        frame.render_widget(Paragraph::new(dim(app, label)), l);
+        frame.render_widget(Sparkline::default().data(values).style(style), chart);
+    }
+}
+
+/// Last month's sign-off, then the station's visits.
+fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool) {
+    let data = app.data();
     let mut lines = Vec::new();
     let signoff = match data.signoff(id) {
         Some(Outcome::Signed) => Span::styled(t(app, Text::Signed), app.theme.good()),
@@ -199,8 +261,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     }
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(titled(t(app, Text::Visits).into(), pane == 1, app)),
-        right,
+            .wrap(Wrap { trim: true })
+            .block(titled(t(app, Text::Visits).into(), focused, app)),
+        area,
     );
 }
