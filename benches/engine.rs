@@ -54,9 +54,7 @@ mod card_counts_300k {
             .bench_local(|| {
                 divan::black_box(&txns)
                     .iter()
-                    .map(|station| {
-                        card_counts(station.iter().map(|(c, d)| (c.as_str(), *d)), CARD_CAP)
-                    })
+                    .map(|station| card_counts(station.iter().map(|(c, d)| (c.as_str(), *d)), CARD_CAP))
                     .fold(0u64, |valid, c| valid + c.valid)
             });
     }
@@ -118,8 +116,7 @@ mod calc_stages {
         let result = evaluate(&policy, &month(as_of).facts()).expect("evaluates");
         bencher.bench_local(|| {
             let mut out =
-                serde_json::to_string_pretty(&CalcOutput::from(divan::black_box(&result)))
-                    .expect("output serialises");
+                serde_json::to_string_pretty(&CalcOutput::from(divan::black_box(&result))).expect("output serialises");
             out.push('\n');
             out
         });

@@ -33,17 +33,11 @@ pub struct SyncConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
     #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        source: std::io::Error,
-    },
+    Write { path: String, source: std::io::Error },
 }
 
 /// The config file: `BIANMIN_CONFIG`, else `config.toml` in the platform
@@ -83,19 +77,13 @@ impl Config {
             None => format!("# {key} = {example}\n"),
         };
         let quoted = |v: &Option<String>| v.as_ref().map(|s| format!("{s:?}"));
-        let mut text = String::from(
-            "# bianmin configuration. Lines starting with # are defaults or examples.\n\n",
-        );
+        let mut text = String::from("# bianmin configuration. Lines starting with # are defaults or examples.\n\n");
         text.push_str("# Who you are (工号): the dashboard opens on your stations. \"county\" shows every branch.\n");
         text.push_str(&line("person", quoted(&self.person), "\"W01\""));
         text.push_str("# Interface language: \"zh\" or \"en\" (default: from the locale).\n");
         text.push_str(&line("lang", quoted(&self.lang), "\"zh\""));
         text.push_str("# false for a plain screen without colour (NO_COLOR works too).\n");
-        text.push_str(&line(
-            "colours",
-            self.colours.map(|c| c.to_string()),
-            "true",
-        ));
+        text.push_str(&line("colours", self.colours.map(|c| c.to_string()), "true"));
         text.push_str("\n[sync]\n# The county server and this laptop's token (from `bianmin user add` there).\n");
         text.push_str(&line(
             "server",
@@ -158,9 +146,6 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "persn = \"W01\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("config.toml") && err.contains("persn"),
-            "{err}"
-        );
+        assert!(err.contains("config.toml") && err.contains("persn"), "{err}");
     }
 }

@@ -42,8 +42,7 @@ impl Rounding {
 /// Rounds down (toward negative infinity) to the fen: the first step of the
 /// largest-remainder split.
 pub fn floor_fen(amount: Decimal) -> Decimal {
-    let mut floored =
-        amount.round_dp_with_strategy(FEN_SCALE, RoundingStrategy::ToNegativeInfinity);
+    let mut floored = amount.round_dp_with_strategy(FEN_SCALE, RoundingStrategy::ToNegativeInfinity);
     floored.rescale(FEN_SCALE);
     floored
 }
@@ -56,8 +55,7 @@ pub fn fen() -> Decimal {
 /// Formats money as a string with exactly two decimals (`"40.80"`); the
 /// amount is expected to be rounded to the fen already.
 pub fn format_yuan(amount: Decimal) -> String {
-    let mut shown =
-        amount.round_dp_with_strategy(FEN_SCALE, RoundingStrategy::MidpointAwayFromZero);
+    let mut shown = amount.round_dp_with_strategy(FEN_SCALE, RoundingStrategy::MidpointAwayFromZero);
     shown.rescale(FEN_SCALE);
     if shown.is_zero() {
         // Decimal keeps the sign of zero; "-0.00" would confuse every reader.
@@ -113,10 +111,7 @@ mod tests {
         assert_eq!(Rounding::HalfEven.to_fen(dec!(0.005)).to_string(), "0.00");
         assert_eq!(Rounding::HalfEven.to_fen(dec!(0.015)).to_string(), "0.02");
         assert_eq!(Rounding::TowardZero.to_fen(dec!(0.019)).to_string(), "0.01");
-        assert_eq!(
-            Rounding::AwayFromZero.to_fen(dec!(0.011)).to_string(),
-            "0.02"
-        );
+        assert_eq!(Rounding::AwayFromZero.to_fen(dec!(0.011)).to_string(), "0.02");
     }
 
     #[test]
@@ -140,9 +135,7 @@ mod tests {
         assert_eq!(parse_yuan("12.5").unwrap(), dec!(12.5));
         assert_eq!(parse_yuan("7").unwrap(), dec!(7));
         assert_eq!(parse_yuan("-3.10").unwrap(), dec!(-3.10));
-        for bad in [
-            "12,5", "", "1e3", "¥5", ".5", "5.", "1.234", "--1", "0x10", "１２",
-        ] {
+        for bad in ["12,5", "", "1e3", "¥5", ".5", "5.", "1.234", "--1", "0x10", "１２"] {
             assert!(parse_yuan(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(parse_yuan("12,5").unwrap_err().contains("is not a decimal"));

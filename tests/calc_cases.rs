@@ -12,17 +12,11 @@ fn bianmin() -> Command {
 }
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("cases")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("cases")
 }
 
 fn run_calc(input: &Path) -> Output {
-    bianmin()
-        .arg("calc")
-        .arg(input)
-        .output()
-        .expect("bianmin runs")
+    bianmin().arg("calc").arg(input).output().expect("bianmin runs")
 }
 
 /// Lists `(name, input)` for every case.
@@ -31,11 +25,7 @@ fn cases() -> Vec<(String, PathBuf)> {
         .expect("tests/cases exists")
         .filter_map(|entry| {
             let path = entry.ok()?.path();
-            let name = path
-                .file_name()?
-                .to_str()?
-                .strip_suffix(".input.json")?
-                .to_string();
+            let name = path.file_name()?.to_str()?.strip_suffix(".input.json")?.to_string();
             Some((name, path))
         })
         .collect();
@@ -50,11 +40,7 @@ fn there_are_cases_of_both_kinds() {
         .iter()
         .filter(|(name, _)| cases_dir().join(format!("{name}.error")).exists())
         .count();
-    assert!(
-        all.len() >= 6,
-        "expected the six shared cases, found {}",
-        all.len()
-    );
+    assert!(all.len() >= 6, "expected the six shared cases, found {}", all.len());
     assert!(errors >= 2 && errors < all.len());
 }
 
@@ -68,13 +54,9 @@ fn every_case_matches_its_expected_output() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if expected_path.exists() {
-            let expected: Value =
-                serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+            let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
             if !out.status.success() {
-                failures.push(format!(
-                    "{name}: exit {:?}, stderr {stderr}",
-                    out.status.code()
-                ));
+                failures.push(format!("{name}: exit {:?}, stderr {stderr}", out.status.code()));
                 continue;
             }
             let mut actual: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
@@ -126,19 +108,13 @@ fn diff(case: &str, path: &str, expected: &Value, actual: &Value, failures: &mut
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                failures.push(format!(
-                    "{case}: {path} has {} items, expected {}",
-                    a.len(),
-                    e.len()
-                ));
+                failures.push(format!("{case}: {path} has {} items, expected {}", a.len(), e.len()));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 diff(case, &format!("{path}[{i}]"), ev, av, failures);
             }
         }
-        _ if expected != actual => {
-            failures.push(format!("{case}: {path} = {actual}, expected {expected}"))
-        }
+        _ if expected != actual => failures.push(format!("{case}: {path} = {actual}, expected {expected}")),
         _ => {}
     }
 }

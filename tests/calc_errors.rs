@@ -37,12 +37,7 @@ fn calc_stdin(input: &str, extra: &[&str]) -> (Option<i32>, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("bianmin runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.code(),
@@ -55,11 +50,7 @@ fn assert_refused(input: &Value, path: &str, reason: &str) {
     let (code, stdout, stderr) = calc_stdin(&input.to_string(), &[]);
     assert_eq!(code, Some(2), "exit for {path}: stderr {stderr}");
     assert!(stdout.is_empty(), "stdout for {path}: {stdout}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "one line for {path}: {stderr}"
-    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line for {path}: {stderr}");
     assert!(stderr.contains(path), "{stderr:?} should name {path}");
     assert!(stderr.contains(reason), "{stderr:?} should say {reason:?}");
 }
@@ -122,16 +113,8 @@ fn each_kind_of_bad_input_names_its_field() {
             "branches[1].maintainers",
             "no maintainers",
         ),
-        (
-            |v| v["stations"][1]["id"] = json!("S1"),
-            "stations[1].id",
-            "duplicate",
-        ),
-        (
-            |v| v["branches"][1]["id"] = json!("B1"),
-            "branches[1].id",
-            "duplicate",
-        ),
+        (|v| v["stations"][1]["id"] = json!("S1"), "stations[1].id", "duplicate"),
+        (|v| v["branches"][1]["id"] = json!("B1"), "branches[1].id", "duplicate"),
         (
             |v| v["stations"][0]["stations_in_village"] = json!(0),
             "stations[0].stations_in_village",
@@ -147,11 +130,7 @@ fn each_kind_of_bad_input_names_its_field() {
             "stations[0].card_txns[0].date",
             "not a date",
         ),
-        (
-            |v| v["as_of"] = json!("2026-09-30"),
-            "as_of",
-            "outside the month",
-        ),
+        (|v| v["as_of"] = json!("2026-09-30"), "as_of", "outside the month"),
         (|v| v["month"] = json!("2026-13"), "month", "not a month"),
         (
             |v| v["branches"][1]["manager"] = json!("P1"),
@@ -178,11 +157,7 @@ fn each_kind_of_bad_input_names_its_field() {
             "stations[0].referrals.lottery",
             "unknown referral kind",
         ),
-        (
-            |v| v["branches"][0]["plan"] = json!(-2),
-            "branches[0].plan",
-            "-2",
-        ),
+        (|v| v["branches"][0]["plan"] = json!(-2), "branches[0].plan", "-2"),
     ];
     for (mutate, path, reason) in cases {
         let mut input = valid_input();

@@ -21,11 +21,7 @@ fn bianmin(db: &Path) -> Command {
 }
 
 fn import(db: &Path, kind: &str, file: &str) -> Output {
-    bianmin(db)
-        .args(["import", kind])
-        .arg(fixture(file))
-        .output()
-        .unwrap()
+    bianmin(db).args(["import", kind]).arg(fixture(file)).output().unwrap()
 }
 
 fn import_ok(db: &Path, kind: &str, file: &str) -> String {
@@ -42,10 +38,7 @@ fn import_ok(db: &Path, kind: &str, file: &str) -> String {
 fn registry_db(dir: &Path) -> PathBuf {
     let db = dir.join("county.db");
     let said = import_ok(&db, "stations", "stations.csv");
-    assert!(
-        said.contains("6 rows read") && said.contains("6 new"),
-        "{said}"
-    );
+    assert!(said.contains("6 rows read") && said.contains("6 new"), "{said}");
     let said = import_ok(&db, "plans", "plans.csv");
     assert!(said.contains("3 new"), "{said}");
     db
@@ -58,12 +51,10 @@ fn daily_payments(db: &Path) -> Vec<(String, String, String, i64, i64)> {
         .conn()
         .prepare("SELECT station_id, day, category, count, amount_fen FROM daily_payments ORDER BY 1, 2, 3")
         .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 fn report_json(db: &Path) -> Value {
@@ -71,11 +62,7 @@ fn report_json(db: &Path) -> Value {
         .args(["report", "--month", "2026-10", "--format", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -97,25 +84,15 @@ fn the_registry_makes_branches_people_and_stations() {
     assert_eq!(stations.len(), 6);
     let s1 = &stations[0];
     assert_eq!(
-        (
-            s1.name.as_str(),
-            s1.village_households,
-            s1.stations_in_village
-        ),
+        (s1.name.as_str(), s1.village_households, s1.stations_in_village),
         ("王庄便民服务站", Some(200), 2)
     );
     assert_eq!(store.branches().unwrap().len(), 2);
     assert_eq!(store.branch_maintainers("B01").unwrap(), ["P01", "P02"]);
-    assert_eq!(
-        store.plan("B01", "2026-11".parse().unwrap()).unwrap(),
-        Some(3)
-    );
+    assert_eq!(store.plan("B01", "2026-11".parse().unwrap()).unwrap(), Some(3));
     // The same file again changes nothing.
     let again = import_ok(&db, "stations", "stations.csv");
-    assert!(
-        again.contains("0 new") && !again.contains("updated"),
-        "{again}"
-    );
+    assert!(again.contains("0 new") && !again.contains("updated"), "{again}");
 }
 
 #[test]
@@ -123,20 +100,11 @@ fn payments_in_utf8_bom_gbk_and_xlsx_give_the_same_facts() {
     let dir = tempfile::tempdir().unwrap();
     let base = registry_db(dir.path());
     let said = import_ok(&base, "payments", "payments.csv");
-    assert!(
-        said.contains("7 rows read") && said.contains("7 new"),
-        "{said}"
-    );
+    assert!(said.contains("7 rows read") && said.contains("7 new"), "{said}");
     let expected = daily_payments(&base);
     assert_eq!(expected.len(), 7);
     // "1,234.50" yuan of telecom at S004.
-    assert!(expected.contains(&(
-        "S004".into(),
-        "2026-10-03".into(),
-        "telecom".into(),
-        1,
-        123450
-    )));
+    assert!(expected.contains(&("S004".into(), "2026-10-03".into(), "telecom".into(), 1, 123450)));
     for (file, format) in [
         ("payments-bom.csv", "UTF-8 with BOM"),
         ("payments-gbk.csv", "GB18030"),
@@ -173,28 +141,13 @@ fn reversed_and_cancelled_transactions_never_count() {
     let dir = tempfile::tempdir().unwrap();
     let db = registry_db(dir.path());
     let said = import_ok(&db, "payments", "payments-reversed.csv");
-    assert!(
-        said.contains("2 new") && said.contains("5 reversed"),
-        "{said}"
-    );
+    assert!(said.contains("2 new") && said.contains("5 reversed"), "{said}");
     let facts = daily_payments(&db);
     assert_eq!(
         facts,
         [
-            (
-                "S001".into(),
-                "2026-10-10".into(),
-                "mobile".into(),
-                1,
-                10000
-            ),
-            (
-                "S005".into(),
-                "2026-10-10".into(),
-                "electricity".into(),
-                1,
-                3000
-            ),
+            ("S001".into(), "2026-10-10".into(), "mobile".into(), 1, 10000),
+            ("S005".into(), "2026-10-10".into(), "electricity".into(), 1, 3000),
         ]
     );
 }
@@ -207,16 +160,10 @@ fn a_card_swiped_five_times_a_day_counts_twice() {
     assert!(said.contains("6 new"), "{said}");
     let report = report_json(&db);
     let s1 = station(&report, "S001");
-    assert_eq!(
-        (s1["card_raw"].as_u64(), s1["card_valid"].as_u64()),
-        (Some(6), Some(3))
-    );
+    assert_eq!((s1["card_raw"].as_u64(), s1["card_valid"].as_u64()), (Some(6), Some(3)));
     // Importing the regular card file adds to the same month.
     let said = import_ok(&db, "cards", "cards.csv");
-    assert!(
-        said.contains("4 new") && said.contains("1 reversed"),
-        "{said}"
-    );
+    assert!(said.contains("4 new") && said.contains("1 reversed"), "{said}");
     let report = report_json(&db);
     assert_eq!(station(&report, "S001")["card_valid"], 5);
     assert_eq!(station(&report, "S005")["card_raw"], 0);
@@ -259,17 +206,10 @@ fn a_bad_row_imports_nothing_and_leaves_the_file_as_it_was() {
         stderr.contains("line 5, column 金额") && stderr.contains("\"12,5\""),
         "{stderr}"
     );
-    assert_eq!(
-        std::fs::read(&db).unwrap(),
-        before,
-        "the database file changed"
-    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database file changed");
     assert!(
         !dir.path().join("county.db-wal").exists()
-            || std::fs::metadata(dir.path().join("county.db-wal"))
-                .unwrap()
-                .len()
-                == 0
+            || std::fs::metadata(dir.path().join("county.db-wal")).unwrap().len() == 0
     );
 }
 

@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bianmin::ingest::{
-    read_cards, read_payments, read_plans, read_referrals, read_stations, CardRow, FileFormat,
-    IngestError, PaymentRow, RowError, Rows, StationRow, StationStatus, TextEncoding,
+    read_cards, read_payments, read_plans, read_referrals, read_stations, CardRow, FileFormat, IngestError, PaymentRow,
+    RowError, Rows, StationRow, StationStatus, TextEncoding,
 };
 use bianmin::month::Month;
 use bianmin::policy::{Kind, PaymentCategory};
@@ -37,10 +37,7 @@ fn all_ok<T>(rows: Rows<T>) -> Vec<T> {
 fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(bytes)
-        .unwrap();
+    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
     (dir, path)
 }
 
@@ -60,10 +57,7 @@ fn stations() {
     assert_eq!(s1.code, "S001");
     assert_eq!(s1.name, "王庄便民服务站");
     assert_eq!(s1.kind, Kind::Rural);
-    assert_eq!(
-        (s1.branch_code.as_str(), s1.branch_name.as_str()),
-        ("B01", "临邑支局")
-    );
+    assert_eq!((s1.branch_code.as_str(), s1.branch_name.as_str()), ("B01", "临邑支局"));
     assert_eq!(s1.branch_kind, Kind::Rural);
     assert_eq!(s1.manager_id, "M01");
     assert_eq!(s1.manager_name.as_deref(), Some("张明"));
@@ -81,10 +75,7 @@ fn stations() {
     assert_eq!(rows[1].opened_on, Some(date("2020-05-08")));
     // S003: no count of stations in the village → 1; suspended; no terminal.
     let s3 = &rows[2];
-    assert_eq!(
-        (s3.maintainer_id.as_str(), s3.stations_in_village),
-        ("P02", 1)
-    );
+    assert_eq!((s3.maintainer_id.as_str(), s3.stations_in_village), ("P02", 1));
     assert_eq!(s3.status, StationStatus::Suspended);
     assert_eq!(s3.opened_on, Some(date("2021-01-10")));
     assert!(!s3.has_terminal);
@@ -113,11 +104,7 @@ fn plans() {
     let oct: Month = "2026-10".parse().unwrap();
     assert_eq!(
         got,
-        vec![
-            (2, "B01", oct, 3),
-            (3, "B02", oct, 2),
-            (4, "B01", oct.next(), 3)
-        ]
+        vec![(2, "B01", oct, 3), (3, "B02", oct, 2), (4, "B01", oct.next(), 3)]
     );
 }
 
@@ -133,14 +120,7 @@ fn expected_payments() -> Vec<PaymentRow> {
         reversed: false,
     };
     vec![
-        p(
-            2,
-            "P20261001001",
-            "S001",
-            "2026-10-01 08:15:30",
-            Mobile,
-            dec!(50.00),
-        ),
+        p(2, "P20261001001", "S001", "2026-10-01 08:15:30", Mobile, dec!(50.00)),
         p(
             3,
             "P20261001002",
@@ -149,30 +129,9 @@ fn expected_payments() -> Vec<PaymentRow> {
             Electricity,
             dec!(120.5),
         ),
-        p(
-            4,
-            "P20261002001",
-            "S002",
-            "2026-10-02 10:20:00",
-            Unicom,
-            dec!(30),
-        ),
-        p(
-            5,
-            "P20261003001",
-            "S004",
-            "2026-10-03 14:03:22",
-            Telecom,
-            dec!(1234.50),
-        ),
-        p(
-            6,
-            "P20261005001",
-            "S004",
-            "2026-10-05 16:45:00",
-            Other,
-            dec!(45.00),
-        ),
+        p(4, "P20261002001", "S002", "2026-10-02 10:20:00", Unicom, dec!(30)),
+        p(5, "P20261003001", "S004", "2026-10-03 14:03:22", Telecom, dec!(1234.50)),
+        p(6, "P20261005001", "S004", "2026-10-05 16:45:00", Other, dec!(45.00)),
         p(
             7,
             "P20261007001",
@@ -181,14 +140,7 @@ fn expected_payments() -> Vec<PaymentRow> {
             Electricity,
             dec!(88.80),
         ),
-        p(
-            8,
-            "P20261009001",
-            "S003",
-            "2026-10-09 00:00:00",
-            Other,
-            dec!(60),
-        ),
+        p(8, "P20261009001", "S003", "2026-10-09 00:00:00", Other, dec!(60)),
     ]
 }
 
@@ -260,10 +212,7 @@ fn progress_reaches_the_file_size() {
 
 #[test]
 fn a_bad_amount_is_a_row_error_on_its_line() {
-    let results: Vec<Result<PaymentRow, RowError>> =
-        read_payments(&fixture("payments-bad-row.csv"))
-            .unwrap()
-            .collect();
+    let results: Vec<Result<PaymentRow, RowError>> = read_payments(&fixture("payments-bad-row.csv")).unwrap().collect();
     assert_eq!(results.len(), 6);
     let lines: Vec<u64> = results
         .iter()
@@ -283,10 +232,7 @@ fn a_bad_amount_is_a_row_error_on_its_line() {
             reason: "\"12,5\" is not an amount".into(),
         }
     );
-    assert_eq!(
-        err.to_string(),
-        "line 5, column 金额: \"12,5\" is not an amount"
-    );
+    assert_eq!(err.to_string(), "line 5, column 金额: \"12,5\" is not an amount");
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 5);
     assert_eq!(results[5].as_ref().unwrap().amount, dec!(66.60));
 }
@@ -294,10 +240,7 @@ fn a_bad_amount_is_a_row_error_on_its_line() {
 #[test]
 fn reversed_payments() {
     let rows = all_ok(read_payments(&fixture("payments-reversed.csv")).unwrap());
-    let got: Vec<(&str, bool)> = rows
-        .iter()
-        .map(|p| (p.txn_id.as_str(), p.reversed))
-        .collect();
+    let got: Vec<(&str, bool)> = rows.iter().map(|p| (p.txn_id.as_str(), p.reversed)).collect();
     assert_eq!(
         got,
         vec![
@@ -345,18 +288,12 @@ fn one_card_swiped_five_times_in_a_day() {
     let rows = all_ok(read_cards(&fixture("cards-five-swipes.csv")).unwrap());
     assert_eq!(rows.len(), 6);
     let day = date("2026-10-03");
-    let same: Vec<&CardRow> = rows
-        .iter()
-        .filter(|c| c.card_number == "6217001111222233334")
-        .collect();
+    let same: Vec<&CardRow> = rows.iter().filter(|c| c.card_number == "6217001111222233334").collect();
     assert_eq!(same.len(), 5);
     assert!(same
         .iter()
         .all(|c| c.time.date() == day && c.station_code == "S001" && !c.reversed));
-    assert_eq!(
-        same.iter().map(|c| c.line).collect::<Vec<_>>(),
-        vec![2, 3, 4, 5, 6]
-    );
+    assert_eq!(same.iter().map(|c| c.line).collect::<Vec<_>>(), vec![2, 3, 4, 5, 6]);
 }
 
 #[test]
@@ -380,13 +317,7 @@ fn referrals() {
             (2, "R001", "S001", date("2026-10-02"), "huinongtong"),
             (3, "R002", "S001", date("2026-10-08"), "finance_leads"),
             (4, "R003", "S004", date("2026-10-12"), "car_insurance_leads"),
-            (
-                5,
-                "R004",
-                "S004",
-                date("2026-10-25"),
-                "car_insurance_converted"
-            ),
+            (5, "R004", "S004", date("2026-10-25"), "car_insurance_converted"),
         ]
     );
 }
@@ -468,10 +399,7 @@ fn files_that_are_neither_csv_nor_xlsx() {
     let err = read_plans(&path).unwrap_err();
     assert!(matches!(err, IngestError::NotCsvOrXlsx { .. }), "{err}");
 
-    let (_dir, path) = temp_file(
-        "fake.xlsx",
-        "支局编码,月份,计划\nB01,2026-10,3\n".as_bytes(),
-    );
+    let (_dir, path) = temp_file("fake.xlsx", "支局编码,月份,计划\nB01,2026-10,3\n".as_bytes());
     let err = read_plans(&path).unwrap_err();
     assert!(matches!(err, IngestError::NotCsvOrXlsx { .. }), "{err}");
 
@@ -493,10 +421,7 @@ fn a_zip_that_is_no_workbook() {
 
 #[test]
 fn two_headers_for_one_column() {
-    let (_dir, path) = temp_file(
-        "plans.csv",
-        "支局编码,月份,计划,target\nB01,2026-10,3,3\n".as_bytes(),
-    );
+    let (_dir, path) = temp_file("plans.csv", "支局编码,月份,计划,target\nB01,2026-10,3,3\n".as_bytes());
     let err = read_plans(&path).unwrap_err();
     let IngestError::DuplicateColumn { first, second, .. } = &err else {
         panic!("{err}")
@@ -508,8 +433,7 @@ fn two_headers_for_one_column() {
 
 #[test]
 fn wrong_field_counts_are_row_errors() {
-    let text =
-        "支局编码,月份,计划\nB01,2026-10,3\nB02,2026-10\nB03,2026-10,3,extra\nB04,2026-10,1\n";
+    let text = "支局编码,月份,计划\nB01,2026-10,3\nB02,2026-10\nB03,2026-10,3,extra\nB04,2026-10,1\n";
     let (_dir, path) = temp_file("plans.csv", text.as_bytes());
     let results: Vec<_> = read_plans(&path).unwrap().collect();
     assert_eq!(results.len(), 4);
@@ -585,7 +509,8 @@ fn bad_card_numbers_are_row_errors() {
 
 #[test]
 fn station_checks_across_cells() {
-    let header = "站点编码,站点名称,站点类型,支局编码,支局名称,支局类型,支局长工号,维护人员工号,同村站点数,开办日期,撤销日期\n";
+    let header =
+        "站点编码,站点名称,站点类型,支局编码,支局名称,支局类型,支局长工号,维护人员工号,同村站点数,开办日期,撤销日期\n";
     let text = format!(
         "{header}S1,a,农村,B01,b,农村,M01,P01,0,,\n\
          S2,a,农村,B01,b,农村,M01,P01,1,2026-10-05,2026-10-01\n\
@@ -623,10 +548,7 @@ fn bytes_invalid_in_the_detected_encoding_are_row_errors() {
     assert_eq!(err.line, line + 1);
     assert_eq!(err.column, "支局编码");
     assert!(err.reason.contains("not valid UTF-8"), "{err}");
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        line as usize - 1
-    );
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), line as usize - 1);
 }
 
 #[test]

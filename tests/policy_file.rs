@@ -46,11 +46,7 @@ fn the_default_policy_file_gives_the_same_result_as_the_built_in_one() {
 #[test]
 fn another_policy_file_changes_every_figure_it_names() {
     let out = calc_with_policy(&root().join("tests/fixtures/policies/generous.toml"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &v["stations"][0];
     // Cap 3 a day: card A's three swipes on the 1st all count.
@@ -206,10 +202,7 @@ fn bad_policies_are_refused_naming_the_key() {
         assert!(out.stdout.is_empty(), "{name}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
         assert!(stderr.contains(key), "{name}: {stderr:?} should name {key}");
-        assert!(
-            stderr.contains(reason),
-            "{name}: {stderr:?} should say {reason}"
-        );
+        assert!(stderr.contains(reason), "{name}: {stderr:?} should say {reason}");
         assert!(
             stderr.contains(&format!("{name}.toml")),
             "{name}: {stderr:?} should name the file"

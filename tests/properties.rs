@@ -9,9 +9,7 @@ use bianmin::policy::engine::project_station;
 use bianmin::policy::projection::MonthProgress;
 use bianmin::policy::split::largest_remainder;
 use bianmin::policy::station::evaluate_station;
-use bianmin::policy::{
-    evaluate, BranchFacts, Kind, MonthFacts, PaymentCategory, Policy, StationFacts,
-};
+use bianmin::policy::{evaluate, BranchFacts, Kind, MonthFacts, PaymentCategory, Policy, StationFacts};
 
 fn fen_amount() -> impl Strategy<Value = Decimal> {
     (0i64..2_000_000).prop_map(|fen| Decimal::new(fen, 2))
@@ -31,25 +29,23 @@ fn station_facts() -> impl Strategy<Value = StationFacts> {
         1u64..4,
         (0u64..5, 0u64..5, 0u64..5, 0u64..3),
     )
-        .prop_map(
-            |(kind, payments, (valid, extra), households, in_village, refs)| {
-                let mut s = StationFacts::new("S", "B", kind, "P0").with_card(valid + extra, valid);
-                for (category, (count, amount)) in PaymentCategory::ALL.into_iter().zip(payments) {
-                    s = s.with_payment(category, count, amount);
-                }
-                s.village_households = households;
-                s.stations_in_village = in_village;
-                for (name, n) in [
-                    ("huinongtong", refs.0),
-                    ("finance_leads", refs.1),
-                    ("car_insurance_leads", refs.2),
-                    ("car_insurance_converted", refs.3),
-                ] {
-                    s.referrals.insert(name.to_string(), n);
-                }
-                s
-            },
-        )
+        .prop_map(|(kind, payments, (valid, extra), households, in_village, refs)| {
+            let mut s = StationFacts::new("S", "B", kind, "P0").with_card(valid + extra, valid);
+            for (category, (count, amount)) in PaymentCategory::ALL.into_iter().zip(payments) {
+                s = s.with_payment(category, count, amount);
+            }
+            s.village_households = households;
+            s.stations_in_village = in_village;
+            for (name, n) in [
+                ("huinongtong", refs.0),
+                ("finance_leads", refs.1),
+                ("car_insurance_leads", refs.2),
+                ("car_insurance_converted", refs.3),
+            ] {
+                s.referrals.insert(name.to_string(), n);
+            }
+            s
+        })
 }
 
 /// A month with 1–4 branches of 1–4 maintainers and 0–12 stations each.

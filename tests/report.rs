@@ -16,11 +16,7 @@ fn bianmin(db: &Path) -> Command {
 }
 
 fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -30,10 +26,7 @@ fn demo_db() -> &'static Path {
     &DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("demo.db");
-        ok(bianmin(&db)
-            .args(["demo", "--today", "2026-11-27"])
-            .output()
-            .unwrap());
+        ok(bianmin(&db).args(["demo", "--today", "2026-11-27"]).output().unwrap());
         (dir, db)
     })
     .1
@@ -74,9 +67,7 @@ fn calc_input_from_store(db: &Path, month: &str, as_of: Option<&str>) -> Value {
     let store = Store::open(db).unwrap();
     let month_value: bianmin::month::Month = month.parse().unwrap();
     let as_of_date = as_of.map(|d| bianmin::month::parse_date(d).unwrap());
-    let facts = store
-        .month_facts(month_value, as_of_date, &BranchScope::All)
-        .unwrap();
+    let facts = store.month_facts(month_value, as_of_date, &BranchScope::All).unwrap();
     let first = month_value.first_day().to_string();
     let branches: Vec<Value> = facts
         .branches
@@ -144,8 +135,7 @@ fn report_json_equals_calc_on_the_same_facts() {
         if let Some(day) = as_of {
             args.extend(["--as-of", day]);
         }
-        let report: Value =
-            serde_json::from_str(&ok(bianmin(db).args(&args).output().unwrap())).unwrap();
+        let report: Value = serde_json::from_str(&ok(bianmin(db).args(&args).output().unwrap())).unwrap();
         let expected = calc(&calc_input_from_store(db, month, as_of));
         assert_eq!(report, expected, "month {month}");
         assert_eq!(report["projected"], json!(as_of.is_some()));
@@ -170,10 +160,7 @@ fn the_current_month_runs_to_the_last_day_with_figures() {
         .map(|s| s["status"].as_str().unwrap())
         .collect();
     for status in ["valid", "on_track", "at_risk"] {
-        assert!(
-            statuses.contains(&status),
-            "no {status} station in the demo"
-        );
+        assert!(statuses.contains(&status), "no {status} station in the demo");
     }
 }
 
@@ -190,8 +177,7 @@ fn table_csv_and_branch_filter() {
     );
     let csv = ok(bianmin(db)
         .args([
-            "report", "--month", "2026-10", "--format", "csv", "--table", "branches", "--lang",
-            "zh",
+            "report", "--month", "2026-10", "--format", "csv", "--table", "branches", "--lang", "zh",
         ])
         .output()
         .unwrap());
@@ -200,23 +186,14 @@ fn table_csv_and_branch_filter() {
     assert_eq!(lines.len(), 9, "header + 8 branches");
 
     let one: Value = serde_json::from_str(&ok(bianmin(db)
-        .args([
-            "report", "--month", "2026-10", "--format", "json", "--branch", "B07",
-        ])
+        .args(["report", "--month", "2026-10", "--format", "json", "--branch", "B07"])
         .output()
         .unwrap()))
     .unwrap();
     assert_eq!(one["branches"].as_array().unwrap().len(), 1);
-    assert!(one["stations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["branch"] == "B07"));
+    assert!(one["stations"].as_array().unwrap().iter().all(|s| s["branch"] == "B07"));
 
-    let unknown = bianmin(db)
-        .args(["report", "--branch", "B99"])
-        .output()
-        .unwrap();
+    let unknown = bianmin(db).args(["report", "--branch", "B99"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("B99"));
 }
@@ -227,17 +204,12 @@ fn xlsx_and_statements_are_written_to_files() {
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("report.xlsx");
     ok(bianmin(db)
-        .args([
-            "report", "--month", "2026-10", "--format", "xlsx", "--output",
-        ])
+        .args(["report", "--month", "2026-10", "--format", "xlsx", "--output"])
         .arg(&xlsx)
         .output()
         .unwrap());
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
-    let refused = bianmin(db)
-        .args(["report", "--format", "xlsx"])
-        .output()
-        .unwrap();
+    let refused = bianmin(db).args(["report", "--format", "xlsx"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
 
     let out_dir = dir.path().join("statements");
@@ -259,8 +231,7 @@ fn xlsx_and_statements_are_written_to_files() {
     let files = std::fs::read_dir(&out_dir).unwrap().count();
     assert!(files > 150, "{files} statements");
     let first = std::fs::read_to_string(out_dir.join("S0001-2026-10.txt")).unwrap();
-    for needed in ["便民服务站奖励确认单", "R2", "合计", "站点负责人签字", "R5"]
-    {
+    for needed in ["便民服务站奖励确认单", "R2", "合计", "站点负责人签字", "R5"] {
         assert!(first.contains(needed), "statement lacks {needed}:\n{first}");
     }
     let html_dir = dir.path().join("html");

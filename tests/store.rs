@@ -20,15 +20,9 @@ fn a_new_database_gets_the_whole_schema_with_wal_and_foreign_keys() {
     let path = dir.path().join("sub").join("new.db");
     let store = Store::open(&path).unwrap();
     assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
-    let mode: String = store
-        .conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = store
-        .conn()
-        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-        .unwrap();
+    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
     // A station of an unknown branch is refused by the foreign key.
     let err = store.conn().execute(
@@ -78,9 +72,7 @@ fn a_database_from_a_newer_bianmin_is_refused_and_left_alone() {
     let before = std::fs::read(&path).unwrap();
     match Store::open(&path) {
         Err(StoreError::TooNew {
-            found: 99,
-            supported,
-            ..
+            found: 99, supported, ..
         }) => assert_eq!(supported, SCHEMA_VERSION),
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer database was opened"),
@@ -91,10 +83,7 @@ fn a_database_from_a_newer_bianmin_is_refused_and_left_alone() {
     let out = bianmin(&path).args(["report"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("newer bianmin") && stderr.contains("99"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("newer bianmin") && stderr.contains("99"), "{stderr}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 

@@ -4,9 +4,7 @@
 
 use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 
 use bianmin::demo::build_demo;
@@ -180,11 +178,7 @@ fn sort_filter_and_months() {
     assert_eq!(app.sort, SortMode::Name);
     press(&mut app, "s");
     assert_eq!(app.sort, SortMode::Reward);
-    let rewards: Vec<_> = app
-        .visible_stations()
-        .iter()
-        .map(|s| s.reward.total)
-        .collect();
+    let rewards: Vec<_> = app.visible_stations().iter().map(|s| s.reward.total).collect();
     assert!(rewards.windows(2).all(|w| w[0] >= w[1]));
     press(&mut app, "/二站");
     app.on_key(key(KeyCode::Enter));
@@ -205,10 +199,7 @@ fn sort_filter_and_months() {
     assert!(app.data().report.result.projected);
     press(&mut app, "[");
     assert_eq!(app.month.to_string(), "2026-10");
-    assert!(
-        !app.data().report.result.projected,
-        "a past month shows actual figures"
-    );
+    assert!(!app.data().report.result.projected, "a past month shows actual figures");
     assert!(app
         .data()
         .report
@@ -228,10 +219,7 @@ fn enter_opens_and_esc_and_q_go_back_then_quit() {
     app.on_key(key(KeyCode::Enter));
     assert!(matches!(app.screen(), Screen::StationDetail { .. }));
     app.on_key(key(KeyCode::Tab));
-    assert!(matches!(
-        app.screen(),
-        Screen::StationDetail { pane: 1, .. }
-    ));
+    assert!(matches!(app.screen(), Screen::StationDetail { pane: 1, .. }));
     app.on_key(key(KeyCode::Esc));
     assert_eq!(app.screen(), &Screen::MyStations);
     press(&mut app, "3q");
@@ -249,10 +237,7 @@ fn a_county_user_drills_from_branches_to_a_station() {
     let mut app = demo_app(Some("county"), Lang::En);
     let first = app.ranked_branches()[0].id.clone();
     let shortfalls: Vec<u64> = app.ranked_branches().iter().map(|b| b.shortfall).collect();
-    assert!(
-        shortfalls.windows(2).all(|w| w[0] >= w[1]),
-        "{shortfalls:?}"
-    );
+    assert!(shortfalls.windows(2).all(|w| w[0] >= w[1]), "{shortfalls:?}");
     app.on_key(key(KeyCode::Enter));
     assert_eq!(
         app.screen(),
@@ -284,11 +269,7 @@ fn a_note_written_in_the_editor_is_saved_and_queued() {
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     assert!(app.editor.is_none(), "saved and closed: {:?}", app.flash);
     assert_eq!(app.notes.len(), before + 1);
-    let note = app
-        .notes
-        .iter()
-        .find(|n| n.body.starts_with("村里赶集"))
-        .unwrap();
+    let note = app.notes.iter().find(|n| n.body.starts_with("村里赶集")).unwrap();
     assert_eq!(note.station_id, station);
     assert_eq!(note.body, "村里赶集，带宣传单\n第二行，从别处粘贴的文字");
     assert_eq!(note.follow_up_on, NaiveDate::from_ymd_opt(2026, 12, 3));
@@ -330,10 +311,7 @@ fn sign_off_and_dispute_from_the_station() {
     };
     press(&mut app, "d");
     app.on_key(key(KeyCode::Enter));
-    assert!(
-        app.prompt.as_ref().unwrap().error.is_some(),
-        "a dispute needs a reason"
-    );
+    assert!(app.prompt.as_ref().unwrap().error.is_some(), "a dispute needs a reason");
     press(&mut app, "少算了3笔电费");
     app.on_key(key(KeyCode::Enter));
     assert!(app.prompt.is_none());
@@ -428,8 +406,7 @@ fn no_color_draws_without_colour() {
     assert!(buffer
         .content()
         .iter()
-        .all(|cell| cell.fg == ratatui::style::Color::Reset
-            && cell.bg == ratatui::style::Color::Reset));
+        .all(|cell| cell.fg == ratatui::style::Color::Reset && cell.bg == ratatui::style::Color::Reset));
     app.theme = Theme { colour: true };
     terminal.draw(|frame| views::draw(frame, &mut app)).unwrap();
     assert!(terminal

@@ -12,9 +12,7 @@ struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
     }
 }
 
@@ -84,17 +82,7 @@ fn write_a_note_in_the_real_dashboard_and_quit_cleanly() {
         db.display(),
         done.display()
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
+    tmux(&["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &command]);
     let _guard = Session(session.clone());
 
     let screen = wait_for(&session, "我的站点");
@@ -104,13 +92,7 @@ fn write_a_note_in_the_real_dashboard_and_quit_cleanly() {
     );
     tmux(&["send-keys", "-t", &session, "n"]);
     wait_for(&session, "新走访记录");
-    tmux(&[
-        "send-keys",
-        "-t",
-        &session,
-        "-l",
-        "终端里写的走访记录 typed in tmux",
-    ]);
+    tmux(&["send-keys", "-t", &session, "-l", "终端里写的走访记录 typed in tmux"]);
     wait_for(&session, "typed in tmux");
     tmux(&["send-keys", "-t", &session, "C-s"]);
     let screen = wait_for(&session, "走访记录已保存");

@@ -17,9 +17,7 @@ use rust_decimal::Decimal;
 
 use bianmin::month::Month;
 use bianmin::policy::card_cap::card_counts;
-use bianmin::policy::{
-    BranchFacts, CategoryFacts, Kind, MonthFacts, PaymentCategory, StationFacts,
-};
+use bianmin::policy::{BranchFacts, CategoryFacts, Kind, MonthFacts, PaymentCategory, StationFacts};
 
 pub const STATIONS: usize = 10_000;
 pub const BRANCHES: usize = 200;
@@ -157,8 +155,7 @@ impl SynMonth {
             per_branch[b] += 1;
             let branch = &branches[b];
             let kind = branch.kind;
-            let maintainer =
-                branch.maintainers[rng.below(branch.maintainers.len() as u32) as usize].clone();
+            let maintainer = branch.maintainers[rng.below(branch.maintainers.len() as u32) as usize].clone();
             let (village_households, stations_in_village) = match kind {
                 // 3 % of rural stations lack the village size (a warning).
                 Kind::Rural if rng.percent(3) => (None, 1),
@@ -187,8 +184,7 @@ impl SynMonth {
                 let amount = if count == 0 {
                     0
                 } else {
-                    count as i64 * (fen_min + i64::from(rng.below(fen_span)))
-                        + i64::from(rng.below(100))
+                    count as i64 * (fen_min + i64::from(rng.below(fen_span))) + i64::from(rng.below(100))
                 };
                 payments[category as usize] = (count, amount);
             }
@@ -307,10 +303,7 @@ impl SynMonth {
                     count,
                     amount: Decimal::new(fen, 2),
                 }),
-                card: card_counts(
-                    s.card_txns.iter().map(|&(card, day)| (card, date(day))),
-                    CARD_CAP,
-                ),
+                card: card_counts(s.card_txns.iter().map(|&(card, day)| (card, date(day))), CARD_CAP),
                 referrals: s
                     .referrals
                     .iter()
@@ -342,8 +335,7 @@ impl SynMonth {
             if let Some(plan) = b.plan {
                 let _ = write!(out, "\"plan\":{plan},");
             }
-            let maintainers: Vec<String> =
-                b.maintainers.iter().map(|m| format!("\"{m}\"")).collect();
+            let maintainers: Vec<String> = b.maintainers.iter().map(|m| format!("\"{m}\"")).collect();
             let _ = write!(
                 out,
                 "\"manager\":\"{}\",\"maintainers\":[{}]}}",
@@ -365,11 +357,7 @@ impl SynMonth {
             if let Some(h) = s.village_households {
                 let _ = write!(out, "\"village_households\":{h},");
             }
-            let _ = write!(
-                out,
-                "\"stations_in_village\":{},\"payments\":{{",
-                s.stations_in_village
-            );
+            let _ = write!(out, "\"stations_in_village\":{},\"payments\":{{", s.stations_in_village);
             for (j, category) in PaymentCategory::ALL.into_iter().enumerate() {
                 let (count, fen) = s.payments[category as usize];
                 let _ = write!(

@@ -9,9 +9,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::money::parse_yuan;
 use crate::month::{parse_date, Month};
-use crate::policy::{
-    BranchFacts, CategoryFacts, FactsError, Kind, MonthFacts, PaymentCategory, Policy, StationFacts,
-};
+use crate::policy::{BranchFacts, CategoryFacts, FactsError, Kind, MonthFacts, PaymentCategory, Policy, StationFacts};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,10 +119,7 @@ fn yuan<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     let text = MoneyText::deserialize(d)?;
     let value = parse_yuan(&text.0).map_err(serde::de::Error::custom)?;
     if value < Decimal::ZERO {
-        return Err(serde::de::Error::custom(format!(
-            "{:?} is negative",
-            text.0
-        )));
+        return Err(serde::de::Error::custom(format!("{:?} is negative", text.0)));
     }
     Ok(value)
 }
@@ -173,9 +168,7 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(text) => parse_date(&text)
-            .map(Some)
-            .map_err(serde::de::Error::custom),
+        Some(text) => parse_date(&text).map(Some).map_err(serde::de::Error::custom),
     }
 }
 

@@ -36,14 +36,9 @@ pub fn parse_input(text: &str, origin: &str) -> Result<CalcInput, CalcError> {
     let input = parsed.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        parse_error(
-            origin,
-            &inner,
-            if path == "." { String::new() } else { path },
-        )
+        parse_error(origin, &inner, if path == "." { String::new() } else { path })
     })?;
-    de.end()
-        .map_err(|e| parse_error(origin, &e, String::new()))?;
+    de.end().map_err(|e| parse_error(origin, &e, String::new()))?;
     Ok(input)
 }
 
@@ -56,11 +51,7 @@ fn parse_error(origin: &str, err: &serde_json::Error, path: String) -> CalcError
         origin: origin.to_string(),
         line,
         column,
-        path: if path.is_empty() {
-            path
-        } else {
-            format!("{path}: ")
-        },
+        path: if path.is_empty() { path } else { format!("{path}: ") },
         message,
     }
 }
@@ -71,12 +62,9 @@ pub fn calc(text: &str, origin: &str, policy: &Policy) -> Result<String, CalcErr
         origin: origin.to_string(),
         problem,
     };
-    let facts = parse_input(text, origin)?
-        .into_facts(policy)
-        .map_err(facts_error)?;
+    let facts = parse_input(text, origin)?.into_facts(policy).map_err(facts_error)?;
     let result = evaluate(policy, &facts).map_err(facts_error)?;
-    let mut out =
-        serde_json::to_string_pretty(&CalcOutput::from(&result)).expect("output serialises");
+    let mut out = serde_json::to_string_pretty(&CalcOutput::from(&result)).expect("output serialises");
     out.push('\n');
     Ok(out)
 }

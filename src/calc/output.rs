@@ -82,9 +82,7 @@ pub struct PersonOut {
 
 impl From<&MonthResult> for CalcOutput {
     fn from(r: &MonthResult) -> CalcOutput {
-        let line = |s: &crate::policy::StationResult, c: PaymentCategory| {
-            format_yuan(s.reward.payment(c).reward)
-        };
+        let line = |s: &crate::policy::StationResult, c: PaymentCategory| format_yuan(s.reward.payment(c).reward);
         CalcOutput {
             month: r.month.to_string(),
             as_of: r.as_of.format("%Y-%m-%d").to_string(),

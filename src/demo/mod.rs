@@ -50,11 +50,7 @@ struct DemoStation {
 
 /// Fills an empty store with the demo county; `today` is the first day
 /// without data (facts run to yesterday).
-pub fn build_demo(
-    store: &mut Store,
-    seed: u64,
-    today: NaiveDate,
-) -> Result<DemoSummary, StoreError> {
+pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<DemoSummary, StoreError> {
     let mut rng = Rng::new(seed);
     let current = Month::of(today);
     let first_month = current.prev().prev().prev();
@@ -67,10 +63,7 @@ pub fn build_demo(
     store.meta("demo", "1")?;
     store.meta("demo_seed", &seed.to_string())?;
     store.meta("demo_today", &today.to_string())?;
-    tx.execute(
-        "INSERT INTO counties (id, name) VALUES (?1, ?2)",
-        [COUNTY.0, COUNTY.1],
-    )?;
+    tx.execute("INSERT INTO counties (id, name) VALUES (?1, ?2)", [COUNTY.0, COUNTY.1])?;
 
     let mut people = 0;
     let mut stations: Vec<DemoStation> = Vec::new();
@@ -118,11 +111,7 @@ pub fn build_demo(
             people += 1;
         }
         // Urban branches large enough that 20 valid stations (R7) is in reach.
-        let count = if *urban {
-            rng.range(26, 34)
-        } else {
-            rng.range(18, 26)
-        };
+        let count = if *urban { rng.range(26, 34) } else { rng.range(18, 26) };
         let mut shared_village: Option<(String, u64)> = None;
         for n in 0..count {
             let id = format!("S{:04}", stations.len() + 1);
@@ -147,17 +136,8 @@ pub fn build_demo(
                 }
                 let in_village = if shared_village.is_some() { 2 } else { 1 };
                 // A few villages with unknown size: their electricity is provisional.
-                let households = if rng.chance(0.03) {
-                    None
-                } else {
-                    Some(households)
-                };
-                (
-                    format!("{village}便民服务站"),
-                    Some(village),
-                    households,
-                    in_village,
-                )
+                let households = if rng.chance(0.03) { None } else { Some(households) };
+                (format!("{village}便民服务站"), Some(village), households, in_village)
             };
             let opened_on = first_day - Days::new(rng.range(60, 1500));
             // Heavy tail: a Pareto draw, so a few stations carry much of
@@ -285,18 +265,15 @@ fn insert_daily_facts(
     let mut payments = tx.prepare(
         "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let mut cards = tx
-        .prepare("INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut referrals = tx.prepare(
-        "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let mut cards = tx.prepare("INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut referrals =
+        tx.prepare("INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)")?;
     let mut day = first_day;
     while day <= last_day {
         let text = day.to_string();
         // Market days and the month's start (bills arrive) are busier.
         let weekday = day.weekday().num_days_from_monday();
-        let day_factor =
-            if weekday >= 5 { 1.25 } else { 0.95 } * if day.day() <= 10 { 1.15 } else { 0.92 };
+        let day_factor = if weekday >= 5 { 1.25 } else { 0.95 } * if day.day() <= 10 { 1.15 } else { 0.92 };
         for s in stations {
             for (category, share, mean_fen) in CATEGORY_MIX {
                 let count = rng.poisson(s.payments_per_day * share * day_factor);
@@ -305,22 +282,12 @@ fn insert_daily_facts(
                 }
                 let spread = 0.7 + 0.6 * rng.unit();
                 let amount_fen = (count as f64 * mean_fen as f64 * spread).round() as i64;
-                payments.execute(params![
-                    s.station.id,
-                    text,
-                    category.as_str(),
-                    count,
-                    amount_fen
-                ])?;
+                payments.execute(params![s.station.id, text, category.as_str(), count, amount_fen])?;
             }
             let raw = rng.poisson(s.cards_per_day * day_factor);
             if raw > 0 {
                 // Now and then a card is swiped past the cap.
-                let valid = if raw >= 3 && rng.chance(0.3) {
-                    raw - 1
-                } else {
-                    raw
-                };
+                let valid = if raw >= 3 && rng.chance(0.3) { raw - 1 } else { raw };
                 cards.execute(params![s.station.id, text, raw, valid])?;
             }
             for (kind, p) in [
@@ -344,20 +311,11 @@ const NOTE_TEXTS: &[(&str, &str)] = &[
         "collection",
         "与站长沟通本月缴费情况，提醒村民月初交电费，张贴缴费宣传单。",
     ),
-    (
-        "equipment",
-        "商易通终端无法打印小票，已更换打印纸，测试正常。",
-    ),
-    (
-        "promotion",
-        "在村委会门口宣传助农取款，现场办理惠农通两户。",
-    ),
+    ("equipment", "商易通终端无法打印小票，已更换打印纸，测试正常。"),
+    ("promotion", "在村委会门口宣传助农取款，现场办理惠农通两户。"),
     ("reconciliation", "核对上月奖励明细，站长无异议，待签字。"),
     ("other", "站点店面装修中，下周恢复营业。"),
-    (
-        "collection",
-        "话费代收下降，站长反映移动营业厅在村里设了点，需关注。",
-    ),
+    ("collection", "话费代收下降，站长反映移动营业厅在村里设了点，需关注。"),
     ("equipment", "网络不稳定，建议站长更换宽带。"),
 ];
 
@@ -386,8 +344,17 @@ fn insert_visits(
             tx.execute(
                 "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
                      created_at, updated_at, rev)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1)",
-                params![uuid, s.station.id, s.station.maintainer_id, visited_on.to_string(), kind, body, follow_up, now],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0)",
+                params![
+                    uuid,
+                    s.station.id,
+                    s.station.maintainer_id,
+                    visited_on.to_string(),
+                    kind,
+                    body,
+                    follow_up,
+                    now
+                ],
             )?;
             notes += 1;
         }
@@ -398,7 +365,7 @@ fn insert_visits(
             if draw < 0.8 {
                 tx.execute(
                     "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, signed_on, created_at, updated_at, rev)
-                     VALUES (?1, ?2, ?3, ?4, 'signed', ?5, ?6, ?6, 1)",
+                     VALUES (?1, ?2, ?3, ?4, 'signed', ?5, ?6, ?6, 0)",
                     params![
                         demo_uuid(i as u64, 100),
                         s.station.id,
@@ -411,7 +378,7 @@ fn insert_visits(
             } else if draw < 0.82 {
                 tx.execute(
                     "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on, created_at, updated_at, rev)
-                     VALUES (?1, ?2, ?3, ?4, 'disputed', '电费笔数与站点台账不符，少算3笔', ?5, ?6, ?6, 1)",
+                     VALUES (?1, ?2, ?3, ?4, 'disputed', '电费笔数与站点台账不符，少算3笔', ?5, ?6, ?6, 0)",
                     params![
                         demo_uuid(i as u64, 100),
                         s.station.id,
@@ -429,11 +396,7 @@ fn insert_visits(
 
 /// A fixed, well-formed UUID (version 4 layout) for demo records.
 fn demo_uuid(a: u64, b: u64) -> String {
-    format!(
-        "00000000-0000-4000-8000-{:06x}{:06x}",
-        a & 0xFF_FFFF,
-        b & 0xFF_FFFF
-    )
+    format!("00000000-0000-4000-8000-{:06x}{:06x}", a & 0xFF_FFFF, b & 0xFF_FFFF)
 }
 
 #[cfg(test)]
@@ -444,12 +407,7 @@ mod tests {
 
     fn demo_store(seed: u64) -> Store {
         let mut store = Store::open_in_memory().unwrap();
-        build_demo(
-            &mut store,
-            seed,
-            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
-        )
-        .unwrap();
+        build_demo(&mut store, seed, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()).unwrap();
         store
     }
 
@@ -457,11 +415,7 @@ mod tests {
     fn the_demo_county_looks_like_a_real_one() {
         let store = demo_store(DEFAULT_SEED);
         let stations = store.stations().unwrap();
-        assert!(
-            (180..=230).contains(&stations.len()),
-            "{} stations",
-            stations.len()
-        );
+        assert!((180..=230).contains(&stations.len()), "{} stations", stations.len());
         assert_eq!(store.branches().unwrap().len(), 8);
         let october: Month = "2026-10".parse().unwrap();
         let facts = store.month_facts(october, None, &BranchScope::All).unwrap();
@@ -471,20 +425,10 @@ mod tests {
         let total: u64 = volumes.iter().sum();
         let top_ten: u64 = volumes[..10].iter().sum();
         let share = top_ten as f64 / total as f64;
-        assert!(
-            (0.35..=0.65).contains(&share),
-            "top ten carry {share:.2} of the volume"
-        );
-        let invalid = result
-            .stations
-            .iter()
-            .filter(|s| s.status == Status::Invalid)
-            .count();
+        assert!((0.35..=0.65).contains(&share), "top ten carry {share:.2} of the volume");
+        let invalid = result.stations.iter().filter(|s| s.status == Status::Invalid).count();
         let invalid_share = invalid as f64 / result.stations.len() as f64;
-        assert!(
-            (0.15..=0.6).contains(&invalid_share),
-            "{invalid_share:.2} invalid"
-        );
+        assert!((0.15..=0.6).contains(&invalid_share), "{invalid_share:.2} invalid");
         eprintln!("top ten {share:.2}, invalid {invalid_share:.2}, total {total}");
     }
 

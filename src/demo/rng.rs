@@ -83,10 +83,7 @@ mod tests {
         for mean in [0.5, 3.0, 50.0] {
             let total: u64 = (0..4000).map(|_| r.poisson(mean)).sum();
             let observed = total as f64 / 4000.0;
-            assert!(
-                (observed - mean).abs() < mean * 0.1 + 0.1,
-                "{mean}: {observed}"
-            );
+            assert!((observed - mean).abs() < mean * 0.1 + 0.1, "{mean}: {observed}");
         }
     }
 }

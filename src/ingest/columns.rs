@@ -75,11 +75,7 @@ impl ImportKind {
     }
 }
 
-const fn req(
-    english: &'static str,
-    chinese: &'static str,
-    headers: &'static [&'static str],
-) -> ColumnSpec {
+const fn req(english: &'static str, chinese: &'static str, headers: &'static [&'static str]) -> ColumnSpec {
     ColumnSpec {
         english,
         chinese,
@@ -88,11 +84,7 @@ const fn req(
     }
 }
 
-const fn opt(
-    english: &'static str,
-    chinese: &'static str,
-    headers: &'static [&'static str],
-) -> ColumnSpec {
+const fn opt(english: &'static str, chinese: &'static str, headers: &'static [&'static str]) -> ColumnSpec {
     ColumnSpec {
         english,
         chinese,
@@ -110,14 +102,7 @@ const STATION_CODE: &[&str] = &[
     "station",
     "station_id",
 ];
-const BRANCH_CODE: &[&str] = &[
-    "支局编码",
-    "支局代码",
-    "支局编号",
-    "branch_code",
-    "branch",
-    "branch_id",
-];
+const BRANCH_CODE: &[&str] = &["支局编码", "支局代码", "支局编号", "branch_code", "branch", "branch_id"];
 const TXN_ID: &[&str] = &[
     "交易流水号",
     "流水号",
@@ -172,20 +157,10 @@ pub const STATIONS: &[ColumnSpec] = &[
     req(
         "station_kind",
         "站点类型",
-        &[
-            "站点类型",
-            "站点类别",
-            "station_kind",
-            "station_type",
-            "kind",
-        ],
+        &["站点类型", "站点类别", "station_kind", "station_type", "kind"],
     ),
     req("branch_code", "支局编码", BRANCH_CODE),
-    req(
-        "branch_name",
-        "支局名称",
-        &["支局名称", "支局", "branch_name"],
-    ),
+    req("branch_name", "支局名称", &["支局名称", "支局", "branch_name"]),
     req(
         "branch_kind",
         "支局类型",
@@ -194,19 +169,9 @@ pub const STATIONS: &[ColumnSpec] = &[
     req(
         "manager_id",
         "支局长工号",
-        &[
-            "支局长工号",
-            "支局长编号",
-            "支局长",
-            "manager_id",
-            "manager",
-        ],
+        &["支局长工号", "支局长编号", "支局长", "manager_id", "manager"],
     ),
-    opt(
-        "manager_name",
-        "支局长姓名",
-        &["支局长姓名", "manager_name"],
-    ),
+    opt("manager_name", "支局长姓名", &["支局长姓名", "manager_name"]),
     req(
         "maintainer_id",
         "维护人员工号",
@@ -225,21 +190,11 @@ pub const STATIONS: &[ColumnSpec] = &[
         "维护人员姓名",
         &["维护人员姓名", "维护人姓名", "maintainer_name"],
     ),
-    opt(
-        "village",
-        "所在村",
-        &["所在村", "村", "村名", "行政村", "village"],
-    ),
+    opt("village", "所在村", &["所在村", "村", "村名", "行政村", "village"]),
     opt(
         "village_households",
         "村户数",
-        &[
-            "村户数",
-            "户数",
-            "村实际户数",
-            "village_households",
-            "households",
-        ],
+        &["村户数", "户数", "村实际户数", "village_households", "households"],
     ),
     opt(
         "stations_in_village",
@@ -255,14 +210,7 @@ pub const STATIONS: &[ColumnSpec] = &[
     opt(
         "opened_on",
         "开办日期",
-        &[
-            "开办日期",
-            "开业日期",
-            "开通日期",
-            "opened_on",
-            "opened",
-            "open_date",
-        ],
+        &["开办日期", "开业日期", "开通日期", "opened_on", "opened", "open_date"],
     ),
     opt(
         "closed_on",
@@ -330,26 +278,12 @@ pub const PAYMENTS: &[ColumnSpec] = &[
     req(
         "category",
         "业务类型",
-        &[
-            "业务类型",
-            "缴费类型",
-            "业务类别",
-            "缴费项目",
-            "类别",
-            "category",
-        ],
+        &["业务类型", "缴费类型", "业务类别", "缴费项目", "类别", "category"],
     ),
     req(
         "amount",
         "金额",
-        &[
-            "金额",
-            "交易金额",
-            "缴费金额",
-            "金额(元)",
-            "交易金额(元)",
-            "amount",
-        ],
+        &["金额", "交易金额", "缴费金额", "金额(元)", "交易金额(元)", "amount"],
     ),
     opt("status", "状态", STATUS),
 ];
@@ -384,14 +318,7 @@ pub const CARDS: &[ColumnSpec] = &[
     opt(
         "amount",
         "金额",
-        &[
-            "金额",
-            "交易金额",
-            "取款金额",
-            "金额(元)",
-            "交易金额(元)",
-            "amount",
-        ],
+        &["金额", "交易金额", "取款金额", "金额(元)", "交易金额(元)", "amount"],
     ),
     opt("status", "状态", STATUS),
 ];
@@ -408,22 +335,11 @@ pub const REFERRALS: &[ColumnSpec] = &[
     req(
         "referral_id",
         "转介编号",
-        &[
-            "转介编号",
-            "转介流水号",
-            "编号",
-            "流水号",
-            "referral_id",
-            "id",
-        ],
+        &["转介编号", "转介流水号", "编号", "流水号", "referral_id", "id"],
     ),
     req("station_code", "站点编码", STATION_CODE),
     req("date", "日期", &["日期", "转介日期", "业务日期", "date"]),
-    req(
-        "kind",
-        "转介类型",
-        &["转介类型", "类型", "业务类型", "kind", "type"],
-    ),
+    req("kind", "转介类型", &["转介类型", "类型", "业务类型", "kind", "type"]),
 ];
 
 /// Which field of a record each column of a kind is in.
@@ -527,14 +443,8 @@ mod tests {
         assert_eq!(at(STATIONS, station::MAINTAINER_ID), "maintainer_id");
         assert_eq!(at(STATIONS, station::MAINTAINER_NAME), "maintainer_name");
         assert_eq!(at(STATIONS, station::VILLAGE), "village");
-        assert_eq!(
-            at(STATIONS, station::VILLAGE_HOUSEHOLDS),
-            "village_households"
-        );
-        assert_eq!(
-            at(STATIONS, station::STATIONS_IN_VILLAGE),
-            "stations_in_village"
-        );
+        assert_eq!(at(STATIONS, station::VILLAGE_HOUSEHOLDS), "village_households");
+        assert_eq!(at(STATIONS, station::STATIONS_IN_VILLAGE), "stations_in_village");
         assert_eq!(at(STATIONS, station::ROUTE_ORDER), "route_order");
         assert_eq!(at(STATIONS, station::STATUS), "status");
         assert_eq!(at(STATIONS, station::OPENED_ON), "opened_on");
@@ -565,38 +475,14 @@ mod tests {
 
     #[test]
     fn chinese_english_and_synonyms_map_alike() {
-        let zh = row(&[
-            "交易流水号",
-            "站点编码",
-            "交易时间",
-            "业务类型",
-            "金额",
-            "状态",
-        ]);
-        let en = row(&[
-            " TXN_ID ",
-            "Station Code",
-            "time",
-            "Category",
-            "AMOUNT",
-            "status",
-        ]);
-        let syn = row(&[
-            "流水号",
-            "站点代码",
-            "时间",
-            "缴费类型",
-            "交易金额（元）",
-            "备注",
-        ]);
+        let zh = row(&["交易流水号", "站点编码", "交易时间", "业务类型", "金额", "状态"]);
+        let en = row(&[" TXN_ID ", "Station Code", "time", "Category", "AMOUNT", "status"]);
+        let syn = row(&["流水号", "站点代码", "时间", "缴费类型", "交易金额（元）", "备注"]);
         for r in [zh, en] {
             let Mapping::Complete(map) = map_headers(PAYMENTS, &r) else {
                 panic!("{r:?}");
             };
-            assert_eq!(
-                map.index,
-                vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)]
-            );
+            assert_eq!(map.index, vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)]);
         }
         let Mapping::Complete(map) = map_headers(PAYMENTS, &syn) else {
             panic!()
@@ -615,14 +501,7 @@ mod tests {
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].label(), "金额 (amount)");
         assert_eq!(found, 4);
-        let r = row(&[
-            "交易流水号",
-            "站点编码",
-            "交易时间",
-            "业务类型",
-            "金额",
-            "amount",
-        ]);
+        let r = row(&["交易流水号", "站点编码", "交易时间", "业务类型", "金额", "amount"]);
         let Mapping::Duplicate { first, second, .. } = map_headers(PAYMENTS, &r) else {
             panic!()
         };

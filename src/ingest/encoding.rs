@@ -94,18 +94,12 @@ mod tests {
     #[test]
     fn bom_means_utf8() {
         assert_eq!(sniff(b"\xEF\xBB\xBFa,b\n", true), TextEncoding::Utf8Bom);
-        assert_eq!(
-            decode("\u{feff}金额,b\n".as_bytes(), TextEncoding::Utf8Bom),
-            "金额,b\n"
-        );
+        assert_eq!(decode("\u{feff}金额,b\n".as_bytes(), TextEncoding::Utf8Bom), "金额,b\n");
     }
 
     #[test]
     fn valid_utf8_is_utf8() {
-        assert_eq!(
-            sniff("站点编码,金额\n".as_bytes(), true),
-            TextEncoding::Utf8
-        );
+        assert_eq!(sniff("站点编码,金额\n".as_bytes(), true), TextEncoding::Utf8);
         assert_eq!(sniff(b"plain,ascii\n", true), TextEncoding::Utf8);
         assert_eq!(sniff(b"", true), TextEncoding::Utf8);
     }

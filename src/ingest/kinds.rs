@@ -54,11 +54,7 @@ impl Cells<'_> {
     }
 
     /// An optional cell: `None` when blank, else parsed.
-    fn get<T>(
-        &self,
-        col: usize,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, RowError> {
+    fn get<T>(&self, col: usize, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, RowError> {
         match self.text(col)? {
             None => Ok(None),
             Some(text) => parse(text).map(Some).map_err(|r| self.error(col, r)),
@@ -66,13 +62,8 @@ impl Cells<'_> {
     }
 
     /// A required cell: refused when blank.
-    fn req<T>(
-        &self,
-        col: usize,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<T, RowError> {
-        self.get(col, parse)?
-            .ok_or_else(|| self.error(col, "is empty".into()))
+    fn req<T>(&self, col: usize, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, RowError> {
+        self.get(col, parse)?.ok_or_else(|| self.error(col, "is empty".into()))
     }
 }
 
@@ -109,10 +100,7 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
     let closed_on = c.get(CLOSED_ON, parse::date)?;
     if let (Some(opened), Some(closed)) = (opened_on, closed_on) {
         if closed < opened {
-            return Err(c.error(
-                CLOSED_ON,
-                format!("{closed} is before the opening date {opened}"),
-            ));
+            return Err(c.error(CLOSED_ON, format!("{closed} is before the opening date {opened}")));
         }
     }
     Ok(StationRow {
@@ -152,12 +140,7 @@ pub(crate) fn plan_row(c: &Cells) -> Result<PlanRow, RowError> {
 /// A negative amount is accepted only on a reversed transaction (some
 /// systems write the reversal as the negative of the original); on a
 /// successful one it would silently lower the month's sum.
-fn check_sign(
-    c: &Cells,
-    col: usize,
-    amount: rust_decimal::Decimal,
-    reversed: bool,
-) -> Result<(), RowError> {
+fn check_sign(c: &Cells, col: usize, amount: rust_decimal::Decimal, reversed: bool) -> Result<(), RowError> {
     if amount.is_sign_negative() && !amount.is_zero() && !reversed {
         return Err(c.error(
             col,

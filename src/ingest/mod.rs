@@ -103,11 +103,7 @@ impl IngestError {
 fn missing_message(file: &Path, missing: &[ColumnSpec], found: &[String]) -> String {
     let names: Vec<String> = missing.iter().map(ColumnSpec::label).collect();
     let plural = if names.len() == 1 { "" } else { "s" };
-    let found: Vec<&str> = found
-        .iter()
-        .map(String::as_str)
-        .filter(|h| !h.is_empty())
-        .collect();
+    let found: Vec<&str> = found.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
     format!(
         "{}: missing column{plural} {}; the header row has: {}",
         file.display(),
@@ -135,11 +131,7 @@ impl fmt::Display for RowError {
         if self.column.is_empty() {
             write!(f, "line {}: {}", self.line, self.reason)
         } else {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.reason
-            )
+            write!(f, "line {}, column {}: {}", self.line, self.column, self.reason)
         }
     }
 }
@@ -347,12 +339,10 @@ fn find_header(path: &Path, kind: ImportKind, table: &mut Table) -> Result<Heade
     let mut closest: Option<(usize, Vec<ColumnSpec>, Vec<String>)> = None;
     let mut seen = 0;
     while seen < HEADER_SEARCH_ROWS {
-        let more = table
-            .next_record(&mut record)
-            .map_err(|failure| IngestError::Read {
-                file: file(),
-                source: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
-            })?;
+        let more = table.next_record(&mut record).map_err(|failure| IngestError::Read {
+            file: file(),
+            source: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
+        })?;
         if !more {
             break;
         }
@@ -362,11 +352,7 @@ fn find_header(path: &Path, kind: ImportKind, table: &mut Table) -> Result<Heade
         seen += 1;
         match map_headers(kind.columns(), &record.fields) {
             Mapping::Complete(map) => return Ok(map),
-            Mapping::Duplicate {
-                column,
-                first,
-                second,
-            } => {
+            Mapping::Duplicate { column, first, second } => {
                 return Err(IngestError::DuplicateColumn {
                     file: file(),
                     column,

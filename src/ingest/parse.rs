@@ -97,11 +97,7 @@ pub fn text(text: &str) -> Result<String, String> {
 /// year, month and day; `None` when it has none of these shapes.
 fn date_parts(s: &str) -> Option<(i32, u32, u32)> {
     if s.len() == 8 && all_digits(s) {
-        return Some((
-            s[..4].parse().ok()?,
-            s[4..6].parse().ok()?,
-            s[6..].parse().ok()?,
-        ));
+        return Some((s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?));
     }
     let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
         let (y, rest) = rest.split_once('年')?;
@@ -173,10 +169,7 @@ pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
     if let Some(d) = date_only(t) {
         return Ok(d.and_time(NaiveTime::MIN));
     }
-    let (day, time) = t
-        .split_once(' ')
-        .or_else(|| t.split_once('T'))
-        .ok_or_else(refused)?;
+    let (day, time) = t.split_once(' ').or_else(|| t.split_once('T')).ok_or_else(refused)?;
     let day = date_only(day).ok_or_else(refused)?;
     let time = time_only(time.trim_start()).ok_or_else(refused)?;
     Ok(day.and_time(time))
@@ -266,8 +259,7 @@ pub fn count(text: &str) -> Result<u64, String> {
     if !all_digits(t) {
         return Err(format!("{t:?} is not a whole number"));
     }
-    t.parse()
-        .map_err(|_| format!("{t:?} is too large to be a count"))
+    t.parse().map_err(|_| format!("{t:?} is too large to be a count"))
 }
 
 /// 农村/rural, 城市/urban.
@@ -278,12 +270,7 @@ pub fn kind(text: &str) -> Result<Kind, String> {
         ("城市", Kind::Urban),
         ("urban", Kind::Urban),
     ];
-    lookup(text, TABLE).ok_or_else(|| {
-        format!(
-            "{:?} is not a station kind (农村/rural or 城市/urban)",
-            text.trim()
-        )
-    })
+    lookup(text, TABLE).ok_or_else(|| format!("{:?} is not a station kind (农村/rural or 城市/urban)", text.trim()))
 }
 
 /// The bill-payment category: 移动/移动话费/mobile, 联通/联通话费/unicom,
@@ -390,8 +377,7 @@ pub fn boolean(text: &str) -> Result<bool, String> {
         ("false", false),
         ("0", false),
     ];
-    lookup(text, TABLE)
-        .ok_or_else(|| format!("{:?} is not yes or no (是/否, yes/no, 1/0)", text.trim()))
+    lookup(text, TABLE).ok_or_else(|| format!("{:?} is not yes or no (是/否, yes/no, 1/0)", text.trim()))
 }
 
 /// 惠农通/huinongtong, 金融/金融客户/finance_leads,
@@ -549,14 +535,7 @@ mod tests {
     #[test]
     fn months() {
         let oct: Month = "2026-10".parse().unwrap();
-        for ok in [
-            "2026-10",
-            "2026/10",
-            "202610",
-            "2026年10月",
-            "2026-10-01",
-            "2026/10/1",
-        ] {
+        for ok in ["2026-10", "2026/10", "202610", "2026年10月", "2026-10-01", "2026/10/1"] {
             assert_eq!(month(ok), Ok(oct), "{ok:?}");
         }
         assert_eq!(month("2026-1"), Ok("2026-01".parse().unwrap()));
@@ -592,38 +571,25 @@ mod tests {
     #[test]
     fn amounts_refused() {
         for bad in [
-            "", "12,5", "1,23", "1,2345", "1234,567", ",123", "1,,234", "1,234,", "12.", ".5",
-            "1e3", "¥12", "12元", "+12", "--1", "1 234", "１２", "12.5.1", "0x10", "12,50.00",
+            "", "12,5", "1,23", "1,2345", "1234,567", ",123", "1,,234", "1,234,", "12.", ".5", "1e3", "¥12", "12元",
+            "+12", "--1", "1 234", "１２", "12.5.1", "0x10", "12,50.00",
         ] {
             assert!(amount(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(amount("12,5").unwrap_err(), "\"12,5\" is not an amount");
-        assert_eq!(
-            amount("1.234").unwrap_err(),
-            "\"1.234\" has more than two decimals"
-        );
+        assert_eq!(amount("1.234").unwrap_err(), "\"1.234\" has more than two decimals");
         assert_eq!(
             amount("1,234.567").unwrap_err(),
             "\"1,234.567\" has more than two decimals"
         );
-        assert!(amount("1234567890123456")
-            .unwrap_err()
-            .contains("too large"));
+        assert!(amount("1234567890123456").unwrap_err().contains("too large"));
     }
 
     #[test]
     fn counts() {
         assert_eq!(count("0"), Ok(0));
         assert_eq!(count(" 200 "), Ok(200));
-        for bad in [
-            "",
-            "-1",
-            "1.5",
-            "1,000",
-            "12.0",
-            "abc",
-            "99999999999999999999",
-        ] {
+        for bad in ["", "-1", "1.5", "1,000", "12.0", "abc", "99999999999999999999"] {
             assert!(count(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(count("1.5").unwrap_err(), "\"1.5\" is not a whole number");
@@ -678,15 +644,7 @@ mod tests {
         for ok in ["成功", "正常", "success", "OK", "ok"] {
             assert_eq!(reversed(ok), Ok(false), "{ok:?}");
         }
-        for rev in [
-            "冲正",
-            "撤销",
-            "已撤销",
-            "退款",
-            "reversed",
-            "cancelled",
-            "Refunded",
-        ] {
+        for rev in ["冲正", "撤销", "已撤销", "退款", "reversed", "cancelled", "Refunded"] {
             assert_eq!(reversed(rev), Ok(true), "{rev:?}");
         }
         for bad in ["", "失败", "failed", "pending"] {
@@ -752,10 +710,7 @@ mod tests {
 
     #[test]
     fn card_numbers() {
-        assert_eq!(
-            card_number("6217 0012 3456 7890 123"),
-            Ok("6217001234567890123".into())
-        );
+        assert_eq!(card_number("6217 0012 3456 7890 123"), Ok("6217001234567890123".into()));
         assert_eq!(card_number("621700123456"), Ok("621700123456".into()));
         assert_eq!(card_number(" 6217001234567 "), Ok("6217001234567".into()));
         for bad in [

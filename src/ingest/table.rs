@@ -142,19 +142,14 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 fn read_sample(file: &mut File) -> io::Result<Vec<u8>> {
     let mut sample = Vec::with_capacity(SAMPLE_SIZE);
-    file.by_ref()
-        .take(SAMPLE_SIZE as u64)
-        .read_to_end(&mut sample)?;
+    file.by_ref().take(SAMPLE_SIZE as u64).read_to_end(&mut sample)?;
     Ok(sample)
 }
 
 impl Table {
     /// Opens a file as CSV or XLSX, deciding by its first bytes (a zip
     /// header) or its `.xlsx` extension. `read` counts the bytes read.
-    pub fn open(
-        path: &Path,
-        read: Arc<AtomicU64>,
-    ) -> Result<(Table, FileFormat, u64), IngestError> {
+    pub fn open(path: &Path, read: Arc<AtomicU64>) -> Result<(Table, FileFormat, u64), IngestError> {
         let file_err = |source| IngestError::Open {
             file: path.to_path_buf(),
             source,
@@ -181,8 +176,7 @@ impl Table {
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
         if sample.starts_with(ZIP_MAGIC) || xlsx_ext {
             file.seek(SeekFrom::Start(0)).map_err(read_err)?;
-            return open_xlsx(path, file, read, sample.starts_with(ZIP_MAGIC))
-                .map(|(t, f)| (t, f, size));
+            return open_xlsx(path, file, read, sample.starts_with(ZIP_MAGIC)).map(|(t, f)| (t, f, size));
         }
         let not_table = |reason: &str| IngestError::NotCsvOrXlsx {
             file: path.to_path_buf(),
@@ -233,17 +227,11 @@ impl Table {
                     // record's first line is as many lines earlier as it
                     // has newlines inside quoted fields.
                     let inside: usize = out.fields.iter().map(|f| f.matches('\n').count()).sum();
-                    out.line = reader
-                        .position()
-                        .line()
-                        .saturating_sub(inside as u64 + 1)
-                        .max(1);
+                    out.line = reader.position().line().saturating_sub(inside as u64 + 1).max(1);
                     Ok(more)
                 }
                 Err(e) => Err(ReadFailure {
-                    line: e
-                        .position()
-                        .map_or_else(|| reader.position().line(), |p| p.line()),
+                    line: e.position().map_or_else(|| reader.position().line(), |p| p.line()),
                     message: e.to_string(),
                 }),
             },
@@ -271,12 +259,7 @@ impl Table {
 
 type XlsxSource = BufReader<Counting<File>>;
 
-fn open_xlsx(
-    path: &Path,
-    file: File,
-    read: Arc<AtomicU64>,
-    is_zip: bool,
-) -> Result<(Table, FileFormat), IngestError> {
+fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Result<(Table, FileFormat), IngestError> {
     let bad = |reason: String| -> IngestError {
         if is_zip {
             IngestError::Workbook {
@@ -436,9 +419,7 @@ mod tests {
             }
         }
         let mut out = String::new();
-        LineEnds::new(Chunks(input, chunk))
-            .read_to_string(&mut out)
-            .unwrap();
+        LineEnds::new(Chunks(input, chunk)).read_to_string(&mut out).unwrap();
         out
     }
 

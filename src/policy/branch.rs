@@ -54,8 +54,7 @@ pub fn plan_penalty(plan: Option<u64>, stations: u64, valid: u64, policy: &Polic
 
 /// R7 + R8 for one branch.
 pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, policy: &Policy) -> BranchResult {
-    let valid_station_reward =
-        valid_station_reward(branch.kind, tally.stations, tally.valid_stations, policy);
+    let valid_station_reward = valid_station_reward(branch.kind, tally.stations, tally.valid_stations, policy);
     BranchResult {
         id: branch.id.clone(),
         stations: tally.stations,
@@ -92,28 +91,23 @@ pub fn split_branch(
     // Reward: claim_i = share × R6_i + share × R7 × w_i, over a common
     // denominator so the remainders compare exactly.
     let r7 = result.valid_station_reward;
-    let (weights, denominator): (Vec<Decimal>, Decimal) =
-        match policy.split.branch_reward_among_maintainers {
-            BranchRewardSharing::ByValidStations if tally.valid_stations > 0 => (
-                order
-                    .iter()
-                    .map(|&i| Decimal::from(tally.per_maintainer[i].1))
-                    .collect(),
-                Decimal::from(tally.valid_stations),
-            ),
-            _ => (vec![Decimal::ONE; k], Decimal::from(k)),
-        };
+    let (weights, denominator): (Vec<Decimal>, Decimal) = match policy.split.branch_reward_among_maintainers {
+        BranchRewardSharing::ByValidStations if tally.valid_stations > 0 => (
+            order
+                .iter()
+                .map(|&i| Decimal::from(tally.per_maintainer[i].1))
+                .collect(),
+            Decimal::from(tally.valid_stations),
+        ),
+        _ => (vec![Decimal::ONE; k], Decimal::from(k)),
+    };
     let reward_numerators: Vec<Decimal> = order
         .iter()
         .zip(&weights)
         .map(|(&i, w)| share * tally.per_maintainer[i].0 * denominator + share * r7 * w)
         .collect();
     let manager_reward = manager_part(result.pool, policy);
-    let maintainer_rewards = largest_remainder(
-        result.pool - manager_reward,
-        &reward_numerators,
-        denominator,
-    );
+    let maintainer_rewards = largest_remainder(result.pool - manager_reward, &reward_numerators, denominator);
 
     // Penalty: the manager's part, the rest in equal shares.
     let manager_penalty = manager_part(result.penalty, policy);
@@ -129,12 +123,7 @@ pub fn split_branch(
         net: reward - penalty,
     };
     let mut people = Vec::with_capacity(k + 1);
-    people.push(person(
-        &branch.manager,
-        Role::Manager,
-        manager_reward,
-        manager_penalty,
-    ));
+    people.push(person(&branch.manager, Role::Manager, manager_reward, manager_penalty));
     for (pos, &i) in order.iter().enumerate() {
         people.push(person(
             &branch.maintainers[i],

@@ -16,8 +16,7 @@ where
     I: IntoIterator<Item = (C, NaiveDate)>,
 {
     let transactions = transactions.into_iter();
-    let mut per_card_day: HashMap<(C, NaiveDate), u32> =
-        HashMap::with_capacity(transactions.size_hint().0);
+    let mut per_card_day: HashMap<(C, NaiveDate), u32> = HashMap::with_capacity(transactions.size_hint().0);
     let mut raw = 0u64;
     let mut valid = 0u64;
     for key in transactions {

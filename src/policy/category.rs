@@ -39,8 +39,6 @@ impl PaymentCategory {
     }
 
     pub fn parse(name: &str) -> Option<PaymentCategory> {
-        PaymentCategory::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
+        PaymentCategory::ALL.into_iter().find(|c| c.as_str() == name)
     }
 }

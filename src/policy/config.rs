@@ -21,10 +21,7 @@ pub const DEZHOU_2012: &str = include_str!("../../policies/dezhou-2012.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     #[error("cannot read policy file {path}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{origin}:{line}:{column}: {key}: {message}")]
     Syntax {
         origin: String,
@@ -225,8 +222,7 @@ fn parse_raw(text: &str, origin: &str) -> Result<RawPolicy, PolicyError> {
             message: err.message().replace('\n', " "),
         }
     };
-    let deserializer =
-        toml::Deserializer::parse(text).map_err(|e| syntax(e, "(document)".into()))?;
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax(e, "(document)".into()))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let key = e.path().to_string();
         syntax(e.into_inner(), key)
@@ -318,10 +314,7 @@ impl RawCategoryRule {
     fn check(self, key: &str) -> Result<CategoryRule, PolicyError> {
         let unexpected = |field: &str, present: bool| -> Result<(), PolicyError> {
             if present {
-                Err(invalid(
-                    format!("{key}.{field}"),
-                    "does not apply to this rule",
-                ))
+                Err(invalid(format!("{key}.{field}"), "does not apply to this rule"))
             } else {
                 Ok(())
             }
@@ -333,15 +326,9 @@ impl RawCategoryRule {
         };
         match self.rule {
             RuleKind::ShareOfAmount | RuleKind::PerTransaction => {
-                unexpected(
-                    "rural_household_share",
-                    self.rural_household_share.is_some(),
-                )?;
+                unexpected("rural_household_share", self.rural_household_share.is_some())?;
                 unexpected("urban_count", self.urban_count.is_some())?;
-                unexpected(
-                    "rural_without_households",
-                    self.rural_without_households.is_some(),
-                )?;
+                unexpected("rural_without_households", self.rural_without_households.is_some())?;
                 let rate = rate(self.rate)?;
                 Ok(match self.rule {
                     RuleKind::ShareOfAmount => CategoryRule::ShareOfAmount(rate),
@@ -356,10 +343,7 @@ impl RawCategoryRule {
                     Tiers::new(list, &tiers_key)
                 };
                 Ok(CategoryRule::Tiered {
-                    rural_household_share: tiers(
-                        self.rural_household_share,
-                        "rural_household_share",
-                    )?,
+                    rural_household_share: tiers(self.rural_household_share, "rural_household_share")?,
                     urban_count: tiers(self.urban_count, "urban_count")?,
                     rural_without_households: self
                         .rural_without_households
@@ -383,10 +367,7 @@ impl RawPolicy {
             p.electricity.check("payments.electricity")?,
             p.other.check("payments.other")?,
         ];
-        debug_assert!(PaymentCategory::ALL
-            .iter()
-            .enumerate()
-            .all(|(i, c)| *c as usize == i));
+        debug_assert!(PaymentCategory::ALL.iter().enumerate().all(|(i, c)| *c as usize == i));
         let card_tiers = Tiers::new(self.card.tiers, "card.tiers")?;
         non_negative("card.comms_fee.amount", self.card.comms_fee.amount)?;
         let mut referral_rates = BTreeMap::new();
@@ -395,10 +376,7 @@ impl RawPolicy {
             referral_rates.insert(kind, rate);
         }
         non_negative("maintenance.base", self.maintenance.base)?;
-        non_negative(
-            "maintenance.commission_rate",
-            self.maintenance.commission_rate,
-        )?;
+        non_negative("maintenance.commission_rate", self.maintenance.commission_rate)?;
         let categories = &self.maintenance.commission_categories;
         for (i, category) in categories.iter().enumerate() {
             if categories[..i].contains(category) {
@@ -408,18 +386,9 @@ impl RawPolicy {
                 ));
             }
         }
-        non_negative(
-            "branch_reward.rural_all_valid",
-            self.branch_reward.rural_all_valid,
-        )?;
-        non_negative(
-            "branch_reward.urban_per_block",
-            self.branch_reward.urban_per_block,
-        )?;
-        at_least_one(
-            "branch_reward.urban_block_size",
-            self.branch_reward.urban_block_size,
-        )?;
+        non_negative("branch_reward.rural_all_valid", self.branch_reward.rural_all_valid)?;
+        non_negative("branch_reward.urban_per_block", self.branch_reward.urban_per_block)?;
+        at_least_one("branch_reward.urban_block_size", self.branch_reward.urban_block_size)?;
         non_negative("penalty.per_station", self.penalty.per_station)?;
         let split = &self.split;
         non_negative("split.manager", split.manager)?;

@@ -14,11 +14,7 @@ use super::station::{evaluate_station, valid_station};
 use crate::money::Rounding;
 
 /// R10: a station's figures projected to the month's end.
-pub fn project_station(
-    facts: &StationFacts,
-    progress: MonthProgress,
-    rounding: Rounding,
-) -> StationFacts {
+pub fn project_station(facts: &StationFacts, progress: MonthProgress, rounding: Rounding) -> StationFacts {
     let mut projected = facts.clone();
     for p in &mut projected.payments {
         *p = CategoryFacts {

@@ -75,12 +75,7 @@ impl StationFacts {
     }
 
     /// Sets one category's count and amount.
-    pub fn with_payment(
-        mut self,
-        category: PaymentCategory,
-        count: u64,
-        amount: Decimal,
-    ) -> StationFacts {
+    pub fn with_payment(mut self, category: PaymentCategory, count: u64, amount: Decimal) -> StationFacts {
         self.payments[category as usize] = CategoryFacts { count, amount };
         self
     }
@@ -167,8 +162,7 @@ impl MonthFacts {
                     format!("branch {:?} has no maintainers", branch.id),
                 ));
             }
-            let mut claim = |person: &'a str, path: String| {
-                match person_branch.get(person) {
+            let mut claim = |person: &'a str, path: String| match person_branch.get(person) {
                 Some(other) if *other != branch.id => Err(error(
                     path,
                     format!("{person:?} already belongs to branch {other:?}; each person belongs to one branch"),
@@ -177,7 +171,6 @@ impl MonthFacts {
                     person_branch.insert(person, &branch.id);
                     Ok(())
                 }
-            }
             };
             claim(&branch.manager, format!("branches[{i}].manager"))?;
             let mut seen = HashSet::new();
@@ -193,10 +186,7 @@ impl MonthFacts {
         for (i, station) in self.stations.iter().enumerate() {
             let at = |field: &str| format!("stations[{i}].{field}");
             if !station_ids.insert(station.id.as_str()) {
-                return Err(error(
-                    at("id"),
-                    format!("duplicate station id {:?}", station.id),
-                ));
+                return Err(error(at("id"), format!("duplicate station id {:?}", station.id)));
             }
             let Some(&b) = branch_index.get(station.branch.as_str()) else {
                 return Err(error(
@@ -239,8 +229,7 @@ impl MonthFacts {
             }
             for kind in station.referrals.keys() {
                 if !policy.referral_rates.contains_key(kind) {
-                    let known: Vec<&str> =
-                        policy.referral_rates.keys().map(String::as_str).collect();
+                    let known: Vec<&str> = policy.referral_rates.keys().map(String::as_str).collect();
                     return Err(error(
                         at(&format!("referrals.{kind}")),
                         format!(

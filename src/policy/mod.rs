@@ -19,7 +19,5 @@ mod rule_tests;
 pub use category::PaymentCategory;
 pub use config::{Policy, PolicyError};
 pub use engine::evaluate;
-pub use facts::{
-    BranchFacts, CardCounts, CategoryFacts, FactsError, Kind, MonthFacts, StationFacts,
-};
+pub use facts::{BranchFacts, CardCounts, CategoryFacts, FactsError, Kind, MonthFacts, StationFacts};
 pub use result::{BranchResult, MonthResult, PersonResult, Role, StationResult, Status, Warning};

@@ -37,8 +37,7 @@ impl MonthProgress {
         if self.is_complete() {
             return so_far;
         }
-        let scaled =
-            u128::from(so_far) * u128::from(self.days_in_month) / u128::from(self.days_elapsed);
+        let scaled = u128::from(so_far) * u128::from(self.days_in_month) / u128::from(self.days_elapsed);
         u64::try_from(scaled).unwrap_or(u64::MAX)
     }
 
@@ -76,15 +75,9 @@ mod tests {
         assert_eq!(p.project_count(12), 37); // 37.2
         assert_eq!(p.project_count(6), 18); // 18.6
         assert_eq!(p.project_count(0), 0);
-        assert_eq!(
-            p.project_amount(dec!(90.00), Rounding::HalfAwayFromZero),
-            dec!(279.00)
-        );
+        assert_eq!(p.project_amount(dec!(90.00), Rounding::HalfAwayFromZero), dec!(279.00));
         // 0.01 × 31 / 10 = 0.031 → 0.03; 0.05 × 31 / 10 = 0.155 → 0.16
-        assert_eq!(
-            p.project_amount(dec!(0.05), Rounding::HalfAwayFromZero),
-            dec!(0.16)
-        );
+        assert_eq!(p.project_amount(dec!(0.05), Rounding::HalfAwayFromZero), dec!(0.16));
         // A third: 1.00 × 31 / 3 = 10.3333… → 10.33
         let third = MonthProgress::new(3, 31);
         assert_eq!(

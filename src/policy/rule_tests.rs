@@ -26,10 +26,7 @@ fn urban() -> StationFacts {
 }
 
 fn line(facts: &StationFacts, category: PaymentCategory) -> Decimal {
-    evaluate_station(facts, &dezhou())
-        .reward
-        .payment(category)
-        .reward
+    evaluate_station(facts, &dezhou()).reward.payment(category).reward
 }
 
 /// A station that meets both thresholds (R5) on its own.
@@ -86,14 +83,8 @@ fn r2_shares_of_amount_and_per_transaction() {
         line(&urban().with_payment(Telecom, 1, dec!(99.99)), Telecom),
         dec!(1.00)
     );
-    assert_eq!(
-        line(&urban().with_payment(Mobile, 1, dec!(0.50)), Mobile),
-        dec!(0.01)
-    );
-    assert_eq!(
-        line(&urban().with_payment(Mobile, 1, dec!(0.49)), Mobile),
-        dec!(0.00)
-    );
+    assert_eq!(line(&urban().with_payment(Mobile, 1, dec!(0.50)), Mobile), dec!(0.01));
+    assert_eq!(line(&urban().with_payment(Mobile, 1, dec!(0.49)), Mobile), dec!(0.00));
 }
 
 #[test]
@@ -122,37 +113,25 @@ fn r2_rural_electricity_share_at_49_9_50_79_9_80_percent() {
         assert_eq!(at(800), dec!(240.00), "80% → 0.30");
     }
     // 200 households, 3 stations: 66⅔ each; no rounding of the quotient.
-    let third = |n| {
-        line(
-            &rural(200, 3).with_payment(Electricity, n, dec!(0)),
-            Electricity,
-        )
-    };
+    let third = |n| line(&rural(200, 3).with_payment(Electricity, n, dec!(0)), Electricity);
     assert_eq!(third(33), dec!(6.60)); // 49.5% → 0.20
     assert_eq!(third(34), dec!(8.50)); // 51% → 0.25
     assert_eq!(third(53), dec!(13.25)); // 79.5% → 0.25
     assert_eq!(third(54), dec!(16.20)); // 81% → 0.30
                                         // Exactly 50% and 80% of a third of 300.
     assert_eq!(
-        line(
-            &rural(300, 3).with_payment(Electricity, 50, dec!(0)),
-            Electricity
-        ),
+        line(&rural(300, 3).with_payment(Electricity, 50, dec!(0)), Electricity),
         dec!(12.50)
     );
     assert_eq!(
-        line(
-            &rural(300, 3).with_payment(Electricity, 80, dec!(0)),
-            Electricity
-        ),
+        line(&rural(300, 3).with_payment(Electricity, 80, dec!(0)), Electricity),
         dec!(24.00)
     );
 }
 
 #[test]
 fn r2_rural_without_households_pays_the_lowest_rate_and_warns() {
-    let no_village =
-        StationFacts::new("S1", "B1", Kind::Rural, "P1").with_payment(Electricity, 90, dec!(0));
+    let no_village = StationFacts::new("S1", "B1", Kind::Rural, "P1").with_payment(Electricity, 90, dec!(0));
     let e = evaluate_station(&no_village, &dezhou());
     assert_eq!(e.reward.payment(Electricity).reward, dec!(18.00));
     assert!(e.provisional);
@@ -202,10 +181,7 @@ fn r4_referrals_include_the_conversion_on_top_of_the_lead() {
     s.referrals.insert("finance_leads".into(), 2);
     s.referrals.insert("car_insurance_leads".into(), 4);
     s.referrals.insert("car_insurance_converted".into(), 1);
-    assert_eq!(
-        evaluate_station(&s, &dezhou()).reward.referrals,
-        dec!(45.00)
-    );
+    assert_eq!(evaluate_station(&s, &dezhou()).reward.referrals, dec!(45.00));
 }
 
 #[test]
@@ -223,11 +199,7 @@ fn r5_payments_at_29_and_30() {
 
 #[test]
 fn r5_valid_card_at_4_and_5_with_the_cap() {
-    let with = |raw, valid| {
-        urban()
-            .with_payment(Mobile, 30, dec!(0))
-            .with_card(raw, valid)
-    };
+    let with = |raw, valid| urban().with_payment(Mobile, 30, dec!(0)).with_card(raw, valid);
     assert!(!evaluate_station(&with(4, 4), &dezhou()).valid);
     assert!(evaluate_station(&with(5, 5), &dezhou()).valid);
     // Five swipes, one card three times in a day: 4 valid → not valid.
@@ -248,10 +220,7 @@ fn r6_maintenance_only_for_valid_stations_and_without_other() {
         .with_card(7, 6);
     let m = evaluate_station(&s, &dezhou()).maintenance;
     // 5.00 + 0.05 × (40 + 8 + 3 + 62 + 6) — the 50 "other" earn nothing.
-    assert_eq!(
-        (m.base, m.commission, m.total),
-        (dec!(5.00), dec!(5.95), dec!(10.95))
-    );
+    assert_eq!((m.base, m.commission, m.total), (dec!(5.00), dec!(5.95), dec!(10.95)));
     let m = evaluate_station(&s.with_card(7, 4), &dezhou()).maintenance;
     assert_eq!(m.total, dec!(0.00));
 }
@@ -283,10 +252,7 @@ fn r7_rural_needs_every_station_valid() {
         31,
     ));
     assert_eq!(one_short.branches[0].valid_station_reward, dec!(0.00));
-    assert_eq!(
-        valid_station_reward(Kind::Rural, 0, 0, &dezhou()),
-        dec!(0.00)
-    );
+    assert_eq!(valid_station_reward(Kind::Rural, 0, 0, &dezhou()), dec!(0.00));
 }
 
 #[test]
@@ -328,10 +294,7 @@ fn r9_split_with_three_maintainers_adds_up() {
     assert_eq!(penalties, [dec!(0.80), dec!(1.07), dec!(1.07), dec!(1.06)]);
     assert_eq!(r.people[3].net, dec!(4.34));
     assert_eq!(r.people.iter().map(|p| p.reward).sum::<Decimal>(), b.pool);
-    assert_eq!(
-        r.people.iter().map(|p| p.penalty).sum::<Decimal>(),
-        b.penalty
-    );
+    assert_eq!(r.people.iter().map(|p| p.penalty).sum::<Decimal>(), b.penalty);
 }
 
 #[test]
@@ -343,8 +306,7 @@ fn r9_branch_reward_can_follow_valid_stations() {
         valid("S4", "P2"),
     ];
     let mut by_valid = dezhou();
-    by_valid.split.branch_reward_among_maintainers =
-        super::config::BranchRewardSharing::ByValidStations;
+    by_valid.split.branch_reward_among_maintainers = super::config::BranchRewardSharing::ByValidStations;
     let r = evaluate(
         &by_valid,
         &month_of(Kind::Rural, None, &["P1", "P2"], stations.clone(), 31),
@@ -406,13 +368,7 @@ fn r10_on_the_last_day_figures_are_actual() {
     assert!(!r.projected);
     assert_eq!(r.stations[0].status, Status::Valid);
     assert_eq!(r.stations[0].payment_count, 37);
-    let r = run(&month_of(
-        Kind::Urban,
-        None,
-        &["P1"],
-        vec![invalid("S1", "P1")],
-        31,
-    ));
+    let r = run(&month_of(Kind::Urban, None, &["P1"], vec![invalid("S1", "P1")], 31));
     assert_eq!(r.stations[0].status, Status::Invalid);
     assert_eq!(r.stations[0].needed_per_day.payments, 0);
 }

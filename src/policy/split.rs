@@ -13,19 +13,12 @@ use rust_decimal::Decimal;
 ///
 /// Working on numerators over one common denominator keeps every
 /// comparison exact: R7 / 3 is never rounded before it is compared.
-pub fn largest_remainder(
-    total: Decimal,
-    numerators: &[Decimal],
-    denominator: Decimal,
-) -> Vec<Decimal> {
+pub fn largest_remainder(total: Decimal, numerators: &[Decimal], denominator: Decimal) -> Vec<Decimal> {
     let n = numerators.len();
     if n == 0 {
         return Vec::new();
     }
-    assert!(
-        denominator > Decimal::ZERO,
-        "a share needs a positive denominator"
-    );
+    assert!(denominator > Decimal::ZERO, "a share needs a positive denominator");
     let hundred = Decimal::ONE_HUNDRED;
     // In fen: claim_i × 100 = numer_i × 100 / den. q_i its floor; r_i the
     // remainder in units of 1/den fen, exact.
@@ -116,11 +109,7 @@ mod tests {
     #[test]
     fn largest_remainder_wins_the_fen() {
         // Floors 0.33 each, one fen left: it goes to the largest remainder.
-        let parts = largest_remainder(
-            dec!(1.00),
-            &[dec!(0.333), dec!(0.334), dec!(0.333)],
-            dec!(1),
-        );
+        let parts = largest_remainder(dec!(1.00), &[dec!(0.333), dec!(0.334), dec!(0.333)], dec!(1));
         assert_eq!(strs(&parts), ["0.33", "0.34", "0.33"]);
     }
 

@@ -66,11 +66,7 @@ fn tiered_rate(facts: &StationFacts, count: u64, rule: &CategoryRule) -> (Decima
 }
 
 /// R2: one payment category's reward line.
-fn payment_line(
-    facts: &StationFacts,
-    category: PaymentCategory,
-    policy: &Policy,
-) -> (PaymentLine, bool) {
+fn payment_line(facts: &StationFacts, category: PaymentCategory, policy: &Policy) -> (PaymentLine, bool) {
     let figures = facts.payment(category);
     let rule = policy.category_rule(category);
     let (rate, per_transaction, untiered) = match rule {
@@ -141,11 +137,7 @@ pub fn evaluate_station(facts: &StationFacts, policy: &Policy) -> StationEvaluat
     let valid = valid_station(facts, policy);
     let maintenance = if valid {
         let m = &policy.maintenance;
-        let mut units: u64 = m
-            .commission_categories
-            .iter()
-            .map(|c| facts.payment(*c).count)
-            .sum();
+        let mut units: u64 = m.commission_categories.iter().map(|c| facts.payment(*c).count).sum();
         if m.commission_includes_card {
             units += card_count(facts, policy.card_cap.for_commission);
         }

@@ -60,11 +60,7 @@ impl Tiers {
             });
         };
         if !first.min.is_zero() || !first.min_inclusive {
-            return Err(err(
-                0,
-                "min",
-                "the first tier must start at 0, inclusive".into(),
-            ));
+            return Err(err(0, "min", "the first tier must start at 0, inclusive".into()));
         }
         for (i, tier) in tiers.iter().enumerate() {
             if tier.rate.is_sign_negative() && !tier.rate.is_zero() {
@@ -76,29 +72,18 @@ impl Tiers {
             let last = i + 1 == tiers.len();
             match (tier.max, last) {
                 (None, true) => {}
-                (None, false) => {
-                    return Err(err(i, "max", "only the last tier may be unbounded".into()))
-                }
-                (Some(_), true) => {
-                    return Err(err(i, "max", "the last tier must have no max".into()))
-                }
+                (None, false) => return Err(err(i, "max", "only the last tier may be unbounded".into())),
+                (Some(_), true) => return Err(err(i, "max", "the last tier must have no max".into())),
                 (Some(max), false) => {
                     if max <= tier.min {
-                        return Err(err(
-                            i,
-                            "max",
-                            format!("{max} is not above min {}", tier.min),
-                        ));
+                        return Err(err(i, "max", format!("{max} is not above min {}", tier.min)));
                     }
                     let next = &tiers[i + 1];
                     if next.min > max {
                         return Err(err(
                             i + 1,
                             "min",
-                            format!(
-                                "gap: the previous tier ends at {max}, this one starts at {}",
-                                next.min
-                            ),
+                            format!("gap: the previous tier ends at {max}, this one starts at {}", next.min),
                         ));
                     }
                     if next.min < max {

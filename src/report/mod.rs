@@ -74,28 +74,17 @@ pub fn build_report(
     let people = store.people()?;
     Ok(MonthReport {
         result,
-        stations: store
-            .stations()?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect(),
+        stations: store.stations()?.into_iter().map(|s| (s.id.clone(), s)).collect(),
         branch_names: branches.into_iter().map(|b| (b.id, b.name)).collect(),
-        person_names: people
-            .iter()
-            .map(|p| (p.id.clone(), p.name.clone()))
-            .collect(),
-        person_green_card: people
-            .iter()
-            .map(|p| (p.id.clone(), p.has_green_card))
-            .collect(),
+        person_names: people.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
+        person_green_card: people.iter().map(|p| (p.id.clone(), p.has_green_card)).collect(),
         demo: store.meta("demo")?.as_deref() == Some("1"),
     })
 }
 
 /// CALC.md's output shape, so `report --format json` and `calc` agree.
 pub fn render_json(report: &MonthReport) -> String {
-    let mut out =
-        serde_json::to_string_pretty(&CalcOutput::from(&report.result)).expect("output serialises");
+    let mut out = serde_json::to_string_pretty(&CalcOutput::from(&report.result)).expect("output serialises");
     out.push('\n');
     out
 }

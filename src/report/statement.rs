@@ -50,11 +50,7 @@ fn rate_text(line: &crate::policy::result::PaymentLine, lang: Lang) -> String {
         )
     } else {
         let percent = (line.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize();
-        format!(
-            "{} {} × {percent}%",
-            Text::OfAmount.get(lang),
-            format_yuan(line.amount)
-        )
+        format!("{} {} × {percent}%", Text::OfAmount.get(lang), format_yuan(line.amount))
     }
 }
 
@@ -164,10 +160,7 @@ pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Stateme
                 Text::Maintainer.get(lang).to_string(),
                 report.person_name(&s.maintainer).to_string(),
             ),
-            (
-                Text::StatementMonth.get(lang).to_string(),
-                r.month.to_string(),
-            ),
+            (Text::StatementMonth.get(lang).to_string(), r.month.to_string()),
         ],
         lines,
         total: format_yuan(s.reward.total),
@@ -193,14 +186,7 @@ pub fn to_text(st: &Statement, lang: Lang) -> String {
         rows: st
             .lines
             .iter()
-            .map(|l| {
-                vec![
-                    l.item.clone(),
-                    l.basis.clone(),
-                    l.rule.to_string(),
-                    l.amount.clone(),
-                ]
-            })
+            .map(|l| vec![l.item.clone(), l.basis.clone(), l.rule.to_string(), l.amount.clone()])
             .chain(std::iter::once(vec![
                 Text::Total.get(lang).to_string(),
                 String::new(),

@@ -67,14 +67,11 @@ impl Grid {
     /// RFC 4180 CSV with a header row.
     pub fn to_csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        writer
-            .write_record(&self.header)
-            .expect("writing to memory");
+        writer.write_record(&self.header).expect("writing to memory");
         for row in &self.rows {
             writer.write_record(row).expect("writing to memory");
         }
-        String::from_utf8(writer.into_inner().expect("flushing memory"))
-            .expect("UTF-8 in, UTF-8 out")
+        String::from_utf8(writer.into_inner().expect("flushing memory")).expect("UTF-8 in, UTF-8 out")
     }
 }
 
@@ -196,11 +193,7 @@ pub fn grid(report: &MonthReport, section: Section, lang: Lang) -> Grid {
 pub fn render_table(report: &MonthReport, lang: Lang) -> String {
     let r = &report.result;
     let mut out = String::new();
-    let basis = if r.projected {
-        Text::Projected
-    } else {
-        Text::Actual
-    };
+    let basis = if r.projected { Text::Projected } else { Text::Actual };
     out.push_str(&format!(
         "{} {}  {} {}  ({})",
         t(Text::Month, lang),

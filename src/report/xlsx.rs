@@ -42,9 +42,7 @@ pub fn write_xlsx(report: &MonthReport, lang: Lang, path: &Path) -> Result<(), R
                 let numeric = grid.right_aligned[c as usize];
                 match cell.parse::<f64>() {
                     Ok(value) if numeric && cell.contains('.') => {
-                        sheet
-                            .write_number_with_format(r, c, value, &money)
-                            .map_err(write_err)?;
+                        sheet.write_number_with_format(r, c, value, &money).map_err(write_err)?;
                     }
                     Ok(value) if numeric => {
                         sheet.write_number(r, c, value).map_err(write_err)?;

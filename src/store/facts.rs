@@ -9,9 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
-use crate::policy::{
-    BranchFacts, CardCounts, CategoryFacts, MonthFacts, PaymentCategory, StationFacts,
-};
+use crate::policy::{BranchFacts, CardCounts, CategoryFacts, MonthFacts, PaymentCategory, StationFacts};
 
 /// Which branches to evaluate. Branch figures (R7, R8) depend on every
 /// station of the branch, so scope is never narrower than a branch.
@@ -90,23 +88,12 @@ impl Store {
                  ON CONFLICT (day, station_id, category) DO UPDATE SET
                      count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
             )?
-            .execute(params![
-                station,
-                day_text(day),
-                category.as_str(),
-                count,
-                amount_fen
-            ])?;
+            .execute(params![station, day_text(day), category.as_str(), count, amount_fen])?;
         Ok(())
     }
 
     /// Sets one station's card counts for a day.
-    pub fn set_daily_cards(
-        &self,
-        station: &str,
-        day: NaiveDate,
-        counts: CardCounts,
-    ) -> Result<(), StoreError> {
+    pub fn set_daily_cards(&self, station: &str, day: NaiveDate, counts: CardCounts) -> Result<(), StoreError> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)
@@ -117,13 +104,7 @@ impl Store {
     }
 
     /// Adds referrals of one kind to a station's day.
-    pub fn add_daily_referrals(
-        &self,
-        station: &str,
-        day: NaiveDate,
-        kind: &str,
-        count: u64,
-    ) -> Result<(), StoreError> {
+    pub fn add_daily_referrals(&self, station: &str, day: NaiveDate, kind: &str, count: u64) -> Result<(), StoreError> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)
@@ -149,11 +130,7 @@ impl Store {
         let last = day_text(as_of);
 
         let mut branches = Vec::new();
-        for branch in self
-            .branches()?
-            .into_iter()
-            .filter(|b| scope.includes(&b.id))
-        {
+        for branch in self.branches()?.into_iter().filter(|b| scope.includes(&b.id)) {
             let maintainers = self.branch_maintainers(&branch.id)?;
             if maintainers.is_empty() {
                 continue;
@@ -280,11 +257,7 @@ impl Store {
 
     /// One station's payments and card transactions day by day in a month:
     /// (day, payments count over all categories, card valid).
-    pub fn station_days(
-        &self,
-        station: &str,
-        month: Month,
-    ) -> Result<BTreeMap<NaiveDate, (u64, u64)>, StoreError> {
+    pub fn station_days(&self, station: &str, month: Month) -> Result<BTreeMap<NaiveDate, (u64, u64)>, StoreError> {
         let first = day_text(month.first_day());
         let last = day_text(month.last_day());
         let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
@@ -298,9 +271,9 @@ impl Store {
                 days.entry(d).or_default().0 = row.get(1)?;
             }
         }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT day, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT day, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3")?;
         let mut rows = stmt.query(params![station, first, last])?;
         while let Some(row) = rows.next()? {
             let day: String = row.get(0)?;

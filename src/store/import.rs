@@ -13,9 +13,7 @@ use sha2::Sha256;
 
 use super::facts::fen_from_yuan;
 use super::{Store, StoreError};
-use crate::ingest::{
-    CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow,
-};
+use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
 use crate::policy::{CardCounts, PaymentCategory, Policy};
 
 /// How many bad rows an error lists.
@@ -53,11 +51,7 @@ impl fmt::Display for ImportSummary {
             write!(f, ", {} already imported", self.rows_duplicate)?;
         }
         if self.rows_reversed > 0 {
-            write!(
-                f,
-                ", {} reversed or cancelled (not counted)",
-                self.rows_reversed
-            )?;
+            write!(f, ", {} reversed or cancelled (not counted)", self.rows_reversed)?;
         }
         Ok(())
     }
@@ -169,16 +163,8 @@ impl Store {
         })
     }
 
-    fn finish_import(
-        &self,
-        started: Started<'_>,
-        problems: Problems,
-    ) -> Result<ImportSummary, ImportError> {
-        let Started {
-            tx,
-            import_id,
-            summary,
-        } = started;
+    fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
+        let Started { tx, import_id, summary } = started;
         // Dropping the transaction rolls everything back.
         problems.into_result(&summary.file)?;
         tx.execute(
@@ -197,9 +183,7 @@ impl Store {
 
     fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self.conn().prepare("SELECT id FROM stations")?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -207,17 +191,12 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare("SELECT txn_id FROM reversed_txns WHERE kind = ?1")?;
-        let ids = stmt
-            .query_map([kind], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = stmt.query_map([kind], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
     /// The station registry: stations with their branch and people.
-    pub fn import_stations(
-        &self,
-        mut rows: Rows<StationRow>,
-    ) -> Result<ImportSummary, ImportError> {
+    pub fn import_stations(&self, mut rows: Rows<StationRow>) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         // Within the file: a branch has one manager and kind; a maintainer
@@ -259,11 +238,7 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "支局类型",
-                        format!(
-                            "branch {} is {} on line {line}",
-                            row.branch_code,
-                            kind.as_str()
-                        ),
+                        format!("branch {} is {} on line {line}", row.branch_code, kind.as_str()),
                     ));
                     continue;
                 }
@@ -288,10 +263,7 @@ impl Store {
                     continue;
                 }
                 _ => {
-                    maintainer_branch.insert(
-                        row.maintainer_id.clone(),
-                        (row.branch_code.clone(), row.line),
-                    );
+                    maintainer_branch.insert(row.maintainer_id.clone(), (row.branch_code.clone(), row.line));
                 }
             }
             valid_rows.push(row);
@@ -458,10 +430,7 @@ impl Store {
     }
 
     /// Bill payments, by transaction id, summed into daily facts.
-    pub fn import_payments(
-        &self,
-        mut rows: Rows<PaymentRow>,
-    ) -> Result<ImportSummary, ImportError> {
+    pub fn import_payments(&self, mut rows: Rows<PaymentRow>) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
@@ -477,8 +446,9 @@ impl Store {
             let mut take_back = tx.prepare_cached(
                 "DELETE FROM payment_txns WHERE txn_id = ?1 RETURNING station_id, day, category, amount_fen",
             )?;
-            let mut mark_reversed =
-                tx.prepare_cached("INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'payment', ?2)")?;
+            let mut mark_reversed = tx.prepare_cached(
+                "INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'payment', ?2)",
+            )?;
             for row in rows.by_ref() {
                 started.summary.rows_read += 1;
                 let row = match row {
@@ -518,19 +488,15 @@ impl Store {
                     reversed.insert(row.txn_id.clone());
                     // A reversal of a transaction already counted takes it back.
                     let taken: Option<(String, String, String, i64)> = take_back
-                        .query_row([&row.txn_id], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                        })
+                        .query_row([&row.txn_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                         .optional()?;
                     if let Some((station, day, category, fen)) = taken {
-                        let day =
-                            crate::month::parse_date(&day).map_err(|_| StoreError::BadValue {
-                                table: "payment_txns",
-                                column: "day",
-                                value: day.clone(),
-                            })?;
-                        let category =
-                            PaymentCategory::parse(&category).unwrap_or(PaymentCategory::Other);
+                        let day = crate::month::parse_date(&day).map_err(|_| StoreError::BadValue {
+                            table: "payment_txns",
+                            column: "day",
+                            value: day.clone(),
+                        })?;
+                        let category = PaymentCategory::parse(&category).unwrap_or(PaymentCategory::Other);
                         let entry = daily.entry((station, day, category)).or_default();
                         entry.0 -= 1;
                         entry.1 -= fen;
@@ -554,9 +520,7 @@ impl Store {
                     continue;
                 }
                 started.summary.rows_new += 1;
-                let entry = daily
-                    .entry((row.station_code, day, row.category))
-                    .or_default();
+                let entry = daily.entry((row.station_code, day, row.category)).or_default();
                 entry.0 += 1;
                 entry.1 += fen;
             }
@@ -567,13 +531,7 @@ impl Store {
                          count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
                 )?;
                 for ((station, day, category), (count, fen)) in daily {
-                    add.execute(params![
-                        station,
-                        day_text(day),
-                        category.as_str(),
-                        count,
-                        fen
-                    ])?;
+                    add.execute(params![station, day_text(day), category.as_str(), count, fen])?;
                 }
             }
         }
@@ -582,11 +540,7 @@ impl Store {
 
     /// Card withdrawals: card numbers hashed, never stored; the daily
     /// valid count is recomputed under the policy's cap (R1).
-    pub fn import_cards(
-        &self,
-        mut rows: Rows<CardRow>,
-        policy: &Policy,
-    ) -> Result<ImportSummary, ImportError> {
+    pub fn import_cards(&self, mut rows: Rows<CardRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
@@ -598,11 +552,11 @@ impl Store {
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            let mut take_back = tx.prepare_cached(
-                "DELETE FROM card_txns WHERE txn_id = ?1 RETURNING station_id, day",
+            let mut take_back =
+                tx.prepare_cached("DELETE FROM card_txns WHERE txn_id = ?1 RETURNING station_id, day")?;
+            let mut mark_reversed = tx.prepare_cached(
+                "INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'card', ?2)",
             )?;
-            let mut mark_reversed =
-                tx.prepare_cached("INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'card', ?2)")?;
             for row in rows.by_ref() {
                 started.summary.rows_read += 1;
                 let row = match row {
@@ -685,11 +639,7 @@ impl Store {
     }
 
     /// Referrals, by referral id, counted per station, day and kind.
-    pub fn import_referrals(
-        &self,
-        mut rows: Rows<ReferralRow>,
-        policy: &Policy,
-    ) -> Result<ImportSummary, ImportError> {
+    pub fn import_referrals(&self, mut rows: Rows<ReferralRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
@@ -724,10 +674,7 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "类型",
-                        format!(
-                            "the policy {} pays no referral of kind {}",
-                            policy.id, row.kind
-                        ),
+                        format!("the policy {} pays no referral of kind {}", policy.id, row.kind),
                     ));
                     continue;
                 }
@@ -746,9 +693,7 @@ impl Store {
                     continue;
                 }
                 started.summary.rows_new += 1;
-                *daily
-                    .entry((row.station_code, row.date, row.kind))
-                    .or_default() += 1;
+                *daily.entry((row.station_code, row.date, row.kind)).or_default() += 1;
             }
             if problems.total == 0 {
                 let mut add = tx.prepare_cached(
@@ -766,11 +711,7 @@ impl Store {
     /// The database's secret for hashing card numbers, made on first use.
     fn card_hash_key(&self, tx: &Transaction<'_>) -> Result<Vec<u8>, StoreError> {
         let stored: Option<String> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'card_hash_key'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = 'card_hash_key'", [], |r| r.get(0))
             .optional()?;
         if let Some(hex) = stored {
             return decode_hex(&hex).ok_or(StoreError::BadValue {

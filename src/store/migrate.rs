@@ -14,18 +14,17 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0002_visits_and_sync",
         include_str!("../../migrations/0002_visits_and_sync.sql"),
     ),
+    (
+        "0003_sync_revisions",
+        include_str!("../../migrations/0003_sync_revisions.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.
 pub const SCHEMA_VERSION: i64 = MIGRATION_FILES.len() as i64;
 
 fn migrations_up_to(version: usize) -> Migrations<'static> {
-    Migrations::new(
-        MIGRATION_FILES[..version]
-            .iter()
-            .map(|(_, sql)| M::up(sql))
-            .collect(),
-    )
+    Migrations::new(MIGRATION_FILES[..version].iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// The schema version of an open database (0 for a new file).
@@ -46,9 +45,7 @@ pub fn to_version(conn: &mut Connection, version: usize) -> Result<(), String> {
     if version == 0 {
         return Ok(());
     }
-    migrations_up_to(version)
-        .to_latest(conn)
-        .map_err(|e| e.to_string())
+    migrations_up_to(version).to_latest(conn).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -64,11 +61,7 @@ mod tests {
         let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
             .unwrap()
             .count();
-        assert_eq!(
-            on_disk,
-            MIGRATION_FILES.len(),
-            "every file in migrations/ is listed"
-        );
+        assert_eq!(on_disk, MIGRATION_FILES.len(), "every file in migrations/ is listed");
     }
 
     #[test]

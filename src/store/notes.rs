@@ -185,34 +185,27 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 fn bad(table: &'static str, column: &'static str, value: String) -> StoreError {
-    StoreError::BadValue {
-        table,
-        column,
-        value,
-    }
+    StoreError::BadValue { table, column, value }
 }
 
 const NOTE_FIELDS: [&str; 4] = ["visited_on", "kind", "body", "follow_up_on"];
 
 /// The sync state of a record from its latest outbox row.
-const SYNC_STATE_SQL: &str = "(SELECT CASE WHEN o.rejected_at IS NOT NULL THEN 'rejected:' || coalesce(o.rejected_reason, '')
+const SYNC_STATE_SQL: &str =
+    "(SELECT CASE WHEN o.rejected_at IS NOT NULL THEN 'rejected:' || coalesce(o.rejected_reason, '')
                      WHEN o.sent_at IS NULL THEN 'pending' ELSE 'synced' END
            FROM outbox o WHERE o.record_uuid = t.uuid ORDER BY o.id DESC LIMIT 1)";
 
 fn sync_state(text: Option<String>) -> SyncState {
     match text.as_deref() {
         Some("pending") => SyncState::Pending,
-        Some(t) if t.starts_with("rejected:") => {
-            SyncState::Rejected(t["rejected:".len()..].to_string())
-        }
+        Some(t) if t.starts_with("rejected:") => SyncState::Rejected(t["rejected:".len()..].to_string()),
         // Synced, or received from the server (no outbox row).
         _ => SyncState::Synced,
     }
 }
 
-fn note_from_row(
-    row: &Row,
-) -> rusqlite::Result<(VisitNote, String, String, Option<String>, String)> {
+fn note_from_row(row: &Row) -> rusqlite::Result<(VisitNote, String, String, Option<String>, String)> {
     Ok((
         VisitNote {
             uuid: row.get(0)?,
@@ -235,23 +228,18 @@ fn note_from_row(
     ))
 }
 
-fn finish_note(
-    raw: (VisitNote, String, String, Option<String>, String),
-) -> Result<VisitNote, StoreError> {
+fn finish_note(raw: (VisitNote, String, String, Option<String>, String)) -> Result<VisitNote, StoreError> {
     let (mut note, visited, kind, follow_up, times) = raw;
-    note.visited_on =
-        parse_date(&visited).map_err(|_| bad("visit_notes", "visited_on", visited))?;
+    note.visited_on = parse_date(&visited).map_err(|_| bad("visit_notes", "visited_on", visited))?;
     note.kind = NoteKind::parse(&kind).ok_or_else(|| bad("visit_notes", "kind", kind))?;
     note.follow_up_on = follow_up
         .map(|d| parse_date(&d).map_err(|_| bad("visit_notes", "follow_up_on", d)))
         .transpose()?;
-    note.field_times =
-        serde_json::from_str(&times).map_err(|_| bad("visit_notes", "field_times", times))?;
+    note.field_times = serde_json::from_str(&times).map_err(|_| bad("visit_notes", "field_times", times))?;
     Ok(note)
 }
 
-const NOTE_SELECT: &str =
-    "SELECT t.uuid, t.station_id, t.author_id, t.visited_on, t.kind, t.body, t.follow_up_on,
+const NOTE_SELECT: &str = "SELECT t.uuid, t.station_id, t.author_id, t.visited_on, t.kind, t.body, t.follow_up_on,
         t.version, t.created_at, t.updated_at, t.field_times";
 
 impl Store {
@@ -261,9 +249,7 @@ impl Store {
         }
         let known: Option<String> = self
             .conn()
-            .query_row("SELECT id FROM people WHERE id = ?1", [person], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT id FROM people WHERE id = ?1", [person], |r| r.get(0))
             .optional()?;
         if known.is_none() {
             return Err(NoteError::UnknownPerson(person.to_string()));
@@ -279,10 +265,7 @@ impl Store {
         self.check_station_and_person(&new.station_id, &new.author_id)?;
         let uuid = uuid::Uuid::new_v4().to_string();
         let at = timestamp(now);
-        let times: FieldTimes = NOTE_FIELDS
-            .iter()
-            .map(|f| (f.to_string(), at.clone()))
-            .collect();
+        let times: FieldTimes = NOTE_FIELDS.iter().map(|f| (f.to_string(), at.clone())).collect();
         let tx = self.conn().unchecked_transaction()?;
         tx.execute(
             "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
@@ -306,12 +289,7 @@ impl Store {
     }
 
     /// Changes some fields of a note: a new version, queued for sync.
-    pub fn edit_note(
-        &self,
-        uuid: &str,
-        edit: &NoteEdit,
-        now: DateTime<Utc>,
-    ) -> Result<VisitNote, NoteError> {
+    pub fn edit_note(&self, uuid: &str, edit: &NoteEdit, now: DateTime<Utc>) -> Result<VisitNote, NoteError> {
         let Some(mut note) = self.note(uuid)? else {
             return Err(NoteError::UnknownNote(uuid.to_string()));
         };
@@ -348,10 +326,7 @@ impl Store {
 
     pub fn note(&self, uuid: &str) -> Result<Option<VisitNote>, StoreError> {
         let sql = format!("{NOTE_SELECT}, {SYNC_STATE_SQL} FROM visit_notes t WHERE t.uuid = ?1");
-        let raw = self
-            .conn()
-            .query_row(&sql, [uuid], note_from_row)
-            .optional()?;
+        let raw = self.conn().query_row(&sql, [uuid], note_from_row).optional()?;
         raw.map(finish_note).transpose()
     }
 
@@ -383,11 +358,7 @@ impl Store {
     }
 
     /// Records a station's sign-off or dispute of a month's statement.
-    pub fn record_signoff(
-        &self,
-        new: &NewSignoff,
-        now: DateTime<Utc>,
-    ) -> Result<Signoff, NoteError> {
+    pub fn record_signoff(&self, new: &NewSignoff, now: DateTime<Utc>) -> Result<Signoff, NoteError> {
         let NewSignoff {
             station_id: station,
             month,
@@ -397,11 +368,7 @@ impl Store {
             ..
         } = new;
         let (month, outcome, signed_on) = (*month, *outcome, *signed_on);
-        let reason = new
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+        let reason = new.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if outcome == Outcome::Disputed && reason.is_none() {
             return Err(NoteError::DisputeWithoutReason);
         }
@@ -439,7 +406,16 @@ impl Store {
                     "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on,
                          version, created_at, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
-                    params![uuid, station, month.to_string(), author, outcome.as_str(), reason, signed_on.to_string(), at],
+                    params![
+                        uuid,
+                        station,
+                        month.to_string(),
+                        author,
+                        outcome.as_str(),
+                        reason,
+                        signed_on.to_string(),
+                        at
+                    ],
                 )?;
                 (uuid, 1)
             }
@@ -474,18 +450,7 @@ impl Store {
             ))
         })?;
         rows.map(|row| {
-            let (
-                uuid,
-                station_id,
-                month,
-                author_id,
-                outcome,
-                reason,
-                signed_on,
-                version,
-                updated_at,
-                sync,
-            ) = row?;
+            let (uuid, station_id, month, author_id, outcome, reason, signed_on, version, updated_at, sync) = row?;
             Ok(Signoff {
                 uuid,
                 station_id,
@@ -497,8 +462,7 @@ impl Store {
                     _ => return Err(bad("signoffs", "outcome", outcome)),
                 },
                 reason,
-                signed_on: parse_date(&signed_on)
-                    .map_err(|_| bad("signoffs", "signed_on", signed_on))?,
+                signed_on: parse_date(&signed_on).map_err(|_| bad("signoffs", "signed_on", signed_on))?,
                 version,
                 updated_at,
                 sync: sync_state(sync),
@@ -537,8 +501,7 @@ impl Store {
     pub fn mark_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.conn().unchecked_transaction()?;
         {
-            let mut stmt =
-                tx.prepare("UPDATE outbox SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?;
+            let mut stmt = tx.prepare("UPDATE outbox SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?;
             for id in ids {
                 stmt.execute(params![id, timestamp(now)])?;
             }
@@ -548,12 +511,7 @@ impl Store {
     }
 
     /// Sets an outbox row aside with the server's reason.
-    pub fn mark_rejected(
-        &self,
-        id: i64,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub fn mark_rejected(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE outbox SET rejected_at = ?2, rejected_reason = ?3 WHERE id = ?1",
             params![id, timestamp(now), reason],
@@ -562,13 +520,7 @@ impl Store {
     }
 }
 
-fn enqueue(
-    tx: &rusqlite::Transaction,
-    kind: &str,
-    uuid: &str,
-    version: i64,
-    at: &str,
-) -> Result<(), StoreError> {
+fn enqueue(tx: &rusqlite::Transaction, kind: &str, uuid: &str, version: i64, at: &str) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO outbox (record_kind, record_uuid, version, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind, uuid, version, at],
@@ -577,11 +529,7 @@ fn enqueue(
 }
 
 /// Writes every field of a note (an edit, or a merge from the server).
-pub fn write_note(
-    tx: &rusqlite::Connection,
-    note: &VisitNote,
-    updated_at: &str,
-) -> Result<(), StoreError> {
+pub fn write_note(tx: &rusqlite::Connection, note: &VisitNote, updated_at: &str) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE visit_notes SET station_id = ?2, visited_on = ?3, kind = ?4, body = ?5, follow_up_on = ?6,
              field_times = ?7, version = ?8, updated_at = ?9 WHERE uuid = ?1",
@@ -680,10 +628,7 @@ mod tests {
         let pending = s.pending_outbox(10).unwrap();
         assert_eq!(pending[0].record_uuid, written.uuid);
         s.mark_sent(&[pending[0].id], Utc::now()).unwrap();
-        assert_eq!(
-            s.note(&written.uuid).unwrap().unwrap().sync,
-            SyncState::Synced
-        );
+        assert_eq!(s.note(&written.uuid).unwrap().unwrap().sync, SyncState::Synced);
         assert_eq!(s.pending_count().unwrap(), 0);
     }
 
@@ -715,10 +660,7 @@ mod tests {
         let s = store();
         let mut empty = note();
         empty.body = "  ".into();
-        assert!(matches!(
-            s.add_note(&empty, Utc::now()),
-            Err(NoteError::EmptyBody)
-        ));
+        assert!(matches!(s.add_note(&empty, Utc::now()), Err(NoteError::EmptyBody)));
         let mut elsewhere = note();
         elsewhere.station_id = "S9".into();
         assert!(matches!(
@@ -739,10 +681,7 @@ mod tests {
         let month: Month = "2026-10".parse().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
         let first = s
-            .record_signoff(
-                &signoff(month, Outcome::Disputed, Some("少算3笔"), day),
-                Utc::now(),
-            )
+            .record_signoff(&signoff(month, Outcome::Disputed, Some("少算3笔"), day), Utc::now())
             .unwrap();
         let second = s
             .record_signoff(&signoff(month, Outcome::Signed, None, day), Utc::now())
@@ -751,8 +690,7 @@ mod tests {
         assert_eq!(second.version, 2);
         assert_eq!(s.signoffs(month).unwrap().len(), 1);
         let pending = s.pending_outbox(10).unwrap();
-        s.mark_rejected(pending[1].id, "out of scope", Utc::now())
-            .unwrap();
+        s.mark_rejected(pending[1].id, "out of scope", Utc::now()).unwrap();
         assert_eq!(
             s.signoffs(month).unwrap()[0].sync,
             SyncState::Rejected("out of scope".into())

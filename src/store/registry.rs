@@ -87,8 +87,7 @@ fn date_text(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-const STATION_COLUMNS: &str =
-    "id, name, kind, branch_id, maintainer_id, village, village_households, \
+const STATION_COLUMNS: &str = "id, name, kind, branch_id, maintainer_id, village, village_households, \
      stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on";
 
 type RawStation = (Station, String, Option<String>, Option<String>);
@@ -143,16 +142,18 @@ impl Store {
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                  county_id = coalesce(excluded.county_id, branches.county_id),
                  manager_id = excluded.manager_id",
-            params![branch.id, branch.name, kind_str(branch.kind), branch.county_id, branch.manager_id],
+            params![
+                branch.id,
+                branch.name,
+                kind_str(branch.kind),
+                branch.county_id,
+                branch.manager_id
+            ],
         )?;
         Ok(())
     }
 
-    pub fn add_branch_maintainer(
-        &self,
-        branch_id: &str,
-        person_id: &str,
-    ) -> Result<(), StoreError> {
+    pub fn add_branch_maintainer(&self, branch_id: &str, person_id: &str) -> Result<(), StoreError> {
         self.conn().execute(
             "INSERT OR IGNORE INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
             [branch_id, person_id],
@@ -253,9 +254,9 @@ impl Store {
 
     /// The maintainers of a branch, ascending id.
     pub fn branch_maintainers(&self, branch_id: &str) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT person_id FROM branch_maintainers WHERE branch_id = ?1 ORDER BY person_id",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT person_id FROM branch_maintainers WHERE branch_id = ?1 ORDER BY person_id")?;
         let rows = stmt.query_map([branch_id], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -270,10 +271,7 @@ impl Store {
 
     pub fn station(&self, id: &str) -> Result<Option<Station>, StoreError> {
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE id = ?1");
-        let raw = self
-            .conn()
-            .query_row(&sql, [id], station_from_row)
-            .optional()?;
+        let raw = self.conn().query_row(&sql, [id], station_from_row).optional()?;
         raw.map(finish_station).transpose()
     }
 }

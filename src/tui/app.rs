@@ -179,12 +179,7 @@ pub type LoadError = crate::report::ReportError;
 
 impl App {
     /// Opens the dashboard for a person (None: the picker asks).
-    pub fn new(
-        store: Store,
-        policy: Policy,
-        lang: Lang,
-        person: Option<&str>,
-    ) -> Result<App, LoadError> {
+    pub fn new(store: Store, policy: Policy, lang: Lang, person: Option<&str>) -> Result<App, LoadError> {
         let today = store.today()?;
         let month = store.default_month()?;
         let demo = store.meta("demo")?.as_deref() == Some("1");
@@ -242,12 +237,7 @@ impl App {
 
     fn open_picker(&mut self) -> Result<(), LoadError> {
         let mut choices = Vec::new();
-        let names: HashMap<String, String> = self
-            .store
-            .people()?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
+        let names: HashMap<String, String> = self.store.people()?.into_iter().map(|p| (p.id, p.name)).collect();
         for branch in self.store.branches()? {
             for m in self.store.branch_maintainers(&branch.id)? {
                 let name = names.get(&m).cloned().unwrap_or_default();
@@ -335,10 +325,7 @@ impl App {
     /// "My stations" in the order and filter chosen.
     pub fn visible_stations(&self) -> Vec<&StationResult> {
         let data = self.data();
-        self.visible
-            .iter()
-            .filter_map(|id| data.station(id))
-            .collect()
+        self.visible.iter().filter_map(|id| data.station(id)).collect()
     }
 
     fn recompute_visible(&mut self) {
@@ -357,29 +344,15 @@ impl App {
             .filter(|s| {
                 needle.is_empty()
                     || s.id.to_lowercase().contains(&needle)
-                    || data
-                        .report
-                        .station_name(&s.id)
-                        .to_lowercase()
-                        .contains(&needle)
+                    || data.report.station_name(&s.id).to_lowercase().contains(&needle)
                     || data.report.person_name(&s.maintainer).contains(&needle)
             })
             .collect();
         match self.sort {
-            SortMode::Risk => {
-                rows.sort_by(|a, b| risk_rank(a).cmp(&risk_rank(b)).then(a.id.cmp(&b.id)))
-            }
-            SortMode::Name => rows.sort_by(|a, b| {
-                data.report
-                    .station_name(&a.id)
-                    .cmp(data.report.station_name(&b.id))
-            }),
-            SortMode::Reward => {
-                rows.sort_by(|a, b| b.reward.total.cmp(&a.reward.total).then(a.id.cmp(&b.id)))
-            }
-            SortMode::LastVisit => {
-                rows.sort_by_key(|s| (data.last_visit.get(&s.id).copied(), s.id.clone()))
-            }
+            SortMode::Risk => rows.sort_by(|a, b| risk_rank(a).cmp(&risk_rank(b)).then(a.id.cmp(&b.id))),
+            SortMode::Name => rows.sort_by(|a, b| data.report.station_name(&a.id).cmp(data.report.station_name(&b.id))),
+            SortMode::Reward => rows.sort_by(|a, b| b.reward.total.cmp(&a.reward.total).then(a.id.cmp(&b.id))),
+            SortMode::LastVisit => rows.sort_by_key(|s| (data.last_visit.get(&s.id).copied(), s.id.clone())),
         }
         self.visible = rows.into_iter().map(|s| s.id.clone()).collect();
         self.stations.clamp(self.visible.len());
@@ -387,18 +360,12 @@ impl App {
 
     /// Branches ranked by risk: shortfall, then at-risk stations.
     pub fn ranked_branches(&self) -> Vec<&crate::policy::BranchResult> {
-        let r = &self.data().report.result;
-        let mut branches: Vec<&crate::policy::BranchResult> = r.branches.iter().collect();
-        let at_risk = |b: &str| {
-            r.stations
-                .iter()
-                .filter(|s| s.branch == b && risk_rank(s).0 == 0)
-                .count()
-        };
+        let data = self.data();
+        let mut branches: Vec<&crate::policy::BranchResult> = data.report.result.branches.iter().collect();
         branches.sort_by(|a, b| {
             b.shortfall
                 .cmp(&a.shortfall)
-                .then(at_risk(&b.id).cmp(&at_risk(&a.id)))
+                .then(data.at_risk(&b.id).cmp(&data.at_risk(&a.id)))
                 .then(a.id.cmp(&b.id))
         });
         branches
@@ -413,20 +380,14 @@ impl App {
                 needle.is_empty()
                     || n.body.to_lowercase().contains(&needle)
                     || n.station_id.to_lowercase().contains(&needle)
-                    || self
-                        .data()
-                        .report
-                        .station_name(&n.station_id)
-                        .contains(&needle)
+                    || self.data().report.station_name(&n.station_id).contains(&needle)
             })
             .collect()
     }
 
     /// The branch the branch screen shows by default.
     fn my_branch(&self) -> Option<String> {
-        self.viewer
-            .as_ref()
-            .and_then(|v| v.branch().map(String::from))
+        self.viewer.as_ref().and_then(|v| v.branch().map(String::from))
     }
 
     /// Stations in the branch screen's at-risk list, grouped by maintainer.
@@ -439,11 +400,7 @@ impl App {
             .iter()
             .filter(|s| s.branch == branch && risk_rank(s).0 < 2)
             .collect();
-        rows.sort_by(|a, b| {
-            a.maintainer
-                .cmp(&b.maintainer)
-                .then(risk_rank(a).cmp(&risk_rank(b)))
-        });
+        rows.sort_by(|a, b| a.maintainer.cmp(&b.maintainer).then(risk_rank(a).cmp(&risk_rank(b))));
         rows
     }
 
@@ -484,9 +441,7 @@ impl App {
             KeyCode::Backspace => {
                 self.filter.pop();
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.filter.push(c)
-            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.filter.push(c),
             _ => {}
         }
         self.stations.selected = 0;
@@ -513,9 +468,7 @@ impl App {
                         self.set_viewer(viewer);
                         let _ = self.reload_notes();
                     }
-                    Ok(None) => {
-                        self.flash = Some(format!("{}: {id}", Text::UnknownPerson.get(self.lang)))
-                    }
+                    Ok(None) => self.flash = Some(format!("{}: {id}", Text::UnknownPerson.get(self.lang))),
                     Err(e) => self.flash = Some(e.to_string()),
                 }
             }
@@ -564,10 +517,7 @@ impl App {
                     PromptKind::SignOff => (Outcome::Signed, None),
                     PromptKind::Dispute => (Outcome::Disputed, Some(prompt.reason())),
                 };
-                let author = self
-                    .viewer
-                    .as_ref()
-                    .and_then(|v| v.person().map(String::from));
+                let author = self.viewer.as_ref().and_then(|v| v.person().map(String::from));
                 let Some(author) = author else {
                     self.flash = Some(Text::CountyCannotSign.get(self.lang).to_string());
                     return;
@@ -638,12 +588,7 @@ impl App {
                     self.stack.pop();
                 }
             }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
                 let delta = match action {
                     Action::Up => -1,
                     Action::Down => 1,
@@ -658,9 +603,7 @@ impl App {
             }
             Action::Open => self.open_selected(),
             Action::NextPane => {
-                if let Some(Screen::StationDetail { pane, .. } | Screen::Branch { pane, .. }) =
-                    self.stack.last_mut()
-                {
+                if let Some(Screen::StationDetail { pane, .. } | Screen::Branch { pane, .. }) = self.stack.last_mut() {
                     *pane = (*pane + 1) % 2;
                 }
             }
@@ -696,10 +639,7 @@ impl App {
             Action::ShowCalendar => self.push_root(Screen::Calendar),
             Action::NewNote => self.new_note(),
             Action::EditNote => {
-                let note = self
-                    .visible_notes()
-                    .get(self.visits.selected)
-                    .map(|n| (*n).clone());
+                let note = self.visible_notes().get(self.visits.selected).map(|n| (*n).clone());
                 if let Some(note) = note {
                     self.editor = Some(NoteEditor::edit(&note, self.stations_for_editor()));
                 }
@@ -743,10 +683,7 @@ impl App {
                 }
             }
             Screen::County => {
-                let id = self
-                    .ranked_branches()
-                    .get(self.county.selected)
-                    .map(|b| b.id.clone());
+                let id = self.ranked_branches().get(self.county.selected).map(|b| b.id.clone());
                 if let Some(id) = id {
                     self.branch_list = ListCursor::default();
                     self.stack.push(Screen::Branch { id, pane: 0 });
@@ -758,10 +695,7 @@ impl App {
                     .get(self.branch_list.selected)
                     .map(|s| s.id.clone());
                 if let Some(station) = station {
-                    self.stack.push(Screen::StationDetail {
-                        id: station,
-                        pane: 0,
-                    });
+                    self.stack.push(Screen::StationDetail { id: station, pane: 0 });
                 }
             }
             Screen::Visits => {
@@ -794,11 +728,7 @@ impl App {
     }
 
     fn new_note(&mut self) {
-        let Some(author) = self
-            .viewer
-            .as_ref()
-            .and_then(|v| v.person().map(String::from))
-        else {
+        let Some(author) = self.viewer.as_ref().and_then(|v| v.person().map(String::from)) else {
             self.flash = Some(Text::CountyCannotSign.get(self.lang).to_string());
             return;
         };
@@ -807,12 +737,7 @@ impl App {
             Screen::MyStations => self.visible.get(self.stations.selected).cloned(),
             _ => None,
         };
-        self.editor = Some(NoteEditor::new(
-            author,
-            station,
-            self.today,
-            self.stations_for_editor(),
-        ));
+        self.editor = Some(NoteEditor::new(author, station, self.today, self.stations_for_editor()));
     }
 
     /// Pasted text: into the editor, the prompt or the filter.

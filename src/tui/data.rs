@@ -23,10 +23,7 @@ pub enum Viewer {
 impl Viewer {
     /// Works out a person's role from the registry; "county" is the
     /// county view.
-    pub fn resolve(
-        store: &Store,
-        person: &str,
-    ) -> Result<Option<Viewer>, crate::store::StoreError> {
+    pub fn resolve(store: &Store, person: &str) -> Result<Option<Viewer>, crate::store::StoreError> {
         if person == "county" {
             return Ok(Some(Viewer::County));
         }
@@ -37,11 +34,7 @@ impl Viewer {
                     branch: branch.id,
                 }));
             }
-            if store
-                .branch_maintainers(&branch.id)?
-                .iter()
-                .any(|p| p == person)
-            {
+            if store.branch_maintainers(&branch.id)?.iter().any(|p| p == person) {
                 return Ok(Some(Viewer::Maintainer {
                     person: person.to_string(),
                     branch: branch.id,
@@ -93,13 +86,16 @@ pub struct MonthData {
     pub unsynced: HashSet<String>,
     /// Last month's sign-offs, by station.
     pub signoffs: HashMap<String, Signoff>,
+    /// Station id → position in the engine's result, for O(1) lookups.
+    index: HashMap<String, usize>,
+    /// Branch id → stations not yet valid and at risk (or invalid).
+    pub at_risk_by_branch: HashMap<String, usize>,
 }
 
 impl MonthData {
     pub fn load(store: &Store, policy: &Policy, month: Month) -> Result<MonthData, ReportError> {
         let report = build_report(store, policy, month, None, None)?;
-        let facts: MonthFacts =
-            store.month_facts(month, Some(report.result.as_of), &BranchScope::All)?;
+        let facts: MonthFacts = store.month_facts(month, Some(report.result.as_of), &BranchScope::All)?;
         let so_far = facts
             .stations
             .iter()
@@ -134,8 +130,23 @@ impl MonthData {
                 unsynced.insert(s.station_id.clone());
             }
         }
+        let index = report
+            .result
+            .stations
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let mut at_risk_by_branch: HashMap<String, usize> = HashMap::new();
+        for s in &report.result.stations {
+            if risk_rank(s).0 == 0 {
+                *at_risk_by_branch.entry(s.branch.clone()).or_default() += 1;
+            }
+        }
         Ok(MonthData {
             month,
+            index,
+            at_risk_by_branch,
             report,
             so_far,
             last_visit: store.last_visits()?,
@@ -145,7 +156,12 @@ impl MonthData {
     }
 
     pub fn station(&self, id: &str) -> Option<&StationResult> {
-        self.report.result.stations.iter().find(|s| s.id == id)
+        self.index.get(id).map(|&i| &self.report.result.stations[i])
+    }
+
+    /// Stations of a branch at risk (or invalid).
+    pub fn at_risk(&self, branch: &str) -> usize {
+        self.at_risk_by_branch.get(branch).copied().unwrap_or(0)
     }
 
     pub fn so_far(&self, id: &str) -> SoFar {
@@ -154,9 +170,7 @@ impl MonthData {
 
     /// Days since the station was last visited, as of `today`.
     pub fn days_since_visit(&self, id: &str, today: NaiveDate) -> Option<i64> {
-        self.last_visit
-            .get(id)
-            .map(|d| (today - *d).num_days().max(0))
+        self.last_visit.get(id).map(|d| (today - *d).num_days().max(0))
     }
 
     /// Last month's statement: signed, disputed, or missing.

@@ -28,13 +28,7 @@ pub enum Field {
     FollowUp,
 }
 
-const FIELDS: [Field; 5] = [
-    Field::Station,
-    Field::Date,
-    Field::Kind,
-    Field::Body,
-    Field::FollowUp,
-];
+const FIELDS: [Field; 5] = [Field::Station, Field::Date, Field::Kind, Field::Body, Field::FollowUp];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditorMode {
@@ -55,8 +49,22 @@ pub struct NoteEditor {
     pub error: Option<String>,
 }
 
+/// A one-line field: no underline under the cursor's line.
 fn line(text: &str) -> TextArea<'static> {
-    TextArea::new(vec![text.to_string()])
+    let mut area = TextArea::new(vec![text.to_string()]);
+    area.set_cursor_line_style(ratatui::style::Style::default());
+    area.set_placeholder_text("YYYY-MM-DD");
+    area
+}
+
+/// The note's text: no underline under the cursor's line.
+fn body(mut lines: Vec<String>) -> TextArea<'static> {
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    let mut area = TextArea::new(lines);
+    area.set_cursor_line_style(ratatui::style::Style::default());
+    area
 }
 
 impl NoteEditor {
@@ -75,25 +83,20 @@ impl NoteEditor {
             station: index,
             date: line(&today.to_string()),
             kind: NoteKind::Collection,
-            body: TextArea::default(),
-            follow_up: TextArea::default(),
+            body: body(Vec::new()),
+            follow_up: line(""),
             focus: Field::Body,
             error: None,
         }
     }
 
     pub fn edit(note: &VisitNote, stations: Vec<(String, String)>) -> NoteEditor {
-        let index = stations
-            .iter()
-            .position(|(s, _)| *s == note.station_id)
-            .unwrap_or(0);
-        let mut body = TextArea::new(note.body.lines().map(String::from).collect());
+        let index = stations.iter().position(|(s, _)| *s == note.station_id).unwrap_or(0);
+        let mut body = body(note.body.lines().map(String::from).collect());
         body.move_cursor(ratatui_textarea::CursorMove::Bottom);
         body.move_cursor(ratatui_textarea::CursorMove::End);
         NoteEditor {
-            mode: EditorMode::Edit {
-                original: note.clone(),
-            },
+            mode: EditorMode::Edit { original: note.clone() },
             stations,
             station: index,
             date: line(&note.visited_on.to_string()),
@@ -120,11 +123,7 @@ impl NoteEditor {
         let skip_station = matches!(self.mode, EditorMode::Edit { .. });
         let mut next = i;
         loop {
-            next = if forward {
-                (next + 1) % n
-            } else {
-                (next + n - 1) % n
-            };
+            next = if forward { (next + 1) % n } else { (next + n - 1) % n };
             if !(skip_station && FIELDS[next] == Field::Station) {
                 break;
             }
@@ -151,23 +150,16 @@ impl NoteEditor {
         match self.focus {
             Field::Station => match key.code {
                 KeyCode::Up | KeyCode::Left => self.station = self.station.saturating_sub(1),
-                KeyCode::Down | KeyCode::Right if self.station + 1 < self.stations.len() => {
-                    self.station += 1
-                }
+                KeyCode::Down | KeyCode::Right if self.station + 1 < self.stations.len() => self.station += 1,
                 KeyCode::Enter => self.move_focus(true),
                 _ => {}
             },
             Field::Kind => {
-                let i = NoteKind::ALL
-                    .iter()
-                    .position(|k| *k == self.kind)
-                    .unwrap_or(0);
+                let i = NoteKind::ALL.iter().position(|k| *k == self.kind).unwrap_or(0);
                 let n = NoteKind::ALL.len();
                 match key.code {
                     KeyCode::Left | KeyCode::Up => self.kind = NoteKind::ALL[(i + n - 1) % n],
-                    KeyCode::Right | KeyCode::Down | KeyCode::Char(' ') => {
-                        self.kind = NoteKind::ALL[(i + 1) % n]
-                    }
+                    KeyCode::Right | KeyCode::Down | KeyCode::Char(' ') => self.kind = NoteKind::ALL[(i + 1) % n],
                     KeyCode::Enter => self.move_focus(true),
                     _ => {}
                 }
@@ -210,14 +202,12 @@ impl NoteEditor {
     /// Writes the note; the error is a sentence for the form.
     pub fn save(&self, store: &Store, now: DateTime<Utc>, lang: Lang) -> Result<(), String> {
         let date_text = self.date.lines().join("");
-        let visited_on = parse_date(date_text.trim())
-            .map_err(|_| format!("{}: {date_text}", Text::BadDate.get(lang)))?;
+        let visited_on =
+            parse_date(date_text.trim()).map_err(|_| format!("{}: {date_text}", Text::BadDate.get(lang)))?;
         let follow_text = self.follow_up.lines().join("");
         let follow_up_on = match follow_text.trim() {
             "" => None,
-            text => {
-                Some(parse_date(text).map_err(|_| format!("{}: {text}", Text::BadDate.get(lang)))?)
-            }
+            text => Some(parse_date(text).map_err(|_| format!("{}: {text}", Text::BadDate.get(lang)))?),
         };
         let body = self.body_text();
         if body.trim().is_empty() {
@@ -225,9 +215,7 @@ impl NoteEditor {
         }
         match &self.mode {
             EditorMode::New { author } => {
-                let station_id = self
-                    .station_id()
-                    .ok_or_else(|| Text::NoStation.get(lang).to_string())?;
+                let station_id = self.station_id().ok_or_else(|| Text::NoStation.get(lang).to_string())?;
                 store
                     .add_note(
                         &NewNote {
@@ -250,9 +238,7 @@ impl NoteEditor {
                     follow_up_on: (follow_up_on != original.follow_up_on).then_some(follow_up_on),
                 };
                 if edit != NoteEdit::default() {
-                    store
-                        .edit_note(&original.uuid, &edit, now)
-                        .map_err(|e| e.to_string())?;
+                    store.edit_note(&original.uuid, &edit, now).map_err(|e| e.to_string())?;
                 }
             }
         }

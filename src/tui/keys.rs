@@ -49,8 +49,7 @@ pub struct Binding {
 }
 
 fn plain(key: &KeyEvent) -> bool {
-    !key.modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 fn char_is(key: &KeyEvent, chars: &[char]) -> bool {
@@ -246,10 +245,7 @@ pub static BINDINGS: &[Binding] = &[
         footer: true,
         screens: &[StationDetail, Branch, Visits, Calendar],
         matches: |k| {
-            k.code == KeyCode::Esc
-                || k.code == KeyCode::Left
-                || k.code == KeyCode::Backspace
-                || char_is(k, &['h'])
+            k.code == KeyCode::Esc || k.code == KeyCode::Left || k.code == KeyCode::Backspace || char_is(k, &['h'])
         },
     },
     Binding {
@@ -259,8 +255,7 @@ pub static BINDINGS: &[Binding] = &[
         footer: true,
         screens: &[],
         matches: |k| {
-            char_is(k, &['q'])
-                || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
+            char_is(k, &['q']) || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
         },
     },
 ];

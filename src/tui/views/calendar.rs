@@ -30,8 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = titled(format!("{} {month}", t(app, Text::Calendar)), true, app);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [grid_area, list_area] =
-        Layout::horizontal([Constraint::Length(23), Constraint::Min(20)]).areas(inner);
+    let [grid_area, list_area] = Layout::horizontal([Constraint::Length(23), Constraint::Min(20)]).areas(inner);
 
     // A month grid, Monday first, milestones bold, today reversed.
     let mut lines = vec![Line::from(dim(app, t(app, Text::WeekdayHeader)))];
@@ -41,8 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         row.push(Span::raw("   "));
     }
     for d in 1..=month.days() {
-        let date =
-            NaiveDate::from_ymd_opt(month.year(), month.month(), d).expect("a day of the month");
+        let date = NaiveDate::from_ymd_opt(month.year(), month.month(), d).expect("a day of the month");
         let mut style = if MILESTONES.iter().any(|(m, _)| *m == d) {
             theme.key()
         } else {
@@ -86,12 +84,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ratatui::style::Style::new()
         };
         lines.push(Line::from(Span::styled(
-            format!(
-                "{marker} {:>2}{} {}",
-                day,
-                t(app, Text::DayOfMonth),
-                t(app, *text)
-            ),
+            format!("{marker} {:>2}{} {}", day, t(app, Text::DayOfMonth), t(app, *text)),
             style,
         )));
     }
@@ -116,12 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             theme.warn()
         };
         lines.push(Line::from(Span::styled(
-            format!(
-                "{} {}: {}",
-                t(app, Text::SignoffsMissing),
-                month.prev(),
-                missing.len()
-            ),
+            format!("{} {}: {}", t(app, Text::SignoffsMissing), month.prev(), missing.len()),
             style,
         )));
         let shown = missing
@@ -131,10 +119,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::raw(format!("  {name}")));
         }
         if shown < missing.len() {
-            lines.push(Line::from(dim(
-                app,
-                format!("  … +{}", missing.len() - shown),
-            )));
+            lines.push(Line::from(dim(app, format!("  … +{}", missing.len() - shown))));
         }
     }
     frame.render_widget(Paragraph::new(lines), list_area);

@@ -5,6 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::{status_name, Text};
 use crate::policy::Status;
@@ -60,11 +61,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App) {
         None => String::new(),
     };
     let age = (app.today - r.as_of).num_days();
-    let basis = if r.projected {
-        Text::Projected
-    } else {
-        Text::Actual
-    };
+    let basis = if r.projected { Text::Projected } else { Text::Actual };
     let mut first = vec![
         Span::styled("便民 bianmin", theme.title()),
         Span::raw("  "),
@@ -74,10 +71,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App) {
     ];
     if app.demo {
         first.push(Span::raw("  "));
-        first.push(Span::styled(
-            format!("[{}]", t(app, Text::Demo)),
-            theme.warn(),
-        ));
+        first.push(Span::styled(format!("[{}]", t(app, Text::Demo)), theme.warn()));
     }
     let sync = if !app.sync.configured && app.sync.last_success.is_none() {
         t(app, Text::SyncLocalOnly).to_string()
@@ -101,8 +95,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(format!(" · {} {}", t(app, Text::Queued), app.sync.pending)),
     ])
     .right_aligned();
-    let [line1, line2] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [line1, line2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(first)), line1);
     frame.render_widget(Paragraph::new(freshness), line2);
     let sync_width = sync_line.width() as u16;
@@ -128,10 +121,7 @@ fn short_time(stamp: &str) -> String {
 pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     if let Some(message) = &app.flash {
-        frame.render_widget(
-            Paragraph::new(Span::styled(message.clone(), theme.warn())),
-            area,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(message.clone(), theme.warn())), area);
         return;
     }
     if app.filtering {
@@ -140,33 +130,46 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
             Span::raw(app.filter.clone()),
             Span::styled("▏", theme.key()),
             Span::styled(
-                format!(
-                    "  Enter {}  Esc {}",
-                    t(app, Text::Done),
-                    t(app, Text::Clear)
-                ),
+                format!("  Enter {}  Esc {}", t(app, Text::Done), t(app, Text::Clear)),
                 theme.dim(),
             ),
         ]);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
+    // The keys of whatever has the keyboard: a popup, or the screen.
+    let items: Vec<(&str, &str)> = if app.picker.is_some() {
+        vec![
+            ("↑↓", t(app, Text::KeyMove)),
+            ("Enter", t(app, Text::Choose)),
+            ("q", t(app, Text::KeyQuit)),
+        ]
+    } else if app.editor.is_some() {
+        vec![
+            ("Tab", t(app, Text::NextField)),
+            ("Ctrl-S", t(app, Text::Save)),
+            ("Esc", t(app, Text::Cancel)),
+        ]
+    } else if app.prompt.is_some() {
+        vec![("Enter", t(app, Text::Confirm)), ("Esc", t(app, Text::Cancel))]
+    } else if app.help {
+        vec![("", t(app, Text::AnyKeyCloses))]
+    } else {
+        keys::footer(app.screen().kind())
+            .map(|b| (b.label, b.help.get(app.lang)))
+            .collect()
+    };
+    // Whole items only: a key without its words helps no one.
     let mut spans = Vec::new();
-    if app.picker.is_some() {
-        for (key, text) in [
-            ("↑↓", Text::KeyMove),
-            ("Enter", Text::Choose),
-            ("q", Text::KeyQuit),
-        ] {
-            spans.push(Span::styled(key, theme.key()));
-            spans.push(Span::raw(format!(" {}  ", text.get(app.lang))));
+    let mut used = 0usize;
+    for (key, words) in items {
+        let item_width = key.width() + 1 + words.width() + 2;
+        if used + item_width > area.width as usize + 2 {
+            break;
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
-        return;
-    }
-    for binding in keys::footer(app.screen().kind()) {
-        spans.push(Span::styled(binding.label, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", binding.help.get(app.lang))));
+        used += item_width;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {words}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -233,4 +236,9 @@ pub fn pad(text: &str, cells: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     let width = text.width();
     format!("{text}{}", " ".repeat(cells.saturating_sub(width)))
+}
+
+/// A column as wide as its header and its widest cell.
+pub fn fit(header: &str, cells: impl IntoIterator<Item = usize>) -> u16 {
+    cells.into_iter().chain([header.width()]).max().unwrap_or(0) as u16
 }

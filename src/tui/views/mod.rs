@@ -33,12 +33,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         );
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     common::header(frame, header, app);
     match app.screen().clone() {
         Screen::MyStations => my_stations::draw(frame, body, app),

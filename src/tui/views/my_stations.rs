@@ -6,7 +6,7 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::common::{bar, dim, money, status_span, t, titled};
+use super::common::{bar, dim, fit, money, status_span, t, titled};
 use crate::i18n::Text;
 use crate::tui::app::{App, HitMap};
 use crate::tui::data::Viewer;
@@ -54,20 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             let needed = if s.needed_per_day.payments == 0 && s.needed_per_day.card == 0 {
                 dim(app, "-")
             } else {
-                Span::raw(format!(
-                    "{}/{}",
-                    s.needed_per_day.payments, s.needed_per_day.card
-                ))
+                Span::raw(format!("{}/{}", s.needed_per_day.payments, s.needed_per_day.card))
             };
             let visit = match data.days_since_visit(&s.id, app.today) {
                 Some(days) => format!("{days}{}", t(app, Text::DaysShort)),
                 None => "-".into(),
             };
-            let mark = if data.unsynced.contains(&s.id) {
-                "●"
-            } else {
-                ""
-            };
+            let mark = if data.unsynced.contains(&s.id) { "●" } else { "" };
             let mut cells = vec![
                 Cell::from(data.report.station_name(&s.id).to_string()),
                 Cell::from(payments_bar),
@@ -79,31 +72,52 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 Cell::from(Span::styled(mark, app.theme.warn())),
             ];
             if show_maintainer {
-                cells.insert(
-                    1,
-                    Cell::from(data.report.person_name(&s.maintainer).to_string()),
-                );
+                cells.insert(1, Cell::from(data.report.person_name(&s.maintainer).to_string()));
             }
             Row::new(cells)
         })
         .collect();
 
-    let header_width = |text: Text| t(app, text).width();
-    let payments_width = payments_width.max(header_width(Text::PaymentsShort)) as u16;
-    let card_width = card_width.max(header_width(Text::CardShort)) as u16;
-    let mut widths = vec![
-        Constraint::Min(10),
-        Constraint::Length(payments_width),
-        Constraint::Length(card_width),
-        Constraint::Length(8),
-        Constraint::Length(5),
-        Constraint::Length(8),
-        Constraint::Length(5),
-        Constraint::Length(1),
+    // Every column as wide as it needs; the name takes what is left, up to
+    // what the longest name needs, and spare room stays on the right.
+    let names_width = rows_shown
+        .iter()
+        .map(|s| data.report.station_name(&s.id).width())
+        .max()
+        .unwrap_or(0);
+    let statuses = rows_shown
+        .iter()
+        .map(|s| crate::i18n::status_name(s.status, app.lang).width());
+    let needs = rows_shown
+        .iter()
+        .map(|s| format!("{}/{}", s.needed_per_day.payments, s.needed_per_day.card).width());
+    let rewards = rows_shown.iter().map(|s| money(s.reward.total).len());
+    let visits = rows_shown.iter().map(|s| {
+        data.days_since_visit(&s.id, app.today)
+            .map_or(1, |d| d.to_string().len() + 2)
+    });
+    let mut fixed = vec![
+        fit(t(app, Text::PaymentsShort), [payments_width]),
+        fit(t(app, Text::CardShort), [card_width]),
+        fit(t(app, Text::Status), statuses),
+        fit(t(app, Text::NeededShort), needs),
+        fit(t(app, Text::RewardShort), rewards),
+        fit(t(app, Text::VisitShort), visits),
+        1,
     ];
     if show_maintainer {
-        widths.insert(1, Constraint::Length(8));
+        let maintainers = rows_shown
+            .iter()
+            .map(|s| data.report.person_name(&s.maintainer).width());
+        fixed.insert(0, fit(t(app, Text::Maintainer), maintainers));
     }
+    let spacing = fixed.len() as u16;
+    let left = area.width.saturating_sub(2 + spacing + fixed.iter().sum::<u16>());
+    let name_width = (names_width.max(t(app, Text::Station).width()) as u16).min(left).max(6);
+    let widths: Vec<Constraint> = std::iter::once(name_width)
+        .chain(fixed)
+        .map(Constraint::Length)
+        .collect();
     let sort = app.sort.text().get(app.lang);
     let title = format!(
         "{} {}/{} {} · {} {}{}",
@@ -129,19 +143,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             ..inner
         },
     });
-    app.stations
-        .scroll_into_view(inner.height.saturating_sub(1) as usize);
+    app.stations.scroll_into_view(inner.height.saturating_sub(1) as usize);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(app.theme.dim()))
         .block(block)
         .column_spacing(1)
+        .flex(ratatui::layout::Flex::Start)
         .row_highlight_style(app.theme.selected());
     let mut state = TableState::default()
-        .with_selected(if total == 0 {
-            None
-        } else {
-            Some(app.stations.selected)
-        })
+        .with_selected(if total == 0 { None } else { Some(app.stations.selected) })
         .with_offset(app.stations.offset);
     frame.render_stateful_widget(table, area, &mut state);
     app.stations.offset = state.offset();

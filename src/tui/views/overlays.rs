@@ -35,11 +35,7 @@ pub fn help(frame: &mut Frame, app: &App) {
 }
 
 fn label(app: &App, text: Text, focused: bool) -> Span<'static> {
-    let style = if focused {
-        app.theme.key()
-    } else {
-        app.theme.dim()
-    };
+    let style = if focused { app.theme.key() } else { app.theme.dim() };
     Span::styled(t(app, text).to_string(), style)
 }
 
@@ -72,24 +68,14 @@ pub fn editor(frame: &mut Frame, app: &mut App) {
     .areas(inner);
     let focus = editor.focus;
     let lw = 10;
-    let split =
-        |area| Layout::horizontal([Constraint::Length(lw), Constraint::Min(1)]).areas::<2>(area);
+    let split = |area| Layout::horizontal([Constraint::Length(lw), Constraint::Min(1)]).areas::<2>(area);
 
     let [l, v] = split(station);
     frame.render_widget(
-        Line::from(label_for(
-            lang,
-            theme,
-            Text::Station,
-            focus == Field::Station,
-        )),
+        Line::from(label_for(lang, theme, Text::Station, focus == Field::Station)),
         l,
     );
-    let (id, name) = editor
-        .stations
-        .get(editor.station)
-        .cloned()
-        .unwrap_or_default();
+    let (id, name) = editor.stations.get(editor.station).cloned().unwrap_or_default();
     let arrows = if focus == Field::Station && matches!(editor.mode, EditorMode::New { .. }) {
         "◀ ▶ "
     } else {
@@ -98,20 +84,12 @@ pub fn editor(frame: &mut Frame, app: &mut App) {
     frame.render_widget(Line::raw(format!("{arrows}{name} ({id})")), v);
 
     let [l, v] = split(date);
-    frame.render_widget(
-        Line::from(label_for(lang, theme, Text::Date, focus == Field::Date)),
-        l,
-    );
-    editor
-        .date
-        .set_cursor_style(cursor(theme, focus == Field::Date));
+    frame.render_widget(Line::from(label_for(lang, theme, Text::Date, focus == Field::Date)), l);
+    editor.date.set_cursor_style(cursor(theme, focus == Field::Date));
     frame.render_widget(&editor.date, v);
 
     let [l, v] = split(kind);
-    frame.render_widget(
-        Line::from(label_for(lang, theme, Text::Kind, focus == Field::Kind)),
-        l,
-    );
+    frame.render_widget(Line::from(label_for(lang, theme, Text::Kind, focus == Field::Kind)), l);
     let kinds: Vec<Span> = NoteKind::ALL
         .iter()
         .flat_map(|k| {
@@ -133,19 +111,12 @@ pub fn editor(frame: &mut Frame, app: &mut App) {
     editor
         .body
         .set_block(Block::bordered().border_style(theme.focus_border(focus == Field::Body)));
-    editor
-        .body
-        .set_cursor_style(cursor(theme, focus == Field::Body));
+    editor.body.set_cursor_style(cursor(theme, focus == Field::Body));
     frame.render_widget(&editor.body, body);
 
     let [l, v] = split(follow);
     frame.render_widget(
-        Line::from(label_for(
-            lang,
-            theme,
-            Text::FollowUp,
-            focus == Field::FollowUp,
-        )),
+        Line::from(label_for(lang, theme, Text::FollowUp, focus == Field::FollowUp)),
         l,
     );
     editor
@@ -175,12 +146,7 @@ fn cursor(theme: crate::tui::theme::Theme, focused: bool) -> ratatui::style::Sty
     }
 }
 
-fn label_for(
-    lang: crate::i18n::Lang,
-    theme: crate::tui::theme::Theme,
-    text: Text,
-    focused: bool,
-) -> Span<'static> {
+fn label_for(lang: crate::i18n::Lang, theme: crate::tui::theme::Theme, text: Text, focused: bool) -> Span<'static> {
     let style = if focused { theme.key() } else { theme.dim() };
     Span::styled(text.get(lang).to_string(), style)
 }
@@ -217,12 +183,8 @@ pub fn prompt(frame: &mut Frame, app: &mut App) {
         .border_style(theme.focus_border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [q, input, err] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(3),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    let [q, input, err] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(3), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
         Paragraph::new(format!("{name} · {} {}", prompt.month, question.get(lang)))
             .wrap(ratatui::widgets::Wrap { trim: true }),
@@ -230,9 +192,7 @@ pub fn prompt(frame: &mut Frame, app: &mut App) {
     );
     match prompt.kind {
         PromptKind::Dispute => {
-            prompt
-                .reason
-                .set_block(Block::bordered().title(Text::Reason.get(lang)));
+            prompt.reason.set_block(Block::bordered().title(Text::Reason.get(lang)));
             frame.render_widget(&prompt.reason, input);
         }
         PromptKind::SignOff => {
@@ -269,11 +229,7 @@ pub fn picker(frame: &mut Frame, app: &App) {
         .collect();
     let table = Table::new(
         rows,
-        [
-            Constraint::Length(8),
-            Constraint::Length(10),
-            Constraint::Min(10),
-        ],
+        [Constraint::Length(8), Constraint::Length(10), Constraint::Min(10)],
     )
     .block(titled(t(app, Text::WhoAreYou).into(), true, app))
     .row_highlight_style(app.theme.selected());

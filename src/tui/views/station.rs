@@ -62,10 +62,7 @@ fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     let data = app.data();
     let Some(s) = data.station(id) else {
-        frame.render_widget(
-            Paragraph::new(format!("{}: {id}", t(app, Text::NotFound))),
-            area,
-        );
+        frame.render_widget(Paragraph::new(format!("{}: {id}", t(app, Text::NotFound))), area);
         return;
     };
     let station = data.report.stations.get(id);
@@ -108,18 +105,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         )));
     }
     let rows = reward_rows(app, s);
-    let item_width = rows
-        .iter()
-        .map(|r| r.item.width())
-        .max()
-        .unwrap_or(0)
-        .min(20);
-    let basis_width = rows
-        .iter()
-        .map(|r| r.basis.width())
-        .max()
-        .unwrap_or(0)
-        .min(22);
+    let item_width = rows.iter().map(|r| r.item.width()).max().unwrap_or(0).min(20);
+    let basis_width = rows.iter().map(|r| r.basis.width()).max().unwrap_or(0).min(22);
     for r in &rows {
         lines.push(Line::from(vec![
             Span::raw(pad(&r.item, item_width)),
@@ -130,20 +117,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     }
     let total_width = item_width + basis_width + 2 + 2;
     lines.push(Line::from(vec![
-        Span::styled(
-            pad(t(app, Text::CashReward), total_width),
-            app.theme.title(),
-        ),
+        Span::styled(pad(t(app, Text::CashReward), total_width), app.theme.title()),
         Span::styled(format!(" {:>8}", money(s.reward.total)), app.theme.title()),
     ]));
     if !s.comms_fee_covered.is_zero() {
         lines.push(Line::from(dim(
             app,
-            format!(
-                "{} R3 {}",
-                t(app, Text::CommsFee),
-                money(s.comms_fee_covered)
-            ),
+            format!("{} R3 {}", t(app, Text::CommsFee), money(s.comms_fee_covered)),
         )));
     }
     lines.push(Line::from(format!(
@@ -162,28 +142,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         )));
     }
     if station.is_some_and(|st| !st.has_terminal) {
-        lines.push(Line::from(Span::styled(
-            t(app, Text::NoTerminal),
-            app.theme.bad(),
-        )));
+        lines.push(Line::from(Span::styled(t(app, Text::NoTerminal), app.theme.bad())));
     }
     if station.is_some_and(|st| !st.has_green_card) {
-        lines.push(Line::from(Span::styled(
-            t(app, Text::NoGreenCard),
-            app.theme.bad(),
-        )));
+        lines.push(Line::from(Span::styled(t(app, Text::NoGreenCard), app.theme.bad())));
     }
     let figures_height = lines.len() as u16 + 2;
 
-    let [chart_area, body] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let [chart_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     let (figures_area, visits_area) = if inner.width >= 100 {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .areas(body);
+        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
         (l, r)
     } else {
-        let [l, r] =
-            Layout::vertical([Constraint::Length(figures_height), Constraint::Min(0)]).areas(body);
+        let [l, r] = Layout::vertical([Constraint::Length(figures_height), Constraint::Min(0)]).areas(body);
         (l, r)
     };
 
@@ -220,8 +191,7 @@ fn draw_days(frame: &mut Frame, area: Rect, app: &App, id: &str) {
         (row1, labels[0], &payments, app.theme.good()),
         (row2, labels[1], &cards, app.theme.warn()),
     ] {
-        let [l, chart] =
-            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(0)]).areas(row);
+        let [l, chart] = Layout::horizontal([Constraint::Length(label_width), Constraint::Min(0)]).areas(row);
         frame.render_widget(Paragraph::new(dim(app, label)), l);
         frame.render_widget(Sparkline::default().data(values).style(style), chart);
     }
@@ -237,11 +207,7 @@ fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool
         None => Span::styled(t(app, Text::NotSigned), app.theme.warn()),
     };
     lines.push(Line::from(vec![
-        Span::raw(format!(
-            "{} {}: ",
-            app.month.prev(),
-            t(app, Text::Statement)
-        )),
+        Span::raw(format!("{} {}: ", app.month.prev(), t(app, Text::Statement))),
         signoff,
     ]));
     let notes: Vec<_> = app.notes.iter().filter(|n| n.station_id == id).collect();
@@ -252,10 +218,7 @@ fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool
         let first = note.body.lines().next().unwrap_or("");
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", note.visited_on.format("%m-%d"))),
-            dim(
-                app,
-                format!("{} ", super::visits::kind_name(app, note.kind)),
-            ),
+            dim(app, format!("{} ", super::visits::kind_name(app, note.kind))),
             Span::raw(first.to_string()),
         ]));
     }

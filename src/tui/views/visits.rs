@@ -4,8 +4,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-use super::common::{dim, t, titled};
+use super::common::{dim, fit, t, titled};
 use crate::i18n::Text;
 use crate::store::notes::{NoteKind, SyncState};
 use crate::tui::app::{App, HitMap};
@@ -27,10 +28,7 @@ pub fn sync_span(app: &App, state: &SyncState) -> Span<'static> {
     match state {
         SyncState::Synced => Span::styled(t(app, Text::Synced), app.theme.good()),
         SyncState::Pending => Span::styled(t(app, Text::Pending), app.theme.warn()),
-        SyncState::Rejected(reason) => Span::styled(
-            format!("{}: {reason}", t(app, Text::Rejected)),
-            app.theme.bad(),
-        ),
+        SyncState::Rejected(reason) => Span::styled(format!("{}: {reason}", t(app, Text::Rejected)), app.theme.bad()),
     }
 }
 
@@ -70,12 +68,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(5),
-            Constraint::Length(16),
-            Constraint::Length(8),
+            Constraint::Length(fit(t(app, Text::Date), [5])),
+            Constraint::Length(
+                fit(
+                    t(app, Text::Station),
+                    notes.iter().map(|n| data.report.station_name(&n.station_id).width()),
+                )
+                .min(24),
+            ),
+            Constraint::Length(fit(
+                t(app, Text::Kind),
+                NoteKind::ALL.iter().map(|k| kind_name(app, *k).width()),
+            )),
             Constraint::Min(10),
-            Constraint::Length(5),
-            Constraint::Length(8),
+            Constraint::Length(fit(t(app, Text::FollowUpShort), [5])),
+            Constraint::Length(fit(
+                t(app, Text::SyncShort),
+                [t(app, Text::Synced).width(), t(app, Text::Pending).width()],
+            )),
         ],
     )
     .header(
