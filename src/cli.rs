@@ -76,6 +76,27 @@ pub enum Command {
     },
     /// The month's stations, branches and people, from the database.
     Report(ReportArgs),
+    /// Run the county sync server over the database (docs/SYNC.md).
+    Serve {
+        /// Address and port to listen on; port 0 picks a free one.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The largest request body taken, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = bianmin::server::DEFAULT_MAX_BODY_BYTES)]
+        max_body_bytes: usize,
+    },
+    /// Sync with the county server: send notes and sign-offs, receive figures.
+    Sync(SyncArgs),
+    /// The sync server's accounts: a token per maintainer, manager or county clerk.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Visit notes: write one, or list them with their sync state.
+    Note {
+        #[command(subcommand)]
+        action: NoteAction,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -133,4 +154,106 @@ pub enum SectionArg {
 pub enum StatementFormat {
     Text,
     Html,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The county server (default: `server` under [sync] in the config file).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// This laptop's token (default: BIANMIN_TOKEN, else `token` under [sync] in the config file).
+    #[arg(long, value_name = "TOKEN", env = "BIANMIN_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Only show where sync stands (last success, offline since, records waiting).
+    #[arg(long)]
+    pub status: bool,
+    /// Rows per pulled page.
+    #[arg(long, hide = true, default_value_t = bianmin::sync::protocol::DEFAULT_PAGE_ROWS)]
+    pub page_rows: u32,
+    /// Records per pushed batch.
+    #[arg(long, hide = true, default_value_t = 500)]
+    pub batch_records: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Make a token for a person and print it (once: only its hash is kept).
+    Add {
+        /// The person (工号), as in the station registry.
+        #[arg(long = "person", id = "account_person", value_name = "ID")]
+        person: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// For a county account of someone not in the registry: their name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// End a person's tokens, or one token.
+    #[command(group(clap::ArgGroup::new("whose").required(true).args(["account_person", "token"])))]
+    Revoke {
+        /// Every token of this person.
+        #[arg(long = "person", id = "account_person", value_name = "ID")]
+        person: Option<String>,
+        /// This one token.
+        #[arg(long, value_name = "TOKEN")]
+        token: Option<String>,
+    },
+    /// The accounts (never the tokens).
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Maintainer,
+    Manager,
+    County,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteAction {
+    /// Write a visit note (queued for the next sync).
+    Add(NoteAddArgs),
+    /// The notes with their sync state.
+    List {
+        /// Only this station's.
+        #[arg(long, value_name = "ID")]
+        station: Option<String>,
+        #[arg(long, value_enum, default_value_t = NoteFormat::Table)]
+        format: NoteFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NoteAddArgs {
+    /// The station visited (站点编码).
+    #[arg(long, value_name = "ID")]
+    pub station: String,
+    /// What the visit was about.
+    #[arg(long, value_enum)]
+    pub kind: NoteKindArg,
+    /// The note.
+    #[arg(long)]
+    pub text: String,
+    /// A day to come back.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub follow_up: Option<String>,
+    /// The day of the visit (default: today). The author is --as PERSON,
+    /// else `person` in the config file.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NoteKindArg {
+    Collection,
+    Equipment,
+    Promotion,
+    Reconciliation,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoteFormat {
+    Table,
+    Json,
 }

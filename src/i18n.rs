@@ -189,6 +189,10 @@ texts! {
     Split => "2:8分配", "2:8 split";
     AtRiskByMaintainer => "尚未有效的站点(按维护人员)", "stations not yet valid, by maintainer";
     Choose => "选择", "choose";
+    Syncing => "正在同步…", "syncing…";
+    SyncDone => "同步完成", "synced";
+    Pushed => "上传", "sent";
+    Pulled => "下载", "received";
     BranchesByRisk => "各支局(按风险排序)", "Branches by risk";
     ValidShort => "有效", "valid";
     AtRiskShort => "风险", "at risk";

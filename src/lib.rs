@@ -12,5 +12,7 @@ pub mod money;
 pub mod month;
 pub mod policy;
 pub mod report;
+pub mod server;
 pub mod store;
+pub mod sync;
 pub mod tui;

@@ -15,14 +15,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => commands::overview::run(&cli.global),
         Some(Command::Calc { file }) => commands::calc::run(&cli.global, &file),
-        Some(Command::Policy) => {
-            commands::write_stdout(bianmin::policy::config::DEZHOU_2012.as_bytes())
-        }
+        Some(Command::Policy) => commands::write_stdout(bianmin::policy::config::DEZHOU_2012.as_bytes()),
         Some(Command::Import { kind, file }) => commands::import::run(&cli.global, kind, &file),
-        Some(Command::Demo { seed, today, force }) => {
-            commands::demo::run(&cli.global, seed, today.as_deref(), force)
-        }
+        Some(Command::Demo { seed, today, force }) => commands::demo::run(&cli.global, seed, today.as_deref(), force),
         Some(Command::Report(args)) => commands::report::run(&cli.global, &args),
+        Some(Command::Serve { listen, max_body_bytes }) => commands::serve::run(&cli.global, &listen, max_body_bytes),
+        Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),
+        Some(Command::User { action }) => commands::user::run(&cli.global, action),
+        Some(Command::Note { action }) => commands::note::run(&cli.global, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

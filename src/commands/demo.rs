@@ -10,9 +10,7 @@ use crate::cli::Global;
 pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyhow::Result<()> {
     let path = super::db_path(global);
     let today = match today {
-        Some(text) => parse_date(text)
-            .map_err(anyhow::Error::msg)
-            .context("--today")?,
+        Some(text) => parse_date(text).map_err(anyhow::Error::msg).context("--today")?,
         None => today_shanghai(),
     };
     if path.exists() {
@@ -25,8 +23,7 @@ pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyh
         for suffix in ["", "-wal", "-shm"] {
             let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
             if file.exists() {
-                std::fs::remove_file(&file)
-                    .with_context(|| format!("cannot remove {}", file.display()))?;
+                std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
             }
         }
     }

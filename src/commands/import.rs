@@ -33,9 +33,7 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
         }
         ImportKindArg::Referrals => {
             let rows = ingest::read_referrals(file)?;
-            with_progress(rows.progress_handle(), || {
-                store.import_referrals(rows, &policy)
-            })?
+            with_progress(rows.progress_handle(), || store.import_referrals(rows, &policy))?
         }
     };
     report(&summary);

@@ -4,8 +4,12 @@
 pub mod calc;
 pub mod demo;
 pub mod import;
+pub mod note;
 pub mod overview;
 pub mod report;
+pub mod serve;
+pub mod sync;
+pub mod user;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -26,10 +26,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     let mut store = Store::open(&path)?;
     if fresh {
         let summary = build_demo(&mut store, DEFAULT_SEED, today_shanghai())?;
-        eprintln!(
-            "{}",
-            super::demo::describe(&summary, &path.display().to_string())
-        );
+        eprintln!("{}", super::demo::describe(&summary, &path.display().to_string()));
         eprintln!("No database was there yet, so this is the demo county. Import real data with `bianmin import`.");
     }
     let policy = super::policy(global)?;
@@ -49,6 +46,16 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     let mut app = App::new(store, policy, lang, person.as_deref())?;
     app.theme = Theme::from_env(config.colours);
     app.sync.configured = config.sync.server.is_some();
+    if let (Some(server), Some(token)) = (&config.sync.server, &config.sync.token) {
+        let minutes = config.sync.interval_minutes.unwrap_or(5).max(1);
+        app.background = Some(bianmin::tui::background::BackgroundSync::new(
+            path.clone(),
+            server.clone(),
+            token.clone(),
+            std::time::Duration::from_secs(minutes * 60),
+            std::time::Instant::now(),
+        ));
+    }
     bianmin::tui::run(&mut app, !global.no_mouse).context("the dashboard")?;
     if let Some(picked) = app.picked_person.take() {
         config.person = Some(picked);

@@ -20,10 +20,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)
         .context("--as-of")?;
     let month = match (&args.month, as_of) {
-        (Some(text), _) => text
-            .parse::<Month>()
-            .map_err(anyhow::Error::msg)
-            .context("--month")?,
+        (Some(text), _) => text.parse::<Month>().map_err(anyhow::Error::msg).context("--month")?,
         (None, Some(day)) => Month::of(day),
         (None, None) => store.default_month()?,
     };
@@ -46,8 +43,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
                 StatementFormat::Html => (to_html(&st, lang), "html"),
             };
             let path = dir.join(format!("{}-{}.{ext}", s.id, report.result.month));
-            std::fs::write(&path, text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         }
         eprintln!(
             "{}: {} statements for {}",
@@ -79,9 +75,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
         }
     };
     match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-        }
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
         None => super::write_stdout(text.as_bytes()),
     }
 }

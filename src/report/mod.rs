@@ -39,6 +39,8 @@ pub struct MonthReport {
     pub person_green_card: HashMap<String, bool>,
     /// The database holds the demo county.
     pub demo: bool,
+    /// The facts the result was evaluated from (figures so far).
+    pub facts: crate::policy::MonthFacts,
 }
 
 impl MonthReport {
@@ -71,6 +73,7 @@ pub fn build_report(
     };
     let facts = store.month_facts(month, as_of, &scope)?;
     let result = evaluate(policy, &facts)?;
+
     let people = store.people()?;
     Ok(MonthReport {
         result,
@@ -79,6 +82,7 @@ pub fn build_report(
         person_names: people.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
         person_green_card: people.iter().map(|p| (p.id.clone(), p.has_green_card)).collect(),
         demo: store.meta("demo")?.as_deref() == Some("1"),
+        facts,
     })
 }
 

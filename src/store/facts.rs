@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
-use crate::policy::{BranchFacts, CardCounts, CategoryFacts, MonthFacts, PaymentCategory, StationFacts};
+use crate::policy::{BranchFacts, CardCounts, MonthFacts, PaymentCategory, StationFacts};
 
 /// Which branches to evaluate. Branch figures (R7, R8) depend on every
 /// station of the branch, so scope is never narrower than a branch.
@@ -26,6 +26,11 @@ impl BranchScope {
             BranchScope::Only(ids) => ids.iter().any(|b| b == branch),
         }
     }
+}
+
+/// A text column read without copying it.
+fn text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<&str> {
+    value.as_str().map_err(rusqlite::Error::from)
 }
 
 /// Yuan from whole fen.
@@ -157,53 +162,88 @@ impl Store {
             stations.push(facts);
         }
 
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT station_id, category, sum(count), sum(amount_fen) FROM daily_payments
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id, category",
-        )?;
-        let mut rows = stmt.query(params![first, last])?;
-        while let Some(row) = rows.next()? {
-            let station: String = row.get(0)?;
-            let Some(&i) = index.get(&station) else {
-                continue;
-            };
-            let category: String = row.get(1)?;
-            let category = PaymentCategory::parse(&category).ok_or(StoreError::BadValue {
+        // Summed here rather than by SQL's GROUP BY, which would sort the
+        // month's rows: a county month is half a million of them. A branch
+        // reads its own stations through the per-station indexes instead.
+        let mut add_payment = |station: &str, category: &str, count: i64, fen: i64| -> Result<(), StoreError> {
+            let Some(&i) = index.get(station) else { return Ok(()) };
+            let category = PaymentCategory::parse(category).ok_or_else(|| StoreError::BadValue {
                 table: "daily_payments",
                 column: "category",
-                value: category,
+                value: category.to_string(),
             })?;
-            stations[i].payments[category as usize] = CategoryFacts {
-                count: row.get(2)?,
-                amount: yuan_from_fen(row.get(3)?),
-            };
-        }
-
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT station_id, sum(raw), sum(valid) FROM daily_cards
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
-        )?;
-        let mut rows = stmt.query(params![first, last])?;
-        while let Some(row) = rows.next()? {
-            let station: String = row.get(0)?;
-            if let Some(&i) = index.get(&station) {
-                stations[i].card = CardCounts {
-                    raw: row.get(1)?,
-                    valid: row.get(2)?,
-                };
+            let facts = &mut stations[i].payments[category as usize];
+            facts.count += u64::try_from(count).unwrap_or(0);
+            facts.amount += yuan_from_fen(fen);
+            Ok(())
+        };
+        let mut card_sums: HashMap<usize, (u64, u64)> = HashMap::new();
+        let mut referral_sums: Vec<(usize, String, u64)> = Vec::new();
+        match scope {
+            BranchScope::All => {
+                let mut stmt = self.conn().prepare_cached(
+                    "SELECT station_id, category, count, amount_fen FROM daily_payments WHERE day BETWEEN ?1 AND ?2",
+                )?;
+                let mut rows = stmt.query(params![first, last])?;
+                while let Some(row) = rows.next()? {
+                    add_payment(text(row.get_ref(0)?)?, text(row.get_ref(1)?)?, row.get(2)?, row.get(3)?)?;
+                }
+                let mut stmt = self
+                    .conn()
+                    .prepare_cached("SELECT station_id, raw, valid FROM daily_cards WHERE day BETWEEN ?1 AND ?2")?;
+                let mut rows = stmt.query(params![first, last])?;
+                while let Some(row) = rows.next()? {
+                    if let Some(&i) = index.get(text(row.get_ref(0)?)?) {
+                        let sum = card_sums.entry(i).or_default();
+                        sum.0 += row.get::<_, u64>(1)?;
+                        sum.1 += row.get::<_, u64>(2)?;
+                    }
+                }
+                let mut stmt = self.conn().prepare_cached(
+                    "SELECT station_id, kind, count FROM daily_referrals WHERE day BETWEEN ?1 AND ?2",
+                )?;
+                let mut rows = stmt.query(params![first, last])?;
+                while let Some(row) = rows.next()? {
+                    if let Some(&i) = index.get(text(row.get_ref(0)?)?) {
+                        referral_sums.push((i, row.get(1)?, row.get(2)?));
+                    }
+                }
+            }
+            BranchScope::Only(_) => {
+                let ids: Vec<(String, usize)> = index.iter().map(|(id, i)| (id.clone(), *i)).collect();
+                let mut payments = self.conn().prepare_cached(
+                    "SELECT category, count, amount_fen FROM daily_payments
+                     WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
+                )?;
+                let mut cards = self.conn().prepare_cached(
+                    "SELECT raw, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
+                )?;
+                let mut referrals = self.conn().prepare_cached(
+                    "SELECT kind, count FROM daily_referrals WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
+                )?;
+                for (id, i) in ids {
+                    let mut rows = payments.query(params![id, first, last])?;
+                    while let Some(row) = rows.next()? {
+                        add_payment(&id, text(row.get_ref(0)?)?, row.get(1)?, row.get(2)?)?;
+                    }
+                    let mut rows = cards.query(params![id, first, last])?;
+                    while let Some(row) = rows.next()? {
+                        let sum = card_sums.entry(i).or_default();
+                        sum.0 += row.get::<_, u64>(0)?;
+                        sum.1 += row.get::<_, u64>(1)?;
+                    }
+                    let mut rows = referrals.query(params![id, first, last])?;
+                    while let Some(row) = rows.next()? {
+                        referral_sums.push((i, row.get(0)?, row.get(1)?));
+                    }
+                }
             }
         }
-
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT station_id, kind, sum(count) FROM daily_referrals
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id, kind",
-        )?;
-        let mut rows = stmt.query(params![first, last])?;
-        while let Some(row) = rows.next()? {
-            let station: String = row.get(0)?;
-            if let Some(&i) = index.get(&station) {
-                stations[i].referrals.insert(row.get(1)?, row.get(2)?);
-            }
+        for (i, (raw, valid)) in card_sums {
+            stations[i].card = CardCounts { raw, valid };
+        }
+        for (i, kind, count) in referral_sums {
+            *stations[i].referrals.entry(kind).or_default() += count;
         }
 
         Ok(MonthFacts {

@@ -7,6 +7,7 @@ pub mod import;
 pub mod migrate;
 pub mod notes;
 pub mod registry;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -18,24 +19,14 @@ pub use migrate::{schema_version, SCHEMA_VERSION};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the folder {path}: {source}")]
-    CreateDir {
-        path: String,
-        source: std::io::Error,
-    },
+    CreateDir { path: String, source: std::io::Error },
     #[error("{path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Open { path: String, source: rusqlite::Error },
     #[error(
         "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
          Upgrade bianmin to open it; the file was not changed."
     )]
-    TooNew {
-        path: String,
-        found: i64,
-        supported: i64,
-    },
+    TooNew { path: String, found: i64, supported: i64 },
     #[error("{path}: upgrading the schema failed, the file was not changed: {message}")]
     Migrate { path: String, message: String },
     #[error("database: {0}")]
@@ -94,14 +85,10 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         migrate::to_latest(&mut conn).map_err(|message| StoreError::Migrate {
             path: path.clone(),
             message,

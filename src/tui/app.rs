@@ -172,6 +172,10 @@ pub struct App {
     visible: Vec<String>,
     /// Set when the config should record the picked person.
     pub picked_person: Option<String>,
+    /// Sync with the county server, when one is configured.
+    pub background: Option<super::background::BackgroundSync>,
+    /// The user pressed the sync key: report how it went, offline too.
+    sync_requested: bool,
 }
 
 /// What went wrong loading the dashboard.
@@ -216,15 +220,15 @@ impl App {
             hits: Cell::new(HitMap::default()),
             visible: Vec::new(),
             picked_person: None,
+            background: None,
+            sync_requested: false,
         };
+        app.viewer = viewer.clone();
         app.load_month(month)?;
         app.reload_notes()?;
         app.refresh_sync()?;
         match viewer {
-            Some(v) => {
-                app.set_viewer(v);
-                app.reload_notes()?;
-            }
+            Some(v) => app.set_viewer(v),
             None => {
                 if let Some(p) = person {
                     app.flash = Some(format!("{}: {p}", Text::UnknownPerson.get(lang)));
@@ -263,14 +267,22 @@ impl App {
             Viewer::County => Screen::County,
             _ => Screen::MyStations,
         }];
+        let scope_changed = self.viewer.as_ref().map(Viewer::branch) != Some(viewer.branch());
         self.viewer = Some(viewer);
+        if scope_changed {
+            // Months loaded for another scope (the picker loads all).
+            if let Err(e) = self.reload() {
+                self.flash = Some(e.to_string());
+            }
+        }
         self.recompute_visible();
     }
 
     /// Evaluates a month (once; later visits come from the cache).
     pub fn load_month(&mut self, month: Month) -> Result<(), LoadError> {
         if !self.cache.contains_key(&month) {
-            let data = MonthData::load(&self.store, &self.policy, month)?;
+            let branch = self.viewer.as_ref().and_then(|v| v.branch().map(String::from));
+            let data = MonthData::load(&self.store, &self.policy, month, branch.as_deref())?;
             self.cache.insert(month, data);
         }
         self.month = month;
@@ -290,7 +302,7 @@ impl App {
         let mut notes = self.store.notes(None)?;
         if let Some(viewer) = &self.viewer {
             let data = &self.cache[&self.month];
-            notes.retain(|n| data.station(&n.station_id).is_none_or(|s| viewer.sees(s)));
+            notes.retain(|n| data.station(&n.station_id).is_some_and(|s| viewer.sees(s)));
         }
         self.notes = notes;
         self.visits.clamp(self.visible_notes().len());
@@ -466,7 +478,6 @@ impl App {
                     Ok(Some(viewer)) => {
                         self.picked_person = Some(id);
                         self.set_viewer(viewer);
-                        let _ = self.reload_notes();
                     }
                     Ok(None) => self.flash = Some(format!("{}: {id}", Text::UnknownPerson.get(self.lang))),
                     Err(e) => self.flash = Some(e.to_string()),
@@ -654,9 +665,14 @@ impl App {
                     self.prompt = Some(Prompt::new(kind, id.clone(), self.month.prev()));
                 }
             }
-            Action::Sync => {
-                self.flash = Some(Text::SyncNotConfigured.get(self.lang).to_string());
-            }
+            Action::Sync => match self.background.as_mut() {
+                Some(background) => {
+                    background.request(std::time::Instant::now());
+                    self.sync_requested = true;
+                    self.flash = Some(Text::Syncing.get(self.lang).to_string());
+                }
+                None => self.flash = Some(Text::SyncNotConfigured.get(self.lang).to_string()),
+            },
         }
         // The screen may have changed: clamp to its own list.
         let len = self.list_len();
@@ -752,8 +768,55 @@ impl App {
         }
     }
 
-    /// Called between events: time-based work (background sync) lands here.
-    pub fn tick(&mut self) {}
+    /// Called between events: starts a due background sync and takes in
+    /// one that finished.
+    pub fn tick(&mut self) {
+        self.tick_at(std::time::Instant::now());
+    }
+
+    pub fn tick_at(&mut self, now: std::time::Instant) {
+        use super::background::SyncOutcome;
+        let Some(background) = self.background.as_mut() else {
+            return;
+        };
+        let outcome = background.poll(now);
+        self.sync.running = background.running();
+        let Some(outcome) = outcome else { return };
+        let requested = std::mem::take(&mut self.sync_requested);
+        match outcome {
+            SyncOutcome::Done(report) => {
+                let mut message = format!(
+                    "{}: {} {}, {} {}",
+                    Text::SyncDone.get(self.lang),
+                    Text::Pushed.get(self.lang),
+                    report.pushed,
+                    Text::Pulled.get(self.lang),
+                    report.pulled_rows
+                );
+                if !report.rejected.is_empty() {
+                    message.push_str(&format!(
+                        ", {} {}",
+                        Text::Rejected.get(self.lang),
+                        report.rejected.len()
+                    ));
+                }
+                if requested || report.pulled_rows > 0 || !report.rejected.is_empty() {
+                    self.flash = Some(message);
+                }
+                if let Err(e) = self.reload() {
+                    self.flash = Some(e.to_string());
+                }
+            }
+            SyncOutcome::Offline(message) | SyncOutcome::Failed(message) => {
+                if requested {
+                    self.flash = Some(message);
+                }
+            }
+        }
+        if let Err(e) = self.refresh_sync() {
+            self.flash = Some(e.to_string());
+        }
+    }
 
     /// Handles the mouse: the wheel scrolls, a click selects (twice opens).
     pub fn on_mouse(&mut self, event: MouseEvent) {

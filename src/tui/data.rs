@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use crate::month::Month;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
 use crate::report::{build_report, MonthReport, ReportError};
-use crate::store::facts::BranchScope;
 use crate::store::notes::{Outcome, Signoff, SyncState};
 use crate::store::Store;
 
@@ -93,9 +92,11 @@ pub struct MonthData {
 }
 
 impl MonthData {
-    pub fn load(store: &Store, policy: &Policy, month: Month) -> Result<MonthData, ReportError> {
-        let report = build_report(store, policy, month, None, None)?;
-        let facts: MonthFacts = store.month_facts(month, Some(report.result.as_of), &BranchScope::All)?;
+    /// Loads a month; `branch` narrows it to one branch (a maintainer's or
+    /// manager's view needs no other).
+    pub fn load(store: &Store, policy: &Policy, month: Month, branch: Option<&str>) -> Result<MonthData, ReportError> {
+        let report = build_report(store, policy, month, None, branch)?;
+        let facts: &MonthFacts = &report.facts;
         let so_far = facts
             .stations
             .iter()

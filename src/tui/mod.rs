@@ -4,6 +4,7 @@
 //! on a panic.
 
 pub mod app;
+pub mod background;
 pub mod data;
 pub mod editor;
 pub mod keys;

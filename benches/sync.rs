@@ -1,0 +1,222 @@
+//! Sync speed on loopback, end to end through `sync_once` and the real
+//! server (in this process, on 127.0.0.1):
+//!
+//! - first pull of a county of 5,000 stations × 90 days of facts
+//!   (goal: under 5 s), by the county and by one maintainer;
+//! - push of 10,000 queued notes (goal: under 5 s).
+//!
+//! `cargo bench --bench sync` (a few minutes: building the county takes
+//! most of it). Figures are printed, never asserted.
+
+use std::path::Path;
+use std::time::Instant;
+
+use bianmin::server::{spawn, ServerOptions};
+use bianmin::store::notes::{NewNote, NoteKind};
+use bianmin::store::sync::Role;
+use bianmin::store::Store;
+use bianmin::sync::sync_once;
+use chrono::{Days, NaiveDate, Utc};
+use rusqlite::params;
+
+const STATIONS: usize = 5_000;
+const DAYS: u64 = 90;
+const STATIONS_PER_MAINTAINER: usize = 25;
+const MAINTAINERS_PER_BRANCH: usize = 2;
+
+/// Knuth's MMIX LCG: the same county every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A county of `STATIONS` stations with `DAYS` days of facts, written as
+/// imports would (the triggers number every row).
+fn build_county(db: &Path) -> u64 {
+    let mut store = Store::open(db).unwrap();
+    let tx = store.conn_mut().transaction().unwrap();
+    let maintainers = STATIONS / STATIONS_PER_MAINTAINER;
+    let branches = maintainers / MAINTAINERS_PER_BRANCH;
+    tx.execute("INSERT INTO counties (id, name) VALUES ('371425', '齐河县')", [])
+        .unwrap();
+    for b in 0..branches {
+        tx.execute(
+            "INSERT INTO people (id, name) VALUES (?1, ?2)",
+            params![format!("M{b:03}"), format!("支局长{b}")],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO branches (id, name, kind, county_id, manager_id) VALUES (?1, ?2, 'rural', '371425', ?3)",
+            params![format!("B{b:03}"), format!("第{b}支局"), format!("M{b:03}")],
+        )
+        .unwrap();
+    }
+    for m in 0..maintainers {
+        let branch = format!("B{:03}", m / MAINTAINERS_PER_BRANCH);
+        tx.execute(
+            "INSERT INTO people (id, name, phone) VALUES (?1, ?2, '13800000000')",
+            params![format!("W{m:03}"), format!("维护员{m}")],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
+            params![branch, format!("W{m:03}")],
+        )
+        .unwrap();
+    }
+    for s in 0..STATIONS {
+        let m = s / STATIONS_PER_MAINTAINER;
+        tx.execute(
+            "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households)
+             VALUES (?1, ?2, 'rural', ?3, ?4, ?5, ?6)",
+            params![
+                format!("S{s:05}"),
+                format!("第{s}便民服务站"),
+                format!("B{:03}", m / MAINTAINERS_PER_BRANCH),
+                format!("W{m:03}"),
+                format!("{s}村"),
+                200 + (s % 300) as i64
+            ],
+        )
+        .unwrap();
+    }
+    let mut rng = Lcg(2026);
+    let first = NaiveDate::from_ymd_opt(2026, 8, 29).unwrap();
+    {
+        let mut pay = tx
+            .prepare(
+                "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .unwrap();
+        let mut card = tx
+            .prepare("INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)")
+            .unwrap();
+        let mut referral = tx
+            .prepare("INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, 'huinongtong', 1)")
+            .unwrap();
+        let categories = [
+            ("mobile", 0.6),
+            ("unicom", 0.2),
+            ("telecom", 0.15),
+            ("electricity", 0.55),
+            ("other", 0.1),
+        ];
+        for d in 0..DAYS {
+            let day = (first + Days::new(d)).to_string();
+            for s in 0..STATIONS {
+                let station = format!("S{s:05}");
+                for (category, p) in categories {
+                    if rng.unit() < p {
+                        let count = 1 + (rng.unit() * 4.0) as i64;
+                        pay.execute(params![station, day, category, count, count * 6_000])
+                            .unwrap();
+                    }
+                }
+                if rng.unit() < 0.35 {
+                    card.execute(params![station, day, 2, 2]).unwrap();
+                }
+                if rng.unit() < 0.03 {
+                    referral.execute(params![station, day]).unwrap();
+                }
+            }
+        }
+    }
+    tx.commit().unwrap();
+    store.head_revision().unwrap() as u64
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("benches/sync.rs: run with `cargo bench --bench sync`");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server_db = dir.path().join("county.db");
+    let t = Instant::now();
+    let rows = build_county(&server_db);
+    println!(
+        "county: {STATIONS} stations × {DAYS} days, {rows} rows, built in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let store = Store::open(&server_db).unwrap();
+    let now = Utc::now();
+    let county = store
+        .add_account("county", Role::County, Some("县局平台办"), now)
+        .unwrap();
+    let maintainer = store.add_account("W007", Role::Maintainer, None, now).unwrap();
+    drop(store);
+    let server = spawn(&server_db, "127.0.0.1:0", &ServerOptions::default()).unwrap();
+    let url = server.url();
+
+    for run in 1..=2 {
+        let laptop = dir.path().join(format!("county-laptop-{run}.db"));
+        let t = Instant::now();
+        let report = sync_once(&laptop, &url, &county).unwrap();
+        println!(
+            "first pull, county token (run {run}): {} rows in {} pages, {:.2} s (goal < 5 s)",
+            report.pulled_rows,
+            report.pull_pages,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let laptop = dir.path().join("maintainer-laptop.db");
+    let t = Instant::now();
+    let report = sync_once(&laptop, &url, &maintainer).unwrap();
+    println!(
+        "first pull, one maintainer ({STATIONS_PER_MAINTAINER} stations): {} rows in {} pages, {:.2} s",
+        report.pulled_rows,
+        report.pull_pages,
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let report = sync_once(&laptop, &url, &maintainer).unwrap();
+    println!(
+        "sync with nothing new: {} rows, {:.3} s",
+        report.pulled_rows,
+        t.elapsed().as_secs_f64()
+    );
+
+    // 10,000 notes written offline on the county laptop, then one sync.
+    let laptop = dir.path().join("county-laptop-1.db");
+    let store = Store::open(&laptop).unwrap();
+    let t = Instant::now();
+    for i in 0..10_000usize {
+        store
+            .add_note(
+                &NewNote {
+                    station_id: format!("S{:05}", i % STATIONS),
+                    author_id: "county".into(),
+                    visited_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    kind: NoteKind::Collection,
+                    body: format!("第{i}次走访：与站长沟通本月缴费情况，提醒村民月初交电费。"),
+                    follow_up_on: None,
+                },
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    println!(
+        "10,000 notes written on the laptop in {:.1} s (not part of the sync)",
+        t.elapsed().as_secs_f64()
+    );
+    drop(store);
+    let t = Instant::now();
+    let report = sync_once(&laptop, &url, &county).unwrap();
+    println!(
+        "push of 10,000 queued notes: {} sent in {} batches, push {:.2} s (goal < 5 s); \
+         the pull after it brought {} rows back in {:.2} s; whole sync {:.2} s",
+        report.pushed,
+        report.push_batches,
+        report.push_time.as_secs_f64(),
+        report.pulled_rows,
+        report.pull_time.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,180 @@
+//! `bianmin note`: write a visit note from a script, or list notes with
+//! their sync state, on a laptop's database or the server's.
+
+use anyhow::Context;
+use bianmin::config::{default_config_path, Config};
+use bianmin::month::parse_date;
+use bianmin::report::table::Grid;
+use bianmin::store::notes::{NewNote, NoteKind, SyncState, VisitNote};
+use chrono::Utc;
+use unicode_width::UnicodeWidthChar;
+
+use crate::cli::{Global, NoteAction, NoteAddArgs, NoteFormat, NoteKindArg};
+
+fn kind(arg: NoteKindArg) -> NoteKind {
+    match arg {
+        NoteKindArg::Collection => NoteKind::Collection,
+        NoteKindArg::Equipment => NoteKind::Equipment,
+        NoteKindArg::Promotion => NoteKind::Promotion,
+        NoteKindArg::Reconciliation => NoteKind::Reconciliation,
+        NoteKindArg::Other => NoteKind::Other,
+    }
+}
+
+fn date(text: &str, option: &str) -> anyhow::Result<chrono::NaiveDate> {
+    parse_date(text)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{option} {text:?}"))
+}
+
+pub fn run(global: &Global, action: NoteAction) -> anyhow::Result<()> {
+    match action {
+        NoteAction::Add(args) => add(global, &args),
+        NoteAction::List { station, format } => list(global, station.as_deref(), format),
+    }
+}
+
+fn add(global: &Global, args: &NoteAddArgs) -> anyhow::Result<()> {
+    let store = super::open_store(global)?;
+    let author = match &global.person {
+        Some(p) => p.clone(),
+        None => {
+            let path = default_config_path();
+            Config::load(&path)?.person.with_context(|| {
+                format!(
+                    "who wrote the note? Give --as PERSON, or set person in {}",
+                    path.display()
+                )
+            })?
+        }
+    };
+    let visited_on = match &args.date {
+        Some(d) => date(d, "--date")?,
+        None => store.today()?,
+    };
+    let follow_up_on = args.follow_up.as_deref().map(|d| date(d, "--follow-up")).transpose()?;
+    let note = store.add_note(
+        &NewNote {
+            station_id: args.station.clone(),
+            author_id: author,
+            visited_on,
+            kind: kind(args.kind),
+            body: args.text.clone(),
+            follow_up_on,
+        },
+        Utc::now(),
+    )?;
+    let on_server = store.is_server()?;
+    if on_server {
+        // Written on the county server's own database: it is there already.
+        let ids: Vec<i64> = store
+            .pending_outbox(usize::MAX >> 1)?
+            .into_iter()
+            .filter(|o| o.record_uuid == note.uuid)
+            .map(|o| o.id)
+            .collect();
+        store.mark_sent(&ids, Utc::now())?;
+    }
+    super::write_stdout(format!("{}\n", note.uuid).as_bytes())?;
+    eprintln!(
+        "note written for station {} on {}{}",
+        note.station_id,
+        note.visited_on,
+        if on_server {
+            " (this is the server's database: laptops receive it at their next sync)"
+        } else {
+            "; it goes to the county server at the next sync"
+        }
+    );
+    Ok(())
+}
+
+fn sync_text(state: &SyncState) -> String {
+    match state {
+        SyncState::Pending => "pending".into(),
+        SyncState::Synced => "synced".into(),
+        SyncState::Rejected(reason) => format!("refused: {reason}"),
+    }
+}
+
+/// The first line of a text, cut to `width` columns.
+fn excerpt(text: &str, width: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    if text.lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
+    let store = super::open_store(global)?;
+    if let Some(id) = station {
+        if store.station(id)?.is_none() {
+            anyhow::bail!("station {id:?} is not in {}", store.path());
+        }
+    }
+    let notes: Vec<VisitNote> = store.notes(station)?;
+    let text = match format {
+        NoteFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&notes)?;
+            text.push('\n');
+            text
+        }
+        NoteFormat::Table => {
+            let grid = Grid {
+                header: [
+                    "note",
+                    "station",
+                    "author",
+                    "visited",
+                    "kind",
+                    "follow-up",
+                    "version",
+                    "sync",
+                    "text",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: notes
+                    .iter()
+                    .map(|n| {
+                        vec![
+                            // The last digits: random in a real UUID, and
+                            // unique among the demo's too.
+                            n.uuid[n.uuid.len().saturating_sub(12)..].to_string(),
+                            n.station_id.clone(),
+                            n.author_id.clone(),
+                            n.visited_on.to_string(),
+                            n.kind.as_str().to_string(),
+                            n.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
+                            n.version.to_string(),
+                            sync_text(&n.sync),
+                            excerpt(&n.body, 30),
+                        ]
+                    })
+                    .collect(),
+                right_aligned: vec![false, false, false, false, false, false, true, false, false],
+            };
+            let mut text = grid.render();
+            let pending = notes.iter().filter(|n| n.sync == SyncState::Pending).count();
+            text.push_str(&format!(
+                "{} note{}, {pending} waiting to be sent\n",
+                notes.len(),
+                if notes.len() == 1 { "" } else { "s" }
+            ));
+            text
+        }
+    };
+    super::write_stdout(text.as_bytes())
+}

@@ -1,0 +1,306 @@
+//! What travels between a laptop and the county server, as JSON. Shared by
+//! the client (`sync::client`) and the server (`server`), so the two cannot
+//! drift apart. The endpoints are listed in docs/SYNC.md.
+//!
+//! Pulled rows are JSON arrays (tuple structs), not objects: a first pull
+//! carries hundreds of thousands of daily facts and the field names would
+//! be most of the bytes. The first element of every row is its revision.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The version of this protocol; the path prefix is `/api/v1`.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Rows a pull page holds by default, and at most.
+pub const DEFAULT_PAGE_ROWS: u32 = 20_000;
+pub const MAX_PAGE_ROWS: u32 = 100_000;
+
+/// Records a push batch holds at most.
+pub const MAX_PUSH_RECORDS: usize = 1_000;
+
+/// The longest note text or dispute reason the server takes, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// `GET /api/v1/health`: no token needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub server_id: String,
+    pub version: String,
+}
+
+/// `GET /api/v1/me`: who the token belongs to and what it may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub person_id: String,
+    pub name: Option<String>,
+    pub role: String,
+    pub stations: u64,
+    pub branches: Vec<String>,
+    pub scope_key: String,
+    pub server_id: String,
+}
+
+/// An error body: every 4xx and 5xx answer of the server is one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// `GET /api/v1/pull?after=REV&limit=ROWS`: the rows in the token's scope
+/// whose revision is above `after`, in revision order, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PullPage {
+    /// The server's identity: a laptop whose cursor came from another
+    /// server (or a recreated database) pulls from the start.
+    pub server_id: String,
+    /// A digest of the stations, branches and people in scope: when it
+    /// changes (a station moved to this maintainer), the laptop pulls from
+    /// the start, since the station's older rows are below its cursor.
+    pub scope_key: String,
+    /// "Today" of a demo server, which laptops then use too.
+    #[serde(default)]
+    pub today: Option<String>,
+    pub after: i64,
+    /// The cursor to keep once this page is stored: every row in scope up
+    /// to this revision has been sent.
+    pub next: i64,
+    /// The server's latest revision. Below `after`: the server's database
+    /// was restored from an older copy, and the laptop pulls from the start.
+    pub head: i64,
+    /// More pages follow.
+    pub more: bool,
+    #[serde(default)]
+    pub counties: Vec<CountyRow>,
+    #[serde(default)]
+    pub people: Vec<PersonRow>,
+    #[serde(default)]
+    pub branches: Vec<BranchRow>,
+    #[serde(default)]
+    pub branch_maintainers: Vec<MemberRow>,
+    #[serde(default)]
+    pub stations: Vec<StationRow>,
+    #[serde(default)]
+    pub plans: Vec<PlanRow>,
+    #[serde(default)]
+    pub daily_payments: Vec<PaymentRow>,
+    #[serde(default)]
+    pub daily_cards: Vec<CardRow>,
+    #[serde(default)]
+    pub daily_referrals: Vec<ReferralRow>,
+    #[serde(default)]
+    pub visit_notes: Vec<NoteRow>,
+    #[serde(default)]
+    pub signoffs: Vec<SignoffRow>,
+    #[serde(default)]
+    pub deleted: Vec<DeletedRow>,
+}
+
+impl PullPage {
+    /// Rows in the page, tombstones included.
+    pub fn row_count(&self) -> u64 {
+        (self.counties.len()
+            + self.people.len()
+            + self.branches.len()
+            + self.branch_maintainers.len()
+            + self.stations.len()
+            + self.plans.len()
+            + self.daily_payments.len()
+            + self.daily_cards.len()
+            + self.daily_referrals.len()
+            + self.visit_notes.len()
+            + self.signoffs.len()
+            + self.deleted.len()) as u64
+    }
+}
+
+/// `[rev, id, name]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountyRow(pub i64, pub String, pub String);
+
+/// `[rev, id, name, phone, has_green_card]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow(pub i64, pub String, pub String, pub Option<String>, pub bool);
+
+/// `[rev, id, name, kind, county_id, manager_id]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchRow(
+    pub i64,
+    pub String,
+    pub String,
+    pub String,
+    pub Option<String>,
+    pub String,
+);
+
+/// `[rev, branch_id, person_id]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow(pub i64, pub String, pub String);
+
+/// `[rev, id, name, kind, branch_id, maintainer_id, village,
+/// village_households, stations_in_village, route_order, status,
+/// has_terminal, has_green_card, opened_on, closed_on]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRow(
+    pub i64,
+    pub String,
+    pub String,
+    pub String,
+    pub String,
+    pub String,
+    pub Option<String>,
+    pub Option<i64>,
+    pub i64,
+    pub Option<i64>,
+    pub String,
+    pub bool,
+    pub bool,
+    pub Option<String>,
+    pub Option<String>,
+);
+
+/// `[rev, branch_id, month, target]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRow(pub i64, pub String, pub String, pub i64);
+
+/// `[rev, station_id, day, category, count, amount_fen]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRow(pub i64, pub String, pub String, pub String, pub i64, pub i64);
+
+/// `[rev, station_id, day, raw, valid]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardRow(pub i64, pub String, pub String, pub i64, pub i64);
+
+/// `[rev, station_id, day, kind, count]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralRow(pub i64, pub String, pub String, pub String, pub i64);
+
+/// A visit note as stored on the server, with its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRow {
+    pub rev: i64,
+    pub note: NoteRecord,
+}
+
+/// A sign-off as stored on the server, with its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignoffRow {
+    pub rev: i64,
+    pub signoff: SignoffRecord,
+}
+
+/// `[rev, table, [primary key values]]`: a row deleted on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedRow(pub i64, pub String, pub Vec<String>);
+
+/// When each field was last set (RFC 3339 UTC with milliseconds).
+pub type FieldTimes = BTreeMap<String, String>;
+
+/// A visit note, whole: what a laptop pushes and what a pull brings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRecord {
+    pub uuid: String,
+    pub station_id: String,
+    pub author_id: String,
+    /// YYYY-MM-DD
+    pub visited_on: String,
+    /// collection, equipment, promotion, reconciliation or other
+    pub kind: String,
+    pub body: String,
+    pub follow_up_on: Option<String>,
+    #[serde(default)]
+    pub field_times: FieldTimes,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A station's sign-off or dispute of a month's statement, whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffRecord {
+    pub uuid: String,
+    pub station_id: String,
+    /// YYYY-MM
+    pub month: String,
+    pub author_id: String,
+    /// signed or disputed
+    pub outcome: String,
+    pub reason: Option<String>,
+    /// YYYY-MM-DD
+    pub signed_on: String,
+    #[serde(default)]
+    pub field_times: FieldTimes,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One record of a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PushRecord {
+    VisitNote(NoteRecord),
+    Signoff(SignoffRecord),
+}
+
+impl PushRecord {
+    pub fn uuid(&self) -> &str {
+        match self {
+            PushRecord::VisitNote(n) => &n.uuid,
+            PushRecord::Signoff(s) => &s.uuid,
+        }
+    }
+
+    pub fn version(&self) -> i64 {
+        match self {
+            PushRecord::VisitNote(n) => n.version,
+            PushRecord::Signoff(s) => s.version,
+        }
+    }
+
+    /// `visit_note` or `signoff`, as in the outbox.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PushRecord::VisitNote(_) => "visit_note",
+            PushRecord::Signoff(_) => "signoff",
+        }
+    }
+}
+
+/// `POST /api/v1/push` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub records: Vec<PushRecord>,
+}
+
+/// What the server did with one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// New, or it changed the stored record.
+    Stored,
+    /// The server already had everything in it (a repeat): nothing changed.
+    Unchanged,
+    /// Refused; `reason` says why. The laptop sets it aside.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub uuid: String,
+    pub version: i64,
+    pub outcome: PushOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/push` answer: one result per record, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}

@@ -1,0 +1,389 @@
+//! The sync server over HTTP, endpoint by endpoint: tokens (none,
+//! malformed, unknown, revoked), malformed and oversized bodies, and scope —
+//! a maintainer's token can neither read nor write another branch's
+//! station through any endpoint. Every refusal is a 4xx with a JSON error.
+
+mod sync_support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bianmin::store::Store;
+use reqwest::blocking::{Client, RequestBuilder};
+use serde_json::{json, Value};
+use sync_support::*;
+
+fn client() -> Client {
+    Client::new()
+}
+
+/// Sends a request; the status and the JSON body (which every answer has).
+fn send(request: RequestBuilder) -> (u16, Value) {
+    let response = request.send().unwrap();
+    let status = response.status().as_u16();
+    let json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap().starts_with("application/json"));
+    let text = response.text().unwrap();
+    assert!(json, "{status} without a JSON content type: {text}");
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {text}"));
+    (status, body)
+}
+
+fn error_of(status: u16, body: &Value, expected: u16) -> String {
+    assert_eq!(status, expected, "{body}");
+    let message = body["error"].as_str().unwrap_or_else(|| panic!("{body}"));
+    assert!(!message.is_empty());
+    message.to_string()
+}
+
+fn note_json(uuid: &str, station: &str, author: &str, body: &str) -> Value {
+    json!({
+        "type": "visit_note",
+        "uuid": uuid,
+        "station_id": station,
+        "author_id": author,
+        "visited_on": "2026-11-26",
+        "kind": "equipment",
+        "body": body,
+        "follow_up_on": null,
+        "field_times": {"body": "2026-11-26T09:00:00.000Z"},
+        "version": 1,
+        "created_at": "2026-11-26T09:00:00.000Z",
+        "updated_at": "2026-11-26T09:00:00.000Z"
+    })
+}
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A station of a branch other than W01's.
+fn other_branch_station(db: &Path) -> String {
+    Store::open(db)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT id FROM stations WHERE branch_id NOT IN
+               (SELECT branch_id FROM stations WHERE maintainer_id = 'W01') ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn every_endpoint_wants_a_valid_token_and_says_so_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let revoked = token(&db, "W02", "maintainer");
+    let kept = token(&db, "W02", "maintainer");
+    let out = ok(
+        &bianmin()
+            .args(["user", "revoke", "--token", &revoked, "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+        "user revoke",
+    );
+    assert!(out.is_empty());
+    let server = Server::start(&db);
+    let api = format!("{}/api/v1", server.url);
+    let http = client();
+    let endpoints: Vec<(&str, String)> = vec![
+        ("GET", format!("{api}/me")),
+        ("GET", format!("{api}/pull?after=0")),
+        ("POST", format!("{api}/push")),
+        ("GET", format!("{api}/stations/S0001")),
+        ("GET", format!("{api}/stations/S0001/notes")),
+    ];
+    for (method, url) in &endpoints {
+        let request = || match *method {
+            "GET" => http.get(url),
+            _ => http.post(url).body(r#"{"records": []}"#),
+        };
+        let response = request().send().unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{url}");
+        assert!(response.headers().contains_key("www-authenticate"));
+        let (status, body) = send(request());
+        assert!(error_of(status, &body, 401).contains("missing token"), "{body}");
+        let (status, body) = send(request().header("Authorization", "Basic dzAxOnB3"));
+        assert!(error_of(status, &body, 401).contains("Bearer"), "{body}");
+        let (status, body) = send(request().bearer_auth("bm_0000"));
+        assert!(error_of(status, &body, 401).contains("unknown token"), "{body}");
+        let (status, body) = send(request().bearer_auth(&revoked));
+        assert!(error_of(status, &body, 401).contains("revoked"), "{body}");
+        let (status, _) = send(request().bearer_auth(&kept));
+        assert!(status == 200 || status == 403, "{url}: {status}");
+    }
+    // Health needs no token.
+    let (status, body) = send(http.get(format!("{api}/health")));
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+
+    // Revoking by person ends the other token too; the list shows no token.
+    ok(
+        &bianmin()
+            .args(["user", "revoke", "--person", "W02", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+        "revoke --person",
+    );
+    let (status, body) = send(http.get(format!("{api}/me")).bearer_auth(&kept));
+    error_of(status, &body, 401);
+    let list = ok(
+        &bianmin().args(["user", "list", "--db"]).arg(&db).output().unwrap(),
+        "user list",
+    );
+    assert!(list.contains("W02") && !list.contains(&kept[3..]), "{list}");
+    // A person not in the registry gets no token.
+    let out = bianmin()
+        .args(["user", "add", "--person", "X99", "--role", "maintainer", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("X99"));
+}
+
+#[test]
+fn malformed_and_oversized_requests_get_4xx_json_and_the_server_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start_with(&db, &["--max-body-bytes", "65536"]);
+    let api = format!("{}/api/v1", server.url);
+    let http = client();
+    let push = |body: Vec<u8>| {
+        send(
+            http.post(format!("{api}/push"))
+                .bearer_auth(&token)
+                .header("Content-Type", "application/json")
+                .body(body),
+        )
+    };
+
+    let (status, body) = push(b"{\"records\": [".to_vec());
+    assert!(error_of(status, &body, 400).contains("push request"), "{body}");
+    let (status, body) = push(b"not json at all".to_vec());
+    error_of(status, &body, 400);
+    let (status, body) = push(br#"{"records": 5}"#.to_vec());
+    error_of(status, &body, 422);
+    let (status, body) = push(br#"{"records": [], "branch_id": "B02"}"#.to_vec());
+    assert!(error_of(status, &body, 422).contains("branch_id"), "{body}");
+    let (status, body) = push(br#"{"records": [{"type": "payment"}]}"#.to_vec());
+    error_of(status, &body, 422);
+    let big = format!(
+        r#"{{"records": [{}]}}"#,
+        note_json(&uuid(), "S0001", "W01", &"长".repeat(40_000))
+    );
+    let (status, body) = push(big.into_bytes());
+    assert!(error_of(status, &body, 413).contains("larger"), "{body}");
+    let many: Vec<Value> = (0..1001).map(|_| json!({"type": "signoff"})).collect::<Vec<_>>();
+    let (status, body) = push(serde_json::to_vec(&json!({ "records": many })).unwrap());
+    assert!(status == 413 || status == 422, "{status} {body}");
+
+    let (status, body) = send(http.get(format!("{api}/pull?after=abc")).bearer_auth(&token));
+    error_of(status, &body, 400);
+    let (status, body) = send(http.get(format!("{api}/pull?after=-5")).bearer_auth(&token));
+    error_of(status, &body, 400);
+    let (status, body) = send(http.get(format!("{api}/nothing")).bearer_auth(&token));
+    error_of(status, &body, 404);
+    let (status, body) = send(http.get(format!("{}/", server.url)));
+    error_of(status, &body, 404);
+    let (status, body) = send(http.get(format!("{api}/push")).bearer_auth(&token));
+    error_of(status, &body, 405);
+    let (status, body) = send(http.delete(format!("{api}/me")).bearer_auth(&token));
+    error_of(status, &body, 405);
+
+    // Still serving, and a good request still works.
+    let station = stations_of(&db, "W01")[0].clone();
+    let (status, body) =
+        push(serde_json::to_vec(&json!({ "records": [note_json(&uuid(), &station, "W01", "好的")] })).unwrap());
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["results"][0]["outcome"], "stored");
+    let (status, _) = send(http.get(format!("{api}/health")));
+    assert_eq!(status, 200);
+}
+
+/// Every station id a pull page names.
+fn stations_named(page: &Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for row in page["stations"].as_array().unwrap() {
+        ids.insert(row[1].as_str().unwrap().to_string());
+    }
+    for table in ["daily_payments", "daily_cards", "daily_referrals"] {
+        for row in page[table].as_array().unwrap() {
+            ids.insert(row[1].as_str().unwrap().to_string());
+        }
+    }
+    for row in page["visit_notes"].as_array().unwrap() {
+        ids.insert(row["note"]["station_id"].as_str().unwrap().to_string());
+    }
+    for row in page["signoffs"].as_array().unwrap() {
+        ids.insert(row["signoff"]["station_id"].as_str().unwrap().to_string());
+    }
+    ids
+}
+
+#[test]
+fn a_maintainers_token_cannot_read_or_write_another_branchs_station() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let maintainer = token(&db, "W01", "maintainer");
+    let manager_of_other = {
+        let other = other_branch_station(&db);
+        let manager: String = Store::open(&db)
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT b.manager_id FROM stations s JOIN branches b ON b.id = s.branch_id WHERE s.id = ?1",
+                [&other],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (manager.clone(), token(&db, &manager, "manager"))
+    };
+    let county = token(&db, "county", "county");
+    let server = Server::start(&db);
+    let api = format!("{}/api/v1", server.url);
+    let http = client();
+    let mine: BTreeSet<String> = stations_of(&db, "W01").into_iter().collect();
+    let own = mine.iter().next().unwrap().clone();
+    let other = other_branch_station(&db);
+
+    // GET /me
+    let (status, me) = send(http.get(format!("{api}/me")).bearer_auth(&maintainer));
+    assert_eq!(status, 200);
+    assert_eq!(me["role"], "maintainer");
+    assert_eq!(me["stations"], mine.len());
+
+    // GET /stations/{id}
+    let (status, body) = send(http.get(format!("{api}/stations/{own}")).bearer_auth(&maintainer));
+    assert_eq!((status, body["id"].as_str()), (200, Some(own.as_str())));
+    let (status, body) = send(http.get(format!("{api}/stations/{other}")).bearer_auth(&maintainer));
+    assert!(error_of(status, &body, 403).contains("outside the scope"), "{body}");
+    let (status, body) = send(http.get(format!("{api}/stations/S9999")).bearer_auth(&maintainer));
+    error_of(status, &body, 404);
+
+    // GET /stations/{id}/notes
+    let (status, body) = send(http.get(format!("{api}/stations/{own}/notes")).bearer_auth(&maintainer));
+    assert_eq!(status, 200);
+    assert!(body["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["station_id"] == own.as_str()));
+    let (status, body) = send(
+        http.get(format!("{api}/stations/{other}/notes"))
+            .bearer_auth(&maintainer),
+    );
+    error_of(status, &body, 403);
+
+    // GET /pull: only W01's stations, whatever the page size.
+    let mut after = 0;
+    let mut seen = BTreeSet::new();
+    loop {
+        let (status, page) = send(
+            http.get(format!("{api}/pull?after={after}&limit=500"))
+                .bearer_auth(&maintainer),
+        );
+        assert_eq!(status, 200, "{page}");
+        seen.extend(stations_named(&page));
+        after = page["next"].as_i64().unwrap();
+        if !page["more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    assert_eq!(seen, mine, "nothing outside W01's stations");
+
+    // POST /push: a note on another branch's station is refused; one on
+    // W01's station in someone else's name too; W01's own goes in.
+    let outside = uuid();
+    let impostor = uuid();
+    let fine = uuid();
+    let (status, body) = send(
+        http.post(format!("{api}/push")).bearer_auth(&maintainer).body(
+            serde_json::to_vec(&json!({ "records": [
+                note_json(&outside, &other, "W01", "越权"),
+                note_json(&impostor, &own, "W02", "冒名"),
+                note_json(&fine, &own, "W01", "正常"),
+            ]}))
+            .unwrap(),
+        ),
+    );
+    assert_eq!(status, 200, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results[0]["outcome"], "rejected");
+    assert!(results[0]["reason"].as_str().unwrap().contains("outside the scope"));
+    assert_eq!(results[1]["outcome"], "rejected");
+    assert!(results[1]["reason"].as_str().unwrap().contains("author"));
+    assert_eq!(results[2]["outcome"], "stored");
+    let on_server = |uuid: &str| count(&db, &format!("SELECT count(*) FROM visit_notes WHERE uuid = '{uuid}'"));
+    assert_eq!((on_server(&outside), on_server(&impostor), on_server(&fine)), (0, 0, 1));
+
+    // The manager of the other branch sees that station but not W01's,
+    // whose branch is not theirs.
+    let (_, manager) = manager_of_other;
+    let (status, _) = send(http.get(format!("{api}/stations/{other}")).bearer_auth(&manager));
+    assert_eq!(status, 200);
+    let (status, body) = send(http.get(format!("{api}/stations/{own}")).bearer_auth(&manager));
+    error_of(status, &body, 403);
+    // The county sees everything.
+    for id in [&own, &other] {
+        let (status, _) = send(http.get(format!("{api}/stations/{id}")).bearer_auth(&county));
+        assert_eq!(status, 200);
+    }
+}
+
+#[test]
+fn a_repeated_push_changes_nothing_and_a_newer_version_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let api = format!("{}/api/v1", server.url);
+    let http = client();
+    let station = stations_of(&db, "W01")[0].clone();
+    let id = uuid();
+    let push = |record: Value| {
+        let (status, body) = send(
+            http.post(format!("{api}/push"))
+                .bearer_auth(&token)
+                .body(serde_json::to_vec(&json!({ "records": [record] })).unwrap()),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["results"][0].clone()
+    };
+    let rev = || count(&db, &format!("SELECT rev FROM visit_notes WHERE uuid = '{id}'"));
+    let first = note_json(&id, &station, "W01", "第一版");
+    assert_eq!(push(first.clone())["outcome"], "stored");
+    let stored_at = rev();
+    assert_eq!(push(first.clone())["outcome"], "unchanged");
+    assert_eq!(rev(), stored_at, "a repeat gets no new revision");
+
+    let mut second = first.clone();
+    second["version"] = json!(2);
+    second["kind"] = json!("other");
+    second["field_times"]["kind"] = json!("2026-11-26T18:00:00+08:00");
+    second["updated_at"] = json!("2026-11-26T10:00:00.000Z");
+    assert_eq!(push(second)["outcome"], "stored");
+    assert!(rev() > stored_at);
+    let store = Store::open(&db).unwrap();
+    let note = store.note(&id).unwrap().unwrap();
+    assert_eq!(note.body, "第一版");
+    assert_eq!(note.kind.as_str(), "other");
+    assert_eq!(note.version, 2);
+    // Times are kept in one form whatever form they came in.
+    assert_eq!(note.field_times["kind"], "2026-11-26T10:00:00.000Z");
+
+    // Invalid records are refused with a reason naming the field.
+    let mut bad = note_json(&uuid(), &station, "W01", "x");
+    bad["visited_on"] = json!("2026-13-01");
+    let result = push(bad);
+    assert_eq!(result["outcome"], "rejected");
+    assert!(result["reason"].as_str().unwrap().contains("visited_on"));
+    let result = push(note_json("not-a-uuid", &station, "W01", "x"));
+    assert!(result["reason"].as_str().unwrap().contains("UUID"));
+}

@@ -1,0 +1,656 @@
+//! Sync end to end: the real `bianmin serve` on 127.0.0.1 (port 0) over a
+//! demo county, laptops syncing with the real `bianmin sync`, killed with
+//! SIGKILL at known points (BIANMIN_TEST_PAUSE), a server restarted in the
+//! middle, two laptops of one maintainer, and the server out of reach.
+
+mod sync_support;
+
+use std::path::Path;
+
+use bianmin::store::notes::{NewNote, NewSignoff, NoteEdit, NoteKind, Outcome};
+use bianmin::store::Store;
+use chrono::{Duration, NaiveDate, Utc};
+use sync_support::*;
+
+/// Every table a pull fills.
+const SYNCED_TABLES: [&str; 11] = [
+    "counties",
+    "people",
+    "branches",
+    "branch_maintainers",
+    "stations",
+    "plans",
+    "daily_payments",
+    "daily_cards",
+    "daily_referrals",
+    "visit_notes",
+    "signoffs",
+];
+
+fn rows_in(db: &Path) -> i64 {
+    SYNCED_TABLES
+        .iter()
+        .map(|t| count(db, &format!("SELECT count(*) FROM {t}")))
+        .sum()
+}
+
+const ALL_STATIONS: &str = "SELECT id FROM stations";
+
+fn add_notes(laptop: &Path, author: &str, prefix: &str, n: usize) {
+    let store = Store::open(laptop).unwrap();
+    let stations = stations_of(laptop, author);
+    for i in 0..n {
+        store
+            .add_note(
+                &NewNote {
+                    station_id: stations[i % stations.len()].clone(),
+                    author_id: author.into(),
+                    visited_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    kind: NoteKind::Collection,
+                    body: format!("{prefix} {i}：提醒村民月初交电费"),
+                    follow_up_on: None,
+                },
+                Utc::now(),
+            )
+            .unwrap();
+    }
+}
+
+fn notes_with(db: &Path, prefix: &str) -> i64 {
+    count(
+        db,
+        &format!("SELECT count(*) FROM visit_notes WHERE body LIKE '{prefix} %'"),
+    )
+}
+
+fn pending(db: &Path) -> i64 {
+    count(
+        db,
+        "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL",
+    )
+}
+
+#[test]
+fn a_maintainer_pulls_their_stations_then_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+
+    let first = ok(&sync(&laptop, &server.url, &token, &[]), "first sync");
+    let mine = stations_of(&db, "W01");
+    assert!(!mine.is_empty());
+    assert_eq!(stations_of(&laptop, "W01"), mine);
+    assert_eq!(
+        count(&laptop, "SELECT count(*) FROM stations"),
+        mine.len() as i64,
+        "only W01's stations"
+    );
+    let in_scope = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
+    assert_eq!(content(&laptop, in_scope), content(&db, in_scope));
+    assert_eq!(received(&first), rows_in(&laptop) as u64, "{first}");
+    assert!(count(&laptop, "SELECT count(*) FROM daily_payments") > 100);
+    assert_intact(&laptop);
+    assert_eq!(
+        count(&laptop, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0,
+        "every station's branch and people came along"
+    );
+
+    // After the first pull only changes travel: none yet.
+    let again = ok(&sync(&laptop, &server.url, &token, &[]), "second sync");
+    assert_eq!(received(&again), 0, "{again}");
+
+    // A corrected figure of one of W01's stations, and one of another
+    // maintainer's, on the server.
+    {
+        let server_store = Store::open(&db).unwrap();
+        let bump = |station_sql: &str| {
+            server_store
+                .conn()
+                .execute(
+                    &format!(
+                        "UPDATE daily_payments SET count = count + 1, amount_fen = amount_fen + 5000
+                         WHERE (day, station_id, category) =
+                           (SELECT day, station_id, category FROM daily_payments
+                            WHERE station_id = ({station_sql}) ORDER BY day DESC LIMIT 1)"
+                    ),
+                    [],
+                )
+                .unwrap()
+        };
+        let changed = bump(&format!("SELECT '{}'", mine[0]))
+            + bump("SELECT id FROM stations WHERE maintainer_id <> 'W01' ORDER BY id LIMIT 1");
+        assert_eq!(changed, 2);
+    }
+    let third = ok(&sync(&laptop, &server.url, &token, &[]), "third sync");
+    assert_eq!(received(&third), 1, "only W01's changed row: {third}");
+    assert_eq!(content(&laptop, in_scope), content(&db, in_scope));
+}
+
+#[test]
+fn a_push_killed_midway_sends_every_note_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    ok(&sync(&laptop, &server.url, &token, &[]), "first sync");
+    add_notes(&laptop, "W01", "推送测试", 30);
+    assert_eq!(pending(&laptop), 30);
+
+    // Killed after the server stored batch 2, before the laptop marked it.
+    PausedSync::start(&laptop, &server.url, &token, "push-acked:2", &["--batch-records", "10"]).kill();
+    assert_intact(&laptop);
+    assert_eq!(notes_with(&db, "推送测试"), 20);
+    assert_eq!(pending(&laptop), 20, "batch 1 marked, batch 2 not");
+    let revs_before: Vec<(String, i64)> = {
+        let store = Store::open(&db).unwrap();
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT uuid, rev FROM visit_notes WHERE body LIKE '推送测试 %' ORDER BY uuid")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+
+    // Killed again right after marking the first batch of the rerun.
+    PausedSync::start(
+        &laptop,
+        &server.url,
+        &token,
+        "push-committed:1",
+        &["--batch-records", "10"],
+    )
+    .kill();
+    assert_intact(&laptop);
+    assert_eq!(pending(&laptop), 10);
+
+    let out = ok(&sync(&laptop, &server.url, &token, &[]), "final sync");
+    assert!(out.contains("sent 10 records"), "{out}");
+    assert_eq!(pending(&laptop), 0);
+    assert_intact(&laptop);
+    assert_eq!(notes_with(&db, "推送测试"), 30, "every note once");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(DISTINCT body) FROM visit_notes WHERE body LIKE '推送测试 %'"
+        ),
+        30
+    );
+    // The batch sent twice changed nothing on the server the second time.
+    let store = Store::open(&db).unwrap();
+    for (uuid, rev) in revs_before {
+        let now: i64 = store
+            .conn()
+            .query_row("SELECT rev FROM visit_notes WHERE uuid = ?1", [&uuid], |r| r.get(0))
+            .unwrap();
+        assert_eq!(now, rev, "{uuid} was not stored again");
+    }
+    // The server's own database has no outbox rows for what it received.
+    assert_eq!(count(&db, "SELECT count(*) FROM outbox"), 0);
+    // And the notes come back to the laptop as they are.
+    let in_scope = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
+    ok(&sync(&laptop, &server.url, &token, &[]), "sync after");
+    assert_eq!(content(&laptop, in_scope), content(&db, in_scope));
+}
+
+#[test]
+fn a_pull_killed_midway_resumes_without_sending_again_what_arrived() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "county", "county");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let total = rows_in(&db);
+
+    PausedSync::start(
+        &laptop,
+        &server.url,
+        &token,
+        "pull-committed:3",
+        &["--page-rows", "4000"],
+    )
+    .kill();
+    assert_intact(&laptop);
+    let after_three = rows_in(&laptop);
+    assert!(
+        after_three > 8_000 && after_three <= 12_000,
+        "three pages: {after_three}"
+    );
+    assert!(count(&laptop, "SELECT pull_cursor FROM sync_state") > 0);
+
+    // Killed again with a page received but not yet stored.
+    PausedSync::start(
+        &laptop,
+        &server.url,
+        &token,
+        "pull-received:2",
+        &["--page-rows", "4000"],
+    )
+    .kill();
+    assert_intact(&laptop);
+    let stored = rows_in(&laptop);
+    assert!(
+        stored > after_three && stored <= after_three + 4_000,
+        "one more page stored, the received one not: {after_three} then {stored}"
+    );
+
+    let out = ok(
+        &sync(&laptop, &server.url, &token, &["--page-rows", "4000"]),
+        "final sync",
+    );
+    assert_eq!(
+        received(&out) as i64,
+        total - stored,
+        "nothing that arrived is sent again: {out}"
+    );
+    assert_intact(&laptop);
+    assert_eq!(rows_in(&laptop), total);
+    assert_eq!(content(&laptop, ALL_STATIONS), content(&db, ALL_STATIONS));
+    assert_eq!(
+        count(&laptop, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0,
+        "a finished pull holds whole references"
+    );
+}
+
+#[test]
+fn a_server_restarted_in_the_middle_of_a_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "county", "county");
+    let mut server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+
+    // Restarted on the same port while the laptop is between pages: the
+    // laptop carries on with the new process.
+    let paused = PausedSync::start(
+        &laptop,
+        &server.url,
+        &token,
+        "pull-committed:2",
+        &["--page-rows", "4000"],
+    );
+    server.restart();
+    let (success, out, err) = paused.resume();
+    assert!(success, "{out}\n{err}");
+    assert_eq!(content(&laptop, ALL_STATIONS), content(&db, ALL_STATIONS));
+    assert_intact(&laptop);
+
+    // Down while the laptop pushes: the sync fails, nothing is lost, and
+    // the next one finishes the push exactly once.
+    let store = Store::open(&laptop).unwrap();
+    let station: String = store
+        .conn()
+        .query_row("SELECT id FROM stations ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    for i in 0..12 {
+        store
+            .add_note(
+                &NewNote {
+                    station_id: station.clone(),
+                    author_id: "county".into(),
+                    visited_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                    kind: NoteKind::Reconciliation,
+                    body: format!("重启测试 {i}"),
+                    follow_up_on: None,
+                },
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    drop(store);
+    let paused = PausedSync::start(
+        &laptop,
+        &server.url,
+        &token,
+        "push-committed:1",
+        &["--batch-records", "5"],
+    );
+    server.kill();
+    let (success, _, err) = paused.resume();
+    assert!(!success);
+    assert!(err.contains("cannot reach the county server"), "{err}");
+    assert_eq!(pending(&laptop), 7);
+    assert_intact(&laptop);
+
+    server.restart();
+    ok(&sync(&laptop, &server.url, &token, &[]), "sync after restart");
+    assert_eq!(pending(&laptop), 0);
+    assert_eq!(notes_with(&db, "重启测试"), 12);
+    assert_eq!(content(&laptop, ALL_STATIONS), content(&db, ALL_STATIONS));
+}
+
+#[test]
+fn two_laptops_of_one_maintainer_merge_edits_of_one_note_field_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token_a = token(&db, "W01", "maintainer");
+    let token_b = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    ok(&sync(&a, &server.url, &token_a, &[]), "sync a");
+    ok(&sync(&b, &server.url, &token_b, &[]), "sync b");
+
+    let t0 = Utc::now() - Duration::hours(2);
+    let station = stations_of(&a, "W01")[0].clone();
+    let uuid = Store::open(&a)
+        .unwrap()
+        .add_note(
+            &NewNote {
+                station_id: station.clone(),
+                author_id: "W01".into(),
+                visited_on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+                kind: NoteKind::Equipment,
+                body: "商易通终端无法打印小票".into(),
+                follow_up_on: None,
+            },
+            t0,
+        )
+        .unwrap()
+        .uuid;
+    ok(&sync(&a, &server.url, &token_a, &[]), "a sends the note");
+    ok(&sync(&b, &server.url, &token_b, &[]), "b receives it");
+    assert!(Store::open(&b).unwrap().note(&uuid).unwrap().is_some());
+
+    // Offline, both edit: A the text (t1) and later the kind (t3); B the
+    // text in between (t2) and a follow-up day (t2).
+    let (t1, t2, t3) = (
+        t0 + Duration::minutes(10),
+        t0 + Duration::minutes(20),
+        t0 + Duration::minutes(30),
+    );
+    let store_a = Store::open(&a).unwrap();
+    store_a
+        .edit_note(
+            &uuid,
+            &NoteEdit {
+                body: Some("已更换打印纸".into()),
+                ..NoteEdit::default()
+            },
+            t1,
+        )
+        .unwrap();
+    store_a
+        .edit_note(
+            &uuid,
+            &NoteEdit {
+                kind: Some(NoteKind::Other),
+                ..NoteEdit::default()
+            },
+            t3,
+        )
+        .unwrap();
+    let follow_up = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    Store::open(&b)
+        .unwrap()
+        .edit_note(
+            &uuid,
+            &NoteEdit {
+                body: Some("已报修，等待配件".into()),
+                follow_up_on: Some(Some(follow_up)),
+                ..NoteEdit::default()
+            },
+            t2,
+        )
+        .unwrap();
+
+    ok(&sync(&a, &server.url, &token_a, &[]), "a");
+    ok(&sync(&b, &server.url, &token_b, &[]), "b");
+    ok(&sync(&a, &server.url, &token_a, &[]), "a again");
+
+    for (name, db) in [("server", &db), ("laptop a", &a), ("laptop b", &b)] {
+        let note = Store::open(db).unwrap().note(&uuid).unwrap().unwrap();
+        assert_eq!(note.body, "已报修，等待配件", "{name}: B's later text");
+        assert_eq!(note.kind, NoteKind::Other, "{name}: A's later kind");
+        assert_eq!(note.follow_up_on, Some(follow_up), "{name}: B's follow-up");
+        assert_eq!(note.version, 3, "{name}");
+    }
+    assert_eq!(pending(&a), 0);
+    assert_eq!(pending(&b), 0);
+    let in_scope = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
+    assert_eq!(content(&a, in_scope), content(&db, in_scope));
+    assert_eq!(content(&b, in_scope), content(&db, in_scope));
+}
+
+#[test]
+fn with_the_server_unreachable_sync_fails_in_one_line_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let mut server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    ok(&sync(&laptop, &server.url, &token, &[]), "first sync");
+    add_notes(&laptop, "W01", "离线测试", 1);
+    let before = Store::open(&laptop).unwrap().sync_status().unwrap();
+    assert!(before.last_success_at.is_some() && before.offline_since.is_none());
+    let snapshot = (content(&laptop, ALL_STATIONS), rows_in(&laptop), pending(&laptop));
+
+    assert!(bianmin::sync::health(&server.url).is_ok());
+    server.kill();
+    assert!(bianmin::sync::health(&server.url).unwrap_err().is_offline());
+    let out = sync(&laptop, &server.url, &token, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot reach the county server") && err.contains(&server.url),
+        "{err}"
+    );
+    assert_eq!(
+        (content(&laptop, ALL_STATIONS), rows_in(&laptop), pending(&laptop)),
+        snapshot,
+        "nothing changed"
+    );
+    let offline = Store::open(&laptop).unwrap().sync_status().unwrap();
+    assert_eq!(offline.last_success_at, before.last_success_at);
+    assert!(offline.offline_since.is_some());
+    assert!(offline.last_error.unwrap().contains("cannot reach"));
+    assert_eq!(offline.pending, 1);
+
+    // Still offline: the time offline began stays.
+    let _ = sync(&laptop, &server.url, &token, &[]);
+    let still = Store::open(&laptop).unwrap().sync_status().unwrap();
+    assert_eq!(still.offline_since, offline.offline_since);
+    assert!(still.last_attempt_at >= offline.last_attempt_at);
+
+    let status = ok(
+        &bianmin()
+            .args(["sync", "--status", "--db"])
+            .arg(&laptop)
+            .output()
+            .unwrap(),
+        "sync --status",
+    );
+    assert!(
+        status.contains("offline since") && status.contains("waiting to be sent: 1"),
+        "{status}"
+    );
+
+    server.restart();
+    ok(&sync(&laptop, &server.url, &token, &[]), "back online");
+    let back = Store::open(&laptop).unwrap().sync_status().unwrap();
+    assert!(back.offline_since.is_none() && back.last_error.is_none());
+    assert!(back.last_success_at > before.last_success_at);
+    assert_eq!(back.pending, 0);
+    assert_eq!(notes_with(&db, "离线测试"), 1);
+}
+
+#[test]
+fn a_refused_record_is_set_aside_with_the_servers_reason_and_the_others_go_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    ok(&sync(&laptop, &server.url, &token, &[]), "first sync");
+
+    // A station of another branch on this laptop (as if it were stale).
+    let other: String = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT id FROM stations WHERE branch_id <> (SELECT branch_id FROM stations WHERE maintainer_id = 'W01' LIMIT 1) LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let store = Store::open(&laptop).unwrap();
+    store.conn().execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES (?1, '别处的站', 'rural', 'B99', 'W01')",
+            [&other],
+        )
+        .unwrap();
+    let own = stations_of(&db, "W01")[0].clone();
+    let note = |station: &str, body: String| NewNote {
+        station_id: station.into(),
+        author_id: "W01".into(),
+        visited_on: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        kind: NoteKind::Promotion,
+        body,
+        follow_up_on: None,
+    };
+    let first = store.add_note(&note(&own, "拒绝测试 a".into()), Utc::now()).unwrap();
+    let outside = store.add_note(&note(&other, "拒绝测试 b".into()), Utc::now()).unwrap();
+    let long = store
+        .add_note(&note(&own, format!("拒绝测试 c{}", "长".repeat(20_000))), Utc::now())
+        .unwrap();
+    let last = store.add_note(&note(&own, "拒绝测试 d".into()), Utc::now()).unwrap();
+    drop(store);
+
+    let out = ok(&sync(&laptop, &server.url, &token, &[]), "sync");
+    assert!(out.contains("2 records refused"), "{out}");
+    assert!(out.contains("outside the scope") && out.contains("characters"), "{out}");
+    for uuid in [&first.uuid, &last.uuid] {
+        assert_eq!(
+            count(&db, &format!("SELECT count(*) FROM visit_notes WHERE uuid = '{uuid}'")),
+            1
+        );
+    }
+    for uuid in [&outside.uuid, &long.uuid] {
+        assert_eq!(
+            count(&db, &format!("SELECT count(*) FROM visit_notes WHERE uuid = '{uuid}'")),
+            0
+        );
+    }
+    let listed = ok(
+        &bianmin()
+            .args(["note", "list", "--format", "json", "--db"])
+            .arg(&laptop)
+            .output()
+            .unwrap(),
+        "note list",
+    );
+    let notes: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let state = |uuid: &str| notes.as_array().unwrap().iter().find(|n| n["uuid"] == uuid).unwrap()["sync"].clone();
+    assert_eq!(state(&first.uuid)["state"], "synced");
+    assert_eq!(state(&outside.uuid)["state"], "rejected");
+    assert!(state(&outside.uuid)["reason"]
+        .as_str()
+        .unwrap()
+        .contains("outside the scope"));
+    let status = Store::open(&laptop).unwrap().sync_status().unwrap();
+    assert_eq!((status.pending, status.rejected), (0, 2));
+
+    // Edited to something the server takes, the note goes as a new version.
+    Store::open(&laptop)
+        .unwrap()
+        .edit_note(
+            &long.uuid,
+            &NoteEdit {
+                body: Some("拒绝测试 c 改短了".into()),
+                ..NoteEdit::default()
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    let out = ok(&sync(&laptop, &server.url, &token, &[]), "sync the edit");
+    assert!(out.contains("sent 1 record,"), "{out}");
+    assert_eq!(notes_with(&db, "拒绝测试"), 3);
+    assert_eq!(Store::open(&laptop).unwrap().sync_status().unwrap().rejected, 1);
+}
+
+#[test]
+fn plain_http_to_another_computer_is_refused_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = dir.path().join("laptop.db");
+    let out = sync(&laptop, "http://192.0.2.1:8080", "bm_x", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("https://") && err.contains("only to this computer"),
+        "{err}"
+    );
+    // A demo database is not synced into.
+    let demo = dir.path().join("demo.db");
+    ok(
+        &bianmin()
+            .args(["demo", "--today", "2026-11-27", "--db"])
+            .arg(&demo)
+            .output()
+            .unwrap(),
+        "demo",
+    );
+    let out = sync(&demo, "http://127.0.0.1:9", "bm_x", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo county"));
+}
+
+#[test]
+fn a_signoff_goes_up_and_the_later_decision_wins_whole_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let (token_a, token_b) = (token(&db, "W01", "maintainer"), token(&db, "W01", "maintainer"));
+    let server = Server::start(&db);
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    ok(&sync(&a, &server.url, &token_a, &[]), "sync a");
+    ok(&sync(&b, &server.url, &token_b, &[]), "sync b");
+    let station = stations_of(&db, "W01")[0].clone();
+    let month = "2026-10".parse().unwrap();
+    let signoff = |outcome, reason: Option<&str>, day| NewSignoff {
+        station_id: station.clone(),
+        month,
+        author_id: "W01".into(),
+        outcome,
+        reason: reason.map(String::from),
+        signed_on: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+    };
+    let t0 = Utc::now() - Duration::hours(1);
+    Store::open(&a)
+        .unwrap()
+        .record_signoff(&signoff(Outcome::Disputed, Some("电费笔数与站点台账不符"), 20), t0)
+        .unwrap();
+    ok(&sync(&a, &server.url, &token_a, &[]), "a sends the dispute");
+    let on_server = |db: &Path| {
+        let s = Store::open(db).unwrap().signoffs(month).unwrap();
+        let mine: Vec<_> = s.into_iter().filter(|s| s.station_id == station).collect();
+        assert_eq!(mine.len(), 1, "one sign-off of the station and month");
+        mine[0].clone()
+    };
+    let disputed = on_server(&db);
+    assert_eq!(disputed.outcome, Outcome::Disputed);
+    assert_eq!(disputed.reason.as_deref(), Some("电费笔数与站点台账不符"));
+
+    // B, having received the dispute, records the signature later on.
+    ok(&sync(&b, &server.url, &token_b, &[]), "b receives it");
+    assert_eq!(on_server(&b).outcome, Outcome::Disputed);
+    Store::open(&b)
+        .unwrap()
+        .record_signoff(&signoff(Outcome::Signed, None, 25), t0 + Duration::minutes(30))
+        .unwrap();
+    ok(&sync(&b, &server.url, &token_b, &[]), "b sends the signature");
+    ok(&sync(&a, &server.url, &token_a, &[]), "a receives it");
+    for (name, db) in [("server", &db), ("a", &a), ("b", &b)] {
+        let s = on_server(db);
+        assert_eq!((s.outcome, s.reason.as_deref()), (Outcome::Signed, None), "{name}");
+        assert_eq!(s.uuid, disputed.uuid, "{name}");
+        assert_eq!(s.signed_on, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), "{name}");
+    }
+    assert_eq!((pending(&a), pending(&b)), (0, 0));
+}

@@ -1,0 +1,304 @@
+//! Shared by tests/sync.rs, tests/server.rs and tests/note.rs: a demo
+//! county made once per test binary, the real `bianmin serve` as a child
+//! process on 127.0.0.1 (port 0), tokens, and `bianmin sync` runs that a
+//! test can stop at a known point (BIANMIN_TEST_PAUSE) to kill them.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use bianmin::store::Store;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+
+/// How long a test waits for a child to reach a point before failing.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// `bianmin` with no outside influence: no BIANMIN_* variables, a config
+/// file that does not exist.
+pub fn bianmin() -> Command {
+    let mut cmd = Command::new(BIN);
+    for var in ["BIANMIN_DB", "BIANMIN_TOKEN", "BIANMIN_TEST_PAUSE"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("BIANMIN_CONFIG", scratch().join("no-config.toml"));
+    cmd
+}
+
+/// A folder for this test binary's shared files.
+fn scratch() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+/// The demo county (8 branches, 200 stations, four months of facts), made
+/// once; each test works on a copy.
+fn template() -> &'static Path {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let db = scratch().join("template.db");
+        let out = bianmin()
+            .args(["demo", "--today", "2026-11-27", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        db
+    })
+}
+
+/// A copy of the demo county at `dir/server.db`.
+pub fn server_db(dir: &Path) -> PathBuf {
+    let db = dir.join("server.db");
+    for suffix in ["", "-wal"] {
+        let from = PathBuf::from(format!("{}{suffix}", template().display()));
+        if from.exists() {
+            std::fs::copy(&from, format!("{}{suffix}", db.display())).unwrap();
+        }
+    }
+    db
+}
+
+pub fn ok(out: &Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// `bianmin user add` on the server's database: the token.
+pub fn token(db: &Path, person: &str, role: &str) -> String {
+    let mut cmd = bianmin();
+    cmd.args(["user", "add", "--person", person, "--role", role, "--db"])
+        .arg(db);
+    if role == "county" {
+        cmd.args(["--name", "县局平台办"]);
+    }
+    let out = ok(&cmd.output().unwrap(), "user add");
+    out.trim().to_string()
+}
+
+/// `bianmin serve` as a child process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub port: u16,
+    pub db: PathBuf,
+}
+
+impl Server {
+    pub fn start(db: &Path) -> Server {
+        Server::start_on(db, "127.0.0.1:0", &[])
+    }
+
+    pub fn start_with(db: &Path, args: &[&str]) -> Server {
+        Server::start_on(db, "127.0.0.1:0", args)
+    }
+
+    pub fn start_on(db: &Path, listen: &str, args: &[&str]) -> Server {
+        let mut child = bianmin()
+            .args(["serve", "--listen", listen, "--db"])
+            .arg(db)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (send, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = send.send(line);
+        });
+        let line = receive.recv_timeout(WAIT).expect("the server says where it listens");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        let port = url.rsplit(':').next().unwrap().parse().unwrap();
+        Server {
+            child,
+            url,
+            port,
+            db: db.to_path_buf(),
+        }
+    }
+
+    /// Kills the server (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the server and starts it again on the same port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let listen = format!("127.0.0.1:{}", self.port);
+        for attempt in 0.. {
+            // The port is free once the old process is gone; allow a moment.
+            let db = self.db.clone();
+            let started = std::panic::catch_unwind(|| Server::start_on(&db, &listen, &[]));
+            match started {
+                Ok(server) => {
+                    *self = server;
+                    return;
+                }
+                Err(_) if attempt < 20 => std::thread::sleep(Duration::from_millis(100)),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `bianmin sync` of a laptop database.
+pub fn sync_cmd(laptop: &Path, url: &str, token: &str, extra: &[&str]) -> Command {
+    let mut cmd = bianmin();
+    cmd.args(["sync", "--server", url, "--token", token, "--db"])
+        .arg(laptop)
+        .args(extra);
+    cmd
+}
+
+pub fn sync(laptop: &Path, url: &str, token: &str, extra: &[&str]) -> Output {
+    sync_cmd(laptop, url, token, extra).output().unwrap()
+}
+
+/// Rows received, from `bianmin sync`'s summary.
+pub fn received(summary: &str) -> u64 {
+    let after = summary.split("received ").nth(1).expect(summary);
+    after.split(' ').next().unwrap().parse().expect(summary)
+}
+
+/// A `bianmin sync` stopped at a checkpoint (BIANMIN_TEST_PAUSE).
+pub struct PausedSync {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stderr_rest: mpsc::Receiver<String>,
+}
+
+impl PausedSync {
+    /// Starts a sync and waits until it pauses at `at` (`pull-committed:2`).
+    pub fn start(laptop: &Path, url: &str, token: &str, at: &str, extra: &[&str]) -> PausedSync {
+        let mut child = sync_cmd(laptop, url, token, extra)
+            .env("BIANMIN_TEST_PAUSE", at)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (send, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = Vec::new();
+        loop {
+            match receive.recv_timeout(WAIT) {
+                Ok(line) if line.contains("paused at") => break,
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("sync never paused at {at}; stderr: {seen:?}");
+                }
+            }
+        }
+        PausedSync {
+            stdin: child.stdin.take(),
+            child,
+            stderr_rest: receive,
+        }
+    }
+
+    /// SIGKILL, as a power cut would.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Lets it go on; its exit status, stdout and stderr.
+    pub fn resume(mut self) -> (bool, String, String) {
+        let mut stdin = self.stdin.take().unwrap();
+        stdin.write_all(b"\n").unwrap();
+        drop(stdin);
+        let mut stdout = String::new();
+        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+        let status = self.child.wait().unwrap();
+        // Until the pipe closes: the reader thread may still hold the last lines.
+        let stderr: Vec<String> = self.stderr_rest.iter().collect();
+        (status.success(), stdout, stderr.join("\n"))
+    }
+}
+
+/// PRAGMA integrity_check and foreign_key_check of a database.
+pub fn assert_intact(db: &Path) {
+    let store = Store::open(db).unwrap();
+    let check: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "{}", db.display());
+}
+
+/// A number from a query.
+pub fn count(db: &Path, sql: &str) -> i64 {
+    Store::open(db)
+        .unwrap()
+        .conn()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A digest of the synced tables' content (not their revisions), for
+/// comparing a laptop with the server over some stations.
+pub fn content(db: &Path, stations_sql: &str) -> Vec<String> {
+    let store = Store::open(db).unwrap();
+    let queries = [
+        format!("SELECT id || '|' || name || '|' || branch_id || '|' || maintainer_id || '|' || status FROM stations WHERE id IN ({stations_sql}) ORDER BY id"),
+        format!("SELECT day || station_id || category || '|' || count || '|' || amount_fen FROM daily_payments WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT day || station_id || '|' || raw || '|' || valid FROM daily_cards WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT day || station_id || kind || '|' || count FROM daily_referrals WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT uuid || '|' || kind || '|' || body || '|' || coalesce(follow_up_on, '') || '|' || visited_on FROM visit_notes WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT uuid || '|' || outcome || '|' || coalesce(reason, '') FROM signoffs WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+    ];
+    let mut out = Vec::new();
+    for sql in queries {
+        let mut stmt = store.conn().prepare(&sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+/// The stations of a maintainer on a database.
+pub fn stations_of(db: &Path, person: &str) -> Vec<String> {
+    let store = Store::open(db).unwrap();
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id FROM stations WHERE maintainer_id = ?1 ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([person], |r| r.get(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
