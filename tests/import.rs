@@ -255,3 +255,48 @@ fn referrals_and_plans_reach_the_report() {
     // Every station of the registry is active in October (S006 closed on the 20th).
     assert_eq!(report["stations"].as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn imported_daily_rows_get_fresh_sync_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    import_ok(&db, "payments", "payments.csv");
+    import_ok(&db, "cards", "cards.csv");
+    import_ok(&db, "referrals", "referrals.csv");
+    let store = Store::open(&db).unwrap();
+    let counter: i64 = store
+        .conn()
+        .query_row("SELECT rev FROM sync_revision", [], |r| r.get(0))
+        .unwrap();
+    let revs: Vec<i64> = store
+        .conn()
+        .prepare(
+            "SELECT rev FROM daily_payments UNION ALL SELECT rev FROM daily_cards
+             UNION ALL SELECT rev FROM daily_referrals UNION ALL SELECT rev FROM stations",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(revs.iter().all(|r| *r > 0 && *r <= counter), "{revs:?} vs {counter}");
+    let mut unique = revs.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), revs.len(), "every row its own revision");
+    // A second import of a changed day moves that row past the counter.
+    import_ok(&db, "payments", "payments-reversed.csv");
+    let after: i64 = store
+        .conn()
+        .query_row("SELECT rev FROM sync_revision", [], |r| r.get(0))
+        .unwrap();
+    let s1: i64 = store
+        .conn()
+        .query_row(
+            "SELECT rev FROM daily_payments WHERE station_id = 'S001' AND day = '2026-10-10'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(after > counter && s1 > counter && s1 <= after);
+}
