@@ -88,9 +88,6 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
-        // Statement journals of large writes (imports, pulls) stay in memory
-        // rather than in a temporary file.
-        conn.pragma_update(None, "temp_store", "MEMORY").map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         migrate::to_latest(&mut conn).map_err(|message| StoreError::Migrate {
             path: path.clone(),
