@@ -120,6 +120,33 @@ impl Problems {
     }
 }
 
+/// A parsed row whose station is in the registry; a parse error or an
+/// unknown station is recorded instead.
+fn known_station<T>(
+    row: Result<T, RowError>,
+    stations: &HashSet<String>,
+    station_of: fn(&T) -> (&str, u64),
+    problems: &mut Problems,
+) -> Option<T> {
+    let row = match row {
+        Ok(row) => row,
+        Err(e) => {
+            problems.add(e);
+            return None;
+        }
+    };
+    let (code, line) = station_of(&row);
+    if !stations.contains(code) {
+        problems.add(row_error(
+            line,
+            "站点编码",
+            format!("station {code} is not in the registry; import the stations first"),
+        ));
+        return None;
+    }
+    Some(row)
+}
+
 fn row_error(line: u64, column: &str, reason: String) -> RowError {
     RowError {
         line,
@@ -498,24 +525,9 @@ impl Store {
             )?;
             for row in rows.by_ref() {
                 started.summary.rows_read += 1;
-                let row = match row {
-                    Ok(row) => row,
-                    Err(e) => {
-                        problems.add(e);
-                        continue;
-                    }
-                };
-                if !stations.contains(&row.station_code) {
-                    problems.add(row_error(
-                        row.line,
-                        "站点编码",
-                        format!(
-                            "station {} is not in the registry; import the stations first",
-                            row.station_code
-                        ),
-                    ));
+                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
-                }
+                };
                 let Some(fen) = fen_from_yuan(row.amount) else {
                     problems.add(row_error(
                         row.line,
@@ -628,24 +640,9 @@ impl Store {
             )?;
             for row in rows.by_ref() {
                 started.summary.rows_read += 1;
-                let row = match row {
-                    Ok(row) => row,
-                    Err(e) => {
-                        problems.add(e);
-                        continue;
-                    }
-                };
-                if !stations.contains(&row.station_code) {
-                    problems.add(row_error(
-                        row.line,
-                        "站点编码",
-                        format!(
-                            "station {} is not in the registry; import the stations first",
-                            row.station_code
-                        ),
-                    ));
+                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
-                }
+                };
                 if problems.total > 0 {
                     continue;
                 }
@@ -732,24 +729,9 @@ impl Store {
             )?;
             for row in rows.by_ref() {
                 started.summary.rows_read += 1;
-                let row = match row {
-                    Ok(row) => row,
-                    Err(e) => {
-                        problems.add(e);
-                        continue;
-                    }
-                };
-                if !stations.contains(&row.station_code) {
-                    problems.add(row_error(
-                        row.line,
-                        "站点编码",
-                        format!(
-                            "station {} is not in the registry; import the stations first",
-                            row.station_code
-                        ),
-                    ));
+                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
-                }
+                };
                 if !policy.referral_rates.contains_key(&row.kind) {
                     problems.add(row_error(
                         row.line,
