@@ -34,11 +34,6 @@ pub fn help(frame: &mut Frame, app: &App) {
     );
 }
 
-fn label(app: &App, text: Text, focused: bool) -> Span<'static> {
-    let style = if focused { app.theme.key() } else { app.theme.dim() };
-    Span::styled(t(app, text).to_string(), style)
-}
-
 /// The visit-note editor.
 pub fn editor(frame: &mut Frame, app: &mut App) {
     let lang = app.lang;
@@ -235,5 +230,4 @@ pub fn picker(frame: &mut Frame, app: &App) {
     .row_highlight_style(app.theme.selected());
     let mut state = TableState::default().with_selected(Some(picker.cursor.selected));
     frame.render_stateful_widget(table, area, &mut state);
-    let _ = label;
 }
