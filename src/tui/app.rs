@@ -17,6 +17,9 @@ use crate::policy::{Policy, StationResult};
 use crate::store::notes::{NewSignoff, Outcome, VisitNote};
 use crate::store::Store;
 
+/// A station's month day by day: (payments, valid card transactions).
+pub type StationDays = std::collections::BTreeMap<NaiveDate, (u64, u64)>;
+
 /// Which screen, for the key table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenKind {
@@ -176,6 +179,9 @@ pub struct App {
     pub background: Option<super::background::BackgroundSync>,
     /// The user pressed the sync key: report how it went, offline too.
     sync_requested: bool,
+    /// The open station's month day by day (station, month, days), read
+    /// when the station or month changes, not on every frame.
+    station_days: Option<(String, Month, StationDays)>,
 }
 
 /// What went wrong loading the dashboard.
@@ -222,6 +228,7 @@ impl App {
             picked_person: None,
             background: None,
             sync_requested: false,
+            station_days: None,
         };
         app.viewer = viewer.clone();
         app.load_month(month)?;
@@ -293,6 +300,7 @@ impl App {
     /// Drops cached months after a write, and reloads the current one.
     fn reload(&mut self) -> Result<(), LoadError> {
         self.cache.clear();
+        self.station_days = None;
         self.load_month(self.month)?;
         self.reload_notes()?;
         self.refresh_sync()
@@ -754,6 +762,32 @@ impl App {
             _ => None,
         };
         self.editor = Some(NoteEditor::new(author, station, self.today, self.stations_for_editor()));
+    }
+
+    /// Reads the open station's days if the station or month changed since.
+    pub fn refresh_station_days(&mut self) {
+        let Screen::StationDetail { id, .. } = self.screen() else {
+            return;
+        };
+        let current = self
+            .station_days
+            .as_ref()
+            .is_some_and(|(s, m, _)| s == id && *m == self.month);
+        if !current {
+            let id = id.clone();
+            match self.store.station_days(&id, self.month) {
+                Ok(days) => self.station_days = Some((id, self.month, days)),
+                Err(e) => self.flash = Some(e.to_string()),
+            }
+        }
+    }
+
+    /// The open station's payments and valid card transactions per day.
+    pub fn station_days(&self, id: &str) -> Option<&StationDays> {
+        self.station_days
+            .as_ref()
+            .filter(|(s, m, _)| s == id && *m == self.month)
+            .map(|(_, _, days)| days)
     }
 
     /// Pasted text: into the editor, the prompt or the filter.

@@ -33,6 +33,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         );
         return;
     }
+    // The one read a view needs, done here only when the station changed.
+    app.refresh_station_days();
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     common::header(frame, header, app);

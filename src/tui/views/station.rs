@@ -169,7 +169,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
 /// Payments and valid card transactions, day by day, one line each.
 fn draw_days(frame: &mut Frame, area: Rect, app: &App, id: &str) {
     let data = app.data();
-    let days = app.store.station_days(id, app.month).unwrap_or_default();
+    let empty = std::collections::BTreeMap::new();
+    let days = app.station_days(id).unwrap_or(&empty);
     let shown_days = if data.report.result.projected {
         (data.report.result.as_of - app.month.first_day()).num_days() as u32 + 1
     } else {
