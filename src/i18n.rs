@@ -1,5 +1,13 @@
 //! The translation table: every user-facing word in Chinese and English.
 //! Code speaks in `Text` keys; only this file holds the words.
+//!
+//! The binary sets the process's language once (`set_current`, from
+//! `--lang`, the config file or the locale); library errors and command
+//! messages read it through `tr` and `fill`, so an error's `Display` is in
+//! the user's language without every caller passing one. Screens keep
+//! their own `Lang` (a test draws both languages in one process).
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +42,60 @@ impl Lang {
             _ => None,
         }
     }
+}
+
+/// The process's language: 0 Chinese, 1 English (the default, so tests
+/// and scripts that set nothing read English).
+static CURRENT: AtomicU8 = AtomicU8::new(1);
+
+/// Sets the language of messages and errors for the whole process.
+pub fn set_current(lang: Lang) {
+    CURRENT.store(matches!(lang, Lang::En) as u8, Ordering::Relaxed);
+}
+
+/// The language of messages and errors.
+pub fn current() -> Lang {
+    if CURRENT.load(Ordering::Relaxed) == 0 {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+/// A text in the process's language.
+pub fn tr(text: Text) -> &'static str {
+    text.get(current())
+}
+
+/// A template with `{0}`, `{1}` … filled in: the words of a message stay
+/// in the table, in the order each language wants them.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16 * args.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let index = after
+            .find('}')
+            .and_then(|close| after[..close].parse::<usize>().ok().map(|i| (i, close)));
+        match index.and_then(|(i, close)| args.get(i).map(|a| (a, close))) {
+            Some((arg, close)) => {
+                out.push_str(&arg.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `fill` of a text in the process's language.
+pub fn trf(text: Text, args: &[&dyn std::fmt::Display]) -> String {
+    fill(tr(text), args)
 }
 
 macro_rules! texts {
@@ -306,5 +368,12 @@ mod tests {
         }
         assert_eq!(Lang::parse("zh"), Some(Lang::Zh));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn templates_fill_in_any_order_and_leave_strange_braces_alone() {
+        assert_eq!(fill("{1}的{0}", &[&"奖励", &"站点"]), "站点的奖励");
+        assert_eq!(fill("{0} of {1}", &[&3, &"30"]), "3 of 30");
+        assert_eq!(fill("{x} {9} {", &[&1]), "{x} {9} {");
     }
 }

@@ -12,6 +12,7 @@ const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    bianmin::i18n::set_current(commands::lang(&cli.global));
     let result = match cli.command {
         None => commands::overview::run(&cli.global),
         Some(Command::Calc { file }) => commands::calc::run(&cli.global, &file),
