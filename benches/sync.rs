@@ -11,11 +11,11 @@
 use std::path::Path;
 use std::time::Instant;
 
+use bianmin::client::sync_once;
+use bianmin::server::db::{Role, ServerDb, SqliteServerDb};
 use bianmin::server::{spawn, ServerOptions};
 use bianmin::store::notes::{NewNote, NoteKind};
-use bianmin::store::sync::Role;
 use bianmin::store::Store;
-use bianmin::sync::sync_once;
 use chrono::{Days, NaiveDate, Utc};
 use rusqlite::params;
 
@@ -145,13 +145,13 @@ fn main() {
         "county: {STATIONS} stations × {DAYS} days, {rows} rows, built in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let store = Store::open(&server_db).unwrap();
+    let accounts = SqliteServerDb::open(&server_db).unwrap();
     let now = Utc::now();
-    let county = store
+    let county = accounts
         .add_account("county", Role::County, Some("县局平台办"), now)
         .unwrap();
-    let maintainer = store.add_account("W007", Role::Maintainer, None, now).unwrap();
-    drop(store);
+    let maintainer = accounts.add_account("W007", Role::Maintainer, None, now).unwrap();
+    drop(accounts);
     let server = spawn(&server_db, "127.0.0.1:0", &ServerOptions::default()).unwrap();
     let url = server.url();
 

@@ -14,12 +14,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use bianmin::client::sync_once;
 use bianmin::demo::build_demo;
+use bianmin::server::db::{Role, ServerDb, SqliteServerDb};
 use bianmin::server::{spawn, ServerOptions};
 use bianmin::store::notes::{NewNote, NoteKind};
-use bianmin::store::sync::Role;
 use bianmin::store::Store;
-use bianmin::sync::sync_once;
 use chrono::{NaiveDate, Utc};
 
 const LAPTOPS: usize = 50;
@@ -75,8 +75,10 @@ fn main() {
     };
     let maintainers = ids("SELECT DISTINCT maintainer_id FROM stations ORDER BY 1");
     let managers = ids("SELECT manager_id FROM branches ORDER BY 1");
+    drop(store);
+    let accounts = SqliteServerDb::open(&server_db).unwrap();
     let now = Utc::now();
-    store
+    accounts
         .add_account("county", Role::County, Some("县局平台办"), now)
         .unwrap();
     let laptops: Vec<Laptop> = (0..LAPTOPS)
@@ -86,7 +88,7 @@ fn main() {
                 40..48 => (managers[(i - 40) % managers.len()].clone(), Role::Manager),
                 _ => ("county".to_string(), Role::County),
             };
-            let token = store.add_account(&person, role, None, now).unwrap();
+            let token = accounts.add_account(&person, role, None, now).unwrap();
             Laptop {
                 db: dir.path().join(format!("laptop-{i:02}.db")),
                 person,
@@ -94,7 +96,7 @@ fn main() {
             }
         })
         .collect();
-    drop(store);
+    drop(accounts);
 
     let server = spawn(&server_db, "127.0.0.1:0", &ServerOptions::default()).unwrap();
     let url = server.url();

@@ -84,6 +84,13 @@ pub enum Command {
         /// The largest request body taken, in bytes.
         #[arg(long, value_name = "BYTES", default_value_t = bianmin::server::DEFAULT_MAX_BODY_BYTES)]
         max_body_bytes: usize,
+        /// Connections open at once; one more is answered 503 (try later).
+        #[arg(long, value_name = "N", default_value_t = 512)]
+        max_connections: usize,
+        /// Seconds a client has to send a request's headers (and the
+        /// longest an idle connection stays open).
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        header_timeout: u64,
     },
     /// Sync with the county server: send notes and sign-offs, receive figures.
     Sync(SyncArgs),
@@ -161,14 +168,14 @@ pub struct SyncArgs {
     /// The county server (default: `server` under [sync] in the config file).
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
-    /// This laptop's token (default: BIANMIN_TOKEN, else `token` under [sync] in the config file).
+    /// This laptop's token (default: BIANMIN_TOKEN, else the config file's, else asked for without showing it).
     #[arg(long, value_name = "TOKEN", env = "BIANMIN_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Only show where sync stands (last success, offline since, records waiting).
     #[arg(long)]
     pub status: bool,
     /// Rows per pulled page.
-    #[arg(long, hide = true, default_value_t = bianmin::sync::protocol::DEFAULT_PAGE_ROWS)]
+    #[arg(long, hide = true, default_value_t = bianmin::wire::DEFAULT_PAGE_ROWS)]
     pub page_rows: u32,
     /// Records per pushed batch.
     #[arg(long, hide = true, default_value_t = 500)]

@@ -103,11 +103,59 @@ impl Config {
                 source,
             })?;
         }
-        std::fs::write(path, text).map_err(|source| ConfigError::Write {
+        write_private(path, text.as_bytes()).map_err(|source| ConfigError::Write {
             path: path.display().to_string(),
             source,
         })
     }
+
+    /// A warning when the file holds a token that other users of this
+    /// computer can read (Unix modes; on Windows the file lives in the
+    /// user's own profile folder, which others cannot read).
+    pub fn exposure_warning(&self, path: &Path) -> Option<String> {
+        self.sync.token.as_ref()?;
+        readable_by_others(path)
+            .then(|| crate::i18n::trf(crate::i18n::Text::ConfigReadableByOthers, &[&path.display()]))
+    }
+}
+
+/// Writes a file only its owner can read (0600 on Unix), whole or not at
+/// all: a temporary file beside it, then renamed over it.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -138,6 +186,26 @@ mod tests {
         assert_eq!(Config::load(&path).unwrap(), config);
         Config::default().save(&path).unwrap();
         assert_eq!(Config::load(&path).unwrap(), Config::default());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_with_a_token_is_written_for_its_owner_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut config = Config::default();
+        config.sync.token = Some("bm_secret".into());
+        config.save(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(config.exposure_warning(&path), None);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(config.exposure_warning(&path).is_some());
+        assert_eq!(Config::default().exposure_warning(&path), None, "no token, no warning");
+        // Saving again makes it private again.
+        config.save(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

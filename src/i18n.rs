@@ -303,6 +303,87 @@ texts! {
     EmptyNote => "请填写记录内容", "write something in the note";
     NoStation => "没有可选的站点", "no station to write about";
     Commission => "业务提成", "commission";
+    // Sync: why the server refused a record ({0}, {1} … are the refusal's values).
+    RefusedOutOfScope => "站点 {0} 不在 {1} 的范围内", "station {0} is outside the scope of {1}";
+    RefusedNotTheAuthor => "新记录的作者必须是本账号的 {1}，而不是 {0}", "a new record's author must be this token's person {1}, not {0}";
+    RefusedAuthorChanged => "此记录由 {0} 填写，作者不能更改", "this record was written by {0}; its author cannot change";
+    RefusedNotTheEditor => "此修改署名为 {0}，只能署名本账号的 {1}", "this change names {0} as who made it; only {1}, this token's person, can";
+    RefusedRecordMoved => "此记录属于其他站点或月份，不能更改", "this record belongs to another station or month; it cannot move";
+    RefusedTimeAhead => "{0} 为 {1}，晚于服务器时间 {2}；请检查本机的日期和时间", "{0} is {1}, later than the server's clock ({2}); check this computer's date and time";
+    RefusedAlreadySigned => "站点 {0} {1} 的确认单已在服务器上登记，请修改已有记录", "the statement of {0} for {1} is already recorded on the server; change that one";
+    RefusedInvalid => "记录格式不正确：{0}：{1}", "the record is malformed: {0}: {1}";
+    RefusedServerError => "服务器无法保存：{0}", "the server could not store it: {0}";
+    RefusedTooLarge => "记录太大，服务器不接受：{0}", "too large for the server: {0}";
+    // Sync: why a sync did not finish.
+    SyncBadUrl => "{0} 不是服务器地址；请写成 https://主机名 或 http://127.0.0.1:端口", "{0} is not a server address; write it as https://host or http://127.0.0.1:PORT";
+    SyncPlainHttp => "{0}：只有本机（localhost、127.0.0.1）可以用 http://，其他服务器请用 https://（见 docs/SYNC.md）", "{0}: plain http:// is allowed only to this computer (localhost, 127.0.0.1, [::1]); use https:// (docs/SYNC.md: a reverse proxy with TLS)";
+    SyncScheme => "{0}：不支持这种地址，请用 https://", "{0}: that kind of address is not supported; use https://";
+    SyncUnreachable => "连不上县局服务器 {0}：{1}。现在离线工作，数据没有丢失", "cannot reach the county server {0}: {1} (working offline; nothing was lost)";
+    SyncBusy => "县局服务器 {0} 暂时忙或不在线（{1}），稍后自动重试，数据没有丢失", "the county server {0} is busy or away for now ({1}); it is tried again later, nothing was lost";
+    SyncRedirected => "服务器 {0} 要求转到 {1}；为安全起见不跟随，如地址确已更改，请用新地址重新连接", "the server {0} redirects to {1}; bianmin does not follow a redirect elsewhere (if the address really moved, connect to the new one)";
+    SyncUnauthorized => "县局服务器不接受此令牌（{0}）；请向县局平台办索取新令牌", "the county server refused the token: {0}; ask the county office for a new one (bianmin user add)";
+    SyncServerError => "县局服务器回答 {0}：{1}", "the county server answered {0}: {1}";
+    SyncProtocol => "县局服务器的回答不符合本程序的预期：{0}", "the county server's answer is not what this bianmin expects: {0}";
+    SyncClockAhead => "本机时钟比县局服务器快 {0}；请改正电脑的日期和时间后再同步（数据没有丢失）", "this computer's clock is {0} ahead of the county server's; set the correct date and time, then sync again (nothing was lost)";
+    SyncDemoDatabase => "{0} 是演示数据，不与县局数据混合，不能同步", "{0} holds the demo county, which never mixes with the county's data: it is not synced";
+    SyncServerDatabase => "{0} 是县局服务器的数据库，不能作为笔记本同步", "{0} is a county server's database; a laptop's database syncs, not this one";
+    SyncNoToken => "没有令牌：请用 --token、环境变量 BIANMIN_TOKEN，或在提示时输入", "no token: give it with --token, BIANMIN_TOKEN, or at the prompt";
+    NetRefused => "服务器拒绝连接", "the server refused the connection";
+    NetTimedOut => "等待服务器超时", "the server did not answer in time";
+    NetNoSuchHost => "找不到这个服务器地址", "no server by that name";
+    NetCertificate => "服务器的证书不受信任", "the server's certificate is not trusted";
+    NetReset => "连接中断", "the connection was cut";
+    NetBrokeOff => "回答中途中断（{0}）", "the answer broke off ({0})";
+    NetOther => "网络错误（{0}）", "network error ({0})";
+    DurationMinutes => "{0} 分钟", "{0} min";
+    DurationHours => "{0} 小时", "{0} h";
+    ConfigReadableByOthers => "注意：{0} 中有同步令牌，但本机其他用户可以读取该文件；请执行 chmod 600 {0}", "warning: {0} holds the sync token but other users of this computer can read it; run chmod 600 {0}";
+    NoDatabase => "{0} 没有数据库；用 bianmin demo --db {0} 建立演示数据，或用 bianmin sync --db {0} --server 地址 连接县局服务器", "there is no database at {0}; make the demo there with bianmin demo --db {0}, or connect it to the county server with bianmin sync --db {0} --server URL";
+    NoFolder => "文件夹 {0} 不存在，什么也没有创建", "the folder {0} does not exist; nothing was created";
+    ShowingDemo => "（还没有真实数据库，这是演示数据：{0}）", "(no real database yet: this is the demo county in {0})";
+    AsOutsideScope => "这台电脑属于 {0}（{1}），不能用 --as {2}；只能是 {0}", "this laptop belongs to {0} ({1}); --as {2} is outside its scope (only {0})";
+    AsOutsideScopeManager => "这台电脑属于 {0}（{1}），不能用 --as {2}；只能是 {0} 或本支局的维护人员", "this laptop belongs to {0} ({1}); --as {2} is outside its scope (only {0} or a maintainer of their branches)";
+    AuthorIsToken => "这台电脑上的记录以本机账号 {0} 的名义填写，不能用 --as {1}", "records on this laptop are written as its token's person {0}, not --as {1}";
+    WhoWrote => "谁写的记录？请用 --as 工号，或在 {0} 中设置 person", "who wrote it? Give --as PERSON, or set person in {0}";
+    Never => "从未", "never";
+    NoneYet => "尚未设置", "none yet";
+    StatusServer => "服务器", "server";
+    StatusWho => "本机账号", "who";
+    StatusLastSuccess => "上次成功同步", "last success";
+    StatusLastAttempt => "上次尝试", "last attempt";
+    StatusOfflineSince => "离线自", "offline since";
+    StatusLastError => "上次错误", "last error";
+    StatusWaiting => "待上传", "waiting to be sent";
+    StatusRefused => "被服务器拒绝", "refused by the server";
+    TokenPrompt => "{0} 的令牌（输入时不显示）：", "token for {0} (not shown as you type): ";
+    NoServer => "没有县局服务器：第一次请用 bianmin sync --server 地址（之后保存在 {0}）", "no county server: connect once with bianmin sync --server URL (it is then kept in {0})";
+    ConnectedSaved => "已连接：服务器、令牌和账号已保存到 {0}（仅本人可读）", "connected: the server, the token and who you are are saved in {0} (readable by you alone)";
+    SyncSummary => "已与 {0} 同步：上传 {1}，下载 {2}，共 {3}（{4} 秒）", "synced with {0}: sent {1}, received {2} in {3} ({4} s)";
+    RecordsOne => "{0} 条记录", "{0} record";
+    RecordsMany => "{0} 条记录", "{0} records";
+    RowsOne => "{0} 行", "{0} row";
+    RowsMany => "{0} 行", "{0} rows";
+    PagesOne => "{0} 页", "{0} page";
+    PagesMany => "{0} 页", "{0} pages";
+    ServerIsDemo => "注意：此服务器上是演示数据", "note: this server holds the demo county";
+    SyncRefusedSetAside => "{0}被服务器拒绝，已另存（见 bianmin note list 和 bianmin sync --status）：", "{0} refused by the server and set aside (see bianmin note list and bianmin sync --status):";
+    UserTokenMade => "{0}（{1}，{2} 个站点）的令牌只显示这一次，服务器只保存其哈希值。在笔记本上执行 bianmin sync --server 地址，按提示输入令牌", "token for {0} ({1}, {2} stations): shown only now, the server keeps only its hash. On the laptop: bianmin sync --server URL, and type the token when asked";
+    UserNoStations => "注意：{0} 作为 {1} 还没有站点；登记站点后令牌才能看到数据", "note: {0} has no station as {1} yet; the token sees nothing until the registry gives them some";
+    UserRevokedPerson => "已作废 {0} 的令牌 {1} 个", "revoked {0}'s tokens: {1}";
+    UserRevokedToken => "已作废 {0} 的这个令牌", "revoked the token of {0}";
+    ServeNewDatabase => "{0} 还不存在，已新建空数据库。请先导入县局数据：bianmin import stations 文件 --db {0}", "{0} did not exist; it is made empty. Load the county first: bianmin import stations FILE --db {0}";
+    ServeNoStations => "{0} 中还没有站点，笔记本同步不到数据", "{0} holds no station yet; laptops will receive nothing";
+    ServeListening => "bianmin serve：数据库 {0}；Ctrl-C 停止。令牌：bianmin user add --db {0} --person 工号 --role 角色", "bianmin serve: database {0}; Ctrl-C stops. Tokens: bianmin user add --db {0} --person ID --role ROLE";
+    NoteWritten => "已为站点 {0} 写入 {1} 的走访记录；{2}", "note written for station {0} on {1}; {2}";
+    NoteQueued => "下次同步时上传县局服务器", "it goes to the county server at the next sync";
+    NoteOnServer => "这是县局服务器的数据库，笔记本下次同步时收到", "this is the server's database: laptops receive it at their next sync";
+    NoteStaysInDemo => "这是演示数据，记录只保存在本机，不会上传", "this is the demo county: the note stays here and is never sent";
+    DemoMoved => "演示数据已移到单独的文件 {0}，不再占用真实数据库的位置", "the demo county moved to a file of its own, {0}, out of the real database's place";
+    FirstRunDemo => "还没有真实数据库，这是演示数据。连接县局服务器：bianmin sync --server 地址；或导入数据：bianmin import", "No real database yet, so this is the demo county. Connect to the county server with bianmin sync --server URL, or import data with bianmin import.";
+    PersonSaved => "{0}：已保存您的身份；可在该文件中修改，或用 --as", "{0}: saved who you are; change it there or with --as";
+    DemoNoSync => "演示数据不同步；连接县局服务器：bianmin sync --server 地址", "the demo county is not synced; connect to the county server with bianmin sync --server URL";
+    DemoLocal => "演示，不上传", "demo, not sent";
+    DurationHoursMinutes => "{0} 小时 {1} 分钟", "{0} h {1} min";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.
@@ -341,6 +422,25 @@ pub fn warning_text(warning: &crate::policy::Warning, lang: Lang) -> String {
             )
         }
     }
+}
+
+/// Why the server refused a record, in words.
+pub fn refusal_text(refusal: &crate::wire::Refusal, lang: Lang) -> String {
+    use crate::wire::RefusalCode::*;
+    let text = match refusal.code {
+        OutOfScope => Text::RefusedOutOfScope,
+        NotTheAuthor => Text::RefusedNotTheAuthor,
+        AuthorChanged => Text::RefusedAuthorChanged,
+        NotTheEditor => Text::RefusedNotTheEditor,
+        RecordMoved => Text::RefusedRecordMoved,
+        TimeAhead => Text::RefusedTimeAhead,
+        AlreadySigned => Text::RefusedAlreadySigned,
+        Invalid => Text::RefusedInvalid,
+        ServerError => Text::RefusedServerError,
+        TooLarge => Text::RefusedTooLarge,
+    };
+    let args: Vec<&dyn std::fmt::Display> = refusal.args.iter().map(|a| a as &dyn std::fmt::Display).collect();
+    fill(text.get(lang), &args)
 }
 
 /// The words for a station status.

@@ -20,7 +20,12 @@ fn main() -> ExitCode {
         Some(Command::Import { kind, file }) => commands::import::run(&cli.global, kind, &file),
         Some(Command::Demo { seed, today, force }) => commands::demo::run(&cli.global, seed, today.as_deref(), force),
         Some(Command::Report(args)) => commands::report::run(&cli.global, &args),
-        Some(Command::Serve { listen, max_body_bytes }) => commands::serve::run(&cli.global, &listen, max_body_bytes),
+        Some(Command::Serve {
+            listen,
+            max_body_bytes,
+            max_connections,
+            header_timeout,
+        }) => commands::serve::run(&cli.global, &listen, max_body_bytes, max_connections, header_timeout),
         Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),
         Some(Command::User { action }) => commands::user::run(&cli.global, action),
         Some(Command::Note { action }) => commands::note::run(&cli.global, action),

@@ -121,6 +121,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(bad)
 }
 
+/// An instant as the store and the wire write it: RFC 3339 UTC with
+/// milliseconds (`2026-11-20T09:00:00.000Z`); as text it sorts in time order.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Today in Asia/Shanghai (UTC+8, no daylight saving), where every
 /// station's day is counted.
 pub fn today_shanghai() -> NaiveDate {

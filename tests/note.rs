@@ -19,41 +19,49 @@ fn list_json(db: &std::path::Path, extra: &[&str]) -> Vec<Value> {
     serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().clone()
 }
 
+fn note_add(db: &std::path::Path, station: &str, text: &str, extra: &[&str]) -> std::process::Output {
+    bianmin()
+        .args([
+            "note",
+            "add",
+            "--station",
+            station,
+            "--kind",
+            "equipment",
+            "--text",
+            text,
+            "--db",
+        ])
+        .arg(db)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
-fn a_note_written_on_a_laptop_waits_for_sync_and_says_so() {
+fn a_note_written_on_a_connected_laptop_is_the_tokens_persons_and_waits_for_sync() {
     let dir = tempfile::tempdir().unwrap();
-    let laptop = server_db(dir.path());
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    ok(&sync(&laptop, &server.url, &token, &[]), "connect");
     let station = stations_of(&laptop, "W01")[0].clone();
     let out = ok(
-        &bianmin()
-            .args([
-                "note",
-                "add",
-                "--station",
-                &station,
-                "--kind",
-                "equipment",
-                "--text",
-                "商易通终端无法打印小票\n已更换打印纸",
-                "--follow-up",
-                "2026-12-01",
-                "--date",
-                "2026-11-26",
-                "--as",
-                "W01",
-                "--db",
-            ])
-            .arg(&laptop)
-            .output()
-            .unwrap(),
-        "note add",
+        &note_add(
+            &laptop,
+            &station,
+            "商易通终端无法打印小票\n已更换打印纸",
+            &["--follow-up", "2026-12-01", "--date", "2026-11-26"],
+        ),
+        "note add without --as",
     );
     let uuid = out.trim().to_string();
     assert!(uuid::Uuid::parse_str(&uuid).is_ok(), "{out}");
 
     let notes = list_json(&laptop, &["--station", &station]);
     let note = notes.iter().find(|n| n["uuid"] == uuid.as_str()).unwrap();
-    assert_eq!(note["author_id"], "W01");
+    assert_eq!(note["author_id"], "W01", "the token's person");
     assert_eq!(note["kind"], "equipment");
     assert_eq!(note["visited_on"], "2026-11-26");
     assert_eq!(note["follow_up_on"], "2026-12-01");
@@ -78,7 +86,46 @@ fn a_note_written_on_a_laptop_waits_for_sync_and_says_so() {
     );
     assert!(table.contains("1 waiting to be sent"), "{table}");
 
-    // The author comes from the config file when --as is not given.
+    // --as another person cannot write on this laptop: the server takes
+    // new records only from the token's person.
+    let other = note_add(&laptop, &station, "冒名", &["--as", "W02"]);
+    assert_eq!(other.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(err.contains("W01") && err.contains("W02"), "{err}");
+    assert_eq!(
+        list_json(&laptop, &[]).iter().filter(|n| n["body"] == "冒名").count(),
+        0
+    );
+
+    // After two syncs the note is on the server exactly once, as W01's.
+    ok(&sync(&laptop, &server.url, &token, &[]), "push");
+    ok(&sync(&laptop, &server.url, &token, &[]), "again");
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM visit_notes WHERE uuid = '{uuid}' AND author_id = 'W01'")
+        ),
+        1
+    );
+    assert_eq!(
+        list_json(&laptop, &[])
+            .iter()
+            .filter(|n| n["sync"]["state"] == "pending")
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_note_written_in_the_demo_stays_there_and_never_waits_for_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = server_db(dir.path());
+    let station = stations_of(&demo, "W01")[0].clone();
+    // Not connected: the author is --as, else the config file's person.
+    let out = note_add(&demo, &station, "演示里写的", &["--as", "W01"]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let uuid = ok(&out, "note add in the demo").trim().to_string();
+    assert!(said.contains("demo") && said.contains("never sent"), "{said}");
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "person = \"W01\"\n").unwrap();
     ok(
@@ -95,18 +142,25 @@ fn a_note_written_on_a_laptop_waits_for_sync_and_says_so() {
                 "回访",
                 "--db",
             ])
-            .arg(&laptop)
+            .arg(&demo)
             .output()
             .unwrap(),
         "note add with the config's person",
     );
-    assert_eq!(
-        list_json(&laptop, &[])
-            .iter()
-            .filter(|n| n["sync"]["state"] == "pending")
-            .count(),
-        2
+    let notes = list_json(&demo, &[]);
+    let note = notes.iter().find(|n| n["uuid"] == uuid.as_str()).unwrap();
+    assert_eq!(note["sync"]["state"], "local");
+    assert_eq!(notes.iter().filter(|n| n["sync"]["state"] == "pending").count(), 0);
+    assert_eq!(count(&demo, "SELECT count(*) FROM outbox"), 0);
+    let table = ok(
+        &bianmin().args(["note", "list", "--db"]).arg(&demo).output().unwrap(),
+        "note list",
     );
+    assert!(table.contains("0 waiting to be sent"), "{table}");
+    // And sync refuses the demo in words, changing nothing.
+    let out = sync(&demo, "http://127.0.0.1:9", "bm_x", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo county"));
 }
 
 #[test]

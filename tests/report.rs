@@ -50,14 +50,54 @@ fn demo_refuses_to_overwrite_without_force() {
 }
 
 #[test]
-fn the_first_run_without_a_database_loads_the_demo_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("first.db");
-    let out = bianmin(&db).args(["--lang", "zh"]).output().unwrap();
+fn the_first_run_without_a_database_loads_the_demo_in_a_file_of_its_own() {
+    let home = tempfile::tempdir().unwrap();
+    let run = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bianmin"));
+        cmd.env_remove("BIANMIN_DB")
+            .env_remove("BIANMIN_CONFIG")
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .args(["--lang", "zh"]);
+        cmd.output().unwrap()
+    };
+    let out = run();
     let stdout = ok(out.clone());
     assert!(stdout.contains("演示数据"), "{stdout}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("demo"));
-    assert!(db.exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("演示数据"));
+    let data = home.path().join("data/bianmin");
+    assert!(data.join("demo.db").exists());
+    assert!(
+        !data.join("bianmin.db").exists(),
+        "the real database's place stays free"
+    );
+
+    // A demo an earlier bianmin left in the real database's place moves to
+    // its own file, so deleting nothing is needed before connecting.
+    std::fs::rename(data.join("demo.db"), data.join("bianmin.db")).unwrap();
+    let _ = std::fs::remove_file(data.join("demo.db-wal"));
+    let out = run();
+    ok(out.clone());
+    assert!(data.join("demo.db").exists() && !data.join("bianmin.db").exists());
+}
+
+#[test]
+fn a_database_that_is_not_there_is_an_error_and_nothing_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["report"][..], &[], &["note", "list"]] {
+        let db = dir.path().join("no/such/dir/x.db");
+        let out = bianmin(&db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no database"), "{args:?}");
+        assert!(!dir.path().join("no").exists(), "{args:?} made a folder");
+    }
+    let out = bianmin(&dir.path().join("no/such/dir/x.db"))
+        .args(["import", "stations", "whatever.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("no").exists(), "an import made a folder");
 }
 
 /// CALC.md input that holds exactly the store's facts for the month:

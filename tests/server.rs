@@ -48,7 +48,12 @@ fn note_json(uuid: &str, station: &str, author: &str, body: &str) -> Value {
         "kind": "equipment",
         "body": body,
         "follow_up_on": null,
-        "field_times": {"body": "2026-11-26T09:00:00.000Z"},
+        "field_times": {
+            "visited_on": "2026-11-26T09:00:00.000Z",
+            "kind": "2026-11-26T09:00:00.000Z",
+            "body": "2026-11-26T09:00:00.000Z",
+            "follow_up_on": "2026-11-26T09:00:00.000Z"
+        },
         "version": 1,
         "created_at": "2026-11-26T09:00:00.000Z",
         "updated_at": "2026-11-26T09:00:00.000Z"
@@ -207,17 +212,20 @@ fn malformed_and_oversized_requests_get_4xx_json_and_the_server_carries_on() {
     assert_eq!(status, 200);
 }
 
-/// Every station id a pull page names.
-fn stations_named(page: &Value) -> BTreeSet<String> {
+/// Every station id a pull page's rows of these tables name.
+fn stations_named(page: &Value, tables: &[&str]) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for row in page["stations"].as_array().unwrap() {
-        ids.insert(row[1].as_str().unwrap().to_string());
-    }
-    for table in ["daily_payments", "daily_cards", "daily_referrals"] {
-        for row in page[table].as_array().unwrap() {
+    for table in tables {
+        for row in page[*table].as_array().unwrap() {
             ids.insert(row[1].as_str().unwrap().to_string());
         }
     }
+    ids
+}
+
+/// Every station id a pull page's notes and sign-offs name.
+fn records_named(page: &Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
     for row in page["visit_notes"].as_array().unwrap() {
         ids.insert(row["note"]["station_id"].as_str().unwrap().to_string());
     }
@@ -253,21 +261,43 @@ fn a_maintainers_token_cannot_read_or_write_another_branchs_station() {
     let own = mine.iter().next().unwrap().clone();
     let other = other_branch_station(&db);
 
-    // GET /me
+    let branch: BTreeSet<String> = Store::open(&db)
+        .unwrap()
+        .conn()
+        .prepare(
+            "SELECT id FROM stations WHERE branch_id IN (SELECT branch_id FROM stations WHERE maintainer_id = 'W01')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(branch.len() > mine.len(), "W01 shares the branch with others");
+
+    // GET /me: the whole branch's figures, W01's own stations' notes.
     let (status, me) = send(http.get(format!("{api}/me")).bearer_auth(&maintainer));
     assert_eq!(status, 200);
     assert_eq!(me["role"], "maintainer");
-    assert_eq!(me["stations"], mine.len());
+    assert_eq!(me["person_id"], "W01");
+    assert_eq!(me["stations"], branch.len());
+    assert_eq!(me["own_stations"], mine.len());
 
-    // GET /stations/{id}
+    // GET /stations/{id}: 403 outside the scope, whether the station exists
+    // or not (the answer tells nothing of what lies outside).
     let (status, body) = send(http.get(format!("{api}/stations/{own}")).bearer_auth(&maintainer));
     assert_eq!((status, body["id"].as_str()), (200, Some(own.as_str())));
-    let (status, body) = send(http.get(format!("{api}/stations/{other}")).bearer_auth(&maintainer));
-    assert!(error_of(status, &body, 403).contains("outside the scope"), "{body}");
-    let (status, body) = send(http.get(format!("{api}/stations/S9999")).bearer_auth(&maintainer));
-    error_of(status, &body, 404);
+    let (status, outside) = send(http.get(format!("{api}/stations/{other}")).bearer_auth(&maintainer));
+    assert!(
+        error_of(status, &outside, 403).contains("outside the scope"),
+        "{outside}"
+    );
+    let (status, missing) = send(http.get(format!("{api}/stations/S9999")).bearer_auth(&maintainer));
+    assert_eq!(
+        error_of(status, &missing, 403).replace("S9999", "?"),
+        outside["error"].as_str().unwrap().replace(other.as_str(), "?")
+    );
 
-    // GET /stations/{id}/notes
+    // GET /stations/{id}/notes: W01's own stations only.
     let (status, body) = send(http.get(format!("{api}/stations/{own}/notes")).bearer_auth(&maintainer));
     assert_eq!(status, 200);
     assert!(body["notes"]
@@ -275,28 +305,47 @@ fn a_maintainers_token_cannot_read_or_write_another_branchs_station() {
         .unwrap()
         .iter()
         .all(|n| n["station_id"] == own.as_str()));
-    let (status, body) = send(
-        http.get(format!("{api}/stations/{other}/notes"))
-            .bearer_auth(&maintainer),
-    );
-    error_of(status, &body, 403);
+    let sibling = branch.difference(&mine).next().unwrap().clone();
+    for id in [&other, &sibling] {
+        let (status, body) = send(http.get(format!("{api}/stations/{id}/notes")).bearer_auth(&maintainer));
+        error_of(status, &body, 403);
+    }
 
-    // GET /pull: only W01's stations, whatever the page size.
+    // GET /pull: the branch's registry and facts, W01's notes and
+    // sign-offs, whatever the page size; nothing of another branch.
     let mut after = 0;
-    let mut seen = BTreeSet::new();
+    let mut figures = BTreeSet::new();
+    let mut records = BTreeSet::new();
+    let mut first_scope = None;
     loop {
         let (status, page) = send(
             http.get(format!("{api}/pull?after={after}&limit=500"))
                 .bearer_auth(&maintainer),
         );
         assert_eq!(status, 200, "{page}");
-        seen.extend(stations_named(&page));
+        if after == 0 {
+            first_scope = Some(page["scope"].clone());
+        }
+        figures.extend(stations_named(
+            &page,
+            &["stations", "daily_payments", "daily_cards", "daily_referrals"],
+        ));
+        records.extend(records_named(&page));
         after = page["next"].as_i64().unwrap();
         if !page["more"].as_bool().unwrap() {
             break;
         }
     }
-    assert_eq!(seen, mine, "nothing outside W01's stations");
+    assert_eq!(figures, branch, "every station of the branch, nothing else");
+    assert!(records.is_subset(&mine) && !records.is_empty(), "{records:?}");
+    let scope = first_scope.unwrap();
+    let named: BTreeSet<String> = scope["record_stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(named, mine, "the first page names the scope");
 
     // POST /push: a note on another branch's station is refused; one on
     // W01's station in someone else's name too; W01's own goes in.

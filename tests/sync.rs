@@ -82,22 +82,30 @@ fn a_maintainer_pulls_their_stations_then_only_what_changed() {
     let mine = stations_of(&db, "W01");
     assert!(!mine.is_empty());
     assert_eq!(stations_of(&laptop, "W01"), mine);
+    // The whole branch's figures (its valid count, pool and penalty depend
+    // on all of them), W01's own stations' notes and sign-offs.
+    let branch =
+        "SELECT id FROM stations WHERE branch_id IN (SELECT branch_id FROM stations WHERE maintainer_id = 'W01')";
+    let own = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
     assert_eq!(
         count(&laptop, "SELECT count(*) FROM stations"),
-        mine.len() as i64,
-        "only W01's stations"
+        count(&db, &format!("SELECT count(*) FROM ({branch})")),
+        "every station of the branch"
     );
-    let in_scope = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
-    assert_eq!(content(&laptop, in_scope), content(&db, in_scope));
+    assert!(count(&laptop, "SELECT count(*) FROM stations") > mine.len() as i64);
+    assert_eq!(figures(&laptop, branch), figures(&db, branch));
+    assert_eq!(content(&laptop, own), content(&db, own));
+    assert_eq!(
+        count(
+            &laptop,
+            &format!("SELECT count(*) FROM visit_notes WHERE station_id NOT IN ({own})")
+        ),
+        0,
+        "no note of another maintainer's station"
+    );
     assert_eq!(received(&first), rows_in(&laptop) as u64, "{first}");
     assert!(count(&laptop, "SELECT count(*) FROM daily_payments") > 100);
     assert_intact(&laptop);
-    assert_eq!(
-        count(&laptop, "SELECT count(*) FROM pragma_foreign_key_check"),
-        0,
-        "every station's branch and people came along"
-    );
-
     // After the first pull only changes travel: none yet.
     let again = ok(&sync(&laptop, &server.url, &token, &[]), "second sync");
     assert_eq!(received(&again), 0, "{again}");
@@ -121,12 +129,14 @@ fn a_maintainer_pulls_their_stations_then_only_what_changed() {
                 .unwrap()
         };
         let changed = bump(&format!("SELECT '{}'", mine[0]))
-            + bump("SELECT id FROM stations WHERE maintainer_id <> 'W01' ORDER BY id LIMIT 1");
+            + bump(&format!(
+                "SELECT id FROM stations WHERE id NOT IN ({branch}) ORDER BY id LIMIT 1"
+            ));
         assert_eq!(changed, 2);
     }
     let third = ok(&sync(&laptop, &server.url, &token, &[]), "third sync");
-    assert_eq!(received(&third), 1, "only W01's changed row: {third}");
-    assert_eq!(content(&laptop, in_scope), content(&db, in_scope));
+    assert_eq!(received(&third), 1, "only the branch's changed row: {third}");
+    assert_eq!(figures(&laptop, branch), figures(&db, branch));
 }
 
 #[test]
@@ -429,9 +439,9 @@ fn with_the_server_unreachable_sync_fails_in_one_line_and_changes_nothing() {
     assert!(before.last_success_at.is_some() && before.offline_since.is_none());
     let snapshot = (content(&laptop, ALL_STATIONS), rows_in(&laptop), pending(&laptop));
 
-    assert!(bianmin::sync::health(&server.url).is_ok());
+    assert!(bianmin::client::health(&server.url).is_ok());
     server.kill();
-    assert!(bianmin::sync::health(&server.url).unwrap_err().is_offline());
+    assert!(bianmin::client::health(&server.url).unwrap_err().is_offline());
     let out = sync(&laptop, &server.url, &token, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

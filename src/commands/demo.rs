@@ -3,7 +3,6 @@
 use anyhow::{bail, Context};
 use bianmin::demo::{build_demo, DemoSummary};
 use bianmin::month::{parse_date, today_shanghai};
-use bianmin::store::Store;
 
 use crate::cli::Global;
 
@@ -27,7 +26,7 @@ pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyh
             }
         }
     }
-    let mut store = Store::open(&path)?;
+    let mut store = super::open_or_create(global, &path)?;
     let summary = build_demo(&mut store, seed, today)?;
     eprintln!("{}", describe(&summary, &path.display().to_string()));
     Ok(())

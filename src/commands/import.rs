@@ -13,7 +13,7 @@ use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
     let policy = super::policy(global)?;
-    let store = super::open_store(global)?;
+    let store = super::open_or_create(global, &super::db_path(global))?;
     let summary = match kind {
         ImportKindArg::Stations => {
             let rows = ingest::read_stations(file)?;

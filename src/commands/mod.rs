@@ -12,12 +12,13 @@ pub mod sync;
 pub mod user;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use bianmin::i18n::Lang;
+use anyhow::{bail, Context};
+use bianmin::config::Config;
+use bianmin::i18n::{tr, trf, Lang, Text};
 use bianmin::policy::Policy;
-use bianmin::store::{default_db_path, Store};
+use bianmin::store::{default_db_path, default_demo_path, Store};
 
 use crate::cli::{Global, LangArg};
 
@@ -37,14 +38,124 @@ pub fn policy(global: &Global) -> anyhow::Result<Policy> {
     })
 }
 
+/// The database a command writes into: `--db` (or BIANMIN_DB), else the
+/// real one in the platform data folder. Never the demo.
 pub fn db_path(global: &Global) -> PathBuf {
     global.db.clone().unwrap_or_else(default_db_path)
 }
 
-pub fn open_store(global: &Global) -> anyhow::Result<Store> {
-    Ok(Store::open(&db_path(global))?)
+/// The database a command reads: `--db`, else the real one, else the demo
+/// county the dashboard made on its first run (said on stderr).
+pub fn db_to_read(global: &Global) -> anyhow::Result<PathBuf> {
+    if let Some(path) = &global.db {
+        return Ok(path.clone());
+    }
+    let real = default_db_path();
+    let demo = default_demo_path();
+    if !real.exists() && demo.exists() {
+        eprintln!("{}", trf(Text::ShowingDemo, &[&demo.display()]));
+        return Ok(demo);
+    }
+    Ok(real)
 }
 
+/// Opens a database that must exist already: reading never creates one.
+pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
+    if !path.exists() {
+        bail!("{}", trf(Text::NoDatabase, &[&path.display()]));
+    }
+    Ok(Store::open(path)?)
+}
+
+/// Opens a database to write into, making it if it is new. The platform
+/// data folder is made when missing; a folder named with `--db` must exist
+/// (a typo must not leave folders and empty databases behind).
+pub fn open_or_create(global: &Global, path: &Path) -> anyhow::Result<Store> {
+    if global.db.is_some() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                bail!("{}", trf(Text::NoFolder, &[&dir.display()]));
+            }
+        }
+    }
+    Ok(Store::open(path)?)
+}
+
+/// The store a reading command works on.
+pub fn open_store(global: &Global) -> anyhow::Result<Store> {
+    open_existing(&db_to_read(global)?)
+}
+
+/// Who looks at the figures. On a laptop connected to a server, its
+/// token's person (the server said whose it is), and `--as` may not reach
+/// past that: a maintainer is only themselves, a manager themselves or a
+/// maintainer of their branches, a county clerk anyone. Elsewhere (the
+/// demo, a county's own database) `--as`, else the config's `person`.
+pub fn viewer(global: &Global, store: &Store, config: &Config) -> anyhow::Result<Option<String>> {
+    let Some(me) = store.identity()? else {
+        return Ok(global.person.clone().or_else(|| config.person.clone()));
+    };
+    let Some(asked) = global.person.as_deref().filter(|p| *p != me.person_id) else {
+        return Ok(Some(if me.role == "county" {
+            "county".to_string()
+        } else {
+            me.person_id
+        }));
+    };
+    let allowed = match me.role.as_str() {
+        "county" => true,
+        "manager" => me
+            .branches
+            .iter()
+            .map(|b| store.branch_maintainers(b))
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .any(|maintainers| maintainers.iter().any(|m| m == asked)),
+        _ => false,
+    };
+    if !allowed {
+        bail!("{}", outside_scope(&me, asked));
+    }
+    Ok(Some(asked.to_string()))
+}
+
+fn role_words(role: &str) -> &'static str {
+    tr(match role {
+        "manager" => Text::RoleManager,
+        "county" => Text::RoleCounty,
+        _ => Text::RoleMaintainer,
+    })
+}
+
+fn outside_scope(me: &bianmin::store::laptop::Identity, asked: &str) -> String {
+    let text = if me.role == "manager" {
+        Text::AsOutsideScopeManager
+    } else {
+        Text::AsOutsideScope
+    };
+    trf(text, &[&me.person_id, &role_words(&me.role), &asked])
+}
+
+/// Who writes a note or a sign-off: on a connected laptop always its
+/// token's person (the server takes new records only from them);
+/// elsewhere `--as`, else the config's `person`.
+pub fn author(global: &Global, store: &Store, config: &Config, config_path: &Path) -> anyhow::Result<String> {
+    if let Some(me) = store.identity()? {
+        return match global.person.as_deref() {
+            Some(asked) if asked != me.person_id => {
+                bail!("{}", trf(Text::AuthorIsToken, &[&me.person_id, &asked]))
+            }
+            _ => Ok(me.person_id),
+        };
+    }
+    global
+        .person
+        .clone()
+        .or_else(|| config.person.clone())
+        .with_context(|| trf(Text::WhoWrote, &[&config_path.display()]))
+}
+
+/// The language: `--lang`, else the locale.
 pub fn lang(global: &Global) -> Lang {
     match global.lang {
         Some(LangArg::Zh) => Lang::Zh,

@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
+use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::parse_date;
 use bianmin::report::table::Grid;
 use bianmin::store::notes::{NewNote, NoteKind, SyncState, VisitNote};
@@ -36,18 +37,9 @@ pub fn run(global: &Global, action: NoteAction) -> anyhow::Result<()> {
 
 fn add(global: &Global, args: &NoteAddArgs) -> anyhow::Result<()> {
     let store = super::open_store(global)?;
-    let author = match &global.person {
-        Some(p) => p.clone(),
-        None => {
-            let path = default_config_path();
-            Config::load(&path)?.person.with_context(|| {
-                format!(
-                    "who wrote the note? Give --as PERSON, or set person in {}",
-                    path.display()
-                )
-            })?
-        }
-    };
+    let config_path = default_config_path();
+    let config = Config::load(&config_path)?;
+    let author = super::author(global, &store, &config, &config_path)?;
     let visited_on = match &args.date {
         Some(d) => date(d, "--date")?,
         None => store.today()?,
@@ -64,27 +56,20 @@ fn add(global: &Global, args: &NoteAddArgs) -> anyhow::Result<()> {
         },
         Utc::now(),
     )?;
-    let on_server = store.is_server()?;
-    if on_server {
-        // Written on the county server's own database: it is there already.
-        let ids: Vec<i64> = store
-            .pending_outbox(usize::MAX >> 1)?
-            .into_iter()
-            .filter(|o| o.record_uuid == note.uuid)
-            .map(|o| o.id)
-            .collect();
-        store.mark_sent(&ids, Utc::now())?;
-    }
     super::write_stdout(format!("{}\n", note.uuid).as_bytes())?;
+    let whereabouts = if store.is_demo()? {
+        Text::NoteStaysInDemo
+    } else if store.is_server()? {
+        Text::NoteOnServer
+    } else {
+        Text::NoteQueued
+    };
     eprintln!(
-        "note written for station {} on {}{}",
-        note.station_id,
-        note.visited_on,
-        if on_server {
-            " (this is the server's database: laptops receive it at their next sync)"
-        } else {
-            "; it goes to the county server at the next sync"
-        }
+        "{}",
+        trf(
+            Text::NoteWritten,
+            &[&note.station_id, &note.visited_on, &tr(whereabouts)]
+        )
     );
     Ok(())
 }
@@ -94,6 +79,7 @@ fn sync_text(state: &SyncState) -> String {
         SyncState::Pending => "pending".into(),
         SyncState::Synced => "synced".into(),
         SyncState::Rejected(reason) => format!("refused: {reason}"),
+        SyncState::Local => "demo".into(),
     }
 }
 
@@ -124,7 +110,8 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
             anyhow::bail!("station {id:?} is not in {}", store.path());
         }
     }
-    let notes: Vec<VisitNote> = store.notes(station)?;
+    let mut notes: Vec<VisitNote> = store.notes(station)?;
+    notes.extend(store.set_aside_notes(station)?);
     let text = match format {
         NoteFormat::Json => {
             let mut text = serde_json::to_string_pretty(&notes)?;

@@ -1,39 +1,93 @@
-//! `bianmin` with no command: the dashboard on the local database. With
-//! no database yet the demo county is loaded first (the header says so).
-//! When standard output is not a terminal, this month's report is printed
-//! instead.
+//! `bianmin` with no command: the dashboard. It opens the real database
+//! when there is one (sync fills it); until then the demo county, which
+//! lives in a file of its own (`demo.db` beside the real one) and is made
+//! on the first run, marked as demo everywhere. When standard output is
+//! not a terminal, this month's report is printed instead.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::demo::{build_demo, DEFAULT_SEED};
-use bianmin::i18n::Lang;
+use bianmin::i18n::{tr, trf, Lang, Text};
 use bianmin::month::today_shanghai;
 use bianmin::report::build_report;
 use bianmin::report::table::render_table;
-use bianmin::store::Store;
+use bianmin::store::{default_db_path, default_demo_path, Store};
 use bianmin::tui::theme::Theme;
 use bianmin::tui::App;
 
 use crate::cli::Global;
 
+/// Moves a database and its WAL side files.
+fn move_database(from: &Path, to: &Path) -> anyhow::Result<()> {
+    {
+        // Everything into the main file first, so the side files can go.
+        let store = Store::open(from)?;
+        store
+            .conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .context("cannot move the old demo database")?;
+    }
+    std::fs::rename(from, to).with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", from.display()));
+        if side.exists() {
+            let _ = std::fs::remove_file(side);
+        }
+    }
+    Ok(())
+}
+
+/// The database the dashboard opens: `--db`, else the real one, else the
+/// demo (made now if this is the first run).
+fn database(global: &Global) -> anyhow::Result<PathBuf> {
+    if let Some(path) = &global.db {
+        super::open_existing(path)?;
+        return Ok(path.clone());
+    }
+    let real = default_db_path();
+    let demo = default_demo_path();
+    if real.exists() {
+        // An earlier bianmin made the demo county in the real database's
+        // place: it moves to its own file, where it belongs.
+        let holds_demo = Store::open(&real)?.is_demo()?;
+        if !holds_demo {
+            return Ok(real);
+        }
+        if demo.exists() {
+            std::fs::remove_file(&demo).with_context(|| format!("cannot replace {}", demo.display()))?;
+        }
+        move_database(&real, &demo)?;
+        eprintln!("{}", trf(Text::DemoMoved, &[&demo.display()]));
+    }
+    if !demo.exists() {
+        if let Some(dir) = demo.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mut store = Store::open(&demo)?;
+        let summary = build_demo(&mut store, DEFAULT_SEED, today_shanghai())?;
+        eprintln!("{}", super::demo::describe(&summary, &demo.display().to_string()));
+        eprintln!("{}", tr(Text::FirstRunDemo));
+    }
+    Ok(demo)
+}
+
 pub fn run(global: &Global) -> anyhow::Result<()> {
     let config_path = default_config_path();
     let mut config = Config::load(&config_path)?;
-    let path = super::db_path(global);
-    let fresh = !path.exists();
-    let mut store = Store::open(&path)?;
-    if fresh {
-        let summary = build_demo(&mut store, DEFAULT_SEED, today_shanghai())?;
-        eprintln!("{}", super::demo::describe(&summary, &path.display().to_string()));
-        eprintln!("No database was there yet, so this is the demo county. Import real data with `bianmin import`.");
+    if let Some(warning) = config.exposure_warning(&config_path) {
+        eprintln!("{warning}");
     }
+    let path = database(global)?;
+    let store = Store::open(&path)?;
     let policy = super::policy(global)?;
     let lang = match (global.lang, config.lang.as_deref().and_then(Lang::parse)) {
         (Some(_), _) | (None, None) => super::lang(global),
         (None, Some(lang)) => lang,
     };
+    bianmin::i18n::set_current(lang);
 
     if !std::io::stdout().is_terminal() {
         let month = store.default_month()?;
@@ -42,11 +96,12 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let person = global.person.clone().or_else(|| config.person.clone());
+    let person = super::viewer(global, &store, &config)?;
+    let syncs = store.queues_records()?;
     let mut app = App::new(store, policy, lang, person.as_deref())?;
     app.theme = Theme::from_env(config.colours);
-    app.sync.configured = config.sync.server.is_some();
-    if let (Some(server), Some(token)) = (&config.sync.server, &config.sync.token) {
+    app.sync.configured = syncs && config.sync.server.is_some();
+    if let (true, Some(server), Some(token)) = (syncs, &config.sync.server, &config.sync.token) {
         let minutes = config.sync.interval_minutes.unwrap_or(5).max(1);
         app.background = Some(bianmin::tui::background::BackgroundSync::new(
             path.clone(),
@@ -60,10 +115,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     if let Some(picked) = app.picked_person.take() {
         config.person = Some(picked);
         config.save(&config_path)?;
-        eprintln!(
-            "{}: saved who you are; change it there or with --as",
-            config_path.display()
-        );
+        eprintln!("{}", trf(Text::PersonSaved, &[&config_path.display()]));
     }
     Ok(())
 }

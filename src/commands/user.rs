@@ -2,8 +2,9 @@
 //! kept only as a hash.
 
 use anyhow::bail;
+use bianmin::i18n::{trf, Text};
 use bianmin::report::table::Grid;
-use bianmin::store::sync::Role;
+use bianmin::server::db::{Account, Role, ServerDb, SqliteServerDb};
 use chrono::Utc;
 
 use crate::cli::{Global, RoleArg, UserAction};
@@ -17,36 +18,32 @@ fn role(arg: RoleArg) -> Role {
 }
 
 pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
-    let store = super::open_store(global)?;
+    let path = super::db_path(global);
+    super::open_or_create(global, &path)?;
+    let db = SqliteServerDb::open(&path)?;
     match action {
         UserAction::Add { person, role: r, name } => {
             let role = role(r);
-            let token = store.add_account(&person, role, name.as_deref(), Utc::now())?;
-            let scope = store.scope_of(&bianmin::store::sync::Account {
+            let token = db.add_account(&person, role, name.as_deref(), Utc::now())?;
+            let scope = db.scope_of(&Account {
                 person_id: person.clone(),
                 role,
             })?;
-            let stations = scope.station_count(&store)?;
+            let stations = db.me(&scope, Utc::now())?.stations;
             super::write_stdout(format!("{token}\n").as_bytes())?;
-            eprintln!(
-                "token for {person} ({role}, {stations} station{}): shown only now, the server keeps only its hash. \
-                 On the laptop: [sync] token = \"…\" in the config file, or bianmin sync --token",
-                if stations == 1 { "" } else { "s" }
-            );
+            eprintln!("{}", trf(Text::UserTokenMade, &[&person, &role, &stations]));
             if stations == 0 && role != Role::County {
-                eprintln!(
-                    "note: {person} has no station as {role} yet; the token sees nothing until the registry gives them some"
-                );
+                eprintln!("{}", trf(Text::UserNoStations, &[&person, &role]));
             }
         }
         UserAction::Revoke { person, token } => match (person, token) {
             (Some(person), _) => {
-                let n = store.revoke_person(&person, Utc::now())?;
-                eprintln!("revoked {n} token{} of {person}", if n == 1 { "" } else { "s" });
+                let n = db.revoke_person(&person, Utc::now())?;
+                eprintln!("{}", trf(Text::UserRevokedPerson, &[&person, &n]));
             }
             (None, Some(token)) => {
-                let person = store.revoke_token(&token, Utc::now())?;
-                eprintln!("revoked the token of {person}");
+                let person = db.revoke_token(&token, Utc::now())?;
+                eprintln!("{}", trf(Text::UserRevokedToken, &[&person]));
             }
             (None, None) => bail!("give --person ID or --token TOKEN"),
         },
@@ -55,7 +52,7 @@ pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
                 header: ["person", "role", "token hash", "created", "revoked"]
                     .map(String::from)
                     .to_vec(),
-                rows: store
+                rows: db
                     .accounts()?
                     .into_iter()
                     .map(|a| {

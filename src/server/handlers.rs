@@ -1,21 +1,27 @@
-//! The endpoints. Each checks the token, then does its database work on a
-//! blocking thread and answers JSON; every failure is an `ApiError`.
+//! The endpoints. The token was checked by `auth` (its `Authed` is in the
+//! request); each handler does its database work on a blocking thread and
+//! answers JSON; every failure is an `ApiError`.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::auth::Authed;
+use super::db::ServerDbError;
 use super::App;
-use crate::store::sync::{Account, AuthError, Scope};
-use crate::store::StoreError;
-use crate::sync::protocol::{
-    ErrorBody, Health, Me, NoteRecord, PushRequest, PushResponse, DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, MAX_PUSH_RECORDS,
+use crate::wire::{
+    ErrorBody, Health, PushRequest, PushResponse, StationNotes, DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, MAX_PUSH_RECORDS,
 };
+
+/// Seconds a client is asked to wait when the database is busy.
+const BUSY_RETRY_SECONDS: u64 = 5;
 
 /// A refusal or failure, answered as `{"error": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,14 +38,14 @@ impl ApiError {
         }
     }
 
-    fn unauthorized(message: impl Into<String>) -> ApiError {
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
+        if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
             eprintln!("bianmin serve: {} {}", self.status.as_u16(), self.message);
         }
         let body = serde_json::to_vec(&ErrorBody { error: self.message })
@@ -50,19 +56,36 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"bianmin\""),
-            );
+        match self.status {
+            StatusCode::UNAUTHORIZED => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"bianmin\""),
+                );
+            }
+            StatusCode::SERVICE_UNAVAILABLE => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECONDS));
+            }
+            _ => {}
         }
         response
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+impl From<ServerDbError> for ApiError {
+    fn from(e: ServerDbError) -> ApiError {
+        match e {
+            ServerDbError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+            ServerDbError::Store(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> ApiError {
+        ServerDbError::Store(e).into()
     }
 }
 
@@ -86,87 +109,41 @@ fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
 
 /// Runs database work on a blocking thread; a panic there is a 500, never
 /// a dead server.
-async fn blocking(app: Arc<App>, work: impl FnOnce(&App) -> Result<Vec<u8>, ApiError> + Send + 'static) -> Response {
+pub(super) async fn blocking_value<T: Send + 'static>(
+    app: Arc<App>,
+    work: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(move || work(&app)).await {
-        Ok(Ok(bytes)) => json_response(bytes),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::new(
+        Ok(result) => result,
+        Err(e) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the request failed inside the server: {e}"),
-        )
-        .into_response(),
+        )),
     }
 }
 
-/// The bearer token of a request.
-fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(ApiError::unauthorized(
-            "missing token: send the header Authorization: Bearer TOKEN",
-        ));
-    };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("the Authorization header is not text"))?;
-    let (scheme, token) = text.trim().split_once(' ').unwrap_or((text, ""));
-    let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
-        return Err(ApiError::unauthorized("the Authorization header must be: Bearer TOKEN"));
+/// `blocking_value` answered as JSON.
+async fn blocking(app: Arc<App>, work: impl FnOnce(&App) -> Result<Vec<u8>, ApiError> + Send + 'static) -> Response {
+    match blocking_value(app, work).await {
+        Ok(bytes) => json_response(bytes),
+        Err(e) => e.into_response(),
     }
-    Ok(token.to_string())
-}
-
-fn account(app: &App, token: &str) -> Result<(Account, Scope), ApiError> {
-    let store = app.reader()?;
-    let account = match store.authenticate(token)? {
-        Ok(account) => account,
-        Err(AuthError::Unknown) => return Err(ApiError::unauthorized("unknown token")),
-        Err(AuthError::Revoked(at)) => return Err(ApiError::unauthorized(format!("token revoked at {at}"))),
-    };
-    let scope = store.scope_of(&account)?;
-    Ok((account, scope))
 }
 
 pub async fn health(State(app): State<Arc<App>>) -> Response {
     match to_json(&Health {
         status: "ok".into(),
-        server_id: app.server_id().to_string(),
+        server_id: app.db.server_id().to_string(),
         version: env!("CARGO_PKG_VERSION").into(),
+        server_time: Some(crate::month::timestamp(Utc::now())),
     }) {
         Ok(bytes) => json_response(bytes),
         Err(e) => e.into_response(),
     }
 }
 
-pub async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let token = match bearer(&headers) {
-        Ok(t) => t,
-        Err(e) => return e.into_response(),
-    };
-    blocking(app, move |app| {
-        let (account, scope) = account(app, &token)?;
-        let store = app.reader()?;
-        let name: Option<String> = store
-            .conn()
-            .query_row("SELECT name FROM people WHERE id = ?1", [&account.person_id], |r| {
-                r.get(0)
-            })
-            .ok();
-        let branches = match &scope.branches {
-            Some(b) => b.iter().cloned().collect(),
-            None => store.branches()?.into_iter().map(|b| b.id).collect(),
-        };
-        to_json(&Me {
-            person_id: account.person_id,
-            name,
-            role: account.role.as_str().into(),
-            stations: scope.station_count(&store)?,
-            branches,
-            scope_key: scope.key,
-            server_id: app.server_id().to_string(),
-        })
-    })
-    .await
+pub async fn me(State(app): State<Arc<App>>, Extension(authed): Extension<Authed>) -> Response {
+    blocking(app, move |app| to_json(&app.db.me(&authed.scope, Utc::now())?)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,21 +155,18 @@ pub struct PullQuery {
 
 pub async fn pull(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Extension(authed): Extension<Authed>,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Response {
-    let token = match bearer(&headers) {
-        Ok(t) => t,
-        Err(e) => return e.into_response(),
-    };
     let query = match query {
         Ok(Query(q)) => q,
         Err(e) => {
+            let text: String = e.body_text().chars().take(200).collect();
             return ApiError::new(
                 StatusCode::BAD_REQUEST,
-                format!("{}; expected ?after=REVISION&limit=ROWS", e.body_text()),
+                format!("{text}; expected ?after=REVISION&limit=ROWS"),
             )
-            .into_response()
+            .into_response();
         }
     };
     let after = query.after.unwrap_or(0);
@@ -201,10 +175,7 @@ pub async fn pull(
     }
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_ROWS).clamp(1, MAX_PAGE_ROWS);
     blocking(app, move |app| {
-        let (_, scope) = account(app, &token)?;
-        let store = app.reader()?;
-        let page = store.pull_page(&scope, after, limit, app.server_id())?;
-        to_json(&page)
+        to_json(&app.db.pull_page(&authed.scope, after, limit, Utc::now())?)
     })
     .await
 }
@@ -216,28 +187,61 @@ fn json_error(e: &serde_json::Error) -> ApiError {
         serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::BAD_REQUEST,
     };
-    ApiError::new(status, format!("the request body is not a push request: {e}"))
+    let text: String = e.to_string().chars().take(300).collect();
+    ApiError::new(status, format!("the request body is not a push request: {text}"))
 }
 
-pub async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    let token = match bearer(&headers) {
-        Ok(t) => t,
+/// Reads a request's body: at most the server's limit, within the body
+/// timeout.
+async fn read_body(app: &App, request: Request) -> Result<Bytes, ApiError> {
+    let limit = app.max_body_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than this server takes; send fewer records at once",
+        )
+    };
+    let claimed = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if claimed.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let read = axum::body::to_bytes(request.into_body(), limit);
+    match tokio::time::timeout(app.body_timeout, read).await {
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body came too slowly",
+        )),
+        Ok(Err(e)) => {
+            let length_limit =
+                std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if length_limit {
+                Err(too_large())
+            } else {
+                Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "cannot read the request body: it broke off",
+                ))
+            }
+        }
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
+}
+
+pub async fn push(State(app): State<Arc<App>>, Extension(authed): Extension<Authed>, request: Request) -> Response {
+    // A few pushes read their bodies at once; the others wait here,
+    // unread, so memory stays bounded.
+    let Ok(_turn) = app.pushes.acquire().await else {
+        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping").into_response();
+    };
+    let body = match read_body(&app, request).await {
+        Ok(body) => body,
         Err(e) => return e.into_response(),
     };
-    let body = match body {
-        Ok(body) => body,
-        Err(e) => {
-            let status = e.status();
-            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "the request body is larger than this server takes; send fewer records at once".to_string()
-            } else {
-                format!("cannot read the request body: {}", e.body_text())
-            };
-            return ApiError::new(status, message).into_response();
-        }
-    };
-    blocking(app, move |app| {
-        let (_, scope) = account(app, &token)?;
+    blocking(app.clone(), move |app| {
         let request: PushRequest = serde_json::from_slice(&body).map_err(|e| json_error(&e))?;
         if request.records.len() > MAX_PUSH_RECORDS {
             return Err(ApiError::new(
@@ -248,118 +252,55 @@ pub async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Result<
                 ),
             ));
         }
-        let results = app.writer().receive_records(&scope, &request.records)?;
+        let results = app.db.receive_records(&authed.scope, &request.records, Utc::now())?;
         to_json(&PushResponse { results })
     })
     .await
 }
 
-#[derive(Debug, Serialize)]
-struct StationInfo {
-    id: String,
-    name: String,
-    kind: String,
-    branch_id: String,
-    maintainer_id: String,
-    village: Option<String>,
-    status: String,
-    has_terminal: bool,
-    opened_on: Option<String>,
-    closed_on: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct StationNotes {
-    station_id: String,
-    notes: Vec<NoteRecord>,
-}
-
-/// The station of a path, if the token may see it.
-fn station_in_scope(app: &App, scope: &Scope, id: &str) -> Result<crate::store::registry::Station, ApiError> {
-    let store = app.reader()?;
-    let Some(station) = store.station(id)? else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("station {id} is not on the server"),
-        ));
-    };
-    if !scope.has_station(id) {
-        return Err(ApiError::new(
+/// 403 for a station the token may not read, whether or not it exists
+/// (404 only for a county token, which may read everything).
+fn station_refused(authed: &Authed, id: &str) -> ApiError {
+    let shown: String = id.chars().take(64).collect();
+    if authed.scope.stations.is_none() {
+        ApiError::new(StatusCode::NOT_FOUND, format!("station {shown} is not on the server"))
+    } else {
+        ApiError::new(
             StatusCode::FORBIDDEN,
             format!(
-                "station {id} is outside the scope of {} ({})",
-                scope.person_id, scope.role
+                "station {shown} is outside the scope of {} ({})",
+                authed.scope.person_id, authed.scope.role
             ),
-        ));
+        )
     }
-    Ok(station)
 }
 
 pub async fn station(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Extension(authed): Extension<Authed>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let token = match bearer(&headers) {
-        Ok(t) => t,
-        Err(e) => return e.into_response(),
-    };
     let Ok(Path(id)) = id else {
         return not_found().await.into_response();
     };
-    blocking(app, move |app| {
-        let (_, scope) = account(app, &token)?;
-        let s = station_in_scope(app, &scope, &id)?;
-        to_json(&StationInfo {
-            id: s.id,
-            name: s.name,
-            kind: s.kind.as_str().into(),
-            branch_id: s.branch_id,
-            maintainer_id: s.maintainer_id,
-            village: s.village,
-            status: s.status,
-            has_terminal: s.has_terminal,
-            opened_on: s.opened_on.map(|d| d.to_string()),
-            closed_on: s.closed_on.map(|d| d.to_string()),
-        })
+    blocking(app, move |app| match app.db.station(&authed.scope, &id)? {
+        Some(station) => to_json(&station),
+        None => Err(station_refused(&authed, &id)),
     })
     .await
 }
 
 pub async fn station_notes(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Extension(authed): Extension<Authed>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let token = match bearer(&headers) {
-        Ok(t) => t,
-        Err(e) => return e.into_response(),
-    };
     let Ok(Path(id)) = id else {
         return not_found().await.into_response();
     };
-    blocking(app, move |app| {
-        let (_, scope) = account(app, &token)?;
-        station_in_scope(app, &scope, &id)?;
-        let store = app.reader()?;
-        let notes = store
-            .notes(Some(&id))?
-            .into_iter()
-            .map(|n| NoteRecord {
-                uuid: n.uuid,
-                station_id: n.station_id,
-                author_id: n.author_id,
-                visited_on: n.visited_on.to_string(),
-                kind: n.kind.as_str().into(),
-                body: n.body,
-                follow_up_on: n.follow_up_on.map(|d| d.to_string()),
-                field_times: n.field_times,
-                version: n.version,
-                created_at: n.created_at,
-                updated_at: n.updated_at,
-            })
-            .collect();
-        to_json(&StationNotes { station_id: id, notes })
+    blocking(app, move |app| match app.db.station_notes(&authed.scope, &id)? {
+        Some(notes) => to_json(&StationNotes { station_id: id, notes }),
+        None => Err(station_refused(&authed, &id)),
     })
     .await
 }

@@ -1,49 +1,58 @@
-//! The county sync server (`bianmin serve`): axum over tokio, the same
-//! store and migrations as the laptops. Every request but `/health`
-//! carries `Authorization: Bearer TOKEN`; the token alone decides what the
-//! request may read and write (`Store::scope_of`), never a branch or
-//! station the client names.
+//! The county sync server (`bianmin serve`): axum over tokio, its storage
+//! behind `db::ServerDb` (SQLite: `db::SqliteServerDb`). Every request but
+//! `/health` carries `Authorization: Bearer TOKEN`, checked before its
+//! body is read (`auth`); the token alone decides what the request may
+//! read and write (`ServerDb::scope_of`), never a branch or station the
+//! client names.
 //!
-//! SQLite is synchronous: each request's database work runs on tokio's
-//! blocking threads, with a connection from a small pool of readers (WAL
-//! lets them read while one writes) or the single writer connection.
-//!
-//! Every refusal is a 4xx with a JSON body `{"error": "..."}`: missing,
-//! unknown or revoked token (401), a station outside the token's scope
-//! (403), malformed JSON (400) or JSON of the wrong shape (422), a body
-//! over the size limit (413), an unknown endpoint (404) or method (405).
+//! Every answer but a success is JSON `{"error": "..."}`: missing, unknown
+//! or revoked token (401), a station outside the token's scope (403,
+//! whether or not it exists), malformed JSON (400) or JSON of the wrong
+//! shape (422), a body over the size limit (413), an unknown endpoint
+//! (404) or method (405), headers too large (431) or an address too long
+//! (414), a body sent too slowly (408), a busy database or too many
+//! connections (503 with Retry-After). `listener` holds the connection
+//! limits and the bounded shutdown.
 
+mod auth;
+pub mod db;
 mod handlers;
+pub mod listener;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::store::{Store, StoreError};
-use crate::sync::protocol::API_PREFIX;
+use crate::store::StoreError;
+use crate::wire::API_PREFIX;
+use db::{ServerDb, SqliteServerDb};
 
 pub use handlers::ApiError;
+pub use listener::Limits;
 
 /// The request body limit by default: pushes are sent in batches of about
 /// 1 MiB, and one note's text is at most 20,000 characters.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 << 20;
 
-/// Idle reader connections kept open.
-const MAX_IDLE_READERS: usize = 16;
+/// Pushes whose bodies are read at once; more wait their turn before
+/// their bodies are read, so memory stays bounded whatever the clients do.
+const CONCURRENT_PUSHES: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
     pub max_body_bytes: usize,
+    pub limits: Limits,
 }
 
 impl Default for ServerOptions {
     fn default() -> ServerOptions {
         ServerOptions {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            limits: Limits::default(),
         }
     }
 }
@@ -54,97 +63,43 @@ pub enum ServerError {
     Bind { addr: String, source: std::io::Error },
     #[error("cannot start the server: {0}")]
     Runtime(std::io::Error),
-    #[error("the server stopped: {0}")]
-    Serve(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// What every request shares.
 pub struct App {
-    db_path: PathBuf,
-    readers: Mutex<Vec<Store>>,
-    writer: Mutex<Store>,
-    server_id: String,
+    pub db: Arc<dyn ServerDb>,
+    max_body_bytes: usize,
+    body_timeout: Duration,
+    pushes: tokio::sync::Semaphore,
 }
 
 impl App {
-    /// Opens the database (bringing its schema up to date) and gives it a
-    /// server identity if it has none.
-    pub fn open(db_path: &Path) -> Result<App, StoreError> {
-        let writer = Store::open(db_path)?;
-        let server_id = writer.server_id()?;
-        Ok(App {
-            db_path: db_path.to_path_buf(),
-            readers: Mutex::new(Vec::new()),
-            writer: Mutex::new(writer),
-            server_id,
-        })
-    }
-
-    pub fn server_id(&self) -> &str {
-        &self.server_id
-    }
-
-    /// A reader connection, back to the pool when dropped.
-    fn reader(&self) -> Result<Reader<'_>, StoreError> {
-        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let store = match pooled {
-            Some(store) => store,
-            None => Store::open(&self.db_path)?,
-        };
-        Ok(Reader {
-            app: self,
-            store: Some(store),
-        })
-    }
-
-    /// The writer connection: one write at a time, as SQLite wants.
-    fn writer(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-struct Reader<'a> {
-    app: &'a App,
-    store: Option<Store>,
-}
-
-impl std::ops::Deref for Reader<'_> {
-    type Target = Store;
-    fn deref(&self) -> &Store {
-        self.store.as_ref().expect("present until dropped")
-    }
-}
-
-impl Drop for Reader<'_> {
-    fn drop(&mut self) {
-        if let Some(store) = self.store.take() {
-            // A connection left inside a transaction (a panic) is dropped.
-            if store.conn().is_autocommit() {
-                let mut pool = self.app.readers.lock().unwrap_or_else(|e| e.into_inner());
-                if pool.len() < MAX_IDLE_READERS {
-                    pool.push(store);
-                }
-            }
+    pub fn new(db: Arc<dyn ServerDb>, options: &ServerOptions) -> App {
+        App {
+            db,
+            max_body_bytes: options.max_body_bytes,
+            body_timeout: options.limits.body_timeout,
+            pushes: tokio::sync::Semaphore::new(CONCURRENT_PUSHES),
         }
     }
 }
 
 /// The routes, over an open database.
-pub fn router(app: Arc<App>, options: &ServerOptions) -> Router {
-    let api = Router::new()
-        .route("/health", get(handlers::health))
+pub fn router(app: Arc<App>) -> Router {
+    let authed = Router::new()
         .route("/me", get(handlers::me))
         .route("/pull", get(handlers::pull))
         .route("/push", post(handlers::push))
         .route("/stations/{id}", get(handlers::station))
-        .route("/stations/{id}/notes", get(handlers::station_notes));
+        .route("/stations/{id}/notes", get(handlers::station_notes))
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), auth::require_token));
+    let api = Router::new().route("/health", get(handlers::health)).merge(authed);
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
-        .layer(DefaultBodyLimit::max(options.max_body_bytes))
         .with_state(app)
 }
 
@@ -191,23 +146,29 @@ async fn stop_signal() {
 
 /// Serves the database at `db_path` on `listen` until Ctrl-C or SIGTERM;
 /// `on_bound` is told the address actually bound (port 0 picks one).
+/// Returns within the shutdown grace period (and a second for database
+/// work in flight) of the signal, whatever the clients are doing.
 pub fn serve(
     db_path: &Path,
     listen: &str,
     options: &ServerOptions,
     on_bound: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
-    let app = Arc::new(App::open(db_path)?);
+    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open(db_path)?);
+    let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
-    rt.block_on(async {
+    let limits = options.limits.clone();
+    let result = rt.block_on(async {
         let listener = bind(listen).await?;
         let addr = listener.local_addr().map_err(ServerError::Runtime)?;
         on_bound(addr);
-        axum::serve(listener, router(app, options))
-            .with_graceful_shutdown(stop_signal())
-            .await
-            .map_err(ServerError::Serve)
-    })
+        listener::serve(listener, router(app), limits, stop_signal()).await;
+        Ok(())
+    });
+    // Database work on blocking threads cannot be interrupted; it is
+    // abandoned (SQLite rolls back what was not committed).
+    rt.shutdown_timeout(Duration::from_secs(1));
+    result
 }
 
 /// A server on a thread of its own, for benchmarks and tests in one
@@ -238,22 +199,21 @@ impl Drop for ServerHandle {
 
 /// Starts a server on its own thread and returns once it listens.
 pub fn spawn(db_path: &Path, listen: &str, options: &ServerOptions) -> Result<ServerHandle, ServerError> {
-    let app = Arc::new(App::open(db_path)?);
+    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open(db_path)?);
+    let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let listener = rt.block_on(bind(listen))?;
     let addr = listener.local_addr().map_err(ServerError::Runtime)?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let routes = router(app, options);
+    let routes = router(app);
+    let limits = options.limits.clone();
     let thread = std::thread::Builder::new()
         .name("bianmin-server".into())
         .spawn(move || {
-            rt.block_on(async move {
-                let _ = axum::serve(listener, routes)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await;
-            });
+            rt.block_on(listener::serve(listener, routes, limits, async {
+                let _ = stopped.await;
+            }));
+            rt.shutdown_timeout(Duration::from_secs(1));
         })
         .map_err(ServerError::Runtime)?;
     Ok(ServerHandle {

@@ -18,6 +18,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0003_sync_revisions",
         include_str!("../../migrations/0003_sync_revisions.sql"),
     ),
+    (
+        "0004_identity_and_bounded_records",
+        include_str!("../../migrations/0004_identity_and_bounded_records.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

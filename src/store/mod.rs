@@ -4,10 +4,11 @@
 
 pub mod facts;
 pub mod import;
+pub mod laptop;
 pub mod migrate;
 pub mod notes;
+pub mod records;
 pub mod registry;
-pub mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -125,12 +126,64 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// The database holds the demo county (`bianmin demo`): what is written
+    /// here stays here.
+    pub fn is_demo(&self) -> Result<bool, StoreError> {
+        Ok(self.meta("demo")?.as_deref() == Some("1"))
+    }
+
+    /// The database is a county server's (`bianmin serve` or `bianmin user`
+    /// ran on it): notes written here are on the server already.
+    pub fn is_server(&self) -> Result<bool, StoreError> {
+        Ok(self.meta("server_id")?.is_some())
+    }
+
+    /// Whether notes and sign-offs written here wait in the outbox for a
+    /// server: on a laptop, not in a demo nor on the server itself, so no
+    /// record ever waits in a database that can never send it.
+    pub fn queues_records(&self) -> Result<bool, StoreError> {
+        Ok(!self.is_demo()? && !self.is_server()?)
+    }
+
+    /// This database's identity as a server, made the first time it is
+    /// asked for.
+    pub fn server_id(&self) -> Result<String, StoreError> {
+        if let Some(id) = self.meta("server_id")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('server_id', ?1)",
+            [&id],
+        )?;
+        Ok(self.meta("server_id")?.unwrap_or(id))
+    }
+
+    /// The latest revision of this database.
+    pub fn head_revision(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))?)
+    }
 }
 
-/// The default database file: `bianmin.db` in the platform data folder
-/// (`~/.local/share/bianmin` on Linux, `%APPDATA%\bianmin` on Windows).
-pub fn default_db_path() -> PathBuf {
+/// The platform data folder (`~/.local/share/bianmin` on Linux,
+/// `%APPDATA%\bianmin\bianmin\data` on Windows).
+fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("cn", "bianmin", "bianmin")
-        .map(|dirs| dirs.data_dir().join("bianmin.db"))
-        .unwrap_or_else(|| PathBuf::from("bianmin.db"))
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The real database: `bianmin.db` in the platform data folder. Sync
+/// fills it; the dashboard opens it once it exists.
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("bianmin.db")
+}
+
+/// The demo county: `demo.db` beside the real database, so the two never
+/// mix. The dashboard opens it until a real database exists.
+pub fn default_demo_path() -> PathBuf {
+    data_dir().join("demo.db")
 }

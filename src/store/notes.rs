@@ -6,12 +6,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::records::{
+    collect, get_note, get_signoff, note_from, put_note, put_signoff, signoff_from, signoff_of, NOTE_COLUMNS,
+    SIGNOFF_COLUMNS,
+};
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
+use crate::sync::NOTE_FIELDS;
+use crate::wire::{NoteRecord, SignoffRecord};
 
 /// What a visit was about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,10 +64,13 @@ impl NoteKind {
 pub enum SyncState {
     /// Written here, not yet acknowledged by the server.
     Pending,
-    /// The server acknowledged the latest version.
+    /// The server acknowledged the latest version (or the record came from
+    /// the server, or this is the server's own database).
     Synced,
-    /// The server refused the latest version; the reason is its own.
+    /// The server refused the latest version; the reason in words.
     Rejected(String),
+    /// A demo database: the record stays here, it is never sent.
+    Local,
 }
 
 /// When each field was last set (RFC 3339, UTC).
@@ -125,7 +134,10 @@ pub struct Signoff {
     pub uuid: String,
     pub station_id: String,
     pub month: String,
+    /// Who recorded it first; never changes.
     pub author_id: String,
+    /// Who recorded its latest decision.
+    pub editor_id: String,
     pub outcome: Outcome,
     pub reason: Option<String>,
     pub signed_on: NaiveDate,
@@ -139,21 +151,13 @@ pub struct Signoff {
 pub struct NewSignoff {
     pub station_id: String,
     pub month: Month,
+    /// Who records it (the author of a new sign-off, the editor of a
+    /// changed one).
     pub author_id: String,
     pub outcome: Outcome,
     /// Required for a dispute.
     pub reason: Option<String>,
     pub signed_on: NaiveDate,
-}
-
-/// One record waiting to be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxItem {
-    pub id: i64,
-    /// `visit_note` or `signoff`
-    pub record_kind: String,
-    pub record_uuid: String,
-    pub version: i64,
 }
 
 /// Why a note could not be written.
@@ -179,68 +183,81 @@ impl From<rusqlite::Error> for NoteError {
     }
 }
 
-/// RFC 3339 UTC with milliseconds: sorts as text in time order.
-pub fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+pub use crate::month::timestamp;
 
 fn bad(table: &'static str, column: &'static str, value: String) -> StoreError {
     StoreError::BadValue { table, column, value }
 }
 
-const NOTE_FIELDS: [&str; 4] = ["visited_on", "kind", "body", "follow_up_on"];
-
-/// The sync state of a record from its latest outbox row.
+/// The latest outbox row of a record `t`: its sync state, and a refusal's
+/// reason and code.
 const SYNC_STATE_SQL: &str =
-    "(SELECT CASE WHEN o.rejected_at IS NOT NULL THEN 'rejected:' || coalesce(o.rejected_reason, '')
-                     WHEN o.sent_at IS NULL THEN 'pending' ELSE 'synced' END
+    "(SELECT CASE WHEN o.rejected_at IS NOT NULL THEN 'rejected' WHEN o.sent_at IS NULL THEN 'pending'
+                  ELSE 'synced' END
+           FROM outbox o WHERE o.record_uuid = t.uuid ORDER BY o.id DESC LIMIT 1),
+     (SELECT coalesce(o.rejected_reason, '') || char(0) || coalesce(o.rejected_refusal, '')
            FROM outbox o WHERE o.record_uuid = t.uuid ORDER BY o.id DESC LIMIT 1)";
 
-fn sync_state(text: Option<String>) -> SyncState {
-    match text.as_deref() {
+/// The state of a record from its latest outbox row (`None`: it has none).
+fn sync_state(state: Option<String>, why: Option<String>, demo: bool) -> SyncState {
+    match state.as_deref() {
         Some("pending") => SyncState::Pending,
-        Some(t) if t.starts_with("rejected:") => SyncState::Rejected(t["rejected:".len()..].to_string()),
-        // Synced, or received from the server (no outbox row).
-        _ => SyncState::Synced,
+        Some("rejected") => {
+            let why = why.unwrap_or_default();
+            let (reason, refusal) = why.split_once('\0').unwrap_or((&why, ""));
+            let text = serde_json::from_str::<crate::wire::Refusal>(refusal)
+                .map(|r| crate::i18n::refusal_text(&r, crate::i18n::current()))
+                .unwrap_or_else(|_| reason.to_string());
+            SyncState::Rejected(text)
+        }
+        Some(_) => SyncState::Synced,
+        // Received from the server, or written where nothing is queued.
+        None if demo => SyncState::Local,
+        None => SyncState::Synced,
     }
 }
 
-fn note_from_row(row: &Row) -> rusqlite::Result<(VisitNote, String, String, Option<String>, String)> {
-    Ok((
-        VisitNote {
-            uuid: row.get(0)?,
-            station_id: row.get(1)?,
-            author_id: row.get(2)?,
-            visited_on: NaiveDate::MIN,
-            kind: NoteKind::Other,
-            body: row.get(5)?,
-            follow_up_on: None,
-            version: row.get(7)?,
-            created_at: row.get(8)?,
-            updated_at: row.get(9)?,
-            field_times: FieldTimes::new(),
-            sync: sync_state(row.get(11)?),
+/// A stored note as the screens and commands see it.
+fn visit_note(n: NoteRecord, sync: SyncState) -> Result<VisitNote, StoreError> {
+    Ok(VisitNote {
+        visited_on: parse_date(&n.visited_on).map_err(|_| bad("visit_notes", "visited_on", n.visited_on.clone()))?,
+        kind: NoteKind::parse(&n.kind).ok_or_else(|| bad("visit_notes", "kind", n.kind.clone()))?,
+        follow_up_on: n
+            .follow_up_on
+            .as_deref()
+            .map(|d| parse_date(d).map_err(|_| bad("visit_notes", "follow_up_on", d.to_string())))
+            .transpose()?,
+        uuid: n.uuid,
+        station_id: n.station_id,
+        author_id: n.author_id,
+        body: n.body,
+        version: n.version,
+        created_at: n.created_at,
+        updated_at: n.updated_at,
+        field_times: n.field_times,
+        sync,
+    })
+}
+
+fn signoff(s: SignoffRecord, sync: SyncState) -> Result<Signoff, StoreError> {
+    Ok(Signoff {
+        outcome: match s.outcome.as_str() {
+            "signed" => Outcome::Signed,
+            "disputed" => Outcome::Disputed,
+            _ => return Err(bad("signoffs", "outcome", s.outcome)),
         },
-        row.get(3)?,
-        row.get(4)?,
-        row.get(6)?,
-        row.get(10)?,
-    ))
+        signed_on: parse_date(&s.signed_on).map_err(|_| bad("signoffs", "signed_on", s.signed_on.clone()))?,
+        editor_id: s.editor_id.unwrap_or_else(|| s.author_id.clone()),
+        uuid: s.uuid,
+        station_id: s.station_id,
+        month: s.month,
+        author_id: s.author_id,
+        reason: s.reason,
+        version: s.version,
+        updated_at: s.updated_at,
+        sync,
+    })
 }
-
-fn finish_note(raw: (VisitNote, String, String, Option<String>, String)) -> Result<VisitNote, StoreError> {
-    let (mut note, visited, kind, follow_up, times) = raw;
-    note.visited_on = parse_date(&visited).map_err(|_| bad("visit_notes", "visited_on", visited))?;
-    note.kind = NoteKind::parse(&kind).ok_or_else(|| bad("visit_notes", "kind", kind))?;
-    note.follow_up_on = follow_up
-        .map(|d| parse_date(&d).map_err(|_| bad("visit_notes", "follow_up_on", d)))
-        .transpose()?;
-    note.field_times = serde_json::from_str(&times).map_err(|_| bad("visit_notes", "field_times", times))?;
-    Ok(note)
-}
-
-const NOTE_SELECT: &str = "SELECT t.uuid, t.station_id, t.author_id, t.visited_on, t.kind, t.body, t.follow_up_on,
-        t.version, t.created_at, t.updated_at, t.field_times";
 
 impl Store {
     fn check_station_and_person(&self, station: &str, person: &str) -> Result<(), NoteError> {
@@ -257,40 +274,41 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a new note and its outbox row in one transaction.
+    /// Writes a new note (and, on a laptop, its outbox row) in one
+    /// transaction.
     pub fn add_note(&self, new: &NewNote, now: DateTime<Utc>) -> Result<VisitNote, NoteError> {
         if new.body.trim().is_empty() {
             return Err(NoteError::EmptyBody);
         }
         self.check_station_and_person(&new.station_id, &new.author_id)?;
-        let uuid = uuid::Uuid::new_v4().to_string();
         let at = timestamp(now);
-        let times: FieldTimes = NOTE_FIELDS.iter().map(|f| (f.to_string(), at.clone())).collect();
+        let note = NoteRecord {
+            uuid: uuid::Uuid::new_v4().to_string(),
+            station_id: new.station_id.clone(),
+            author_id: new.author_id.clone(),
+            visited_on: new.visited_on.to_string(),
+            kind: new.kind.as_str().to_string(),
+            body: new.body.clone(),
+            follow_up_on: new.follow_up_on.map(|d| d.to_string()),
+            field_times: NOTE_FIELDS.iter().map(|f| (f.to_string(), at.clone())).collect(),
+            version: 1,
+            created_at: at.clone(),
+            updated_at: at.clone(),
+        };
+        let queue = self.queues_records()?;
         let tx = self.conn().unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
-                 field_times, version, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)",
-            params![
-                uuid,
-                new.station_id,
-                new.author_id,
-                new.visited_on.to_string(),
-                new.kind.as_str(),
-                new.body,
-                new.follow_up_on.map(|d| d.to_string()),
-                serde_json::to_string(&times).expect("a map of strings serialises"),
-                at
-            ],
-        )?;
-        enqueue(&tx, "visit_note", &uuid, 1, &at)?;
+        put_note(&tx, &note, 0)?;
+        if queue {
+            enqueue(&tx, "visit_note", &note.uuid, 1, &at)?;
+        }
         tx.commit()?;
-        Ok(self.note(&uuid)?.expect("the note was just written"))
+        Ok(self.note(&note.uuid)?.expect("the note was just written"))
     }
 
-    /// Changes some fields of a note: a new version, queued for sync.
+    /// Changes some fields of a note: a new version (queued for sync on a
+    /// laptop). The author stays who wrote it.
     pub fn edit_note(&self, uuid: &str, edit: &NoteEdit, now: DateTime<Utc>) -> Result<VisitNote, NoteError> {
-        let Some(mut note) = self.note(uuid)? else {
+        let Some(mut note) = get_note(self.conn(), uuid)? else {
             return Err(NoteError::UnknownNote(uuid.to_string()));
         };
         if edit.body.as_ref().is_some_and(|b| b.trim().is_empty()) {
@@ -301,11 +319,11 @@ impl Store {
             note.field_times.insert(field.to_string(), at.clone());
         };
         if let Some(v) = edit.visited_on {
-            note.visited_on = v;
+            note.visited_on = v.to_string();
             set("visited_on");
         }
         if let Some(k) = edit.kind {
-            note.kind = k;
+            note.kind = k.as_str().to_string();
             set("kind");
         }
         if let Some(b) = &edit.body {
@@ -313,32 +331,73 @@ impl Store {
             set("body");
         }
         if let Some(f) = edit.follow_up_on {
-            note.follow_up_on = f;
+            note.follow_up_on = f.map(|d| d.to_string());
             set("follow_up_on");
         }
         note.version += 1;
+        note.updated_at = at.clone();
+        let queue = self.queues_records()?;
         let tx = self.conn().unchecked_transaction()?;
-        write_note(&tx, &note, &at)?;
-        enqueue(&tx, "visit_note", uuid, note.version, &at)?;
+        put_note(&tx, &note, 0)?;
+        if queue {
+            enqueue(&tx, "visit_note", uuid, note.version, &at)?;
+        }
         tx.commit()?;
         Ok(self.note(uuid)?.expect("the note exists"))
     }
 
+    /// Notes matching a condition on `t`, newest visit first.
+    fn notes_where(&self, condition: &str, param: Option<&str>) -> Result<Vec<VisitNote>, StoreError> {
+        let demo = self.keeps_records_local()?;
+        let columns = NOTE_COLUMNS
+            .split(", ")
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, {SYNC_STATE_SQL} FROM visit_notes t WHERE {condition}
+             ORDER BY t.visited_on DESC, t.created_at DESC"
+        );
+        let rows = collect(self.conn(), &sql, [param], |r| {
+            Ok((
+                note_from(r, 0)?,
+                r.get::<_, Option<String>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+            ))
+        })?;
+        rows.into_iter()
+            .map(|(note, state, why)| visit_note(note, sync_state(state, why, demo)))
+            .collect()
+    }
+
     pub fn note(&self, uuid: &str) -> Result<Option<VisitNote>, StoreError> {
-        let sql = format!("{NOTE_SELECT}, {SYNC_STATE_SQL} FROM visit_notes t WHERE t.uuid = ?1");
-        let raw = self.conn().query_row(&sql, [uuid], note_from_row).optional()?;
-        raw.map(finish_note).transpose()
+        Ok(self.notes_where("t.uuid = ?1", Some(uuid))?.pop())
     }
 
     /// Notes, newest visit first; of one station, or all.
     pub fn notes(&self, station: Option<&str>) -> Result<Vec<VisitNote>, StoreError> {
-        let sql = format!(
-            "{NOTE_SELECT}, {SYNC_STATE_SQL} FROM visit_notes t
-             WHERE ?1 IS NULL OR t.station_id = ?1 ORDER BY t.visited_on DESC, t.created_at DESC"
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([station], note_from_row)?;
-        rows.map(|r| finish_note(r?)).collect()
+        self.notes_where("?1 IS NULL OR t.station_id = ?1", station)
+    }
+
+    /// A demo that is not a server's: what is written here stays here.
+    fn keeps_records_local(&self) -> Result<bool, StoreError> {
+        Ok(self.is_demo()? && !self.is_server()?)
+    }
+
+    /// Notes the server refused that are no longer in this database (their
+    /// station left the laptop's scope): kept whole with the refusal, so
+    /// nothing written is ever lost without a word.
+    pub fn set_aside_notes(&self, station: Option<&str>) -> Result<Vec<VisitNote>, StoreError> {
+        let mut out = Vec::new();
+        for rejection in self.rejected_records()? {
+            let Some(note) = rejection.note() else { continue };
+            if station.is_some_and(|s| s != note.station_id) || self.note(&note.uuid)?.is_some() {
+                continue;
+            }
+            let reason = rejection.reason_in(crate::i18n::current());
+            out.push(visit_note(note, SyncState::Rejected(reason))?);
+        }
+        Ok(out)
     }
 
     /// The day of each station's latest visit.
@@ -357,166 +416,78 @@ impl Store {
         Ok(out)
     }
 
-    /// Records a station's sign-off or dispute of a month's statement.
+    /// Records a station's sign-off or dispute of a month's statement. A
+    /// statement already recorded keeps its author; the new decision is
+    /// `new.author_id`'s, kept as its editor.
     pub fn record_signoff(&self, new: &NewSignoff, now: DateTime<Utc>) -> Result<Signoff, NoteError> {
-        let NewSignoff {
-            station_id: station,
-            month,
-            author_id: author,
-            outcome,
-            signed_on,
-            ..
-        } = new;
-        let (month, outcome, signed_on) = (*month, *outcome, *signed_on);
         let reason = new.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        if outcome == Outcome::Disputed && reason.is_none() {
+        if new.outcome == Outcome::Disputed && reason.is_none() {
             return Err(NoteError::DisputeWithoutReason);
         }
-        self.check_station_and_person(station, author)?;
+        self.check_station_and_person(&new.station_id, &new.author_id)?;
         let at = timestamp(now);
-        let existing: Option<(String, i64)> = self
-            .conn()
-            .query_row(
-                "SELECT uuid, version FROM signoffs WHERE station_id = ?1 AND month = ?2",
-                params![station, month.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let tx = self.conn().unchecked_transaction()?;
-        let (uuid, version) = match existing {
-            Some((uuid, version)) => {
-                tx.execute(
-                    "UPDATE signoffs SET author_id = ?2, outcome = ?3, reason = ?4, signed_on = ?5,
-                         version = ?6, updated_at = ?7 WHERE uuid = ?1",
-                    params![
-                        uuid,
-                        author,
-                        outcome.as_str(),
-                        reason,
-                        signed_on.to_string(),
-                        version + 1,
-                        at
-                    ],
-                )?;
-                (uuid, version + 1)
-            }
-            None => {
-                let uuid = uuid::Uuid::new_v4().to_string();
-                tx.execute(
-                    "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on,
-                         version, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
-                    params![
-                        uuid,
-                        station,
-                        month.to_string(),
-                        author,
-                        outcome.as_str(),
-                        reason,
-                        signed_on.to_string(),
-                        at
-                    ],
-                )?;
-                (uuid, 1)
-            }
+        let month = new.month.to_string();
+        let existing = match signoff_of(self.conn(), &new.station_id, &month)? {
+            Some(uuid) => get_signoff(self.conn(), &uuid)?,
+            None => None,
         };
-        enqueue(&tx, "signoff", &uuid, version, &at)?;
+        let record = match existing {
+            Some(mut s) => {
+                s.editor_id = Some(new.author_id.clone());
+                s.outcome = new.outcome.as_str().to_string();
+                s.reason = reason.map(String::from);
+                s.signed_on = new.signed_on.to_string();
+                s.version += 1;
+                s.updated_at = at.clone();
+                s
+            }
+            None => SignoffRecord {
+                uuid: uuid::Uuid::new_v4().to_string(),
+                station_id: new.station_id.clone(),
+                month,
+                author_id: new.author_id.clone(),
+                editor_id: Some(new.author_id.clone()),
+                outcome: new.outcome.as_str().to_string(),
+                reason: reason.map(String::from),
+                signed_on: new.signed_on.to_string(),
+                field_times: Default::default(),
+                version: 1,
+                created_at: at.clone(),
+                updated_at: at.clone(),
+            },
+        };
+        let queue = self.queues_records()?;
+        let tx = self.conn().unchecked_transaction()?;
+        put_signoff(&tx, &record, 0)?;
+        if queue {
+            enqueue(&tx, "signoff", &record.uuid, record.version, &at)?;
+        }
         tx.commit()?;
-        let mut all = self.signoffs(month)?;
-        all.retain(|s| s.uuid == uuid);
+        let mut all = self.signoffs(new.month)?;
+        all.retain(|s| s.uuid == record.uuid);
         Ok(all.pop().expect("the sign-off was just written"))
     }
 
     /// The sign-offs of a month's statements.
     pub fn signoffs(&self, month: Month) -> Result<Vec<Signoff>, StoreError> {
-        let sql = format!(
-            "SELECT t.uuid, t.station_id, t.month, t.author_id, t.outcome, t.reason, t.signed_on, t.version,
-                    t.updated_at, {SYNC_STATE_SQL}
-             FROM signoffs t WHERE t.month = ?1 ORDER BY t.station_id"
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([month.to_string()], |r| {
+        let demo = self.keeps_records_local()?;
+        let columns = SIGNOFF_COLUMNS
+            .split(", ")
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql =
+            format!("SELECT {columns}, {SYNC_STATE_SQL} FROM signoffs t WHERE t.month = ?1 ORDER BY t.station_id");
+        let rows = collect(self.conn(), &sql, [month.to_string()], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, i64>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, Option<String>>(9)?,
+                signoff_from(r, 0)?,
+                r.get::<_, Option<String>>(12)?,
+                r.get::<_, Option<String>>(13)?,
             ))
         })?;
-        rows.map(|row| {
-            let (uuid, station_id, month, author_id, outcome, reason, signed_on, version, updated_at, sync) = row?;
-            Ok(Signoff {
-                uuid,
-                station_id,
-                month,
-                author_id,
-                outcome: match outcome.as_str() {
-                    "signed" => Outcome::Signed,
-                    "disputed" => Outcome::Disputed,
-                    _ => return Err(bad("signoffs", "outcome", outcome)),
-                },
-                reason,
-                signed_on: parse_date(&signed_on).map_err(|_| bad("signoffs", "signed_on", signed_on))?,
-                version,
-                updated_at,
-                sync: sync_state(sync),
-            })
-        })
-        .collect()
-    }
-
-    /// Records not yet acknowledged nor refused, oldest first.
-    pub fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, record_kind, record_uuid, version FROM outbox
-             WHERE sent_at IS NULL AND rejected_at IS NULL ORDER BY id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(OutboxItem {
-                id: r.get(0)?,
-                record_kind: r.get(1)?,
-                record_uuid: r.get(2)?,
-                version: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// How many records wait to be sent.
-    pub fn pending_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn().query_row(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// Marks outbox rows acknowledged by the server.
-    pub fn mark_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
-        let tx = self.conn().unchecked_transaction()?;
-        {
-            let mut stmt = tx.prepare("UPDATE outbox SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?;
-            for id in ids {
-                stmt.execute(params![id, timestamp(now)])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Sets an outbox row aside with the server's reason.
-    pub fn mark_rejected(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE outbox SET rejected_at = ?2, rejected_reason = ?3 WHERE id = ?1",
-            params![id, timestamp(now), reason],
-        )?;
-        Ok(())
+        rows.into_iter()
+            .map(|(s, state, why)| signoff(s, sync_state(state, why, demo)))
+            .collect()
     }
 }
 
@@ -524,26 +495,6 @@ fn enqueue(tx: &rusqlite::Transaction, kind: &str, uuid: &str, version: i64, at:
     tx.execute(
         "INSERT INTO outbox (record_kind, record_uuid, version, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind, uuid, version, at],
-    )?;
-    Ok(())
-}
-
-/// Writes every field of a note (an edit, or a merge from the server).
-pub fn write_note(tx: &rusqlite::Connection, note: &VisitNote, updated_at: &str) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE visit_notes SET station_id = ?2, visited_on = ?3, kind = ?4, body = ?5, follow_up_on = ?6,
-             field_times = ?7, version = ?8, updated_at = ?9 WHERE uuid = ?1",
-        params![
-            note.uuid,
-            note.station_id,
-            note.visited_on.to_string(),
-            note.kind.as_str(),
-            note.body,
-            note.follow_up_on.map(|d| d.to_string()),
-            serde_json::to_string(&note.field_times).expect("a map of strings serialises"),
-            note.version,
-            updated_at
-        ],
     )?;
     Ok(())
 }
@@ -689,11 +640,54 @@ mod tests {
         assert_eq!(first.uuid, second.uuid);
         assert_eq!(second.version, 2);
         assert_eq!(s.signoffs(month).unwrap().len(), 1);
-        let pending = s.pending_outbox(10).unwrap();
-        s.mark_rejected(pending[1].id, "out of scope", Utc::now()).unwrap();
+        // The manager records the statement again: the author stays, the
+        // new decision is the manager's.
+        let mut by_manager = signoff(month, Outcome::Disputed, Some("核对后仍有出入"), day);
+        by_manager.author_id = "M1".into();
+        let third = s.record_signoff(&by_manager, Utc::now()).unwrap();
+        assert_eq!((third.author_id.as_str(), third.editor_id.as_str()), ("P1", "M1"));
+        assert_eq!(third.reason.as_deref(), Some("核对后仍有出入"));
+        assert_eq!(s.pending_count().unwrap(), 1, "one record waits, however many versions");
+    }
+
+    #[test]
+    fn a_refused_record_reads_back_with_its_reason_in_words() {
+        let mut s = store();
+        let month: Month = "2026-10".parse().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        s.record_signoff(&signoff(month, Outcome::Signed, None, day), Utc::now())
+            .unwrap();
+        let batch = s.outbox_batch(10, 1 << 20, Utc::now()).unwrap();
+        let result = crate::wire::PushResult {
+            uuid: batch.records[0].uuid().to_string(),
+            version: 1,
+            outcome: crate::wire::PushOutcome::Rejected,
+            reason: Some("station S1 is outside the scope of P1".into()),
+            refusal: Some(crate::wire::Refusal {
+                code: crate::wire::RefusalCode::OutOfScope,
+                args: vec!["S1".into(), "P1".into()],
+            }),
+        };
+        let rejected = s.settle_outbox(&batch, &[result], Utc::now()).unwrap();
+        assert_eq!(rejected.len(), 1);
+        let state = s.signoffs(month).unwrap()[0].sync.clone();
         assert_eq!(
-            s.signoffs(month).unwrap()[0].sync,
-            SyncState::Rejected("out of scope".into())
+            state,
+            SyncState::Rejected("station S1 is outside the scope of P1".into())
         );
+        assert_eq!(rejected[0].reason_in(crate::i18n::Lang::Zh), "站点 S1 不在 P1 的范围内");
+        assert!(rejected[0]
+            .record
+            .as_deref()
+            .is_some_and(|r| r.contains("\"outcome\":\"signed\"")));
+    }
+
+    #[test]
+    fn nothing_written_in_the_demo_waits_for_a_server() {
+        let s = store();
+        s.set_meta("demo", "1").unwrap();
+        let note = s.add_note(&note(), Utc::now()).unwrap();
+        assert_eq!(note.sync, SyncState::Local);
+        assert_eq!(s.pending_count().unwrap(), 0);
     }
 }

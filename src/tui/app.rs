@@ -192,7 +192,7 @@ impl App {
     pub fn new(store: Store, policy: Policy, lang: Lang, person: Option<&str>) -> Result<App, LoadError> {
         let today = store.today()?;
         let month = store.default_month()?;
-        let demo = store.meta("demo")?.as_deref() == Some("1");
+        let demo = store.is_demo()? || store.sync_status()?.server_demo;
         let viewer = match person {
             Some(p) => Viewer::resolve(&store, p)?,
             None => None,
@@ -678,6 +678,9 @@ impl App {
                     background.request(std::time::Instant::now());
                     self.sync_requested = true;
                     self.flash = Some(Text::Syncing.get(self.lang).to_string());
+                }
+                None if self.demo && !self.sync.configured => {
+                    self.flash = Some(Text::DemoNoSync.get(self.lang).to_string())
                 }
                 None => self.flash = Some(Text::SyncNotConfigured.get(self.lang).to_string()),
             },

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
-use crate::sync::{sync_once, Backoff, SyncReport};
+use crate::client::{sync_once, Backoff, SyncReport};
 
 /// How a background sync ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncOutcome {
-    Done(SyncReport),
+    Done(Box<SyncReport>),
     /// The server could not be reached: retry with backoff.
     Offline(String),
     /// Anything else (a refused token, a demo database): retry at the
@@ -100,7 +100,7 @@ impl BackgroundSync {
         let (db, server, token) = (self.db_path.clone(), self.server.clone(), self.token.clone());
         std::thread::spawn(move || {
             let outcome = match sync_once(&db, &server, &token) {
-                Ok(report) => SyncOutcome::Done(report),
+                Ok(report) => SyncOutcome::Done(Box::new(report)),
                 Err(e) if e.is_offline() => SyncOutcome::Offline(e.to_string()),
                 Err(e) => SyncOutcome::Failed(e.to_string()),
             };
@@ -129,7 +129,7 @@ mod tests {
     fn success_waits_the_interval_and_offline_backs_off_up_to_it() {
         let now = Instant::now();
         let mut s = scheduler(now);
-        s.schedule_after(&SyncOutcome::Done(SyncReport::default()), now);
+        s.schedule_after(&SyncOutcome::Done(Box::default()), now);
         assert_eq!(s.next_at(), now + Duration::from_secs(300));
         let mut delays = Vec::new();
         for _ in 0..8 {
@@ -140,7 +140,7 @@ mod tests {
         assert!(delays[0] >= Duration::from_millis(7500) && delays[0] <= Duration::from_secs(15));
         assert!(delays[3] >= Duration::from_secs(60));
         assert!(delays.iter().all(|d| *d <= Duration::from_secs(300)));
-        s.schedule_after(&SyncOutcome::Done(SyncReport::default()), now);
+        s.schedule_after(&SyncOutcome::Done(Box::default()), now);
         assert_eq!(s.attempt, 0, "a success resets the backoff");
     }
 
@@ -148,7 +148,7 @@ mod tests {
     fn a_request_makes_the_next_sync_due_now() {
         let now = Instant::now();
         let mut s = scheduler(now);
-        s.schedule_after(&SyncOutcome::Done(SyncReport::default()), now);
+        s.schedule_after(&SyncOutcome::Done(Box::default()), now);
         s.request(now + Duration::from_secs(1));
         assert_eq!(s.next_at(), now + Duration::from_secs(1));
     }

@@ -168,10 +168,18 @@ impl Drop for Server {
     }
 }
 
+/// A laptop's own config file (beside its database): connecting saves the
+/// server, token and person there, and each laptop of a test is its own
+/// computer.
+pub fn laptop_config(laptop: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.config.toml", laptop.display()))
+}
+
 /// `bianmin sync` of a laptop database.
 pub fn sync_cmd(laptop: &Path, url: &str, token: &str, extra: &[&str]) -> Command {
     let mut cmd = bianmin();
-    cmd.args(["sync", "--server", url, "--token", token, "--db"])
+    cmd.env("BIANMIN_CONFIG", laptop_config(laptop))
+        .args(["sync", "--server", url, "--token", token, "--db"])
         .arg(laptop)
         .args(extra);
     cmd
@@ -260,6 +268,11 @@ pub fn assert_intact(db: &Path) {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok", "{}", db.display());
+    let dangling: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(dangling, 0, "references that lead nowhere in {}", db.display());
 }
 
 /// A number from a query.
@@ -272,20 +285,32 @@ pub fn count(db: &Path, sql: &str) -> i64 {
 }
 
 /// A digest of the synced tables' content (not their revisions), for
-/// comparing a laptop with the server over some stations.
+/// comparing a laptop with the server over some stations: figures, notes
+/// and sign-offs.
 pub fn content(db: &Path, stations_sql: &str) -> Vec<String> {
-    let store = Store::open(db).unwrap();
-    let queries = [
+    let mut out = figures(db, stations_sql);
+    out.extend(digest(db, &[
+        format!("SELECT uuid || '|' || kind || '|' || body || '|' || coalesce(follow_up_on, '') || '|' || visited_on FROM visit_notes WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT uuid || '|' || outcome || '|' || coalesce(reason, '') FROM signoffs WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+    ]));
+    out
+}
+
+/// The registry rows and daily facts of some stations.
+pub fn figures(db: &Path, stations_sql: &str) -> Vec<String> {
+    digest(db, &[
         format!("SELECT id || '|' || name || '|' || branch_id || '|' || maintainer_id || '|' || status FROM stations WHERE id IN ({stations_sql}) ORDER BY id"),
         format!("SELECT day || station_id || category || '|' || count || '|' || amount_fen FROM daily_payments WHERE station_id IN ({stations_sql}) ORDER BY 1"),
         format!("SELECT day || station_id || '|' || raw || '|' || valid FROM daily_cards WHERE station_id IN ({stations_sql}) ORDER BY 1"),
         format!("SELECT day || station_id || kind || '|' || count FROM daily_referrals WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-        format!("SELECT uuid || '|' || kind || '|' || body || '|' || coalesce(follow_up_on, '') || '|' || visited_on FROM visit_notes WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-        format!("SELECT uuid || '|' || outcome || '|' || coalesce(reason, '') FROM signoffs WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-    ];
+    ])
+}
+
+fn digest(db: &Path, queries: &[String]) -> Vec<String> {
+    let store = Store::open(db).unwrap();
     let mut out = Vec::new();
     for sql in queries {
-        let mut stmt = store.conn().prepare(&sql).unwrap();
+        let mut stmt = store.conn().prepare(sql).unwrap();
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
         out.extend(rows.map(Result::unwrap));
     }

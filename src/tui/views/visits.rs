@@ -29,6 +29,7 @@ pub fn sync_span(app: &App, state: &SyncState) -> Span<'static> {
         SyncState::Synced => Span::styled(t(app, Text::Synced), app.theme.good()),
         SyncState::Pending => Span::styled(t(app, Text::Pending), app.theme.warn()),
         SyncState::Rejected(reason) => Span::styled(format!("{}: {reason}", t(app, Text::Rejected)), app.theme.bad()),
+        SyncState::Local => Span::styled(t(app, Text::DemoLocal), app.theme.dim()),
     }
 }
 

@@ -1,6 +1,8 @@
 //! What travels between a laptop and the county server, as JSON. Shared by
-//! the client (`sync::client`) and the server (`server`), so the two cannot
-//! drift apart. The endpoints are listed in docs/SYNC.md.
+//! the laptop's client (`client`), the pure merge and checks (`sync`), the
+//! laptop's replica (`store::laptop`) and the server (`server`), so the
+//! sides cannot drift apart. It depends on nothing of bianmin's. The
+//! endpoints are listed in docs/SYNC.md.
 //!
 //! Pulled rows are JSON arrays (tuple structs), not objects: a first pull
 //! carries hundreds of thousands of daily facts and the field names would
@@ -23,30 +25,66 @@ pub const MAX_PUSH_RECORDS: usize = 1_000;
 /// The longest note text or dispute reason the server takes, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
+/// How far past the server's clock a record's time may lie. A laptop's
+/// clock is never exact; a time further ahead would win every later merge
+/// and freeze the record, so it is refused.
+pub const MAX_CLOCK_AHEAD_SECONDS: i64 = 5 * 60;
+
 /// `GET /api/v1/health`: no token needed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
     pub server_id: String,
     pub version: String,
+    /// The server's clock (RFC 3339 UTC), so a laptop can tell when its
+    /// own is wrong.
+    #[serde(default)]
+    pub server_time: Option<String>,
 }
 
-/// `GET /api/v1/me`: who the token belongs to and what it may see.
+/// `GET /api/v1/me`: who the token belongs to and what it may see. The
+/// laptop keeps this as its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub person_id: String,
     pub name: Option<String>,
+    /// maintainer, manager or county
     pub role: String,
+    /// Stations whose figures the token receives (a maintainer's and a
+    /// manager's: every station of their branches).
     pub stations: u64,
+    /// Stations whose notes and sign-offs the token reads and writes (a
+    /// maintainer's own; a manager's branches; the county all).
+    #[serde(default)]
+    pub own_stations: u64,
     pub branches: Vec<String>,
     pub scope_key: String,
     pub server_id: String,
+    /// The server holds the demo county (to try sync out).
+    #[serde(default)]
+    pub demo: bool,
+    #[serde(default)]
+    pub server_time: Option<String>,
 }
 
 /// An error body: every 4xx and 5xx answer of the server is one of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
+}
+
+/// What a token may see, named in full on the first page of a pull from
+/// the start, so the laptop can drop what is no longer in it when that
+/// pull ends. `None` means everything (a county token).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeLists {
+    /// Stations whose registry row and daily facts the token receives.
+    pub stations: Option<Vec<String>>,
+    /// Stations whose notes and sign-offs the token receives.
+    pub record_stations: Option<Vec<String>>,
+    pub branches: Option<Vec<String>>,
+    pub people: Option<Vec<String>>,
+    pub counties: Option<Vec<String>>,
 }
 
 /// `GET /api/v1/pull?after=REV&limit=ROWS`: the rows in the token's scope
@@ -63,6 +101,16 @@ pub struct PullPage {
     /// "Today" of a demo server, which laptops then use too.
     #[serde(default)]
     pub today: Option<String>,
+    /// The server holds the demo county: the laptop says so everywhere.
+    #[serde(default)]
+    pub demo: bool,
+    /// The server's clock when it read the page (RFC 3339 UTC).
+    #[serde(default)]
+    pub server_time: Option<String>,
+    /// On a page after revision 0 (a pull from the start): everything the
+    /// token may see, so the laptop drops the rest when the pull ends.
+    #[serde(default)]
+    pub scope: Option<ScopeLists>,
     pub after: i64,
     /// The cursor to keep once this page is stored: every row in scope up
     /// to this revision has been sent.
@@ -199,6 +247,8 @@ pub struct DeletedRow(pub i64, pub String, pub Vec<String>);
 pub type FieldTimes = BTreeMap<String, String>;
 
 /// A visit note, whole: what a laptop pushes and what a pull brings.
+/// `author_id` is set once, by whoever wrote the note; every field carries
+/// the time it was last set (`field_times`, all four required).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteRecord {
@@ -219,6 +269,7 @@ pub struct NoteRecord {
 }
 
 /// A station's sign-off or dispute of a month's statement, whole.
+/// `author_id` recorded it first; `editor_id` recorded its latest decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignoffRecord {
@@ -227,6 +278,8 @@ pub struct SignoffRecord {
     /// YYYY-MM
     pub month: String,
     pub author_id: String,
+    #[serde(default)]
+    pub editor_id: Option<String>,
     /// signed or disputed
     pub outcome: String,
     pub reason: Option<String>,
@@ -295,12 +348,75 @@ pub struct PushResult {
     pub uuid: String,
     pub version: i64,
     pub outcome: PushOutcome,
+    /// Why it was refused, in English (for logs and older laptops).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why it was refused, as a code and its values, so the laptop can say
+    /// it in its user's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
+}
+
+/// Why the server refused a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// The station is not one the token may write for (whether or not it
+    /// exists: a refusal never tells what lies outside the scope).
+    OutOfScope,
+    /// A new record's author is not the token's person.
+    NotTheAuthor,
+    /// The record exists with another author; authorship never changes.
+    AuthorChanged,
+    /// A change names someone other than the token's person as its editor.
+    NotTheEditor,
+    /// The record exists for another station (or month); it cannot move.
+    RecordMoved,
+    /// A time lies further ahead of the server's clock than allowed.
+    TimeAhead,
+    /// The statement of that station and month is already recorded under
+    /// another record.
+    AlreadySigned,
+    /// The record is malformed (a bad date, an empty text, …).
+    Invalid,
+    /// The server could not store it.
+    ServerError,
+    /// Too large for the server (set aside by the laptop itself).
+    TooLarge,
+}
+
+/// A refusal: its code and the values its message names, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    #[serde(default)]
+    pub args: Vec<String>,
 }
 
 /// `POST /api/v1/push` answer: one result per record, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+}
+
+/// `GET /api/v1/stations/{id}`: one station's registry record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationInfo {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub branch_id: String,
+    pub maintainer_id: String,
+    pub village: Option<String>,
+    pub status: String,
+    pub has_terminal: bool,
+    pub opened_on: Option<String>,
+    pub closed_on: Option<String>,
+}
+
+/// `GET /api/v1/stations/{id}/notes`: that station's visit notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationNotes {
+    pub station_id: String,
+    pub notes: Vec<NoteRecord>,
 }

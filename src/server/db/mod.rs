@@ -1,0 +1,346 @@
+//! The county server's storage, behind one trait: what the handlers and
+//! `bianmin user` ask of a database. Accounts and tokens, the scope a
+//! token may see, pull pages by revision, and receiving pushed records.
+//! `sqlite` is the embedded backend (one file, one `serve` process).
+//!
+//! The trait is synchronous: the backends' drivers are (rusqlite), and the
+//! handlers already run database work on tokio's blocking threads.
+
+pub mod sqlite;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, ScopeLists, StationInfo};
+
+pub use sqlite::SqliteServerDb;
+
+/// What a token's person may see and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Their branch's figures; notes and sign-offs of their own stations
+    /// (`stations.maintainer_id`).
+    Maintainer,
+    /// Every station of the branches they manage (`branches.manager_id`).
+    Manager,
+    /// Everything.
+    County,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Maintainer, Role::Manager, Role::County];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Maintainer => "maintainer",
+            Role::Manager => "manager",
+            Role::County => "county",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A token's owner, as the server found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub person_id: String,
+    pub role: Role,
+}
+
+/// One row of `bianmin user list`: never the token, only its hash's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    pub person_id: String,
+    pub role: Role,
+    /// The first 12 hex digits of the token's hash, to tell tokens apart.
+    pub token_hash_prefix: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("unknown token")]
+    Unknown,
+    #[error("token revoked at {0}")]
+    Revoked(String),
+}
+
+/// Why the database could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerDbError {
+    /// Another writer (an import) holds the database: try again shortly.
+    #[error("the database is busy (an import is running); try again shortly")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl From<rusqlite::Error> for ServerDbError {
+    fn from(e: rusqlite::Error) -> ServerDbError {
+        if is_busy(&e) {
+            ServerDbError::Busy
+        } else {
+            ServerDbError::Store(crate::store::StoreError::Sql(e))
+        }
+    }
+}
+
+/// SQLite's "database is busy/locked": another connection holds the lock.
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(
+        "person {0:?} is not in the database; import the station registry first \
+         (a county account may be made with --name for someone not in it)"
+    )]
+    UnknownPerson(String),
+    #[error("no token of {0:?} is in use")]
+    NothingToRevoke(String),
+    #[error("that token is not known to this database")]
+    UnknownToken,
+    #[error("cannot make a random token: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Db(#[from] ServerDbError),
+}
+
+impl From<rusqlite::Error> for AccountError {
+    fn from(e: rusqlite::Error) -> AccountError {
+        AccountError::Db(e.into())
+    }
+}
+
+impl From<crate::store::StoreError> for AccountError {
+    fn from(e: crate::store::StoreError) -> AccountError {
+        AccountError::Db(e.into())
+    }
+}
+
+/// The stored form of a token: SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.trim().as_bytes()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new random token: `bm_` and 64 hex digits.
+pub(crate) fn new_token() -> Result<String, AccountError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
+    Ok(format!("bm_{}", hex(&bytes)))
+}
+
+/// What a token may see and write, decided from the registry at each
+/// request. `None` means all (a county account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub person_id: String,
+    pub role: Role,
+    /// Stations whose registry row and daily facts it reads: every station
+    /// of the person's branches, because the branch's figures (R7–R9)
+    /// depend on all of them.
+    pub stations: Option<BTreeSet<String>>,
+    /// Stations whose notes and sign-offs it reads and writes: a
+    /// maintainer's own, a manager's branches'.
+    pub record_stations: Option<BTreeSet<String>>,
+    pub branches: Option<BTreeSet<String>>,
+    /// The people of those branches (managers, maintainers); the authors
+    /// of the notes it receives come with the notes.
+    pub people: Option<BTreeSet<String>>,
+    pub counties: Option<BTreeSet<String>>,
+    /// A digest of the sets: changes when anything enters or leaves scope.
+    pub key: String,
+}
+
+impl Scope {
+    /// Everything (a county account).
+    pub fn all(person_id: &str) -> Scope {
+        Scope {
+            person_id: person_id.to_string(),
+            role: Role::County,
+            stations: None,
+            record_stations: None,
+            branches: None,
+            people: None,
+            counties: None,
+            key: "all".to_string(),
+        }
+    }
+
+    /// A scope of these sets, with its digest.
+    pub fn of(
+        account: &Account,
+        stations: BTreeSet<String>,
+        record_stations: BTreeSet<String>,
+        branches: BTreeSet<String>,
+        people: BTreeSet<String>,
+        counties: BTreeSet<String>,
+    ) -> Scope {
+        let mut digest = Sha256::new();
+        for (label, set) in [
+            ("stations", &stations),
+            ("record_stations", &record_stations),
+            ("branches", &branches),
+            ("people", &people),
+            ("counties", &counties),
+        ] {
+            digest.update(label.as_bytes());
+            for id in set {
+                digest.update([0u8]);
+                digest.update(id.as_bytes());
+            }
+            digest.update([1u8]);
+        }
+        Scope {
+            person_id: account.person_id.clone(),
+            role: account.role,
+            key: hex(&digest.finalize())[..32].to_string(),
+            stations: Some(stations),
+            record_stations: Some(record_stations),
+            branches: Some(branches),
+            people: Some(people),
+            counties: Some(counties),
+        }
+    }
+
+    /// Whether the token receives this station's figures.
+    pub fn reads_station(&self, id: &str) -> bool {
+        self.stations.as_ref().is_none_or(|s| s.contains(id))
+    }
+
+    /// Whether the token reads and writes this station's notes and sign-offs.
+    pub fn writes_station(&self, id: &str) -> bool {
+        self.record_stations.as_ref().is_none_or(|s| s.contains(id))
+    }
+
+    /// The sets as the first page of a pull names them.
+    pub fn lists(&self) -> ScopeLists {
+        let list = |set: &Option<BTreeSet<String>>| set.as_ref().map(|s| s.iter().cloned().collect());
+        ScopeLists {
+            stations: list(&self.stations),
+            record_stations: list(&self.record_stations),
+            branches: list(&self.branches),
+            people: list(&self.people),
+            counties: list(&self.counties),
+        }
+    }
+}
+
+/// The county server's database.
+pub trait ServerDb: Send + Sync {
+    /// This server's identity: laptops pull anew when it changes. Two
+    /// server processes on one database share it.
+    fn server_id(&self) -> &str;
+
+    /// The account of a bearer token.
+    fn authenticate(&self, token: &str) -> Result<Result<Account, AuthError>, ServerDbError>;
+
+    /// What an account may see and write, from the registry now.
+    fn scope_of(&self, account: &Account) -> Result<Scope, ServerDbError>;
+
+    /// `GET /me`.
+    fn me(&self, scope: &Scope, now: DateTime<Utc>) -> Result<Me, ServerDbError>;
+
+    /// The page of rows in `scope` above revision `after`, at most `limit`
+    /// rows, all read from one snapshot.
+    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<PullPage, ServerDbError>;
+
+    /// Stores pushed records: each new, merged, a repeat that changes
+    /// nothing, or refused with a reason, without stopping the others.
+    fn receive_records(
+        &self,
+        scope: &Scope,
+        records: &[PushRecord],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PushResult>, ServerDbError>;
+
+    /// One station's registry record, if the token may read it (`None`
+    /// whether it is outside the scope or does not exist: the answer
+    /// never tells what lies outside).
+    fn station(&self, scope: &Scope, id: &str) -> Result<Option<StationInfo>, ServerDbError>;
+
+    /// One station's notes, if the token may read them (as `station`).
+    fn station_notes(&self, scope: &Scope, id: &str) -> Result<Option<Vec<NoteRecord>>, ServerDbError>;
+
+    /// Makes a token for `person` and keeps its hash; the token is returned
+    /// once. A county account may be made for someone not in the registry
+    /// by giving their `name`.
+    fn add_account(
+        &self,
+        person: &str,
+        role: Role,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String, AccountError>;
+
+    /// Ends every token of `person`; how many were in use.
+    fn revoke_person(&self, person: &str, now: DateTime<Utc>) -> Result<usize, AccountError>;
+
+    /// Ends one token; the person it belonged to.
+    fn revoke_token(&self, token: &str, now: DateTime<Utc>) -> Result<String, AccountError>;
+
+    fn accounts(&self) -> Result<Vec<AccountInfo>, ServerDbError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_read_back() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn the_scope_digest_changes_with_any_set() {
+        let account = Account {
+            person_id: "W01".into(),
+            role: Role::Maintainer,
+        };
+        let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        let base = Scope::of(
+            &account,
+            set(&["S1", "S2"]),
+            set(&["S1"]),
+            set(&["B1"]),
+            set(&["W01"]),
+            set(&[]),
+        );
+        let moved = Scope::of(
+            &account,
+            set(&["S1", "S2"]),
+            set(&["S1", "S2"]),
+            set(&["B1"]),
+            set(&["W01"]),
+            set(&[]),
+        );
+        assert_ne!(base.key, moved.key);
+        assert!(base.reads_station("S2") && !base.writes_station("S2"));
+        assert!(Scope::all("PT01").writes_station("anything"));
+    }
+}

@@ -1,0 +1,362 @@
+//! Pull pages: the rows in a token's scope above a revision, in revision
+//! order, read from one snapshot. Rows travel as JSON arrays (see `wire`).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
+
+use crate::server::db::Scope;
+use crate::store::records::{note_from, signoff_from, NOTE_COLUMNS, SIGNOFF_COLUMNS};
+use crate::store::StoreError;
+use crate::wire::{
+    BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
+    ReferralRow, SignoffRow, StationRow,
+};
+
+/// Which scope set filters a table, through which column.
+#[derive(Clone, Copy)]
+enum ScopeBy {
+    /// Stations whose figures the token reads.
+    Station(&'static str),
+    /// Stations whose notes and sign-offs the token reads.
+    Record(&'static str),
+    Branch(&'static str),
+    Person(&'static str),
+    County(&'static str),
+    /// Tombstones: by their scope_kind / scope_id.
+    Deletion,
+}
+
+struct PullTable {
+    name: &'static str,
+    columns: &'static str,
+    scope: ScopeBy,
+}
+
+const PERSON_COLUMNS: &str = "rev, id, name, phone, has_green_card";
+
+/// Every synced table, registry first.
+const PULL_TABLES: &[PullTable] = &[
+    PullTable {
+        name: "counties",
+        columns: "rev, id, name",
+        scope: ScopeBy::County("id"),
+    },
+    PullTable {
+        name: "people",
+        columns: PERSON_COLUMNS,
+        scope: ScopeBy::Person("id"),
+    },
+    PullTable {
+        name: "branches",
+        columns: "rev, id, name, kind, county_id, manager_id",
+        scope: ScopeBy::Branch("id"),
+    },
+    PullTable {
+        name: "branch_maintainers",
+        columns: "rev, branch_id, person_id",
+        scope: ScopeBy::Branch("branch_id"),
+    },
+    PullTable {
+        name: "stations",
+        columns: "rev, id, name, kind, branch_id, maintainer_id, village, village_households, \
+                  stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on",
+        scope: ScopeBy::Station("id"),
+    },
+    PullTable {
+        name: "plans",
+        columns: "rev, branch_id, month, target",
+        scope: ScopeBy::Branch("branch_id"),
+    },
+    PullTable {
+        name: "daily_payments",
+        columns: "rev, station_id, day, category, count, amount_fen",
+        scope: ScopeBy::Station("station_id"),
+    },
+    PullTable {
+        name: "daily_cards",
+        columns: "rev, station_id, day, raw, valid",
+        scope: ScopeBy::Station("station_id"),
+    },
+    PullTable {
+        name: "daily_referrals",
+        columns: "rev, station_id, day, kind, count",
+        scope: ScopeBy::Station("station_id"),
+    },
+    PullTable {
+        name: "visit_notes",
+        columns: "",
+        scope: ScopeBy::Record("station_id"),
+    },
+    PullTable {
+        name: "signoffs",
+        columns: "",
+        scope: ScopeBy::Record("station_id"),
+    },
+    PullTable {
+        name: "sync_deletions",
+        columns: "rev, table_name, key",
+        scope: ScopeBy::Deletion,
+    },
+];
+
+/// The tables whose rows are records (notes, sign-offs): their tombstones
+/// go where their rows go.
+const RECORD_TABLES: &str = "('visit_notes', 'signoffs')";
+
+/// The scope sets as JSON arrays, bound as ?3 … ?7 (stations, branches,
+/// people, counties, record stations); `None` for a county account, which
+/// needs no filter.
+struct ScopeParams {
+    values: [Option<String>; 5],
+}
+
+impl ScopeParams {
+    fn of(scope: &Scope) -> ScopeParams {
+        let json = |set: &Option<BTreeSet<String>>| {
+            set.as_ref()
+                .map(|s| serde_json::to_string(s).expect("strings serialise"))
+        };
+        ScopeParams {
+            values: [
+                json(&scope.stations),
+                json(&scope.branches),
+                json(&scope.people),
+                json(&scope.counties),
+                json(&scope.record_stations),
+            ],
+        }
+    }
+
+    fn all(&self) -> bool {
+        self.values[0].is_none()
+    }
+
+    fn filter(&self, by: ScopeBy) -> String {
+        if self.all() {
+            return String::new();
+        }
+        let within = |col: &str, n: u8| format!(" AND {col} IN (SELECT value FROM json_each(?{n}))");
+        match by {
+            ScopeBy::Station(col) => within(col, 3),
+            ScopeBy::Branch(col) => within(col, 4),
+            ScopeBy::Person(col) => within(col, 5),
+            ScopeBy::County(col) => within(col, 6),
+            ScopeBy::Record(col) => within(col, 7),
+            ScopeBy::Deletion => format!(
+                " AND ((scope_kind = 'station' AND table_name IN {RECORD_TABLES}
+                           AND scope_id IN (SELECT value FROM json_each(?7)))
+                   OR (scope_kind = 'station' AND table_name NOT IN {RECORD_TABLES}
+                           AND scope_id IN (SELECT value FROM json_each(?3)))
+                   OR (scope_kind = 'branch' AND scope_id IN (SELECT value FROM json_each(?4)))
+                   OR (scope_kind = 'person' AND scope_id IN (SELECT value FROM json_each(?5)))
+                   OR (scope_kind = 'county' AND scope_id IN (SELECT value FROM json_each(?6))))"
+            ),
+        }
+    }
+}
+
+/// Binds ?1, ?2 and whichever of the scope sets (?3 … ?7) the statement
+/// names, and runs it.
+fn bind_query<'s>(
+    stmt: &'s mut CachedStatement<'_>,
+    first: i64,
+    second: i64,
+    scope: &ScopeParams,
+) -> rusqlite::Result<Rows<'s>> {
+    stmt.raw_bind_parameter(1, first)?;
+    stmt.raw_bind_parameter(2, second)?;
+    for i in 3..=stmt.parameter_count() {
+        stmt.raw_bind_parameter(i, scope.values.get(i - 3).and_then(|v| v.as_deref()))?;
+    }
+    Ok(stmt.raw_query())
+}
+
+fn columns(table: &PullTable) -> String {
+    match table.name {
+        "visit_notes" => format!("rev, {NOTE_COLUMNS}"),
+        "signoffs" => format!("rev, {SIGNOFF_COLUMNS}"),
+        _ => table.columns.to_string(),
+    }
+}
+
+/// The page of rows in `scope` above revision `after`: at most `limit`
+/// rows, all read from one snapshot.
+pub fn pull_page(
+    conn: &Connection,
+    scope: &Scope,
+    after: i64,
+    limit: u32,
+    server_id: &str,
+    now: DateTime<Utc>,
+) -> Result<PullPage, StoreError> {
+    let limit = limit.max(1);
+    let tx = conn.unchecked_transaction()?;
+    let head: i64 = tx.query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))?;
+    let today: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'demo_today'", [], |r| r.get(0))
+        .optional()?;
+    let sp = ScopeParams::of(scope);
+
+    // The revisions this page can hold. Every revision belongs to one row
+    // of one table, so with no scope filter (a county account) the next
+    // `limit` revisions hold at most `limit` rows. Otherwise: the `limit`
+    // lowest in scope above `after` over all tables (each table's own
+    // lowest suffice).
+    let (cut, more) = if sp.all() {
+        let cut = after.saturating_add(i64::from(limit)).min(head).max(after);
+        (cut, cut < head)
+    } else {
+        let mut revs: Vec<i64> = Vec::new();
+        for t in PULL_TABLES {
+            let sql = format!(
+                "SELECT rev FROM {} WHERE rev > ?1{} ORDER BY rev LIMIT ?2",
+                t.name,
+                sp.filter(t.scope)
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut rows = bind_query(&mut stmt, after, i64::from(limit), &sp)?;
+            while let Some(row) = rows.next()? {
+                revs.push(row.get(0)?);
+            }
+        }
+        if revs.len() >= limit as usize {
+            revs.sort_unstable();
+            (revs[limit as usize - 1], true)
+        } else {
+            (head.max(after), false)
+        }
+    };
+    let mut page = PullPage {
+        server_id: server_id.to_string(),
+        scope_key: scope.key.clone(),
+        demo: today.is_some(),
+        today,
+        server_time: Some(crate::month::timestamp(now)),
+        scope: (after == 0).then(|| scope.lists()),
+        after,
+        next: cut,
+        head,
+        more,
+        ..PullPage::default()
+    };
+    for t in PULL_TABLES {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE rev > ?1 AND rev <= ?2{} ORDER BY rev",
+            columns(t),
+            t.name,
+            sp.filter(t.scope)
+        );
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut rows = bind_query(&mut stmt, after, cut, &sp)?;
+        while let Some(r) = rows.next()? {
+            read_row(&mut page, t.name, r)?;
+        }
+    }
+    if scope.people.is_some() {
+        add_record_people(&tx, &mut page)?;
+    }
+    tx.commit()?;
+    Ok(page)
+}
+
+fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), StoreError> {
+    match table {
+        "counties" => page.counties.push(CountyRow(r.get(0)?, r.get(1)?, r.get(2)?)),
+        "people" => page.people.push(person_row(r)?),
+        "branches" => page.branches.push(BranchRow(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        )),
+        "branch_maintainers" => page.branch_maintainers.push(MemberRow(r.get(0)?, r.get(1)?, r.get(2)?)),
+        "stations" => page.stations.push(StationRow(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+            r.get(13)?,
+            r.get(14)?,
+        )),
+        "plans" => page.plans.push(PlanRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        "daily_payments" => page.daily_payments.push(PaymentRow(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        )),
+        "daily_cards" => page
+            .daily_cards
+            .push(CardRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        "daily_referrals" => {
+            page.daily_referrals
+                .push(ReferralRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        }
+        "visit_notes" => page.visit_notes.push(NoteRow {
+            rev: r.get(0)?,
+            note: note_from(r, 1)?,
+        }),
+        "signoffs" => page.signoffs.push(SignoffRow {
+            rev: r.get(0)?,
+            signoff: signoff_from(r, 1)?,
+        }),
+        _ => {
+            let key: String = r.get(2)?;
+            let parts: Vec<String> = serde_json::from_str(&key).map_err(|_| StoreError::BadValue {
+                table: "sync_deletions",
+                column: "key",
+                value: key,
+            })?;
+            page.deleted.push(DeletedRow(r.get(0)?, r.get(1)?, parts));
+        }
+    }
+    Ok(())
+}
+
+fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+/// The authors and editors of the page's notes and sign-offs come with
+/// them, whatever their revision: a county clerk or a manager of another
+/// branch may write on a station, and the laptop needs their names. (A
+/// county token receives every person anyway.)
+fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), StoreError> {
+    let have: BTreeSet<&str> = page.people.iter().map(|p| p.1.as_str()).collect();
+    let mut want: BTreeSet<String> = BTreeSet::new();
+    for n in &page.visit_notes {
+        want.insert(n.note.author_id.clone());
+    }
+    for s in &page.signoffs {
+        want.insert(s.signoff.author_id.clone());
+        want.extend(s.signoff.editor_id.clone());
+    }
+    want.retain(|id| !have.contains(id.as_str()));
+    if want.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(&want).expect("strings serialise");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PERSON_COLUMNS} FROM people WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([json], person_row)?;
+    for row in rows {
+        page.people.push(row?);
+    }
+    Ok(())
+}

@@ -1,0 +1,349 @@
+//! Applying a pulled page: registry, plans and facts are the server's and
+//! replace the laptop's; notes and sign-offs are merged with what the
+//! laptop holds. A page and the cursor after it are stored in one
+//! transaction, so a pull cut off anywhere resumes after the last page.
+
+use rusqlite::{params, Connection, ToSql, TransactionBehavior};
+
+use super::sweep;
+use crate::store::records::{get_note, get_signoff, put_note, put_signoff};
+use crate::store::{Store, StoreError};
+use crate::sync::{complete_pulled_note, merge_note, merge_signoff};
+use crate::wire::{CardRow, DeletedRow, NoteRow, PaymentRow, PullPage, ReferralRow, SignoffRow};
+
+/// Where the laptop's pull stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullPosition {
+    pub cursor: i64,
+    pub server_id: Option<String>,
+    pub scope_key: Option<String>,
+}
+
+/// The primary-key columns of a table that tombstones may name.
+fn delete_sql(table: &str) -> Option<(&'static str, usize)> {
+    Some(match table {
+        "counties" => ("DELETE FROM counties WHERE id = ?1", 1),
+        "people" => ("DELETE FROM people WHERE id = ?1", 1),
+        "branches" => ("DELETE FROM branches WHERE id = ?1", 1),
+        "branch_maintainers" => (
+            "DELETE FROM branch_maintainers WHERE branch_id = ?1 AND person_id = ?2",
+            2,
+        ),
+        "stations" => ("DELETE FROM stations WHERE id = ?1", 1),
+        "plans" => ("DELETE FROM plans WHERE branch_id = ?1 AND month = ?2", 2),
+        "daily_payments" => (
+            "DELETE FROM daily_payments WHERE day = ?1 AND station_id = ?2 AND category = ?3",
+            3,
+        ),
+        "daily_cards" => ("DELETE FROM daily_cards WHERE day = ?1 AND station_id = ?2", 2),
+        "daily_referrals" => (
+            "DELETE FROM daily_referrals WHERE day = ?1 AND station_id = ?2 AND kind = ?3",
+            3,
+        ),
+        "visit_notes" => ("DELETE FROM visit_notes WHERE uuid = ?1", 1),
+        "signoffs" => ("DELETE FROM signoffs WHERE uuid = ?1", 1),
+        _ => return None,
+    })
+}
+
+/// Runs an `INSERT … SELECT … FROM json_each(?1)` over rows as JSON.
+fn bulk<T: serde::Serialize>(conn: &Connection, sql: &str, rows: &[T]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(rows).expect("rows of strings and numbers serialise");
+    conn.prepare_cached(sql)?.execute([json])?;
+    Ok(())
+}
+
+/// Rows to a multi-row `INSERT … VALUES` statement.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// Runs `head (?, …), (?, …) … tail` over `rows`, `ROWS_PER_STATEMENT` rows
+/// to a statement (the last statement takes the rest).
+fn insert_rows<T, const N: usize>(
+    conn: &Connection,
+    head: &str,
+    tail: &str,
+    rows: &[T],
+    values: impl for<'r> Fn(&'r T) -> [&'r dyn ToSql; N],
+) -> Result<(), StoreError> {
+    let tuple = format!("({})", vec!["?"; N].join(", "));
+    let sql = |n: usize| format!("{head}{}{tail}", vec![tuple.as_str(); n].join(", "));
+    let full = sql(ROWS_PER_STATEMENT);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let text = if chunk.len() == ROWS_PER_STATEMENT {
+            std::borrow::Cow::Borrowed(full.as_str())
+        } else {
+            std::borrow::Cow::Owned(sql(chunk.len()))
+        };
+        let mut stmt = conn.prepare_cached(&text)?;
+        let mut index = 1;
+        for row in chunk {
+            for value in values(row) {
+                stmt.raw_bind_parameter(index, value)?;
+                index += 1;
+            }
+        }
+        stmt.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// The per-station indexes of the daily facts (as in migration 0001).
+const FACT_INDEXES: [(&str, &str); 3] = [
+    (
+        "daily_payments_by_station",
+        "CREATE INDEX IF NOT EXISTS daily_payments_by_station ON daily_payments(station_id, day)",
+    ),
+    (
+        "daily_cards_by_station",
+        "CREATE INDEX IF NOT EXISTS daily_cards_by_station ON daily_cards(station_id, day)",
+    ),
+    (
+        "daily_referrals_by_station",
+        "CREATE INDEX IF NOT EXISTS daily_referrals_by_station ON daily_referrals(station_id, day)",
+    ),
+];
+
+fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
+    // One statement per table and page, over the rows as JSON: a statement
+    // per row would copy the pages it touches into the statement journal
+    // again for every row (the tables have triggers).
+    bulk(
+        conn,
+        "INSERT INTO counties (id, name, rev)
+         SELECT value->>1, value->>2, value->>0 FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, rev = excluded.rev",
+        &page.counties,
+    )?;
+    bulk(
+        conn,
+        "INSERT INTO people (id, name, phone, has_green_card, rev)
+         SELECT value->>1, value->>2, value->>3, value->>4, value->>0 FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+             has_green_card = excluded.has_green_card, rev = excluded.rev",
+        &page.people,
+    )?;
+    bulk(
+        conn,
+        "INSERT INTO branches (id, name, kind, county_id, manager_id, rev)
+         SELECT value->>1, value->>2, value->>3, value->>4, value->>5, value->>0
+         FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             county_id = excluded.county_id, manager_id = excluded.manager_id, rev = excluded.rev",
+        &page.branches,
+    )?;
+    bulk(
+        conn,
+        "INSERT INTO branch_maintainers (branch_id, person_id, rev)
+         SELECT value->>1, value->>2, value->>0 FROM json_each(?1) WHERE true
+         ON CONFLICT (branch_id, person_id) DO UPDATE SET rev = excluded.rev",
+        &page.branch_maintainers,
+    )?;
+    bulk(
+        conn,
+        "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
+             stations_in_village, route_order, status, has_terminal, has_green_card, opened_on,
+             closed_on, rev)
+         SELECT value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+             value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14,
+             value->>0
+         FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
+             village = excluded.village, village_households = excluded.village_households,
+             stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
+             status = excluded.status, has_terminal = excluded.has_terminal,
+             has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
+             closed_on = excluded.closed_on, rev = excluded.rev",
+        &page.stations,
+    )?;
+    bulk(
+        conn,
+        "INSERT INTO plans (branch_id, month, target, rev)
+         SELECT value->>1, value->>2, value->>3, value->>0 FROM json_each(?1) WHERE true
+         ON CONFLICT (branch_id, month) DO UPDATE SET target = excluded.target, rev = excluded.rev",
+        &page.plans,
+    )
+}
+
+fn facts(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
+    // The daily facts are most of a large pull: many rows to a statement,
+    // bound directly (no JSON to parse twice).
+    insert_rows(
+        conn,
+        "INSERT INTO daily_payments (rev, station_id, day, category, count, amount_fen) VALUES ",
+        " ON CONFLICT (day, station_id, category) DO UPDATE SET count = excluded.count,
+             amount_fen = excluded.amount_fen, rev = excluded.rev",
+        &page.daily_payments,
+        |r: &PaymentRow| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4, &r.5],
+    )?;
+    insert_rows(
+        conn,
+        "INSERT INTO daily_cards (rev, station_id, day, raw, valid) VALUES ",
+        " ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid,
+             rev = excluded.rev",
+        &page.daily_cards,
+        |r: &CardRow| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4],
+    )?;
+    insert_rows(
+        conn,
+        "INSERT INTO daily_referrals (rev, station_id, day, kind, count) VALUES ",
+        " ON CONFLICT (day, station_id, kind) DO UPDATE SET count = excluded.count, rev = excluded.rev",
+        &page.daily_referrals,
+        |r: &ReferralRow| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4],
+    )
+}
+
+fn records(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
+    for NoteRow { rev, note } in &page.visit_notes {
+        let incoming = complete_pulled_note(note.clone());
+        match get_note(conn, &note.uuid)? {
+            None => put_note(conn, incoming.record(), *rev)?,
+            Some(local) => {
+                let local = complete_pulled_note(local);
+                let merged = merge_note(&local, &incoming);
+                if merged != local {
+                    put_note(conn, merged.record(), *rev)?;
+                } else {
+                    conn.prepare_cached("UPDATE visit_notes SET rev = ?2 WHERE uuid = ?1")?
+                        .execute(params![note.uuid, rev])?;
+                }
+            }
+        }
+    }
+    for SignoffRow { rev, signoff } in &page.signoffs {
+        match get_signoff(conn, &signoff.uuid)? {
+            None => put_signoff(conn, signoff, *rev)?,
+            Some(local) => {
+                let merged = merge_signoff(&local, signoff);
+                if merged != local {
+                    put_signoff(conn, &merged, *rev)?;
+                } else {
+                    conn.prepare_cached("UPDATE signoffs SET rev = ?2 WHERE uuid = ?1")?
+                        .execute(params![signoff.uuid, rev])?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deletions(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
+    for DeletedRow(_, table, key) in &page.deleted {
+        // A tombstone of a table this bianmin does not know, or with the
+        // wrong key, is skipped rather than stop sync.
+        let Some((sql, arity)) = delete_sql(table) else {
+            continue;
+        };
+        if key.len() != arity {
+            continue;
+        }
+        conn.prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(key.iter()))?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Drops the per-station indexes of the daily facts for a large pull.
+    /// Rows arrive day by day, so every page would add to thousands of
+    /// these indexes' leaves, and each page's commit rewrite them all;
+    /// building them once at the end is several times faster.
+    /// `restore_fact_indexes` puts them back (sync does at its end, and at
+    /// its start in case a pull was killed between the two).
+    pub fn drop_fact_indexes(&self) -> Result<(), StoreError> {
+        let tx = self.conn().unchecked_transaction()?;
+        for (name, _) in FACT_INDEXES {
+            tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Builds the per-station fact indexes that are missing.
+    pub fn restore_fact_indexes(&self) -> Result<(), StoreError> {
+        let tx = self.conn().unchecked_transaction()?;
+        for (_, sql) in FACT_INDEXES {
+            tx.execute_batch(sql)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn pull_position(&self) -> Result<PullPosition, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT pull_cursor, server_id, scope_key FROM sync_state WHERE id = 1",
+            [],
+            |r| {
+                Ok(PullPosition {
+                    cursor: r.get(0)?,
+                    server_id: r.get(1)?,
+                    scope_key: r.get(2)?,
+                })
+            },
+        )?)
+    }
+
+    /// Starts the pull over from revision 0 (another server, another scope).
+    pub fn reset_pull(&self) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE sync_state SET pull_cursor = 0, server_id = NULL, scope_key = NULL WHERE id = 1",
+            [],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a pulled page and moves the cursor to its end, in one
+    /// transaction: a crash keeps the page whole or not at all. Facts and
+    /// the registry are replaced by the server's; notes and sign-offs are
+    /// merged with what the laptop holds. The page of a pull from the start
+    /// names the token's scope; the last page of every pull drops what is
+    /// outside it. Returns the rows written.
+    ///
+    /// The caller turns foreign keys off on this connection: the server
+    /// sends each row at its latest revision, so a station may come a page
+    /// before the person it names (who changed later); the server's
+    /// database keeps the references whole, and a finished pull does too.
+    pub fn apply_pull_page(&mut self, page: &PullPage, server_url: &str) -> Result<u64, StoreError> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let conn: &Connection = &tx;
+            registry(conn, page)?;
+            facts(conn, page)?;
+            records(conn, page)?;
+            deletions(conn, page)?;
+            if let Some(lists) = &page.scope {
+                sweep::remember(conn, lists)?;
+            }
+            if !page.more {
+                sweep::drop_out_of_scope(conn)?;
+            }
+            // The laptop's own tombstones (of rows the server deleted, or
+            // that left the scope) mean nothing here.
+            conn.execute("DELETE FROM sync_deletions", [])?;
+            // A demo server's "today" is the laptop's too; a real server
+            // has none (and a demo database is never synced into, so the
+            // value can only have come from a server).
+            match &page.today {
+                Some(today) => conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('demo_today', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [today],
+                )?,
+                None => conn.execute("DELETE FROM meta WHERE key = 'demo_today'", [])?,
+            };
+            conn.execute(
+                "UPDATE sync_state SET pull_cursor = ?1, server_id = ?2, scope_key = ?3, server_url = ?4,
+                     server_demo = ?5
+                 WHERE id = 1",
+                params![page.next, page.server_id, page.scope_key, server_url, page.demo],
+            )?;
+        }
+        tx.commit()?;
+        Ok(page.row_count())
+    }
+}
