@@ -91,6 +91,10 @@ pub enum Command {
         /// longest an idle connection stays open).
         #[arg(long, value_name = "SECONDS", default_value_t = 10)]
         header_timeout: u64,
+        /// Milliseconds a push waits for an import to let go of the database
+        /// before it is answered 503 (try later).
+        #[arg(long, hide = true, value_name = "MS", default_value_t = 10_000)]
+        write_wait_ms: u64,
     },
     /// Sync with the county server: send notes and sign-offs, receive figures.
     Sync(SyncArgs),

@@ -25,7 +25,17 @@ fn main() -> ExitCode {
             max_body_bytes,
             max_connections,
             header_timeout,
-        }) => commands::serve::run(&cli.global, &listen, max_body_bytes, max_connections, header_timeout),
+            write_wait_ms,
+        }) => commands::serve::run(
+            &cli.global,
+            &commands::serve::ServeArgs {
+                listen,
+                max_body_bytes,
+                max_connections,
+                header_timeout,
+                write_wait_ms,
+            },
+        ),
         Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),
         Some(Command::User { action }) => commands::user::run(&cli.global, action),
         Some(Command::Note { action }) => commands::note::run(&cli.global, action),

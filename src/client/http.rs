@@ -116,6 +116,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(server: &str, token: &str) -> Result<Client, SyncError> {
+        Client::with_timeouts(server, token, CONNECT_TIMEOUT, ANSWER_TIMEOUT)
+    }
+
+    /// A client that waits `connect` for a connection and `answer` for
+    /// each answer (tests use short ones).
+    pub fn with_timeouts(server: &str, token: &str, connect: Duration, answer: Duration) -> Result<Client, SyncError> {
         let url = check_server_url(server)?;
         let token = token.trim();
         // A redirect is followed only within the server's own origin (a
@@ -130,8 +136,8 @@ impl Client {
             }
         });
         let http = Http::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(ANSWER_TIMEOUT)
+            .connect_timeout(connect)
+            .timeout(answer)
             .redirect(redirects)
             .user_agent(concat!("bianmin/", env!("CARGO_PKG_VERSION")))
             .build()

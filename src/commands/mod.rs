@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use bianmin::config::Config;
-use bianmin::i18n::{tr, trf, Lang, Text};
+use bianmin::i18n::{trf, Lang, Text};
 use bianmin::policy::Policy;
 use bianmin::store::{default_db_path, default_demo_path, Store};
 
@@ -86,72 +86,16 @@ pub fn open_store(global: &Global) -> anyhow::Result<Store> {
     open_existing(&db_to_read(global)?)
 }
 
-/// Who looks at the figures. On a laptop connected to a server, its
-/// token's person (the server said whose it is), and `--as` may not reach
-/// past that: a maintainer is only themselves, a manager themselves or a
-/// maintainer of their branches, a county clerk anyone. Elsewhere (the
-/// demo, a county's own database) `--as`, else the config's `person`.
+/// Who looks at the figures (`Store::viewer`): on a connected laptop its
+/// token's person, `--as` checked against the token's scope.
 pub fn viewer(global: &Global, store: &Store, config: &Config) -> anyhow::Result<Option<String>> {
-    let Some(me) = store.identity()? else {
-        return Ok(global.person.clone().or_else(|| config.person.clone()));
-    };
-    let Some(asked) = global.person.as_deref().filter(|p| *p != me.person_id) else {
-        return Ok(Some(if me.role == "county" {
-            "county".to_string()
-        } else {
-            me.person_id
-        }));
-    };
-    let allowed = match me.role.as_str() {
-        "county" => true,
-        "manager" => me
-            .branches
-            .iter()
-            .map(|b| store.branch_maintainers(b))
-            .collect::<Result<Vec<_>, _>>()?
-            .iter()
-            .any(|maintainers| maintainers.iter().any(|m| m == asked)),
-        _ => false,
-    };
-    if !allowed {
-        bail!("{}", outside_scope(&me, asked));
-    }
-    Ok(Some(asked.to_string()))
+    Ok(store.viewer(global.person.as_deref(), config.person.as_deref())??)
 }
 
-fn role_words(role: &str) -> &'static str {
-    tr(match role {
-        "manager" => Text::RoleManager,
-        "county" => Text::RoleCounty,
-        _ => Text::RoleMaintainer,
-    })
-}
-
-fn outside_scope(me: &bianmin::store::laptop::Identity, asked: &str) -> String {
-    let text = if me.role == "manager" {
-        Text::AsOutsideScopeManager
-    } else {
-        Text::AsOutsideScope
-    };
-    trf(text, &[&me.person_id, &role_words(&me.role), &asked])
-}
-
-/// Who writes a note or a sign-off: on a connected laptop always its
-/// token's person (the server takes new records only from them);
-/// elsewhere `--as`, else the config's `person`.
+/// Who writes a note or a sign-off (`Store::author`).
 pub fn author(global: &Global, store: &Store, config: &Config, config_path: &Path) -> anyhow::Result<String> {
-    if let Some(me) = store.identity()? {
-        return match global.person.as_deref() {
-            Some(asked) if asked != me.person_id => {
-                bail!("{}", trf(Text::AuthorIsToken, &[&me.person_id, &asked]))
-            }
-            _ => Ok(me.person_id),
-        };
-    }
-    global
-        .person
-        .clone()
-        .or_else(|| config.person.clone())
+    store
+        .author(global.person.as_deref(), config.person.as_deref())??
         .with_context(|| trf(Text::WhoWrote, &[&config_path.display()]))
 }
 

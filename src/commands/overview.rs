@@ -88,6 +88,9 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         (None, Some(lang)) => lang,
     };
     bianmin::i18n::set_current(lang);
+    // Who is looking: decided (and --as checked against the laptop's
+    // token) before anything is shown, on a screen or not.
+    let person = super::viewer(global, &store, &config)?;
 
     if !std::io::stdout().is_terminal() {
         let month = store.default_month()?;
@@ -96,7 +99,6 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let person = super::viewer(global, &store, &config)?;
     let syncs = store.queues_records()?;
     let mut app = App::new(store, policy, lang, person.as_deref())?;
     app.theme = Theme::from_env(config.colours);

@@ -12,6 +12,11 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
     let policy = super::policy(global)?;
     let lang = super::lang(global);
     let store = super::open_store(global)?;
+    if global.person.is_some() {
+        // --as may not reach past a connected laptop's token.
+        let config = bianmin::config::Config::load(&bianmin::config::default_config_path())?;
+        super::viewer(global, &store, &config)?;
+    }
     let as_of = args
         .as_of
         .as_deref()

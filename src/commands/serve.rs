@@ -9,13 +9,16 @@ use bianmin::server::{serve, Limits, ServerOptions};
 
 use crate::cli::Global;
 
-pub fn run(
-    global: &Global,
-    listen: &str,
-    max_body_bytes: usize,
-    max_connections: usize,
-    header_timeout: u64,
-) -> anyhow::Result<()> {
+/// What `bianmin serve` was given.
+pub struct ServeArgs {
+    pub listen: String,
+    pub max_body_bytes: usize,
+    pub max_connections: usize,
+    pub header_timeout: u64,
+    pub write_wait_ms: u64,
+}
+
+pub fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     let db = super::db_path(global);
     let fresh = !db.exists();
     let store = super::open_or_create(global, &db)?;
@@ -26,14 +29,15 @@ pub fn run(
     }
     drop(store);
     let options = ServerOptions {
-        max_body_bytes,
+        max_body_bytes: args.max_body_bytes,
         limits: Limits {
-            max_connections,
-            header_timeout: Duration::from_secs(header_timeout.max(1)),
+            max_connections: args.max_connections,
+            header_timeout: Duration::from_secs(args.header_timeout.max(1)),
             ..Limits::default()
         },
+        write_wait: Duration::from_millis(args.write_wait_ms),
     };
-    serve(&db, listen, &options, |addr| {
+    serve(&db, &args.listen, &options, |addr| {
         // Tests and scripts read the address from this line.
         println!("listening on http://{addr}");
         let _ = std::io::stdout().flush();

@@ -50,7 +50,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(7),
-            max_head_bytes: 64 << 10,
+            max_head_bytes: 128 << 10,
         }
     }
 }

@@ -46,6 +46,9 @@ const CONCURRENT_PUSHES: usize = 8;
 pub struct ServerOptions {
     pub max_body_bytes: usize,
     pub limits: Limits,
+    /// How long a push waits for an import to let go of the database
+    /// before it is answered 503 (try later).
+    pub write_wait: Duration,
 }
 
 impl Default for ServerOptions {
@@ -53,6 +56,7 @@ impl Default for ServerOptions {
         ServerOptions {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             limits: Limits::default(),
+            write_wait: db::sqlite::WRITE_WAIT,
         }
     }
 }
@@ -154,7 +158,7 @@ pub fn serve(
     options: &ServerOptions,
     on_bound: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
-    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open(db_path)?);
+    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open_waiting(db_path, options.write_wait)?);
     let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let limits = options.limits.clone();
@@ -199,7 +203,7 @@ impl Drop for ServerHandle {
 
 /// Starts a server on its own thread and returns once it listens.
 pub fn spawn(db_path: &Path, listen: &str, options: &ServerOptions) -> Result<ServerHandle, ServerError> {
-    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open(db_path)?);
+    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open_waiting(db_path, options.write_wait)?);
     let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let listener = rt.block_on(bind(listen))?;

@@ -105,13 +105,23 @@ impl Server {
     }
 
     pub fn start_on(db: &Path, listen: &str, args: &[&str]) -> Server {
+        Server::launch(db, listen, args, Stdio::null())
+    }
+
+    /// A server whose stderr (its log) goes to `log`.
+    pub fn start_logged(db: &Path, args: &[&str], log: &Path) -> Server {
+        let file = std::fs::File::create(log).unwrap();
+        Server::launch(db, "127.0.0.1:0", args, Stdio::from(file))
+    }
+
+    fn launch(db: &Path, listen: &str, args: &[&str], stderr: Stdio) -> Server {
         let mut child = bianmin()
             .args(["serve", "--listen", listen, "--db"])
             .arg(db)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -134,6 +144,21 @@ impl Server {
             port,
             db: db.to_path_buf(),
         }
+    }
+
+    /// SIGTERM, as a service manager stops it; how it exited. Panics if it
+    /// has not exited a minute later.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("bianmin serve did not stop within a minute of SIGTERM");
     }
 
     /// Kills the server (SIGKILL) and waits for it.

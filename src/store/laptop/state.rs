@@ -44,6 +44,28 @@ pub struct Identity {
     pub server_url: String,
 }
 
+/// `--as` asked for more than this laptop's token allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AsRefused {
+    /// Looking as someone outside the token's scope.
+    #[error("{}", crate::i18n::trf(
+        if role == "manager" { crate::i18n::Text::AsOutsideScopeManager } else { crate::i18n::Text::AsOutsideScope },
+        &[me, &role_words(role), asked],
+    ))]
+    OutsideScope { me: String, role: String, asked: String },
+    /// Writing as someone other than the token's person.
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::AuthorIsToken, &[me, asked]))]
+    NotTheToken { me: String, asked: String },
+}
+
+fn role_words(role: &str) -> &'static str {
+    crate::i18n::tr(match role {
+        "manager" => crate::i18n::Text::RoleManager,
+        "county" => crate::i18n::Text::RoleCounty,
+        _ => crate::i18n::Text::RoleMaintainer,
+    })
+}
+
 fn opt_instant(text: Option<String>) -> Option<DateTime<Utc>> {
     text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&Utc))
@@ -130,6 +152,70 @@ impl Store {
         Ok(())
     }
 
+    /// Who looks at the figures. On a connected laptop, its token's person
+    /// (a county clerk: the county), and `asked` (`--as`) may not reach
+    /// past the token: a maintainer is only themselves, a manager
+    /// themselves or a maintainer of their branches, a clerk anyone.
+    /// Elsewhere (the demo, a county's own database) `asked`, else
+    /// `configured` (the config file's person); `None`: ask.
+    pub fn viewer(
+        &self,
+        asked: Option<&str>,
+        configured: Option<&str>,
+    ) -> Result<Result<Option<String>, AsRefused>, StoreError> {
+        let Some(me) = self.identity()? else {
+            return Ok(Ok(asked.or(configured).map(String::from)));
+        };
+        let Some(asked) = asked.filter(|p| *p != me.person_id) else {
+            let own = if me.role == "county" {
+                "county".to_string()
+            } else {
+                me.person_id
+            };
+            return Ok(Ok(Some(own)));
+        };
+        let allowed = match me.role.as_str() {
+            "county" => true,
+            "manager" => {
+                let mut found = false;
+                for branch in &me.branches {
+                    found |= self.branch_maintainers(branch)?.iter().any(|m| m == asked);
+                }
+                found
+            }
+            _ => false,
+        };
+        Ok(if allowed {
+            Ok(Some(asked.to_string()))
+        } else {
+            Err(AsRefused::OutsideScope {
+                me: me.person_id,
+                role: me.role,
+                asked: asked.to_string(),
+            })
+        })
+    }
+
+    /// Who writes a note or a sign-off: on a connected laptop always its
+    /// token's person (the server takes new records only from them);
+    /// elsewhere `asked`, else `configured`.
+    pub fn author(
+        &self,
+        asked: Option<&str>,
+        configured: Option<&str>,
+    ) -> Result<Result<Option<String>, AsRefused>, StoreError> {
+        Ok(match self.identity()? {
+            Some(me) => match asked {
+                Some(asked) if asked != me.person_id => Err(AsRefused::NotTheToken {
+                    me: me.person_id,
+                    asked: asked.to_string(),
+                }),
+                _ => Ok(Some(me.person_id)),
+            },
+            None => Ok(asked.or(configured).map(String::from)),
+        })
+    }
+
     /// Whose laptop this is, once it has synced.
     pub fn identity(&self) -> Result<Option<Identity>, StoreError> {
         type Row = (
@@ -165,5 +251,82 @@ impl Store {
             branches,
             server_url: server_url.unwrap_or_default(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me(role: &str) -> Me {
+        Me {
+            person_id: "W03".into(),
+            name: Some("王五".into()),
+            role: role.into(),
+            stations: 18,
+            own_stations: 6,
+            branches: vec!["B01".into()],
+            scope_key: "k".into(),
+            server_id: "s".into(),
+            demo: false,
+            server_time: None,
+        }
+    }
+
+    fn laptop() -> Store {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO people (id, name) VALUES ('M01', 'm'), ('W01', 'a'), ('W03', 'c'), ('W09', 'x');
+                 INSERT INTO branches (id, name, kind, manager_id) VALUES ('B01', '恩城', 'rural', 'M01');
+                 INSERT INTO branch_maintainers (branch_id, person_id) VALUES ('B01', 'W01'), ('B01', 'W03');",
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_laptop_not_yet_connected_takes_as_then_the_config() {
+        let store = laptop();
+        assert_eq!(store.viewer(Some("W01"), Some("W03")).unwrap(), Ok(Some("W01".into())));
+        assert_eq!(store.viewer(None, Some("W03")).unwrap(), Ok(Some("W03".into())));
+        assert_eq!(store.viewer(None, None).unwrap(), Ok(None));
+        assert_eq!(store.author(None, Some("W03")).unwrap(), Ok(Some("W03".into())));
+    }
+
+    #[test]
+    fn a_connected_maintainer_is_only_themselves() {
+        let store = laptop();
+        store.set_identity(&me("maintainer"), "https://x").unwrap();
+        assert_eq!(
+            store.viewer(None, Some("W01")).unwrap(),
+            Ok(Some("W03".into())),
+            "not the config's"
+        );
+        assert_eq!(store.viewer(Some("W03"), None).unwrap(), Ok(Some("W03".into())));
+        for asked in ["county", "W01", "M01"] {
+            let refused = store.viewer(Some(asked), None).unwrap().unwrap_err();
+            assert!(refused.to_string().contains(asked), "{refused}");
+        }
+        assert_eq!(store.author(None, Some("W01")).unwrap(), Ok(Some("W03".into())));
+        assert!(store.author(Some("W01"), None).unwrap().is_err());
+    }
+
+    #[test]
+    fn a_connected_manager_may_look_as_their_maintainers_and_a_clerk_as_anyone() {
+        let store = laptop();
+        let mut manager = me("manager");
+        manager.person_id = "M01".into();
+        store.set_identity(&manager, "https://x").unwrap();
+        assert_eq!(store.viewer(Some("W01"), None).unwrap(), Ok(Some("W01".into())));
+        assert!(store.viewer(Some("W09"), None).unwrap().is_err(), "not of their branch");
+        assert!(store.viewer(Some("county"), None).unwrap().is_err());
+        let mut clerk = me("county");
+        clerk.person_id = "PT01".into();
+        store.set_identity(&clerk, "https://x").unwrap();
+        assert_eq!(store.viewer(None, None).unwrap(), Ok(Some("county".into())));
+        assert_eq!(store.viewer(Some("W09"), None).unwrap(), Ok(Some("W09".into())));
+        assert_eq!(store.author(None, None).unwrap(), Ok(Some("PT01".into())));
     }
 }

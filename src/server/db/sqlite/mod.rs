@@ -28,8 +28,9 @@ use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, StationInfo}
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 16;
 
-/// How long a push waits for an import to let go of the database.
-const WRITE_WAIT: Duration = Duration::from_secs(10);
+/// How long a push waits by default for an import to let go of the
+/// database before it is answered busy.
+pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 pub struct SqliteServerDb {
     path: PathBuf,
@@ -68,8 +69,13 @@ impl SqliteServerDb {
     /// Opens the database (bringing its schema up to date) and gives it a
     /// server identity if it has none.
     pub fn open(path: &Path) -> Result<SqliteServerDb, StoreError> {
+        SqliteServerDb::open_waiting(path, WRITE_WAIT)
+    }
+
+    /// `open`, with pushes waiting at most `write_wait` for the write lock.
+    pub fn open_waiting(path: &Path, write_wait: Duration) -> Result<SqliteServerDb, StoreError> {
         let writer = Store::open(path)?;
-        writer.conn().busy_timeout(WRITE_WAIT)?;
+        writer.conn().busy_timeout(write_wait)?;
         let server_id = writer.server_id()?;
         Ok(SqliteServerDb {
             path: path.to_path_buf(),
