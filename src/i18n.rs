@@ -314,6 +314,7 @@ texts! {
     PayoutRoleLeader => "县局领导", "county leader";
     PayoutRoleFinance => "县局财务", "finance";
     PayoutStepStationsSigned => "便民站确认签字", "stations sign their statements";
+    PayoutStepFiled => "县局汇总上报，市场部备案", "county reports up; filed with marketing";
     PayoutStepBranchSheetsSigned => "支局长、维护人员签字", "manager and maintainers sign the branch sheet";
     HoldNoGreenCard => "未办绿卡(惠农通)", "no green card (惠农通)";
     HoldNoInvoice => "未收到发票", "no invoice";

@@ -159,7 +159,7 @@ impl Step {
             Step::CountyCheck => Text::MilestoneCountyCheck,
             Step::StationsSigned => Text::PayoutStepStationsSigned,
             Step::BranchSheetsSigned => Text::PayoutStepBranchSheetsSigned,
-            Step::Filed => Text::MilestoneFiled,
+            Step::Filed => Text::PayoutStepFiled,
             Step::CityAudit => Text::MilestoneCityAudit,
             Step::LeaderSignature => Text::MilestoneCountyLeader,
             Step::Paid => Text::MilestonePaid,
