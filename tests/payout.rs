@@ -326,6 +326,51 @@ fn the_current_month_cannot_be_reconciled_or_exported() {
     }
 }
 
+#[test]
+fn differences_as_csv_and_a_month_without_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_demo(dir.path(), "csv.db");
+    let file = write_allocation(dir.path(), "one.csv", &[("S0001".into(), "0.01".into())]);
+    let out = bianmin(&db)
+        .args(["--lang", "en", "reconcile"])
+        .arg(&file)
+        .args(["--month", MONTH, "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (header, rows) = csv_rows(&out.stdout);
+    assert_eq!(
+        header[..6],
+        ["kind", "code", "name", "ours", "city", "difference (city - ours)"]
+    );
+    let nonzero = station_totals(&db).values().filter(|t| !t.is_zero()).count();
+    assert_eq!(
+        rows.len(),
+        nonzero,
+        "every station with money is missing but S0001, which differs"
+    );
+    assert!(stderr(&out).contains("differences"), "{}", stderr(&out));
+
+    // A month with no figures at all is refused, not exported as zeros.
+    let out = bianmin(&db)
+        .args(["--lang", "en", "export", "payments", "--month", "2025-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no figures for 2025-01"), "{}", stderr(&out));
+
+    // A line for another month is a bad line.
+    let file = dir.path().join("month.csv");
+    std::fs::write(&file, "站点编码,月份,金额\nS0001,2026-09,1.00\n").unwrap();
+    let out = reconcile(&db, &file);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2, column 月份: the line is for 2026-09, not 2026-10"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // exports
 

@@ -12,14 +12,13 @@ use encoding_rs::{EncoderResult, GBK};
 use super::holds::hold_reasons;
 use super::lines::station_lines;
 use super::sms::{person_message, split_sms, station_message, SMS_LIMIT};
-use super::{amount_to_pay, PayoutMonth};
+use super::{amount_to_pay, engine_fen as fen, PayoutMonth};
 use crate::i18n::{trf, Lang, Text};
 use crate::money::format_yuan;
 use crate::policy::Role;
 use crate::report::table::Grid;
 use crate::report::xlsx::write_grid;
 use crate::report::ReportError;
-use crate::store::facts::fen_from_yuan;
 
 /// How a CSV file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,10 +89,6 @@ pub fn write_workbook(grid: &Grid, sheet: &str, path: &Path) -> Result<(), Expor
 
 fn t(text: Text, lang: Lang) -> String {
     text.get(lang).to_string()
-}
-
-fn fen(amount: rust_decimal::Decimal) -> i64 {
-    fen_from_yuan(amount).unwrap_or_default()
 }
 
 /// What the payments file adds up to, in fen.

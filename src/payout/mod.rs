@@ -47,6 +47,14 @@ pub enum PayoutError {
     NoFigures { month: Month },
 }
 
+/// An amount of the engine's result in whole fen, to add and compare
+/// exactly. The engine rounds every amount to the fen (R9) and keeps
+/// them far inside i64 fen (calc refuses what would overflow), so
+/// anything else is a bug in the engine, not bad input.
+pub fn engine_fen(amount: Decimal) -> i64 {
+    crate::store::facts::fen_from_yuan(amount).expect("the engine rounds every amount to the fen (R9)")
+}
+
 /// The amount a station is paid for the month. THE one place the amount
 /// to pay is taken from the engine's result: with quarterly withholding
 /// (R14) it becomes the engine's `payable` (total − withheld + released).

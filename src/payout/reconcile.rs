@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::engine_fen as fen;
 use super::lines::station_lines;
 use crate::i18n::{fill, Lang, Text};
 use crate::ingest::{AllocationRow, Payee, RowError};
@@ -159,11 +159,6 @@ impl Comparison {
     pub fn matched(&self) -> bool {
         self.differences.is_empty()
     }
-}
-
-fn fen(amount: Decimal) -> i64 {
-    // The engine's figures are rounded to the fen (R9).
-    fen_from_yuan(amount).unwrap_or_default()
 }
 
 /// Compares `ours` (id → fen) with the file's claims. A payee on one side
@@ -404,6 +399,7 @@ pub fn differences_from_json(text: &str) -> Result<Vec<Difference>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
 
     fn row(line: u64, payee: Payee, amount: Decimal) -> Result<AllocationRow, RowError> {
