@@ -462,10 +462,30 @@ fn sms_rows_fit_one_message_or_are_numbered_parts_and_skip_who_has_no_phone() {
             assert!(row[message].starts_with(&format!("({i}/{n})")), "{row:?}");
         }
     }
-    // The station amounts are the report's.
-    let totals = station_totals(db);
-    let s1 = rows.iter().find(|r| r[1] == "S0001").unwrap();
-    assert!(s1[message].contains(&format!("奖励{:.2}元", totals["S0001"])), "{s1:?}");
+    // Every amount is the report's: a station's reward, a person's net.
+    let r = report(db);
+    let messages: HashMap<&str, &str> = rows
+        .iter()
+        .filter(|row| row[part].starts_with("1/"))
+        .map(|row| (row[1].as_str(), row[message].as_str()))
+        .collect();
+    for s in r["stations"].as_array().unwrap() {
+        if let Some(text) = messages.get(s["id"].as_str().unwrap()) {
+            let want = format!("奖励{}元", s["reward"]["total"].as_str().unwrap());
+            assert!(text.contains(&want), "{want} not in {text}");
+        }
+    }
+    for p in r["people"].as_array().unwrap() {
+        if let Some(text) = messages.get(p["id"].as_str().unwrap()) {
+            let want = format!("实发{}元", p["net"].as_str().unwrap());
+            assert!(text.contains(&want), "{want} not in {text}");
+        }
+    }
+    assert_eq!(
+        messages.len() + 6,
+        r["stations"].as_array().unwrap().len() + r["people"].as_array().unwrap().len(),
+        "one message per recipient but the six without a mobile"
+    );
     // W06 has no mobile on record: left out, and said so.
     assert!(!rows.iter().any(|r| r[1] == "W06"));
     assert!(said.contains("W06") && said.contains("no mobile"), "{said}");

@@ -293,6 +293,11 @@ fn migration_0007_rebuilds_the_import_log_under_the_rows_that_refer_to_it() {
         })
         .unwrap();
     assert_eq!((kind.as_str(), file.as_str()), ("payments", "p.csv"));
+    let dangling: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(dangling, 0, "every reference to the import log still holds");
     // New kinds go in; the rows that refer to the log still must.
     store
         .conn()
