@@ -395,6 +395,7 @@ texts! {
     PayoutInvoiceReceived => "发票已收到", "invoice received";
     PayoutInvoiceMissing => "发票未收到", "invoice not received";
     PayoutRecordedShort => "已记录", "recorded";
+    PayoutInvoiceSaid => "{0}：站点 {1}，{2}，{3}", "{0}: station {1}, {2}: {3}";
     PayoutUnchanged => "无变化", "unchanged";
     ExportPaymentsSummary => "{0}：兑现 {1} 个站点 {2} 元，暂缓 {3} 个站点 {4} 元，合计 {5} 元", "{0}: {1} stations paid {2}, {3} held back {4}; total {5}";
     ExportPayrollSummary => "{0}：{1} 行，实发合计 {2} 元", "{0}: {1} rows, nets add up to {2}";

@@ -194,6 +194,9 @@ fn invoice(global: &Global, station: &str, month: &str, missing: bool, number: O
         InvoiceChange::Unchanged => Text::PayoutUnchanged,
         InvoiceChange::New | InvoiceChange::Updated => Text::PayoutRecordedShort,
     };
-    eprintln!("{}: {station} {month} {}", tr(what), tr(state));
+    eprintln!(
+        "{}",
+        trf(Text::PayoutInvoiceSaid, &[&tr(what), &station, &month, &tr(state)])
+    );
     Ok(())
 }
