@@ -108,6 +108,15 @@ pub enum Command {
         #[command(subcommand)]
         action: NoteAction,
     },
+    /// Check the city's reward allocation (奖励分配明细) against our figures; exit 1 on any difference.
+    Reconcile(ReconcileArgs),
+    /// Files for finance, payroll and the SMS platform, for a finished month (docs/PAYOUT.md).
+    Export(ExportArgs),
+    /// The month's payout steps (R11): where they stand, and recording them done.
+    Payout {
+        #[command(subcommand)]
+        action: PayoutAction,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -117,6 +126,10 @@ pub enum ImportKindArg {
     Payments,
     Cards,
     Referrals,
+    /// People's phone and 绿卡 (人员信息).
+    People,
+    /// Invoices received per station and month (发票登记).
+    Invoices,
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +278,124 @@ pub enum NoteKindArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NoteFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The city's allocation: CSV (UTF-8, BOM or GBK) or XLSX, columns station code and amount,
+    /// optionally person id (工号) and amount (docs/IMPORTS.md).
+    pub file: PathBuf,
+    /// The reward month the file allocates.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// The differences as a table, or as CSV.
+    #[arg(long, value_enum, default_value_t = ReconcileFormat::Table)]
+    pub format: ReconcileFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReconcileFormat {
+    Table,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// The reward month (finished months only).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// CSV encoding: UTF-8 with a BOM (Excel's "CSV UTF-8"), plain UTF-8, or GBK.
+    #[arg(long, value_enum, default_value_t = ExportEncoding::Utf8Bom)]
+    pub encoding: ExportEncoding,
+    /// Write to this file instead of standard output (required for xlsx).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    /// Every station's reward to pay to its 绿卡, or held back with the reason.
+    Payments,
+    /// Every manager's and maintainer's reward, penalty and net.
+    Payroll,
+    /// One SMS notice per recipient (and part).
+    Sms,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportEncoding {
+    #[value(name = "utf8-bom")]
+    Utf8Bom,
+    Utf8,
+    Gbk,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutAction {
+    /// Where each step of a month's payout stands, whose it is, and what is overdue.
+    Status {
+        /// The reward month (default: last month, whose payout runs this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// Take this day as today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value_t = PayoutFormat::Table)]
+        format: PayoutFormat,
+    },
+    /// Record a step as done (who: --as PERSON, else `person` in the config file).
+    Done {
+        /// pulled, county_check, stations_signed, branch_sheets_signed, filed, city_audit,
+        /// leader_signature, paid or sms_sent.
+        step: String,
+        /// The reward month.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// What to know about it.
+        #[arg(long)]
+        note: Option<String>,
+        /// Record a step bianmin's data says is not done (needs --note).
+        #[arg(long)]
+        force: bool,
+        /// The day it was done (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
+    /// Take back a step recorded by mistake.
+    Undo {
+        step: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+    },
+    /// Record one station's invoice (发票) for a month as received, or not.
+    Invoice {
+        /// The station (站点编码).
+        station: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The invoice is not (or no longer) received.
+        #[arg(long)]
+        missing: bool,
+        /// The invoice number (发票号码).
+        #[arg(long, value_name = "NO")]
+        number: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PayoutFormat {
     Table,
     Json,
 }

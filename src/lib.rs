@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod money;
 pub mod month;
+pub mod payout;
 pub mod policy;
 pub mod report;
 pub mod server;

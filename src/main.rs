@@ -39,6 +39,13 @@ fn main() -> ExitCode {
         Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),
         Some(Command::User { action }) => commands::user::run(&cli.global, action),
         Some(Command::Note { action }) => commands::note::run(&cli.global, action),
+        // Exit 1 when the allocation differs from our figures.
+        Some(Command::Reconcile(args)) => match commands::reconcile::run(&cli.global, &args) {
+            Ok(code) => return code,
+            Err(err) => Err(err),
+        },
+        Some(Command::Export(args)) => commands::export::run(&cli.global, &args),
+        Some(Command::Payout { action }) => commands::payout::run(&cli.global, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

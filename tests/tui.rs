@@ -26,6 +26,15 @@ fn demo_app(person: Option<&str>, lang: Lang) -> App {
     App::new(store, Policy::dezhou_2012(), lang, person).unwrap()
 }
 
+/// The demo county's figures in a laptop's database (what a sync would
+/// have brought): what is written there waits for the server.
+fn laptop_app(person: Option<&str>, lang: Lang) -> App {
+    let mut store = Store::open_in_memory().unwrap();
+    build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
+    store.conn().execute("DELETE FROM meta WHERE key = 'demo'", []).unwrap();
+    App::new(store, Policy::dezhou_2012(), lang, person).unwrap()
+}
+
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
@@ -257,7 +266,7 @@ fn a_county_user_drills_from_branches_to_a_station() {
 
 #[test]
 fn a_note_written_in_the_editor_is_saved_and_queued() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
+    let mut app = laptop_app(Some("W01"), Lang::Zh);
     let station = app.visible_stations()[0].id.clone();
     let before = app.notes.len();
     press(&mut app, "n");
@@ -283,6 +292,25 @@ fn a_note_written_in_the_editor_is_saved_and_queued() {
         .unwrap()
         .iter()
         .any(|n| n.body == note.body));
+}
+
+#[test]
+fn a_note_written_in_the_demo_stays_in_the_demo() {
+    let mut app = demo_app(Some("W01"), Lang::Zh);
+    press(&mut app, "n");
+    press(&mut app, "演示里写的");
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let note = app.notes.iter().find(|n| n.body == "演示里写的").unwrap();
+    assert_eq!(note.sync, SyncState::Local);
+    assert_eq!(app.sync.pending, 0);
+    assert!(!app.data().unsynced.contains(&note.station_id));
+    // `r` says the demo is not synced, in words.
+    press(&mut app, "r");
+    assert!(
+        app.flash.as_deref().unwrap_or("").contains("演示数据不同步"),
+        "{:?}",
+        app.flash
+    );
 }
 
 #[test]

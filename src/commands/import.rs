@@ -35,6 +35,14 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
             let rows = ingest::read_referrals(file)?;
             with_progress(rows.progress_handle(), || store.import_referrals(rows, &policy))?
         }
+        ImportKindArg::People => {
+            let rows = ingest::read_people(file)?;
+            with_progress(rows.progress_handle(), || store.import_people(rows))?
+        }
+        ImportKindArg::Invoices => {
+            let rows = ingest::read_invoices(file)?;
+            with_progress(rows.progress_handle(), || store.import_invoices(rows))?
+        }
     };
     report(&summary);
     Ok(())

@@ -3,9 +3,12 @@
 
 pub mod calc;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod note;
 pub mod overview;
+pub mod payout;
+pub mod reconcile;
 pub mod report;
 pub mod serve;
 pub mod sync;

@@ -4,6 +4,7 @@
 //! Deterministic for a seed and a "today".
 
 mod names;
+mod payout;
 mod rng;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -96,13 +97,17 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
             })
             .collect();
         for id in &maintainers {
-            let person = Person {
+            let mut person = Person {
                 id: id.clone(),
                 name: person_name(&mut rng),
                 phone: Some(format!("1{}", rng.range(3_000_000_000, 8_999_999_999))),
                 // One maintainer without a green card, so the flag shows.
                 has_green_card: maintainer_no != 4,
             };
+            // And one whose mobile is not on record (the SMS export skips him).
+            if id == "W06" {
+                person.phone = None;
+            }
             insert_person(&tx, &person)?;
             tx.execute(
                 "INSERT INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
@@ -182,12 +187,14 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
             month = month.next();
         }
     }
+    let mut payout_rng = payout::rng(seed);
     for s in &stations {
-        insert_station(&tx, &s.station)?;
+        insert_station(&tx, &s.station, &payout::owner(&mut payout_rng))?;
     }
 
     insert_daily_facts(&tx, &mut rng, &stations, first_day, last_day)?;
     let notes = insert_visits(&tx, &mut rng, &stations, current, today)?;
+    payout::insert_records(&tx, &mut payout_rng, &stations, first_month, today)?;
     tx.commit()?;
     Ok(DemoSummary {
         branches: BRANCHES.len(),
@@ -231,11 +238,12 @@ fn insert_branch(tx: &rusqlite::Transaction, b: &Branch) -> Result<(), StoreErro
     Ok(())
 }
 
-fn insert_station(tx: &rusqlite::Transaction, s: &Station) -> Result<(), StoreError> {
+fn insert_station(tx: &rusqlite::Transaction, s: &Station, owner: &payout::Owner) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
-             stations_in_village, route_order, status, has_terminal, has_green_card, opened_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, owner_name,
+             owner_phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             s.id,
             s.name,
@@ -250,6 +258,8 @@ fn insert_station(tx: &rusqlite::Transaction, s: &Station) -> Result<(), StoreEr
             s.has_terminal,
             s.has_green_card,
             s.opened_on.map(|d| d.to_string()),
+            owner.name,
+            owner.phone,
         ],
     )?;
     Ok(())

@@ -42,15 +42,24 @@ pub enum ImportKind {
     Payments,
     Cards,
     Referrals,
+    /// People's phone and 绿卡 (payout, issue 10).
+    People,
+    /// Invoices received per station and month (payout).
+    Invoices,
+    /// The city's reward allocation, read by `bianmin reconcile`.
+    Allocations,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 8] = [
         ImportKind::Stations,
         ImportKind::Plans,
         ImportKind::Payments,
         ImportKind::Cards,
         ImportKind::Referrals,
+        ImportKind::People,
+        ImportKind::Invoices,
+        ImportKind::Allocations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +69,9 @@ impl ImportKind {
             ImportKind::Payments => "payments",
             ImportKind::Cards => "cards",
             ImportKind::Referrals => "referrals",
+            ImportKind::People => "people",
+            ImportKind::Invoices => "invoices",
+            ImportKind::Allocations => "allocations",
         }
     }
 
@@ -71,6 +83,9 @@ impl ImportKind {
             ImportKind::Payments => PAYMENTS,
             ImportKind::Cards => CARDS,
             ImportKind::Referrals => REFERRALS,
+            ImportKind::People => PEOPLE,
+            ImportKind::Invoices => INVOICES,
+            ImportKind::Allocations => ALLOCATIONS,
         }
     }
 }
@@ -145,6 +160,8 @@ pub(crate) mod station {
     pub const CLOSED_ON: usize = 16;
     pub const HAS_TERMINAL: usize = 17;
     pub const HAS_GREEN_CARD: usize = 18;
+    pub const OWNER_NAME: usize = 19;
+    pub const OWNER_PHONE: usize = 20;
 }
 
 pub const STATIONS: &[ColumnSpec] = &[
@@ -233,6 +250,138 @@ pub const STATIONS: &[ColumnSpec] = &[
         "has_green_card",
         "有绿卡",
         &["有绿卡", "绿卡", "has_green_card", "green_card"],
+    ),
+    opt("owner_name", "站长姓名", OWNER_NAME_HEADERS),
+    opt("owner_phone", "站长手机", OWNER_PHONE_HEADERS),
+];
+
+// The station's owner (站长/负责人), who is paid and gets the SMS.
+const OWNER_NAME_HEADERS: &[&str] = &[
+    "站长姓名",
+    "站长",
+    "负责人",
+    "负责人姓名",
+    "店主姓名",
+    "owner_name",
+    "owner",
+];
+const OWNER_PHONE_HEADERS: &[&str] = &[
+    "站长手机",
+    "站长电话",
+    "负责人手机",
+    "负责人电话",
+    "联系电话",
+    "owner_phone",
+    "phone",
+];
+const PERSON_ID: &[&str] = &[
+    "工号",
+    "人员工号",
+    "员工工号",
+    "员工编号",
+    "人员编号",
+    "person_id",
+    "person",
+    "staff_id",
+];
+// The payout files (invoices, the city's allocation) also take a bare
+// `code`, as the checks' `code,amount` files have it; the source systems'
+// exports keep the narrower list, where `code` could mean something else.
+const PAYOUT_STATION_CODE: &[&str] = &[
+    "站点编码",
+    "站点代码",
+    "站点编号",
+    "站点号",
+    "station_code",
+    "station",
+    "station_id",
+    "code",
+];
+const GREEN_CARD: &[&str] = &["有绿卡", "绿卡", "has_green_card", "green_card"];
+const MONTH: &[&str] = &["月份", "奖励月份", "month"];
+
+/// Column positions of [`PEOPLE`].
+pub(crate) mod person {
+    pub const PERSON_ID: usize = 0;
+    pub const NAME: usize = 1;
+    pub const PHONE: usize = 2;
+    pub const HAS_GREEN_CARD: usize = 3;
+}
+
+/// People's phone and 绿卡: managers and maintainers come from the station
+/// registry; this file adds what payroll and the SMS notice need.
+pub const PEOPLE: &[ColumnSpec] = &[
+    req("person_id", "工号", PERSON_ID),
+    opt("name", "姓名", &["姓名", "name"]),
+    opt(
+        "phone",
+        "手机号",
+        &["手机号", "手机号码", "手机", "电话", "联系电话", "phone", "mobile"],
+    ),
+    opt("has_green_card", "有绿卡", GREEN_CARD),
+];
+
+/// Column positions of [`INVOICES`].
+pub(crate) mod invoice {
+    pub const STATION_CODE: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const RECEIVED: usize = 2;
+    pub const INVOICE_NO: usize = 3;
+}
+
+/// Whether each station's invoice (发票) for a month's agency fee was
+/// received.
+pub const INVOICES: &[ColumnSpec] = &[
+    req("station_code", "站点编码", PAYOUT_STATION_CODE),
+    req("month", "月份", MONTH),
+    req(
+        "received",
+        "是否收到发票",
+        &[
+            "是否收到发票",
+            "收到发票",
+            "发票已收",
+            "已收发票",
+            "发票",
+            "received",
+            "invoice_received",
+        ],
+    ),
+    opt(
+        "invoice_no",
+        "发票号码",
+        &["发票号码", "发票号", "invoice_no", "invoice_number"],
+    ),
+];
+
+/// Column positions of [`ALLOCATIONS`].
+pub(crate) mod allocation {
+    pub const STATION_CODE: usize = 0;
+    pub const PERSON_ID: usize = 1;
+    pub const MONTH: usize = 2;
+    pub const AMOUNT: usize = 3;
+}
+
+/// The city's reward allocation (奖励分配明细): an amount per station, per
+/// person, or both in one file (a row names one of them). At least one of
+/// the two code columns must be present (checked by `read_allocations`).
+pub const ALLOCATIONS: &[ColumnSpec] = &[
+    opt("station_code", "站点编码", PAYOUT_STATION_CODE),
+    opt("person_id", "工号", PERSON_ID),
+    opt("month", "月份", MONTH),
+    req(
+        "amount",
+        "奖励金额",
+        &[
+            "奖励金额",
+            "分配金额",
+            "奖励金额(元)",
+            "金额",
+            "金额(元)",
+            "奖励",
+            "amount",
+            "reward",
+        ],
     ),
 ];
 
@@ -451,7 +600,21 @@ mod tests {
         assert_eq!(at(STATIONS, station::CLOSED_ON), "closed_on");
         assert_eq!(at(STATIONS, station::HAS_TERMINAL), "has_terminal");
         assert_eq!(at(STATIONS, station::HAS_GREEN_CARD), "has_green_card");
-        assert_eq!(STATIONS.len(), 19);
+        assert_eq!(at(STATIONS, station::OWNER_NAME), "owner_name");
+        assert_eq!(at(STATIONS, station::OWNER_PHONE), "owner_phone");
+        assert_eq!(STATIONS.len(), 21);
+        assert_eq!(at(PEOPLE, person::PERSON_ID), "person_id");
+        assert_eq!(at(PEOPLE, person::NAME), "name");
+        assert_eq!(at(PEOPLE, person::PHONE), "phone");
+        assert_eq!(at(PEOPLE, person::HAS_GREEN_CARD), "has_green_card");
+        assert_eq!(at(INVOICES, invoice::STATION_CODE), "station_code");
+        assert_eq!(at(INVOICES, invoice::MONTH), "month");
+        assert_eq!(at(INVOICES, invoice::RECEIVED), "received");
+        assert_eq!(at(INVOICES, invoice::INVOICE_NO), "invoice_no");
+        assert_eq!(at(ALLOCATIONS, allocation::STATION_CODE), "station_code");
+        assert_eq!(at(ALLOCATIONS, allocation::PERSON_ID), "person_id");
+        assert_eq!(at(ALLOCATIONS, allocation::MONTH), "month");
+        assert_eq!(at(ALLOCATIONS, allocation::AMOUNT), "amount");
         assert_eq!(at(PLANS, plan::BRANCH_CODE), "branch_code");
         assert_eq!(at(PLANS, plan::MONTH), "month");
         assert_eq!(at(PLANS, plan::TARGET), "target");

@@ -2,10 +2,12 @@
 //! cell through its parser, defaults for empty optional cells, and the
 //! few checks that span cells of a row.
 
-use super::columns::{card, payment, plan, referral, station, HeaderMap};
+use super::columns::{allocation, card, invoice, payment, person, plan, referral, station, HeaderMap};
 use super::encoding::TextEncoding;
 use super::parse;
-use super::rows::{CardRow, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+use super::rows::{
+    AllocationRow, CardRow, InvoiceRow, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow, StationRow, StationStatus,
+};
 use super::table::Record;
 use super::RowError;
 
@@ -124,6 +126,8 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
         closed_on,
         has_terminal: c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true),
         has_green_card: c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true),
+        owner_name: c.get(OWNER_NAME, parse::text)?,
+        owner_phone: c.get(OWNER_PHONE, parse::phone)?,
     })
 }
 
@@ -200,5 +204,58 @@ pub(crate) fn referral_row(c: &Cells) -> Result<ReferralRow, RowError> {
         station_code: c.req(STATION_CODE, parse::identifier)?,
         date: c.req(DATE, parse::date)?,
         kind: c.req(KIND, parse::referral_kind)?.to_string(),
+    })
+}
+
+pub(crate) fn person_row(c: &Cells) -> Result<PersonRow, RowError> {
+    use person::*;
+    Ok(PersonRow {
+        line: c.record.line,
+        person_id: c.req(PERSON_ID, parse::identifier)?,
+        name: c.get(NAME, parse::text)?,
+        phone: c.get(PHONE, parse::phone)?,
+        has_green_card: c.get(HAS_GREEN_CARD, parse::boolean)?,
+    })
+}
+
+pub(crate) fn invoice_row(c: &Cells) -> Result<InvoiceRow, RowError> {
+    use invoice::*;
+    Ok(InvoiceRow {
+        line: c.record.line,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        received: c.req(RECEIVED, parse::boolean)?,
+        invoice_no: c.get(INVOICE_NO, parse::identifier)?,
+    })
+}
+
+pub(crate) fn allocation_row(c: &Cells) -> Result<AllocationRow, RowError> {
+    use allocation::*;
+    let station = c.get(STATION_CODE, parse::identifier)?;
+    let person = c.get(PERSON_ID, parse::identifier)?;
+    let payee = match (station, person) {
+        (Some(code), None) => Payee::Station(code),
+        (None, Some(id)) => Payee::Person(id),
+        (Some(code), Some(id)) => {
+            return Err(c.error(
+                PERSON_ID,
+                format!("the line names station {code} and person {id}; a line pays one of them"),
+            ))
+        }
+        (None, None) => {
+            let column = if c.map.index[STATION_CODE].is_some() {
+                STATION_CODE
+            } else {
+                PERSON_ID
+            };
+            return Err(c.error(column, "is empty; a line pays a station or a person".into()));
+        }
+    };
+    // Negative amounts are allowed: a person's net may be below zero (R9).
+    Ok(AllocationRow {
+        line: c.record.line,
+        payee,
+        month: c.get(MONTH, parse::month)?,
+        amount: c.req(AMOUNT, parse::amount)?,
     })
 }

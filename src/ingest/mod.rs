@@ -26,7 +26,10 @@ mod table;
 
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
-pub use rows::{CardRow, Line, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+pub use rows::{
+    AllocationRow, CardRow, InvoiceRow, Line, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow, StationRow,
+    StationStatus,
+};
 
 use columns::{map_headers, HeaderMap, Mapping};
 use kinds::Cells;
@@ -405,4 +408,31 @@ pub fn read_cards(path: &Path) -> Result<Rows<CardRow>, IngestError> {
 /// Reads a referral list (转介绍): one [`ReferralRow`] a line.
 pub fn read_referrals(path: &Path) -> Result<Rows<ReferralRow>, IngestError> {
     Rows::open(path, ImportKind::Referrals, kinds::referral_row)
+}
+
+/// Reads people's phones and 绿卡 (人员信息): one [`PersonRow`] a line.
+pub fn read_people(path: &Path) -> Result<Rows<PersonRow>, IngestError> {
+    Rows::open(path, ImportKind::People, kinds::person_row)
+}
+
+/// Reads the invoices received (发票登记): one [`InvoiceRow`] a line.
+pub fn read_invoices(path: &Path) -> Result<Rows<InvoiceRow>, IngestError> {
+    Rows::open(path, ImportKind::Invoices, kinds::invoice_row)
+}
+
+/// Reads the city's reward allocation (奖励分配明细): one [`AllocationRow`]
+/// a line. The file needs a station code column, a person id column, or
+/// both; with neither, it is refused as missing the station code.
+pub fn read_allocations(path: &Path) -> Result<Rows<AllocationRow>, IngestError> {
+    use columns::allocation::{PERSON_ID, STATION_CODE};
+    let rows = Rows::open(path, ImportKind::Allocations, kinds::allocation_row)?;
+    if rows.map.index[STATION_CODE].is_none() && rows.map.index[PERSON_ID].is_none() {
+        let specs = ImportKind::Allocations.columns();
+        return Err(IngestError::MissingColumn {
+            file: path.to_path_buf(),
+            missing: vec![specs[STATION_CODE], specs[PERSON_ID]],
+            found: rows.map.headers.clone(),
+        });
+    }
+    Ok(rows)
 }

@@ -419,6 +419,25 @@ pub fn card_number(text: &str) -> Result<String, String> {
     Ok(digits)
 }
 
+/// A mobile number (手机号) for the SMS notice: 11 digits starting with 1,
+/// spaces and dashes allowed, after an optional `+86`/`86` prefix; stored
+/// as the 11 digits. A landline cannot take an SMS and is refused.
+pub fn phone(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let digits: String = t.chars().filter(|&c| c != ' ' && c != '-').collect();
+    let digits = digits
+        .strip_prefix("+86")
+        .or_else(|| digits.strip_prefix("86").filter(|d| d.len() == 11))
+        .unwrap_or(&digits);
+    if digits.len() == 11 && all_digits(digits) && digits.starts_with('1') {
+        Ok(digits.to_string())
+    } else {
+        Err(format!(
+            "{t:?} is not a mobile number (11 digits starting with 1); the SMS notice needs a mobile"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,6 +745,31 @@ mod tests {
         assert!(card_number("6.21700123456789E+18")
             .unwrap_err()
             .contains("Excel shortened"));
+    }
+
+    #[test]
+    fn phones() {
+        for (text, want) in [
+            ("13812345678", "13812345678"),
+            (" 138 1234 5678 ", "13812345678"),
+            ("138-1234-5678", "13812345678"),
+            ("+86 138 1234 5678", "13812345678"),
+            ("8613812345678", "13812345678"),
+        ] {
+            assert_eq!(phone(text), Ok(want.to_string()), "{text:?}");
+        }
+        for bad in [
+            "",
+            "0534-2212345",
+            "1381234567",
+            "138123456789",
+            "23812345678",
+            "1381234567x",
+            "1.38E+10",
+        ] {
+            assert!(phone(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(phone("0534-2212345").unwrap_err().contains("mobile"));
     }
 
     #[test]

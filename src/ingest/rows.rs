@@ -71,6 +71,10 @@ pub struct StationRow {
     pub has_terminal: bool,
     /// 有绿卡 (default yes)
     pub has_green_card: bool,
+    /// 站长姓名: the owner, the payee of the station's reward
+    pub owner_name: Option<String>,
+    /// 站长手机: the owner's mobile, for the SMS notice
+    pub owner_phone: Option<String>,
 }
 
 /// One branch's "five-plus-one" plan for one month.
@@ -119,4 +123,47 @@ pub struct ReferralRow {
     /// A referral kind of the policy: huinongtong, finance_leads,
     /// car_insurance_leads, car_insurance_converted.
     pub kind: String,
+}
+
+/// One person's phone and 绿卡 (payout). Empty optional cells leave what
+/// is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    pub line: Line,
+    /// 工号
+    pub person_id: String,
+    /// 姓名
+    pub name: Option<String>,
+    /// 手机号
+    pub phone: Option<String>,
+    /// 有绿卡 (with 惠农通)
+    pub has_green_card: Option<bool>,
+}
+
+/// Whether a station's invoice (发票) for a reward month was received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoiceRow {
+    pub line: Line,
+    pub station_code: String,
+    pub month: Month,
+    pub received: bool,
+    /// 发票号码
+    pub invoice_no: Option<String>,
+}
+
+/// Whom a line of the city's allocation pays.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Payee {
+    Station(String),
+    Person(String),
+}
+
+/// One line of the city's reward allocation (奖励分配明细).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationRow {
+    pub line: Line,
+    pub payee: Payee,
+    /// The month the line says it is for, when the file has a month column.
+    pub month: Option<Month>,
+    pub amount: Decimal,
 }

@@ -16,6 +16,9 @@ use super::{Store, StoreError};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
 use crate::policy::{CardCounts, PaymentCategory, Policy};
 
+mod payout;
+pub use payout::InvoiceChange;
+
 /// How many bad rows an error lists.
 pub const MAX_LISTED_ERRORS: usize = 20;
 
@@ -421,9 +424,16 @@ impl Store {
                     row.closed_on.map(day_text),
                 ],
             )?;
+            // The owner (payee) columns: an empty cell keeps what is stored.
+            let owner_changed = tx.execute(
+                "UPDATE stations SET owner_name = coalesce(?2, owner_name), owner_phone = coalesce(?3, owner_phone)
+                 WHERE id = ?1 AND (owner_name, owner_phone)
+                       IS NOT (coalesce(?2, owner_name), coalesce(?3, owner_phone))",
+                params![row.code, row.owner_name, row.owner_phone],
+            )?;
             if !existing.contains(&row.code) {
                 started.summary.rows_new += 1;
-            } else if changed > 0 {
+            } else if changed > 0 || owner_changed > 0 {
                 started.summary.rows_updated += 1;
             }
         }

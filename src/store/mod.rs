@@ -7,6 +7,7 @@ pub mod import;
 pub mod laptop;
 pub mod migrate;
 pub mod notes;
+pub mod payout;
 pub mod records;
 pub mod registry;
 
@@ -88,12 +89,14 @@ impl Store {
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
+        // Foreign keys on only after the migrations (see migrate.rs).
+        conn.pragma_update(None, "foreign_keys", "OFF").map_err(open_err)?;
         migrate::to_latest(&mut conn).map_err(|message| StoreError::Migrate {
             path: path.clone(),
             message,
         })?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
         Ok(Store { conn, path })
     }
 

@@ -117,7 +117,7 @@ impl MonthData {
             .collect();
         let mut unsynced = HashSet::new();
         for note in store.notes(None)? {
-            if note.sync != SyncState::Synced {
+            if matches!(note.sync, SyncState::Pending | SyncState::Rejected(_)) {
                 unsynced.insert(note.station_id.clone());
             }
         }
@@ -127,7 +127,7 @@ impl MonthData {
             .map(|s| (s.station_id.clone(), s))
             .collect();
         for s in signoffs.values() {
-            if s.sync != SyncState::Synced {
+            if matches!(s.sync, SyncState::Pending | SyncState::Rejected(_)) {
                 unsynced.insert(s.station_id.clone());
             }
         }
