@@ -96,7 +96,10 @@ fn write_a_note_in_the_real_dashboard_and_quit_cleanly() {
     wait_for(&session, "typed in tmux");
     tmux(&["send-keys", "-t", &session, "C-s"]);
     let screen = wait_for(&session, "走访记录已保存");
-    assert!(!screen.contains("待同步 1"), "a demo note waits for no server:\n{screen}");
+    assert!(
+        !screen.contains("待同步 1"),
+        "a demo note waits for no server:\n{screen}"
+    );
     tmux(&["send-keys", "-t", &session, "q"]);
     assert_eq!(wait_for_file(&done).trim(), "0", "bianmin exited cleanly");
     // Out of the alternate screen: the terminal is restored.
