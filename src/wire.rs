@@ -144,6 +144,11 @@ pub struct PullPage {
     pub signoffs: Vec<SignoffRow>,
     #[serde(default)]
     pub deleted: Vec<DeletedRow>,
+    /// Rows of the tables described as data (`store::synced`: invoices,
+    /// payout steps, reconciliations, …), by table name: each row a JSON
+    /// array, revision first, then the table's columns in order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Vec<Vec<serde_json::Value>>>,
 }
 
 impl PullPage {
@@ -160,7 +165,8 @@ impl PullPage {
             + self.daily_referrals.len()
             + self.visit_notes.len()
             + self.signoffs.len()
-            + self.deleted.len()) as u64
+            + self.deleted.len()
+            + self.extra.values().map(Vec::len).sum::<usize>()) as u64
     }
 }
 
@@ -189,7 +195,8 @@ pub struct MemberRow(pub i64, pub String, pub String);
 
 /// `[rev, id, name, kind, branch_id, maintainer_id, village,
 /// village_households, stations_in_village, route_order, status,
-/// has_terminal, has_green_card, opened_on, closed_on]`
+/// has_terminal, has_green_card, opened_on, closed_on, owner_name,
+/// owner_phone]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StationRow(
     pub i64,
@@ -205,6 +212,8 @@ pub struct StationRow(
     pub String,
     pub bool,
     pub bool,
+    pub Option<String>,
+    pub Option<String>,
     pub Option<String>,
     pub Option<String>,
 );

@@ -664,3 +664,80 @@ fn a_signoff_goes_up_and_the_later_decision_wins_whole_everywhere() {
     }
     assert_eq!((pending(&a), pending(&b)), (0, 0));
 }
+
+#[test]
+fn payees_invoices_and_payout_steps_reach_the_laptop_and_their_deletions_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    ok(&sync(&laptop, &server.url, &token, &[]), "first sync");
+    let branch =
+        "SELECT id FROM stations WHERE branch_id IN (SELECT branch_id FROM stations WHERE maintainer_id = 'W01')";
+    let digest = |db: &Path| -> Vec<i64> {
+        vec![
+            count(
+                db,
+                &format!("SELECT count(*) FROM stations WHERE owner_name IS NOT NULL AND id IN ({branch})"),
+            ),
+            count(
+                db,
+                &format!("SELECT count(*) FROM invoices WHERE station_id IN ({branch})"),
+            ),
+            count(db, "SELECT count(*) FROM payout_steps"),
+        ]
+    };
+    let on_laptop = digest(&laptop);
+    assert_eq!(on_laptop, digest(&db));
+    assert!(on_laptop.iter().all(|n| *n > 0), "{on_laptop:?}");
+    assert_eq!(
+        count(
+            &laptop,
+            &format!("SELECT count(*) FROM invoices WHERE station_id NOT IN ({branch})")
+        ),
+        0,
+        "no other branch's invoices"
+    );
+
+    // A step undone and an invoice withdrawn on the server go from the
+    // laptop at its next sync; a changed owner's phone arrives.
+    let server_store = Store::open(&db).unwrap();
+    let step: String = server_store
+        .conn()
+        .query_row("SELECT step FROM payout_steps LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    server_store
+        .conn()
+        .execute("DELETE FROM payout_steps WHERE step = ?1", [&step])
+        .unwrap();
+    let withdrawn = server_store
+        .conn()
+        .execute(
+            &format!(
+                "DELETE FROM invoices WHERE (month, station_id) IN
+                   (SELECT month, station_id FROM invoices WHERE station_id IN ({branch}) LIMIT 1)"
+            ),
+            [],
+        )
+        .unwrap();
+    assert_eq!(withdrawn, 1);
+    server_store
+        .conn()
+        .execute(
+            &format!("UPDATE stations SET owner_phone = '13900000000' WHERE id = (SELECT min(id) FROM ({branch}))"),
+            [],
+        )
+        .unwrap();
+    drop(server_store);
+    ok(&sync(&laptop, &server.url, &token, &[]), "second sync");
+    assert_eq!(digest(&laptop), digest(&db));
+    assert_eq!(
+        count(
+            &laptop,
+            "SELECT count(*) FROM stations WHERE owner_phone = '13900000000'"
+        ),
+        1
+    );
+    assert_intact(&laptop);
+}

@@ -10,6 +10,7 @@ pub mod notes;
 pub mod payout;
 pub mod records;
 pub mod registry;
+pub mod synced;
 
 use std::path::{Path, PathBuf};
 

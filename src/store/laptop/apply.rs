@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, ToSql, TransactionBehavior};
 
 use super::sweep;
 use crate::store::records::{get_note, get_signoff, put_note, put_signoff};
+use crate::store::synced;
 use crate::store::{Store, StoreError};
 use crate::sync::{complete_pulled_note, merge_note, merge_signoff};
 use crate::wire::{CardRow, DeletedRow, NoteRow, PaymentRow, PullPage, ReferralRow, SignoffRow};
@@ -145,10 +146,10 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
         conn,
         "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
              stations_in_village, route_order, status, has_terminal, has_green_card, opened_on,
-             closed_on, rev)
+             closed_on, owner_name, owner_phone, rev)
          SELECT value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
              value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14,
-             value->>0
+             value->>15, value->>16, value->>0
          FROM json_each(?1) WHERE true
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
              branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
@@ -156,7 +157,8 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
              stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
              status = excluded.status, has_terminal = excluded.has_terminal,
              has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
-             closed_on = excluded.closed_on, rev = excluded.rev",
+             closed_on = excluded.closed_on, owner_name = excluded.owner_name,
+             owner_phone = excluded.owner_phone, rev = excluded.rev",
         &page.stations,
     )?;
     bulk(
@@ -234,14 +236,27 @@ fn deletions(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
     for DeletedRow(_, table, key) in &page.deleted {
         // A tombstone of a table this bianmin does not know, or with the
         // wrong key, is skipped rather than stop sync.
-        let Some((sql, arity)) = delete_sql(table) else {
-            continue;
+        let (sql, arity) = match (delete_sql(table), synced::table(table)) {
+            (Some((sql, arity)), _) => (sql.to_string(), arity),
+            (None, Some(t)) => (t.delete(), t.key.len()),
+            (None, None) => continue,
         };
         if key.len() != arity {
             continue;
         }
-        conn.prepare_cached(sql)?
+        conn.prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(key.iter()))?;
+    }
+    Ok(())
+}
+
+/// The rows of the tables described as data; a table this bianmin does
+/// not know is skipped (a newer server).
+fn extra(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
+    for (name, rows) in &page.extra {
+        if let Some(t) = synced::table(name) {
+            t.upsert(conn, rows)?;
+        }
     }
     Ok(())
 }
@@ -315,6 +330,7 @@ impl Store {
             registry(conn, page)?;
             facts(conn, page)?;
             records(conn, page)?;
+            extra(conn, page)?;
             deletions(conn, page)?;
             if let Some(lists) = &page.scope {
                 sweep::remember(conn, lists)?;

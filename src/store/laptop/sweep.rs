@@ -8,6 +8,7 @@
 
 use rusqlite::Connection;
 
+use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::ScopeLists;
 
@@ -54,6 +55,11 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
                 &format!("DELETE FROM {table} WHERE {}", outside("station_id")),
                 &stations,
             )?;
+        }
+        for t in SYNCED_TABLES {
+            if let TableScope::Station(column) = t.scope {
+                run(&format!("DELETE FROM {} WHERE {}", t.name, outside(column)), &stations)?;
+            }
         }
         for table in ["visit_notes", "signoffs"] {
             run(

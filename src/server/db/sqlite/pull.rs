@@ -8,6 +8,7 @@ use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
 use crate::server::db::Scope;
 use crate::store::records::{note_from, signoff_from, NOTE_COLUMNS, SIGNOFF_COLUMNS};
+use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
     BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
@@ -26,6 +27,8 @@ enum ScopeBy {
     County(&'static str),
     /// Tombstones: by their scope_kind / scope_id.
     Deletion,
+    /// The county's as a whole: every token.
+    Everyone,
 }
 
 struct PullTable {
@@ -61,7 +64,8 @@ const PULL_TABLES: &[PullTable] = &[
     PullTable {
         name: "stations",
         columns: "rev, id, name, kind, branch_id, maintainer_id, village, village_households, \
-                  stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on",
+                  stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on, \
+                  owner_name, owner_phone",
         scope: ScopeBy::Station("id"),
     },
     PullTable {
@@ -101,6 +105,14 @@ const PULL_TABLES: &[PullTable] = &[
     },
 ];
 
+/// How a table described as data is filtered.
+fn synced_scope(scope: TableScope) -> ScopeBy {
+    match scope {
+        TableScope::Station(col) => ScopeBy::Station(col),
+        TableScope::Everyone => ScopeBy::Everyone,
+    }
+}
+
 /// The tables whose rows are records (notes, sign-offs): their tombstones
 /// go where their rows go.
 const RECORD_TABLES: &str = "('visit_notes', 'signoffs')";
@@ -137,6 +149,11 @@ impl ScopeParams {
         if self.all() {
             return String::new();
         }
+        let everyone: Vec<String> = SYNCED_TABLES
+            .iter()
+            .filter(|t| t.scope == TableScope::Everyone)
+            .map(|t| format!("'{}'", t.name))
+            .collect();
         let within = |col: &str, n: u8| format!(" AND {col} IN (SELECT value FROM json_each(?{n}))");
         match by {
             ScopeBy::Station(col) => within(col, 3),
@@ -144,6 +161,7 @@ impl ScopeParams {
             ScopeBy::Person(col) => within(col, 5),
             ScopeBy::County(col) => within(col, 6),
             ScopeBy::Record(col) => within(col, 7),
+            ScopeBy::Everyone => String::new(),
             ScopeBy::Deletion => format!(
                 " AND ((scope_kind = 'station' AND table_name IN {RECORD_TABLES}
                            AND scope_id IN (SELECT value FROM json_each(?7)))
@@ -151,7 +169,9 @@ impl ScopeParams {
                            AND scope_id IN (SELECT value FROM json_each(?3)))
                    OR (scope_kind = 'branch' AND scope_id IN (SELECT value FROM json_each(?4)))
                    OR (scope_kind = 'person' AND scope_id IN (SELECT value FROM json_each(?5)))
-                   OR (scope_kind = 'county' AND scope_id IN (SELECT value FROM json_each(?6))))"
+                   OR (scope_kind = 'county' AND scope_id IN (SELECT value FROM json_each(?6)))
+                   OR table_name IN ({}))",
+                everyone.join(", ")
             ),
         }
     }
@@ -209,11 +229,14 @@ pub fn pull_page(
         (cut, cut < head)
     } else {
         let mut revs: Vec<i64> = Vec::new();
-        for t in PULL_TABLES {
+        let tables = PULL_TABLES
+            .iter()
+            .map(|t| (t.name, t.scope))
+            .chain(SYNCED_TABLES.iter().map(|t| (t.name, synced_scope(t.scope))));
+        for (name, scope) in tables {
             let sql = format!(
-                "SELECT rev FROM {} WHERE rev > ?1{} ORDER BY rev LIMIT ?2",
-                t.name,
-                sp.filter(t.scope)
+                "SELECT rev FROM {name} WHERE rev > ?1{} ORDER BY rev LIMIT ?2",
+                sp.filter(scope)
             );
             let mut stmt = tx.prepare_cached(&sql)?;
             let mut rows = bind_query(&mut stmt, after, i64::from(limit), &sp)?;
@@ -254,6 +277,18 @@ pub fn pull_page(
             read_row(&mut page, t.name, r)?;
         }
     }
+    for t in SYNCED_TABLES {
+        let sql = format!(
+            "{} WHERE rev > ?1 AND rev <= ?2{} ORDER BY rev",
+            t.select(),
+            sp.filter(synced_scope(t.scope))
+        );
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut rows = bind_query(&mut stmt, after, cut, &sp)?;
+        while let Some(r) = rows.next()? {
+            page.extra.entry(t.name.to_string()).or_default().push(t.row_json(r)?);
+        }
+    }
     if scope.people.is_some() {
         add_record_people(&tx, &mut page)?;
     }
@@ -290,6 +325,8 @@ fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), S
             r.get(12)?,
             r.get(13)?,
             r.get(14)?,
+            r.get(15)?,
+            r.get(16)?,
         )),
         "plans" => page.plans.push(PlanRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         "daily_payments" => page.daily_payments.push(PaymentRow(
