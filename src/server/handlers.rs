@@ -191,9 +191,35 @@ fn json_error(e: &serde_json::Error) -> ApiError {
     ApiError::new(status, format!("the request body is not a push request: {text}"))
 }
 
+/// How much of a body over the limit is read and thrown away so the
+/// client gets its 413 (a connection closed with unread data is reset, and
+/// the client would see a broken connection instead of the answer). Past
+/// this, the connection is just closed.
+const DRAIN_BYTES: usize = 16 << 20;
+
+/// How long draining may take.
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads and discards up to `DRAIN_BYTES` of a body, within `timeout`.
+async fn drain(body: axum::body::Body, timeout: std::time::Duration) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let _ = tokio::time::timeout(timeout, async {
+        let mut read = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            read += frame.data_ref().map_or(0, |d| d.len());
+            if read > DRAIN_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
 /// Reads a request's body: at most the server's limit, within the body
 /// timeout.
 async fn read_body(app: &App, request: Request) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt;
     let limit = app.max_body_bytes;
     let too_large = || {
         ApiError::new(
@@ -206,28 +232,54 @@ async fn read_body(app: &App, request: Request) -> Result<Bytes, ApiError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if claimed.is_some_and(|n| n > limit as u64) {
+    let body = request.into_body();
+    if let Some(n) = claimed.filter(|n| *n > limit as u64) {
+        // A client that means well (one record over the limit) is drained
+        // for a clean 413; a claim past the drain is not, and is just closed.
+        if n <= DRAIN_BYTES as u64 {
+            drain(body, DRAIN_TIMEOUT).await;
+        }
         return Err(too_large());
     }
-    let read = axum::body::to_bytes(request.into_body(), limit);
+    // Read up to the limit; past it, keep reading (and throwing away) so the
+    // 413 reaches the client, as above.
+    let mut body = body;
+    let read = async {
+        let mut bytes = Vec::new();
+        let mut drained: Option<usize> = None;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else { return Err(false) };
+            let Some(data) = frame.data_ref() else { continue };
+            match &mut drained {
+                Some(n) => {
+                    *n += data.len();
+                    if *n > DRAIN_BYTES {
+                        break;
+                    }
+                }
+                None if bytes.len() + data.len() > limit => {
+                    drained = Some(bytes.len() + data.len());
+                    bytes = Vec::new();
+                }
+                None => bytes.extend_from_slice(data),
+            }
+        }
+        match drained {
+            Some(_) => Err(true),
+            None => Ok(bytes),
+        }
+    };
     match tokio::time::timeout(app.body_timeout, read).await {
         Err(_) => Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
             "the request body came too slowly",
         )),
-        Ok(Err(e)) => {
-            let length_limit =
-                std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if length_limit {
-                Err(too_large())
-            } else {
-                Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "cannot read the request body: it broke off",
-                ))
-            }
-        }
-        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(true)) => Err(too_large()),
+        Ok(Err(false)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "cannot read the request body: it broke off",
+        )),
+        Ok(Ok(bytes)) => Ok(Bytes::from(bytes)),
     }
 }
 
