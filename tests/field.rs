@@ -465,3 +465,36 @@ fn the_demo_then_connect_path_never_mixes_and_strands_nothing() {
         0
     );
 }
+
+#[test]
+fn the_token_is_asked_for_at_a_prompt_that_does_not_show_it() {
+    #[path = "pty_support/mod.rs"]
+    mod pty_support;
+    use pty_support::*;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let done = dir.path().join("exit-status");
+    let session = format!("bianmin-token-{}", std::process::id());
+    let command = format!(
+        "BIANMIN_CONFIG={} {BIN} sync --server {} --db {}; echo $? > {}; sleep 30",
+        laptop_config(&laptop).display(),
+        server.url,
+        laptop.display(),
+        done.display()
+    );
+    tmux(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "20", &command]);
+    let _guard = Session(session.clone());
+    wait_for(&session, "not shown as you type");
+    tmux(&["send-keys", "-t", &session, "-l", &token]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let screen = wait_for(&session, "synced with");
+    assert!(!screen.contains(&token[3..20]), "the token was shown:\n{screen}");
+    assert_eq!(wait_for_file(&done).trim(), "0");
+    assert!(std::fs::read_to_string(laptop_config(&laptop))
+        .unwrap()
+        .contains(&token));
+}

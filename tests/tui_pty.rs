@@ -1,65 +1,13 @@
 //! The real binary in a real terminal (tmux): open the dashboard, write a
 //! visit note, quit, and find the terminal restored and the note stored.
 
-use std::path::Path;
+mod pty_support;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use bianmin::store::notes::SyncState;
 use bianmin::store::Store;
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
-    }
-}
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux runs (CI installs it)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn capture(session: &str) -> String {
-    tmux(&["capture-pane", "-p", "-t", session])
-}
-
-/// Waits until the screen shows `text`.
-fn wait_for(session: &str, text: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let screen = capture(session);
-        if screen.contains(text) {
-            return screen;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "waited for {text:?}; the screen:\n{screen}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn wait_for_file(path: &Path) -> String {
-    let start = Instant::now();
-    loop {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if !text.is_empty() {
-                return text;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "{} never appeared",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use pty_support::*;
 
 #[test]
 fn write_a_note_in_the_real_dashboard_and_quit_cleanly() {
