@@ -303,6 +303,15 @@ texts! {
     EmptyNote => "请填写记录内容", "write something in the note";
     NoStation => "没有可选的站点", "no station to write about";
     Commission => "业务提成", "commission";
+    // Security helper (issue 8): refused cells, quoted file text, file
+    // limits, the card-number key, statement files.
+    QuotedLength => "（共 {0} 个字符）", "({0} characters)";
+    QuotedMore => "（另有 {0} 个）", "({0} more)";
+    ImportHasControl => "{0} 含有控制字符或不可见字符 {1}", "{0} holds a control or invisible character ({1})";
+    ImportCodeHasPath => "{0} 含有 {1}：编码中不能有 /、\\ 或 ..", "{0} contains {1}: a code cannot hold /, \\ or ..";
+    ImportTooLong => "{0} 超过 {1} 个字符", "{0} is longer than {1} characters";
+    ImportAmountTooLarge => "{0} 超过单笔交易上限 {1} 元", "{0} is more than {1} yuan, the most one transaction may be";
+    ImportCountTooLarge => "{0} 超过上限 {1}", "{0} is more than {1}, the most this column may hold";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

@@ -6,6 +6,7 @@
 pub mod calc;
 pub mod config;
 pub mod demo;
+pub mod errors;
 pub mod i18n;
 pub mod ingest;
 pub mod money;

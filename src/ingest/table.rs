@@ -150,13 +150,13 @@ impl Table {
     /// Opens a file as CSV or XLSX, deciding by its first bytes (a zip
     /// header) or its `.xlsx` extension. `read` counts the bytes read.
     pub fn open(path: &Path, read: Arc<AtomicU64>) -> Result<(Table, FileFormat, u64), IngestError> {
-        let file_err = |source| IngestError::Open {
+        let file_err = |cause| IngestError::Open {
             file: path.to_path_buf(),
-            source,
+            cause,
         };
-        let read_err = |source| IngestError::Read {
+        let read_err = |cause| IngestError::Read {
             file: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut file = File::open(path).map_err(file_err)?;
         let meta = file.metadata().map_err(file_err)?;
@@ -288,10 +288,7 @@ fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Res
     thread::Builder::new()
         .name("bianmin-xlsx-reader".into())
         .spawn(move || stream_sheet(workbook, &name, &tx))
-        .map_err(|source| IngestError::Read {
-            file: file_name,
-            source,
-        })?;
+        .map_err(|cause| IngestError::Read { file: file_name, cause })?;
     Ok((Table::Xlsx(rx), FileFormat::Xlsx { sheet }))
 }
 

@@ -18,10 +18,12 @@ pub use migrate::{schema_version, SCHEMA_VERSION};
 /// Why the store could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the folder {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    // Causes are part of the messages and deliberately not `source()`,
+    // so that a chain of causes says each once.
+    #[error("cannot create the folder {path}: {cause}")]
+    CreateDir { path: String, cause: std::io::Error },
+    #[error("{path}: {cause}")]
+    Open { path: String, cause: rusqlite::Error },
     #[error(
         "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
          Upgrade bianmin to open it; the file was not changed."
@@ -30,13 +32,19 @@ pub enum StoreError {
     #[error("{path}: upgrading the schema failed, the file was not changed: {message}")]
     Migrate { path: String, message: String },
     #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("database holds a bad value in {table}.{column}: {value:?}")]
     BadValue {
         table: &'static str,
         column: &'static str,
         value: String,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sql(e)
+    }
 }
 
 /// The open store.
@@ -52,14 +60,14 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(dir).map_err(|cause| StoreError::CreateDir {
                 path: dir.display().to_string(),
-                source,
+                cause,
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        let conn = Connection::open(path).map_err(|cause| StoreError::Open {
             path: shown.clone(),
-            source,
+            cause,
         })?;
         Store::prepare(conn, shown)
     }
@@ -71,9 +79,9 @@ impl Store {
     }
 
     fn prepare(mut conn: Connection, path: String) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
+        let open_err = |cause| StoreError::Open {
             path: path.clone(),
-            source,
+            cause,
         };
         // Reading the version first also makes SQLite check that the file
         // is a database at all.
