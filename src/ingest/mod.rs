@@ -24,6 +24,7 @@ pub mod parse;
 pub mod quote;
 pub mod rows;
 mod table;
+pub mod xlsx_guard;
 
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
@@ -75,6 +76,10 @@ pub enum IngestError {
     },
     #[error("{}: not a CSV or XLSX file: {reason}", file.display())]
     NotCsvOrXlsx { file: PathBuf, reason: String },
+    /// A workbook that unpacks to more than its limits allow (an XLSX
+    /// bomb, or an export too big for one file); `what` says which limit.
+    #[error("{}: {what}", file.display())]
+    TooLarge { file: PathBuf, what: String },
     /// A zip file that calamine cannot read as a workbook, or one with no
     /// worksheet.
     #[error("{}: cannot read the workbook: {reason}", file.display())]
@@ -92,6 +97,7 @@ impl IngestError {
             | IngestError::MissingColumn { file, .. }
             | IngestError::DuplicateColumn { file, .. }
             | IngestError::NotCsvOrXlsx { file, .. }
+            | IngestError::TooLarge { file, .. }
             | IngestError::Workbook { file, .. } => file,
         }
     }

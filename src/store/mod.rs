@@ -2,6 +2,7 @@
 //! applied from `migrations/` in order inside a transaction. Holds the
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
+pub mod card_key;
 pub mod facts;
 pub mod import;
 pub mod migrate;
@@ -24,6 +25,8 @@ pub enum StoreError {
     CreateDir { path: String, cause: std::io::Error },
     #[error("{path}: {cause}")]
     Open { path: String, cause: rusqlite::Error },
+    #[error("cannot create {path}: {cause}")]
+    CreateFile { path: String, cause: std::io::Error },
     #[error(
         "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
          Upgrade bianmin to open it; the file was not changed."
@@ -33,6 +36,8 @@ pub enum StoreError {
     Migrate { path: String, message: String },
     #[error("database: {0}")]
     Sql(rusqlite::Error),
+    #[error(transparent)]
+    CardKey(#[from] card_key::CardKeyError),
     #[error("database holds a bad value in {table}.{column}: {value:?}")]
     BadValue {
         table: &'static str,
@@ -51,6 +56,10 @@ impl From<rusqlite::Error> for StoreError {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The database file (`None` in memory): its key file sits beside it.
+    file: Option<PathBuf>,
+    /// The card-number key, once an import has needed it.
+    card_key: std::cell::OnceCell<Vec<u8>>,
 }
 
 impl Store {
@@ -65,20 +74,26 @@ impl Store {
                 cause,
             })?;
         }
+        create_private(path).map_err(|cause| StoreError::CreateFile {
+            path: shown.clone(),
+            cause,
+        })?;
         let conn = Connection::open(path).map_err(|cause| StoreError::Open {
             path: shown.clone(),
             cause,
         })?;
-        Store::prepare(conn, shown)
+        let store = Store::prepare(conn, shown, Some(path.to_path_buf()))?;
+        store.move_legacy_card_key()?;
+        Ok(store)
     }
 
     /// A private in-memory store, for tests and `calc`-like uses.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
-        Store::prepare(conn, ":memory:".into())
+        Store::prepare(conn, ":memory:".into(), None)
     }
 
-    fn prepare(mut conn: Connection, path: String) -> Result<Store, StoreError> {
+    fn prepare(mut conn: Connection, path: String, file: Option<PathBuf>) -> Result<Store, StoreError> {
         let open_err = |cause| StoreError::Open {
             path: path.clone(),
             cause,
@@ -101,7 +116,12 @@ impl Store {
             path: path.clone(),
             message,
         })?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            file,
+            card_key: std::cell::OnceCell::new(),
+        })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -132,6 +152,27 @@ impl Store {
             [key, value],
         )?;
         Ok(())
+    }
+}
+
+/// Creates the database file, empty and readable by its owner only (0600
+/// on Unix), when it does not exist yet, so that SQLite opens a private
+/// file: it gives the -wal and -shm files the database's mode. An existing
+/// file keeps its mode. On Windows there are no modes: the file takes the
+/// ACL of its folder, which for the default database is the user's own
+/// profile (%LOCALAPPDATA%); bianmin changes no ACL.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

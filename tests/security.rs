@@ -1,6 +1,7 @@
-//! Hostile files and hostile data through the real binary (issue 8): codes
-//! that could name a path, statements of such codes already in a database,
-//! CSV formula injection, absurd figures, long lines, OS errors.
+//! Hostile files, hostile data and secrets through the real binary (issue
+//! 8): codes that could name a path, statements of such codes already in a
+//! database, CSV formula injection, absurd figures, long lines, OS errors,
+//! the card-number key outside the database, and private file modes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -333,4 +334,255 @@ fn formulas_in_names_are_neutralised_in_csv_exports() {
             assert!(csv.contains("'=1+1"), "{csv}");
         }
     }
+}
+
+// ---- secrets: the card key and file modes --------------------------------
+
+const CARD_NUMBERS: [&str; 4] = [
+    "6217001234567890123",
+    "6217001111222233334",
+    "6228480012345678",
+    "621700987654",
+];
+
+/// The bytes of the database and its WAL (whatever is on disk now).
+fn database_bytes(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    if let Ok(more) = std::fs::read(&wal) {
+        bytes.extend(more);
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn key_file(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn the_database_alone_holds_neither_card_numbers_nor_their_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    ok(import(&db, "cards", &fixture("cards.csv")));
+    ok(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    let key_text = std::fs::read_to_string(key_file(&db)).unwrap();
+    let key_hex = key_text.trim();
+    assert_eq!(key_hex.len(), 64, "{key_text:?}");
+    let key: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&key_hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let bytes = database_bytes(&db);
+    assert!(
+        !contains(&bytes, key_hex.as_bytes()),
+        "the key (hex) is in the database"
+    );
+    assert!(!contains(&bytes, &key), "the key (raw) is in the database");
+    for number in CARD_NUMBERS {
+        assert!(
+            !contains(&bytes, number.as_bytes()),
+            "card number {number} is in the database"
+        );
+    }
+    // The key file and the database are readable by their owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm", ".key"] {
+            let mut path = db.as_os_str().to_owned();
+            path.push(suffix);
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+            match (suffix, mode) {
+                (_, Ok(mode)) => assert_eq!(mode, 0o600, "{path:?} is {mode:o}"),
+                ("-wal" | "-shm", Err(_)) => {} // folded away on close
+                (_, Err(e)) => panic!("{path:?}: {e}"),
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn databases_and_their_wal_are_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    // Keep the store open so its -wal and -shm exist to be looked at.
+    let store = Store::open(&db).unwrap();
+    store.set_meta("probe", "1").unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{path:?} is {mode:o}");
+    }
+}
+
+#[test]
+fn a_card_import_without_the_key_file_is_refused_when_hashes_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    ok(import(&db, "cards", &fixture("cards.csv")));
+    let key = key_file(&db);
+    let saved = std::fs::read(&key).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let stderr = refused(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    assert!(
+        stderr.contains("holds card-number hashes but their key file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&key.display().to_string()), "{stderr}");
+    assert!(!key.exists(), "no new key was made");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // Another key is refused too; the right one works again.
+    std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
+    let stderr = refused(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    assert!(
+        stderr.contains("is not the key this database's card hashes were made with"),
+        "{stderr}"
+    );
+    std::fs::write(&key, "garbage").unwrap();
+    let stderr = refused(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    assert!(stderr.contains("is not a bianmin key"), "{stderr}");
+    std::fs::write(&key, &saved).unwrap();
+    ok(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    // Payments need no key.
+    std::fs::remove_file(&key).unwrap();
+    ok(import(&db, "payments", &fixture("payments.csv")));
+}
+
+#[test]
+fn the_environment_key_wins_and_no_key_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    let key = "0f".repeat(32);
+    let with_env = |file: &str| {
+        bianmin(&db)
+            .env("BIANMIN_CARD_KEY", &key)
+            .args(["import", "cards"])
+            .arg(fixture(file))
+            .output()
+            .unwrap()
+    };
+    ok(with_env("cards.csv"));
+    assert!(!key_file(&db).exists());
+    assert!(!contains(&database_bytes(&db), key.as_bytes()));
+    // Without it the database's hashes have no key here.
+    let stderr = refused(import(&db, "cards", &fixture("cards-five-swipes.csv")));
+    assert!(stderr.contains("key file"), "{stderr}");
+    ok(with_env("cards-five-swipes.csv"));
+    let malformed = bianmin(&db)
+        .env("BIANMIN_CARD_KEY", "not hex")
+        .args(["import", "cards"])
+        .arg(fixture("cards.csv"))
+        .output()
+        .unwrap();
+    assert!(refused(malformed).contains("BIANMIN_CARD_KEY must be 64 hex digits"));
+}
+
+#[test]
+fn an_older_database_key_moves_to_the_key_file_and_hashes_still_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    let old_key = [0x5au8; 32];
+    {
+        // What an older bianmin left: the key in meta, and two swipes of one
+        // card at S001 on 2026-10-03 hashed with it.
+        let store = Store::open(&db).unwrap();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('card_hash_key', ?1)",
+            [hex(&old_key)],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO imports (id, kind, file_name, imported_at) VALUES (99, 'cards', 'old.csv', '2026-10-04T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        for txn in ["OLD1", "OLD2"] {
+            conn.execute(
+                "INSERT INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, 'S001', '2026-10-03', ?2, 99)",
+                (txn, bianmin::store::card_key::card_hash(&old_key, "6217009999888877776")),
+            )
+            .unwrap();
+        }
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)", []).ok();
+    }
+    assert!(!key_file(&db).exists());
+    assert!(
+        contains(&database_bytes(&db), hex(&old_key).as_bytes()),
+        "the old layout"
+    );
+    // Any command opens the store and moves the key.
+    ok(bianmin(&db)
+        .args(["report", "--month", "2026-10", "--format", "json"])
+        .output()
+        .unwrap());
+    let moved = std::fs::read_to_string(key_file(&db)).unwrap();
+    assert_eq!(moved.trim(), hex(&old_key));
+    let bytes = database_bytes(&db);
+    assert!(
+        !contains(&bytes, hex(&old_key).as_bytes()),
+        "the old key is still in the database"
+    );
+    // A third swipe of the same card that day: the cap (2) holds across the
+    // old hashes and the new import, so the key is the same.
+    let file = write(
+        dir.path(),
+        "third.csv",
+        "交易流水号,站点编码,交易时间,卡号\nNEW1,S001,2026-10-03 10:00,6217 0099 9988 8877 776\n",
+    );
+    ok(import(&db, "cards", &file));
+    let store = Store::open(&db).unwrap();
+    let (raw, valid): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT raw, valid FROM daily_cards WHERE station_id = 'S001' AND day = '2026-10-03'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((raw, valid), (3, 2));
+}
+
+#[test]
+fn a_move_that_stopped_after_writing_the_key_file_is_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let old_key = [0x33u8; 32];
+    {
+        let store = Store::open(&db).unwrap();
+        store.set_meta("card_hash_key", &hex(&old_key)).unwrap();
+    }
+    // The crash: the key file is written, the key is still in the database.
+    std::fs::write(key_file(&db), format!("{}\n", hex(&old_key))).unwrap();
+    drop(Store::open(&db).unwrap());
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.meta("card_hash_key").unwrap(), None);
+    assert!(store.meta("card_key_check").unwrap().is_some());
+    // A different key file beside an older database is refused, not overwritten.
+    let other = dir.path().join("o.db");
+    {
+        let store = Store::open(&other).unwrap();
+        store.set_meta("card_hash_key", &hex(&old_key)).unwrap();
+    }
+    std::fs::write(key_file(&other), format!("{}\n", "11".repeat(32))).unwrap();
+    let err = Store::open(&other).err().expect("refused").to_string();
+    assert!(err.contains("differs from the key in"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(key_file(&other)).unwrap().trim(),
+        "11".repeat(32)
+    );
 }
