@@ -485,6 +485,29 @@ texts! {
     ExportPaymentsSheet => "站点奖励兑现", "payments";
     ExportPayrollSheet => "薪酬发放", "payroll";
     ExportSmsSheet => "短信通知", "sms";
+    // Security helper (issue 8): refused cells, quoted file text, file
+    // limits, the card-number key, statement files.
+    QuotedLength => "（共 {0} 个字符）", "({0} characters)";
+    QuotedMore => "（另有 {0} 个）", "({0} more)";
+    ImportHasControl => "{0} 含有控制字符或不可见字符 {1}", "{0} holds a control or invisible character ({1})";
+    ImportCodeHasPath => "{0} 含有 {1}：编码中不能有 /、\\ 或 ..", "{0} contains {1}: a code cannot hold /, \\ or ..";
+    ImportTooLong => "{0} 超过 {1} 个字符", "{0} is longer than {1} characters";
+    ImportAmountTooLarge => "{0} 超过单笔交易上限 {1} 元", "{0} is more than {1} yuan, the most one transaction may be";
+    ImportCountTooLarge => "{0} 超过上限 {1}", "{0} is more than {1}, the most this column may hold";
+    XlsxPartTooLarge => "工作簿中的 {0} 解压后超过 {1} MiB（文件损坏或为恶意文件；过大的导出请另存为 CSV 或分成几个文件）", "the workbook part {0} unpacks to more than {1} MiB (a damaged or hostile file; save an export this big as CSV, or split it)";
+    XlsxTotalTooLarge => "工作簿解压后共超过 {0} MiB（文件损坏或为恶意文件；过大的导出请另存为 CSV 或分成几个文件）", "the workbook unpacks to more than {0} MiB in all (a damaged or hostile file; save an export this big as CSV, or split it)";
+    XlsxCellTooLarge => "单元格 {0}（{1}）的内容超过 {2} MiB，文件损坏或为恶意文件", "cell {0} ({1}) holds more than {2} MiB of text: a damaged or hostile file";
+    XlsxTextTooLarge => "{0} 中有一段内容超过 {1} MiB，文件损坏或为恶意文件", "{0} holds more than {1} MiB of text in one piece: a damaged or hostile file";
+    XlsxTooManyColumns => "第 {0} 列超出 Excel 的最后一列（共 {1} 列）", "column {0} is beyond Excel's last column ({1})";
+    XlsxRowTooLarge => "这一行的内容超过 {0} MiB", "the row holds more than {0} MiB of text";
+    CardKeyEnvMalformed => "环境变量 {0} 应为 64 位十六进制数字（32 字节的密钥）", "{0} must be 64 hex digits (a 32-byte key)";
+    CardKeyUnreadable => "无法读取卡号密钥文件 {0}：{1}", "cannot read the card-number key file {0}: {1}";
+    CardKeyMalformed => "卡号密钥文件 {0} 不是 bianmin 的密钥（应为 64 位十六进制数字）", "the card-number key file {0} is not a bianmin key (64 hex digits)";
+    CardKeyWrite => "无法写入卡号密钥文件 {0}：{1}", "cannot write the card-number key file {0}: {1}";
+    CardKeyMissing => "数据库中已有卡号摘要，但找不到它们的密钥文件 {0}。请把备份的密钥文件放回原处（或设置 {1}）；换用新密钥会把同一张卡当作不同的卡，每卡每日笔数上限（R1）就失效了，所以不能导入。", "the database holds card-number hashes but their key file {0} is missing. Put the key file back from your backup (or set {1}): a new key would count the same card as a different one, and the per-card daily cap (R1) would no longer hold, so nothing is imported.";
+    CardKeyMismatch => "{0} 中的卡号密钥不是本数据库卡号摘要所用的密钥；请换回正确的密钥文件，否则每卡每日笔数上限（R1）会失效", "the card-number key in {0} is not the key this database's card hashes were made with; put the right key back, or the per-card daily cap (R1) would no longer hold";
+    CardKeyLegacyConflict => "数据库中保存着旧版 bianmin 的卡号密钥，与 {0} 中的密钥不同；请移走 {0}（或取消 {1}），bianmin 会把数据库中的密钥移到密钥文件", "the database holds an older bianmin's card-number key, and it differs from the key in {0}; move {0} away (or unset {1}) and bianmin will move the database's key into the key file";
+    CardKeyRandom => "无法生成随机密钥：{0}", "cannot make a random key: {0}";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

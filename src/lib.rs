@@ -10,6 +10,7 @@ pub mod calc;
 pub mod client;
 pub mod config;
 pub mod demo;
+pub mod errors;
 pub mod i18n;
 pub mod ingest;
 pub mod money;

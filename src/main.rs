@@ -50,8 +50,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // The chain of causes on one line (import errors list rows below it).
-            eprintln!("bianmin: {err:#}");
+            // The chain of causes on one line, each said once (import
+            // errors list rows below it).
+            eprintln!("bianmin: {}", bianmin::errors::chain_text(&*err));
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

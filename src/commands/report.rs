@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context};
 use bianmin::month::{parse_date, Month};
-use bianmin::report::statement::{statement, to_html, to_text};
+use bianmin::report::statement::{file_name as statement_file_name, statement, to_html, to_text};
 use bianmin::report::table::{grid, render_table, Section};
 use bianmin::report::{build_report, render_json, xlsx::write_xlsx};
 
@@ -41,13 +41,21 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
             bail!("--statements writes one file per station: name the folder with --output DIR");
         };
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut written = std::collections::HashSet::new();
         for s in &report.result.stations {
             let st = statement(&report, s, lang);
             let (text, ext) = match args.statement_format {
                 StatementFormat::Text => (to_text(&st, lang), "txt"),
                 StatementFormat::Html => (to_html(&st, lang), "html"),
             };
-            let path = dir.join(format!("{}-{}.{ext}", s.id, report.result.month));
+            let name = statement_file_name(&s.id, report.result.month, ext);
+            // Two stations whose codes clean up to one name would overwrite
+            // each other's statement (the stem carries a hash, so only a
+            // deliberate collision can get here).
+            if !written.insert(name.clone()) {
+                bail!("two stations' statements would both be {}", dir.join(&name).display());
+            }
+            let path = dir.join(&name);
             std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         }
         eprintln!(

@@ -28,9 +28,9 @@ impl ColumnSpec {
         format!("{} ({})", self.chinese, self.english)
     }
 
-    fn matches(&self, header: &str) -> bool {
-        let key = normalise(header);
-        self.headers.iter().any(|h| *h == key)
+    /// Whether a header, already normalised, names this column.
+    fn matches(&self, key: &str) -> bool {
+        self.headers.contains(&key)
     }
 }
 
@@ -519,12 +519,22 @@ pub(crate) enum Mapping {
     },
 }
 
+/// Headers longer than this (in bytes) match no column: the longest name
+/// accepted is a few words.
+const MAX_HEADER_BYTES: usize = 256;
+
 /// Matches a header row to a kind's columns; unknown headers are ignored.
 pub(crate) fn map_headers(specs: &'static [ColumnSpec], row: &StringRecord) -> Mapping {
     let headers: Vec<String> = row.iter().map(|h| h.trim().to_string()).collect();
     let mut index: Vec<Option<usize>> = vec![None; specs.len()];
     for (field, header) in headers.iter().enumerate() {
-        let Some(col) = specs.iter().position(|s| s.matches(header)) else {
+        // No column name is longer than this; a 50 MB "header" (a file
+        // that is not what it says) is not worth normalising.
+        if header.len() > MAX_HEADER_BYTES {
+            continue;
+        }
+        let key = normalise(header);
+        let Some(col) = specs.iter().position(|s| s.matches(&key)) else {
             continue;
         };
         if let Some(first) = index[col] {

@@ -5,6 +5,7 @@
 use super::columns::{allocation, card, invoice, payment, person, plan, referral, station, HeaderMap};
 use super::encoding::TextEncoding;
 use super::parse;
+use super::quote::{excerpt, quote};
 use super::rows::{
     AllocationRow, CardRow, InvoiceRow, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow, StationRow, StationStatus,
 };
@@ -22,9 +23,11 @@ pub(crate) struct Cells<'a> {
 
 impl Cells<'_> {
     fn error(&self, col: usize, reason: String) -> RowError {
+        // The header as written, cut like any quoted text (a file can make
+        // its header 50 MB long).
         let column = self.map.index[col]
             .and_then(|i| self.map.headers.get(i))
-            .cloned()
+            .map(|h| excerpt(h))
             .unwrap_or_default();
         RowError {
             line: self.record.line,
@@ -46,8 +49,9 @@ impl Cells<'_> {
             return Err(self.error(
                 col,
                 format!(
-                    "{text:?} holds bytes that are not valid {} (the encoding \
+                    "{} holds bytes that are not valid {} (the encoding \
                      found at the start of the file)",
+                    quote(text),
                     encoding.charset()
                 ),
             ));
@@ -71,21 +75,21 @@ impl Cells<'_> {
 
 fn count_u32(text: &str) -> Result<u32, String> {
     let n = parse::count(text)?;
-    u32::try_from(n).map_err(|_| format!("{text:?} is too large"))
+    u32::try_from(n).map_err(|_| format!("{} is too large", quote(text)))
 }
 
 pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
     use station::*;
     // In column order, so that the first bad cell from the left is named.
-    let code = c.req(CODE, parse::identifier)?;
+    let code = c.req(CODE, parse::code)?;
     let name = c.req(NAME, parse::text)?;
     let kind = c.req(KIND, parse::kind)?;
-    let branch_code = c.req(BRANCH_CODE, parse::identifier)?;
+    let branch_code = c.req(BRANCH_CODE, parse::code)?;
     let branch_name = c.req(BRANCH_NAME, parse::text)?;
     let branch_kind = c.req(BRANCH_KIND, parse::kind)?;
-    let manager_id = c.req(MANAGER_ID, parse::identifier)?;
+    let manager_id = c.req(MANAGER_ID, parse::code)?;
     let manager_name = c.get(MANAGER_NAME, parse::text)?;
-    let maintainer_id = c.req(MAINTAINER_ID, parse::identifier)?;
+    let maintainer_id = c.req(MAINTAINER_ID, parse::code)?;
     let maintainer_name = c.get(MAINTAINER_NAME, parse::text)?;
     let village = c.get(VILLAGE, parse::text)?;
     let village_households = c.get(VILLAGE_HOUSEHOLDS, parse::count)?;
@@ -135,7 +139,7 @@ pub(crate) fn plan_row(c: &Cells) -> Result<PlanRow, RowError> {
     use plan::*;
     Ok(PlanRow {
         line: c.record.line,
-        branch_code: c.req(BRANCH_CODE, parse::identifier)?,
+        branch_code: c.req(BRANCH_CODE, parse::code)?,
         month: c.req(MONTH, parse::month)?,
         target: c.req(TARGET, parse::count)?,
     })
@@ -157,7 +161,7 @@ fn check_sign(c: &Cells, col: usize, amount: rust_decimal::Decimal, reversed: bo
 pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
     use payment::*;
     let txn_id = c.req(TXN_ID, parse::identifier)?;
-    let station_code = c.req(STATION_CODE, parse::identifier)?;
+    let station_code = c.req(STATION_CODE, parse::code)?;
     let time = c.req(TIME, parse::date_time)?;
     let category = c.req(CATEGORY, parse::category)?;
     let amount = c.req(AMOUNT, parse::amount)?;
@@ -177,7 +181,7 @@ pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
 pub(crate) fn card_row(c: &Cells) -> Result<CardRow, RowError> {
     use card::*;
     let txn_id = c.req(TXN_ID, parse::identifier)?;
-    let station_code = c.req(STATION_CODE, parse::identifier)?;
+    let station_code = c.req(STATION_CODE, parse::code)?;
     let time = c.req(TIME, parse::date_time)?;
     let card_number = c.req(CARD_NUMBER, parse::card_number)?;
     let amount = c.get(AMOUNT, parse::amount)?;
@@ -201,7 +205,7 @@ pub(crate) fn referral_row(c: &Cells) -> Result<ReferralRow, RowError> {
     Ok(ReferralRow {
         line: c.record.line,
         referral_id: c.req(REFERRAL_ID, parse::identifier)?,
-        station_code: c.req(STATION_CODE, parse::identifier)?,
+        station_code: c.req(STATION_CODE, parse::code)?,
         date: c.req(DATE, parse::date)?,
         kind: c.req(KIND, parse::referral_kind)?.to_string(),
     })

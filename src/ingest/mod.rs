@@ -21,8 +21,10 @@ mod columns;
 mod encoding;
 mod kinds;
 pub mod parse;
+pub mod quote;
 pub mod rows;
 mod table;
+pub mod xlsx_guard;
 
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
@@ -43,18 +45,12 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// A problem with the file as a whole: nothing of it is read.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{}: cannot open the file: {source}", file.display())]
-    Open {
-        file: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("{}: cannot read the file: {source}", file.display())]
-    Read {
-        file: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    // The OS error is part of the message and deliberately not the
+    // error's `source()`, so that a chain of causes says it once.
+    #[error("{}: cannot open the file: {cause}", file.display())]
+    Open { file: PathBuf, cause: io::Error },
+    #[error("{}: cannot read the file: {cause}", file.display())]
+    Read { file: PathBuf, cause: io::Error },
     #[error("{}: the file is empty", file.display())]
     Empty { file: PathBuf },
     #[error("{}: no header row (the file has only blank lines)", file.display())]
@@ -69,8 +65,10 @@ pub enum IngestError {
     },
     /// Two headers name the same column (`金额` and `amount`).
     #[error(
-        "{}: the columns {first:?} and {second:?} are both {}; keep one",
+        "{}: the columns {} and {} are both {}; keep one",
         file.display(),
+        quote::quote(first),
+        quote::quote(second),
         column.label()
     )]
     DuplicateColumn {
@@ -81,6 +79,10 @@ pub enum IngestError {
     },
     #[error("{}: not a CSV or XLSX file: {reason}", file.display())]
     NotCsvOrXlsx { file: PathBuf, reason: String },
+    /// A workbook that unpacks to more than its limits allow (an XLSX
+    /// bomb, or an export too big for one file); `what` says which limit.
+    #[error("{}: {what}", file.display())]
+    TooLarge { file: PathBuf, what: String },
     /// A zip file that calamine cannot read as a workbook, or one with no
     /// worksheet.
     #[error("{}: cannot read the workbook: {reason}", file.display())]
@@ -98,6 +100,7 @@ impl IngestError {
             | IngestError::MissingColumn { file, .. }
             | IngestError::DuplicateColumn { file, .. }
             | IngestError::NotCsvOrXlsx { file, .. }
+            | IngestError::TooLarge { file, .. }
             | IngestError::Workbook { file, .. } => file,
         }
     }
@@ -106,12 +109,13 @@ impl IngestError {
 fn missing_message(file: &Path, missing: &[ColumnSpec], found: &[String]) -> String {
     let names: Vec<String> = missing.iter().map(ColumnSpec::label).collect();
     let plural = if names.len() == 1 { "" } else { "s" };
-    let found: Vec<&str> = found.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+    // A header row can be 50 MB (a file that is not what it says): the
+    // list is cut to a couple of hundred characters.
+    let found = quote::excerpt_list(found.iter().map(String::as_str).filter(|h| !h.is_empty()));
     format!(
-        "{}: missing column{plural} {}; the header row has: {}",
+        "{}: missing column{plural} {}; the header row has: {found}",
         file.display(),
         names.join(", "),
-        found.join(", ")
     )
 }
 
@@ -344,7 +348,7 @@ fn find_header(path: &Path, kind: ImportKind, table: &mut Table) -> Result<Heade
     while seen < HEADER_SEARCH_ROWS {
         let more = table.next_record(&mut record).map_err(|failure| IngestError::Read {
             file: file(),
-            source: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
+            cause: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
         })?;
         if !more {
             break;

@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use crate::month::Month;
 use crate::policy::{Kind, PaymentCategory};
 
+use super::quote::{needs_escape, quote};
 use super::rows::StationStatus;
+use crate::i18n::{trf, Text};
 
 /// The referral kinds of the policy, as `ReferralRow::kind` carries them.
 pub const REFERRAL_KINDS: [&str; 4] = [
@@ -71,26 +73,76 @@ fn looks_scientific(s: &str) -> bool {
 const SCIENTIFIC_HINT: &str = "looks like a number Excel shortened (it keeps only 15 digits); \
      format the column as text in the source and export again";
 
-/// A code or id (站点编码, 交易流水号, 工号 …): any non-empty text, trimmed;
-/// refused when it looks like a number Excel has rounded.
+/// The longest code or id accepted, in characters: real ones are 3 to 30
+/// (`S001`, `371402001`, a 22-character transaction id); a file name is
+/// built from a station code.
+pub const MAX_CODE_CHARS: usize = 64;
+
+/// The longest name or other free text accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 100;
+
+/// A transaction or referral id (交易流水号, 转介编号): any text, trimmed,
+/// of at most [`MAX_CODE_CHARS`] characters, with no control or invisible
+/// character (a tab, NUL, an escape sequence, a bidirectional override)
+/// and no whitespace inside other than a plain space; refused when it
+/// looks like a number Excel has rounded.
 pub fn identifier(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("is empty".into());
     }
+    check_length(t, MAX_CODE_CHARS)?;
     if looks_scientific(t) {
-        return Err(format!("{t:?} {SCIENTIFIC_HINT}"));
+        return Err(format!("{} {SCIENTIFIC_HINT}", quote(t)));
+    }
+    if let Some(c) = t.chars().find(|&c| invisible(c) || (c.is_whitespace() && c != ' ')) {
+        return Err(trf(Text::ImportHasControl, &[&quote(t), &c.escape_unicode()]));
     }
     Ok(t.to_string())
 }
 
-/// A name or other free text: trimmed, non-empty.
+/// A station, branch or person code (站点编码, 支局编码, 工号): an
+/// [`identifier`] that also cannot hold `/`, `\` or `..`, so that no code
+/// can name a path when it becomes part of a file name (statements are
+/// written as `CODE-MONTH.txt`; `report::safe_file_stem` cleans them again).
+pub fn code(text: &str) -> Result<String, String> {
+    let t = identifier(text)?;
+    let bad = ["..", "/", "\\"].into_iter().find(|part| t.contains(part));
+    if let Some(part) = bad {
+        return Err(trf(Text::ImportCodeHasPath, &[&quote(&t), &part]));
+    }
+    Ok(t)
+}
+
+/// A name or other free text: trimmed, non-empty, at most
+/// [`MAX_TEXT_CHARS`] characters, with no control character (a newline,
+/// a terminal escape) and no bidirectional override.
 pub fn text(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("is empty".into());
     }
+    check_length(t, MAX_TEXT_CHARS)?;
+    if let Some(c) = t
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(trf(Text::ImportHasControl, &[&quote(t), &c.escape_unicode()]));
+    }
     Ok(t.to_string())
+}
+
+/// A control character, or one that changes how the text around it shows
+/// (see `quote::needs_escape`).
+fn invisible(c: char) -> bool {
+    c.is_control() || needs_escape(c)
+}
+
+fn check_length(t: &str, max: usize) -> Result<(), String> {
+    if t.chars().nth(max).is_some() {
+        return Err(trf(Text::ImportTooLong, &[&quote(t), &max]));
+    }
+    Ok(())
 }
 
 /// Splits `2026-10-05`, `2026/10/5`, `20261005` or `2026年10月5日` into
@@ -150,7 +202,7 @@ fn time_only(s: &str) -> Option<NaiveTime> {
 /// exports write for a date).
 pub fn date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
-    let refused = || format!("{t:?} is not a date (e.g. 2026-10-05)");
+    let refused = || format!("{} is not a date (e.g. 2026-10-05)", quote(t));
     if let Some(d) = date_only(t) {
         return Ok(d);
     }
@@ -165,7 +217,7 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
 /// alone (midnight).
 pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    let refused = || format!("{t:?} is not a date and time (e.g. 2026-10-05 14:03:22)");
+    let refused = || format!("{} is not a date and time (e.g. 2026-10-05 14:03:22)", quote(t));
     if let Some(d) = date_only(t) {
         return Ok(d.and_time(NaiveTime::MIN));
     }
@@ -180,7 +232,7 @@ pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
 /// typed `2026-10` into 2026-10-01).
 pub fn month(text: &str) -> Result<Month, String> {
     let t = text.trim();
-    let refused = || format!("{t:?} is not a month (e.g. 2026-10)");
+    let refused = || format!("{} is not a month (e.g. 2026-10)", quote(t));
     let (y, m) = if t.len() == 6 && all_digits(t) {
         (&t[..4], &t[4..])
     } else if let Some(rest) = t.strip_suffix('月') {
@@ -206,13 +258,25 @@ pub fn month(text: &str) -> Result<Month, String> {
     Month::new(year, month).ok_or_else(refused)
 }
 
+/// The largest amount of one transaction, in yuan (either sign). A bill
+/// paid or cash withdrawn at a village station is at most a few thousand
+/// yuan; the bound keeps every sum of amounts far inside `i64` fen (a
+/// million rows of a million yuan is 10^17 fen, `i64::MAX` is 9.2 × 10^18),
+/// so no import or report can overflow whatever the file says.
+pub const MAX_AMOUNT_YUAN: i64 = 1_000_000;
+
+/// The largest count a cell may hold (households of a village, stations in
+/// a village, a route position, a branch's plan target): real ones are
+/// below ten thousand; sums of a county's worth stay far inside `u64`.
+pub const MAX_COUNT: u64 = 1_000_000;
+
 /// Money in yuan: `12.50`, `12.5`, `12`, `-3.10`, and thousands
 /// separators only where every group after the first has exactly three
 /// digits (`1,234.50`, `12,345,678`). More than two decimals, `12,5`,
 /// `1,23`, `¥12`, `1e3` are refused.
 pub fn amount(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    let refused = || format!("{t:?} is not an amount");
+    let refused = || format!("{} is not an amount", quote(t));
     let body = t.strip_prefix('-').unwrap_or(t);
     let (whole, frac) = match body.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -239,27 +303,35 @@ pub fn amount(text: &str) -> Result<Decimal, String> {
     };
     match frac {
         Some(f) if !all_digits(f) => return Err(refused()),
-        Some(f) if f.len() > 2 => return Err(format!("{t:?} has more than two decimals")),
+        Some(f) if f.len() > 2 => return Err(format!("{} has more than two decimals", quote(t))),
         _ => {}
     }
     if whole_digits.len() > 15 {
-        return Err(format!("{t:?} is too large to be an amount"));
+        return Err(format!("{} is too large to be an amount", quote(t)));
     }
     let sign = if body.len() < t.len() { "-" } else { "" };
     let plain = match frac {
         Some(f) => format!("{sign}{whole_digits}.{f}"),
         None => format!("{sign}{whole_digits}"),
     };
-    plain.parse::<Decimal>().map_err(|_| refused())
+    let value = plain.parse::<Decimal>().map_err(|_| refused())?;
+    if value.abs() > Decimal::from(MAX_AMOUNT_YUAN) {
+        return Err(trf(Text::ImportAmountTooLarge, &[&quote(t), &MAX_AMOUNT_YUAN]));
+    }
+    Ok(value)
 }
 
-/// A whole number ≥ 0 (counts, households, targets): digits only.
+/// A whole number from 0 to [`MAX_COUNT`] (households, stations in a
+/// village, route order, plan targets): digits only.
 pub fn count(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if !all_digits(t) {
-        return Err(format!("{t:?} is not a whole number"));
+        return Err(format!("{} is not a whole number", quote(t)));
     }
-    t.parse().map_err(|_| format!("{t:?} is too large to be a count"))
+    match t.parse::<u64>() {
+        Ok(n) if n <= MAX_COUNT => Ok(n),
+        _ => Err(trf(Text::ImportCountTooLarge, &[&quote(t), &MAX_COUNT])),
+    }
 }
 
 /// 农村/rural, 城市/urban.
@@ -270,7 +342,12 @@ pub fn kind(text: &str) -> Result<Kind, String> {
         ("城市", Kind::Urban),
         ("urban", Kind::Urban),
     ];
-    lookup(text, TABLE).ok_or_else(|| format!("{:?} is not a station kind (农村/rural or 城市/urban)", text.trim()))
+    lookup(text, TABLE).ok_or_else(|| {
+        format!(
+            "{} is not a station kind (农村/rural or 城市/urban)",
+            quote(text.trim())
+        )
+    })
 }
 
 /// The bill-payment category: 移动/移动话费/mobile, 联通/联通话费/unicom,
@@ -305,8 +382,8 @@ pub fn category(text: &str) -> Result<PaymentCategory, String> {
     ];
     lookup(text, TABLE).ok_or_else(|| {
         format!(
-            "{:?} is not a payment category (移动, 联通, 电信, 电费, 水费, 燃气, 有线电视, 其他)",
-            text.trim()
+            "{} is not a payment category (移动, 联通, 电信, 电费, 水费, 燃气, 有线电视, 其他)",
+            quote(text.trim())
         )
     })
 }
@@ -335,8 +412,8 @@ pub fn reversed(text: &str) -> Result<bool, String> {
     ];
     lookup(text, TABLE).ok_or_else(|| {
         format!(
-            "{:?} is not a transaction status (成功/success or 冲正/撤销/退款/reversed)",
-            text.trim()
+            "{} is not a transaction status (成功/success or 冲正/撤销/退款/reversed)",
+            quote(text.trim())
         )
     })
 }
@@ -355,8 +432,8 @@ pub fn station_status(text: &str) -> Result<StationStatus, String> {
     ];
     lookup(text, TABLE).ok_or_else(|| {
         format!(
-            "{:?} is not a station status (正常/open, 暂停/suspended or 撤销/closed)",
-            text.trim()
+            "{} is not a station status (正常/open, 暂停/suspended or 撤销/closed)",
+            quote(text.trim())
         )
     })
 }
@@ -377,7 +454,7 @@ pub fn boolean(text: &str) -> Result<bool, String> {
         ("false", false),
         ("0", false),
     ];
-    lookup(text, TABLE).ok_or_else(|| format!("{:?} is not yes or no (是/否, yes/no, 1/0)", text.trim()))
+    lookup(text, TABLE).ok_or_else(|| format!("{} is not yes or no (是/否, yes/no, 1/0)", quote(text.trim())))
 }
 
 /// 惠农通/huinongtong, 金融/金融客户/finance_leads,
@@ -399,8 +476,8 @@ pub fn referral_kind(text: &str) -> Result<&'static str, String> {
     ];
     lookup(text, table).ok_or_else(|| {
         format!(
-            "{:?} is not a referral kind (惠农通, 金融客户, 车险客户, 车险成交)",
-            text.trim()
+            "{} is not a referral kind (惠农通, 金融客户, 车险客户, 车险成交)",
+            quote(text.trim())
         )
     })
 }
@@ -411,10 +488,10 @@ pub fn card_number(text: &str) -> Result<String, String> {
     let t = text.trim();
     let digits: String = t.chars().filter(|&c| c != ' ').collect();
     if looks_scientific(&digits) {
-        return Err(format!("{t:?} {SCIENTIFIC_HINT}"));
+        return Err(format!("{} {SCIENTIFIC_HINT}", quote(t)));
     }
     if !all_digits(&digits) || !(12..=19).contains(&digits.len()) {
-        return Err(format!("{t:?} is not a card number (12 to 19 digits)"));
+        return Err(format!("{} is not a card number (12 to 19 digits)", quote(t)));
     }
     Ok(digits)
 }
@@ -581,10 +658,23 @@ mod tests {
         assert_eq!(amount("-3.10"), Ok(dec!(-3.10)));
         assert_eq!(amount("1,234.50"), Ok(dec!(1234.50)));
         assert_eq!(amount("1,234"), Ok(dec!(1234)));
-        assert_eq!(amount("12,345,678.9"), Ok(dec!(12345678.9)));
+        assert_eq!(amount("345,678.9"), Ok(dec!(345678.9)));
         assert_eq!(amount("-1,000"), Ok(dec!(-1000)));
-        assert_eq!(amount("999,999,999,999,999"), Ok(dec!(999999999999999)));
-        assert_eq!(amount("1234567.89").unwrap().to_string(), "1234567.89");
+        assert_eq!(amount("1,000,000.00"), Ok(dec!(1000000.00)));
+        assert_eq!(amount("-1000000"), Ok(dec!(-1000000)));
+        assert_eq!(amount("234567.89").unwrap().to_string(), "234567.89");
+    }
+
+    #[test]
+    fn amounts_beyond_one_transaction_are_refused() {
+        for absurd in ["1000000.01", "-1000000.01", "12,345,678.9", "999,999,999,999,999"] {
+            let err = amount(absurd).unwrap_err();
+            assert!(err.contains("the most one transaction may be"), "{absurd}: {err}");
+        }
+        assert_eq!(
+            amount("1000000.01").unwrap_err(),
+            "\"1000000.01\" is more than 1000000 yuan, the most one transaction may be"
+        );
     }
 
     #[test]
@@ -608,9 +698,23 @@ mod tests {
     fn counts() {
         assert_eq!(count("0"), Ok(0));
         assert_eq!(count(" 200 "), Ok(200));
-        for bad in ["", "-1", "1.5", "1,000", "12.0", "abc", "99999999999999999999"] {
+        assert_eq!(count("1000000"), Ok(MAX_COUNT));
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            "1,000",
+            "12.0",
+            "abc",
+            "99999999999999999999",
+            "1000001",
+        ] {
             assert!(count(bad).is_err(), "{bad:?} should be refused");
         }
+        assert_eq!(
+            count("18446744073709551547").unwrap_err(),
+            "\"18446744073709551547\" is more than 1000000, the most this column may hold"
+        );
         assert_eq!(count("1.5").unwrap_err(), "\"1.5\" is not a whole number");
     }
 
@@ -781,5 +885,75 @@ mod tests {
         assert_eq!(identifier("E1"), Ok("E1".into()));
         assert_eq!(text(" 王庄站 "), Ok("王庄站".into()));
         assert_eq!(text("  "), Err("is empty".into()));
+        assert_eq!(
+            text("=HYPERLINK(\"x\")"),
+            Ok("=HYPERLINK(\"x\")".into()),
+            "CSV export neutralises it"
+        );
+    }
+
+    #[test]
+    fn codes_that_could_name_a_path_are_refused() {
+        for ok in ["S001", "371402001", "B-01", "P.01", "站点01", "a b", "x.y.z"] {
+            assert_eq!(code(ok), Ok(ok.to_string()), "{ok:?}");
+        }
+        // Surrounding spaces (ASCII and full-width) are trimmed, as in every cell.
+        assert_eq!(code(" S001\u{3000}"), Ok("S001".into()));
+        for (bad, part) in [
+            ("../escaped", ".."),
+            ("/tmp/x", "/"),
+            ("a/b", "/"),
+            ("..\\win", ".."),
+            ("C:\\x", "\\"),
+            ("..", ".."),
+            ("S..1", ".."),
+        ] {
+            let err = code(bad).unwrap_err();
+            assert_eq!(
+                err,
+                format!("{bad:?} contains {part}: a code cannot hold /, \\ or .."),
+                "{bad:?}"
+            );
+        }
+        for bad in [
+            "S\u{0}1",
+            "S\t1",
+            "S\n1",
+            "\u{1b}[31mS1",
+            "S\u{202e}1",
+            "S\u{200b}1",
+            "S\u{3000}1",
+            "S\u{7f}",
+            "\u{feff}S1",
+        ] {
+            let err = code(bad).unwrap_err();
+            assert!(err.contains("control or invisible character"), "{bad:?}: {err}");
+            assert!(!err.contains(bad.trim()), "the character is escaped in {err:?}");
+        }
+        let long = "S".repeat(MAX_CODE_CHARS + 1);
+        assert!(code(&long).unwrap_err().contains("is longer than 64 characters"));
+        assert_eq!(code(&long[1..]), Ok(long[1..].to_string()));
+    }
+
+    #[test]
+    fn ids_refuse_what_codes_refuse_except_path_characters() {
+        assert_eq!(identifier("TXN/2026/1"), Ok("TXN/2026/1".into()));
+        assert!(identifier("T\u{0}1").is_err());
+        assert!(identifier(&"9".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_absurd_lengths() {
+        for bad in ["王庄\n站", "\u{1b}]0;title\u{7}", "a\u{202e}b", "x\u{0}"] {
+            assert!(text(bad).unwrap_err().contains("control"), "{bad:?}");
+        }
+        assert_eq!(
+            text("王庄\u{200b}站"),
+            Ok("王庄\u{200b}站".into()),
+            "zero-width spaces come with copied text"
+        );
+        assert!(text(&"王".repeat(MAX_TEXT_CHARS + 1))
+            .unwrap_err()
+            .contains("is longer than 100"));
     }
 }

@@ -20,7 +20,9 @@ use csv::StringRecord;
 use encoding_rs_io::DecodeReaderBytes;
 
 use super::encoding::{self, SAMPLE_SIZE};
+use super::xlsx_guard::{self, Breach, MAX_COLUMNS, MAX_ROW_BYTES};
 use super::{FileFormat, IngestError};
+use crate::i18n::{trf, Text};
 
 /// One record: its 1-based line (CSV: the physical line it starts on;
 /// XLSX: the row number Excel shows) and its fields.
@@ -150,13 +152,13 @@ impl Table {
     /// Opens a file as CSV or XLSX, deciding by its first bytes (a zip
     /// header) or its `.xlsx` extension. `read` counts the bytes read.
     pub fn open(path: &Path, read: Arc<AtomicU64>) -> Result<(Table, FileFormat, u64), IngestError> {
-        let file_err = |source| IngestError::Open {
+        let file_err = |cause| IngestError::Open {
             file: path.to_path_buf(),
-            source,
+            cause,
         };
-        let read_err = |source| IngestError::Read {
+        let read_err = |cause| IngestError::Read {
             file: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut file = File::open(path).map_err(file_err)?;
         let meta = file.metadata().map_err(file_err)?;
@@ -273,6 +275,25 @@ fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Res
             }
         }
     };
+    if is_zip {
+        // Before calamine reads anything: it holds the shared strings and
+        // each XML text whole, so a bomb must be refused first.
+        let mut file = &file;
+        match xlsx_guard::check(&mut file, &xlsx_guard::LIMITS) {
+            Ok(()) => {}
+            Err(Breach::Zip(reason)) => return Err(bad(reason)),
+            Err(breach) => {
+                return Err(IngestError::TooLarge {
+                    file: path.to_path_buf(),
+                    what: breach_text(&breach),
+                })
+            }
+        }
+        file.seek(SeekFrom::Start(0)).map_err(|cause| IngestError::Read {
+            file: path.to_path_buf(),
+            cause,
+        })?;
+    }
     let source = BufReader::new(Counting { inner: file, read });
     let workbook: Xlsx<XlsxSource> = Xlsx::new(source).map_err(|e| bad(e.to_string()))?;
     let sheets = workbook.sheets_metadata();
@@ -282,17 +303,35 @@ fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Res
         .or_else(|| worksheets().next())
         .map(|s| s.name.clone())
         .ok_or_else(|| bad("the workbook has no worksheet".into()))?;
-    let (tx, rx) = sync_channel(256);
+    // Rows waiting for the importer: at most 64 × MAX_ROW_BYTES.
+    let (tx, rx) = sync_channel(64);
     let file_name = PathBuf::from(path);
     let name = sheet.clone();
     thread::Builder::new()
         .name("bianmin-xlsx-reader".into())
         .spawn(move || stream_sheet(workbook, &name, &tx))
-        .map_err(|source| IngestError::Read {
-            file: file_name,
-            source,
-        })?;
+        .map_err(|cause| IngestError::Read { file: file_name, cause })?;
     Ok((Table::Xlsx(rx), FileFormat::Xlsx { sheet }))
+}
+
+/// What a workbook unpacks to that is too much, in the user's language.
+fn breach_text(breach: &Breach) -> String {
+    let mib = |bytes: u64| bytes >> 20;
+    match breach {
+        Breach::Part { part, limit } => trf(Text::XlsxPartTooLarge, &[part, &mib(*limit)]),
+        Breach::Total { limit } => trf(Text::XlsxTotalTooLarge, &[&mib(*limit)]),
+        Breach::Text {
+            part,
+            cell: Some(cell),
+            limit,
+        } => trf(Text::XlsxCellTooLarge, &[cell, part, &mib(*limit)]),
+        Breach::Text {
+            part,
+            cell: None,
+            limit,
+        } => trf(Text::XlsxTextTooLarge, &[part, &mib(*limit)]),
+        Breach::Zip(reason) => reason.clone(),
+    }
 }
 
 /// Runs on the reader thread: sends the sheet's rows, one record per row
@@ -325,10 +364,26 @@ fn stream_sheet(mut workbook: Xlsx<XlsxSource>, sheet: &str, tx: &SyncSender<She
                     line,
                     fields: StringRecord::new(),
                 });
+                // A hostile cell reference (`ZZZZZZ1`) would make millions
+                // of empty fields; a row of huge cells would hold them all.
+                if col >= MAX_COLUMNS {
+                    let _ = tx.send(SheetMessage::Failed(ReadFailure {
+                        line,
+                        message: trf(Text::XlsxTooManyColumns, &[&(u64::from(col) + 1), &MAX_COLUMNS]),
+                    }));
+                    return;
+                }
                 while record.fields.len() < col as usize {
                     record.fields.push_field("");
                 }
                 record.fields.push_field(&cell_text(cell.get_value()));
+                if record.fields.as_byte_record().as_slice().len() > MAX_ROW_BYTES {
+                    let _ = tx.send(SheetMessage::Failed(ReadFailure {
+                        line,
+                        message: trf(Text::XlsxRowTooLarge, &[&(MAX_ROW_BYTES >> 20)]),
+                    }));
+                    return;
+                }
             }
             Ok(None) => {
                 if let Some(record) = current.take() {

@@ -2,6 +2,8 @@
 //! by the engine from the store, as a table, CSV, JSON (CALC.md's shape)
 //! or a workbook; and the per-station statements of R11.
 
+pub mod csv;
+pub mod file_name;
 pub mod statement;
 pub mod table;
 pub mod xlsx;

@@ -54,6 +54,14 @@ fn rate_text(line: &crate::policy::result::PaymentLine, lang: Lang) -> String {
     }
 }
 
+/// The file name of a station's statement: `S001-2026-10.txt`, the code
+/// made safe by [`safe_file_stem`](super::file_name::safe_file_stem) so that
+/// joined to the output folder it names a file in that folder, whatever
+/// the database holds.
+pub fn file_name(station_id: &str, month: crate::month::Month, extension: &str) -> String {
+    format!("{}-{month}.{extension}", super::file_name::safe_file_stem(station_id))
+}
+
 /// Builds the statement of one station from the engine's result.
 pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Statement {
     let r = &report.result;

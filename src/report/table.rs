@@ -3,6 +3,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::csv::CsvWriter;
 use super::MonthReport;
 use crate::i18n::{status_name, Lang, Text};
 
@@ -27,15 +28,17 @@ impl Grid {
     /// Renders with two spaces between columns.
     pub fn render(&self) -> String {
         let columns = self.header.len();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| printable(h).width()).collect();
         for row in &self.rows {
             for (i, cell) in row.iter().enumerate().take(columns) {
-                widths[i] = widths[i].max(cell.width());
+                widths[i] = widths[i].max(printable(cell).width());
             }
         }
         let line = |cells: &[String]| {
             let mut out = String::new();
             for (i, cell) in cells.iter().enumerate() {
+                let cell = printable(cell);
+                let cell = cell.as_ref();
                 let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
                 if i > 0 {
                     out.push_str("  ");
@@ -64,14 +67,27 @@ impl Grid {
         out
     }
 
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row, through the one CSV writer (cells
+    /// that a spreadsheet would run as formulas are neutralised).
     pub fn to_csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record(&self.header).expect("writing to memory");
+        let mut writer = CsvWriter::new();
+        writer.row(&self.header);
         for row in &self.rows {
-            writer.write_record(row).expect("writing to memory");
+            writer.row(row);
         }
-        String::from_utf8(writer.into_inner().expect("flushing memory")).expect("UTF-8 in, UTF-8 out")
+        writer.finish()
+    }
+}
+
+/// A cell as it may reach a terminal: control characters (an escape
+/// sequence in a name from an old or hand-made database) and
+/// bidirectional overrides become `�`.
+fn printable(cell: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() || crate::ingest::quote::needs_escape(c);
+    if cell.chars().any(bad) {
+        std::borrow::Cow::Owned(cell.chars().map(|c| if bad(c) { '\u{fffd}' } else { c }).collect())
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -241,6 +257,21 @@ mod tests {
         let text = grid.render();
         let widths: Vec<usize> = text.lines().map(|l| l.width()).collect();
         assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+    }
+
+    #[test]
+    fn terminal_escapes_in_cells_never_reach_the_terminal() {
+        let grid = Grid {
+            header: vec!["名称".into()],
+            rows: vec![vec!["\u{1b}]0;pwned\u{7}王庄\u{202e}".into()]],
+            right_aligned: vec![false],
+        };
+        let text = grid.render();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("王庄"));
     }
 
     #[test]

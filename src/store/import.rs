@@ -7,10 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::NaiveDate;
-use hmac::{Hmac, Mac};
 use rusqlite::{params, OptionalExtension, Transaction};
-use sha2::Sha256;
 
+pub use super::card_key::card_hash;
 use super::facts::fen_from_yuan;
 use super::{Store, StoreError};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
@@ -635,7 +634,8 @@ impl Store {
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
         let mut reversed = self.reversed_ids("card")?;
-        let key = self.card_hash_key(&started.tx)?;
+        // The key lives outside the database (store::card_key).
+        let key = self.card_key(&started.tx)?;
         let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
         let mut day_texts = DayText::default();
         {
@@ -784,51 +784,4 @@ impl Store {
         }
         self.finish_import(started, problems)
     }
-
-    /// The database's secret for hashing card numbers, made on first use.
-    fn card_hash_key(&self, tx: &Transaction<'_>) -> Result<Vec<u8>, StoreError> {
-        let stored: Option<String> = tx
-            .query_row("SELECT value FROM meta WHERE key = 'card_hash_key'", [], |r| r.get(0))
-            .optional()?;
-        if let Some(hex) = stored {
-            return decode_hex(&hex).ok_or(StoreError::BadValue {
-                table: "meta",
-                column: "card_hash_key",
-                value: "(not shown)".into(),
-            });
-        }
-        let mut key = vec![0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| StoreError::BadValue {
-            table: "meta",
-            column: "card_hash_key",
-            value: format!("no randomness available: {e}"),
-        })?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('card_hash_key', ?1)",
-            [encode_hex(&key)],
-        )?;
-        Ok(key)
-    }
-}
-
-/// HMAC-SHA256 of the card number under the database's key, truncated to
-/// 16 bytes: enough to tell cards apart, useless to recover a number.
-pub fn card_hash(key: &[u8], card_number: &str) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(card_number.as_bytes());
-    mac.finalize().into_bytes()[..16].to_vec()
-}
-
-fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }

@@ -2,6 +2,7 @@
 //! applied from `migrations/` in order inside a transaction. Holds the
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
+pub mod card_key;
 pub mod facts;
 pub mod import;
 pub mod laptop;
@@ -21,10 +22,14 @@ pub use migrate::{schema_version, SCHEMA_VERSION};
 /// Why the store could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the folder {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    // Causes are part of the messages and deliberately not `source()`,
+    // so that a chain of causes says each once.
+    #[error("cannot create the folder {path}: {cause}")]
+    CreateDir { path: String, cause: std::io::Error },
+    #[error("{path}: {cause}")]
+    Open { path: String, cause: rusqlite::Error },
+    #[error("cannot create {path}: {cause}")]
+    CreateFile { path: String, cause: std::io::Error },
     #[error(
         "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
          Upgrade bianmin to open it; the file was not changed."
@@ -33,7 +38,9 @@ pub enum StoreError {
     #[error("{path}: upgrading the schema failed, the file was not changed: {message}")]
     Migrate { path: String, message: String },
     #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    #[error(transparent)]
+    CardKey(#[from] card_key::CardKeyError),
     #[error("database holds a bad value in {table}.{column}: {value:?}")]
     BadValue {
         table: &'static str,
@@ -42,10 +49,20 @@ pub enum StoreError {
     },
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sql(e)
+    }
+}
+
 /// The open store.
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The database file (`None` in memory): its key file sits beside it.
+    file: Option<PathBuf>,
+    /// The card-number key, once an import has needed it.
+    card_key: std::cell::OnceCell<Vec<u8>>,
 }
 
 impl Store {
@@ -55,28 +72,34 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(dir).map_err(|cause| StoreError::CreateDir {
                 path: dir.display().to_string(),
-                source,
+                cause,
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        create_private(path).map_err(|cause| StoreError::CreateFile {
             path: shown.clone(),
-            source,
+            cause,
         })?;
-        Store::prepare(conn, shown)
+        let conn = Connection::open(path).map_err(|cause| StoreError::Open {
+            path: shown.clone(),
+            cause,
+        })?;
+        let store = Store::prepare(conn, shown, Some(path.to_path_buf()))?;
+        store.move_legacy_card_key()?;
+        Ok(store)
     }
 
     /// A private in-memory store, for tests and `calc`-like uses.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
-        Store::prepare(conn, ":memory:".into())
+        Store::prepare(conn, ":memory:".into(), None)
     }
 
-    fn prepare(mut conn: Connection, path: String) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
+    fn prepare(mut conn: Connection, path: String, file: Option<PathBuf>) -> Result<Store, StoreError> {
+        let open_err = |cause| StoreError::Open {
             path: path.clone(),
-            source,
+            cause,
         };
         // Reading the version first also makes SQLite check that the file
         // is a database at all.
@@ -98,7 +121,12 @@ impl Store {
             message,
         })?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            file,
+            card_key: std::cell::OnceCell::new(),
+        })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -169,6 +197,27 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))?)
+    }
+}
+
+/// Creates the database file, empty and readable by its owner only (0600
+/// on Unix), when it does not exist yet, so that SQLite opens a private
+/// file: it gives the -wal and -shm files the database's mode. An existing
+/// file keeps its mode. On Windows there are no modes: the file takes the
+/// ACL of its folder, which for the default database is the user's own
+/// profile (%LOCALAPPDATA%); bianmin changes no ACL.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
