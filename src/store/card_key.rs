@@ -200,10 +200,11 @@ fn write_key_file(path: &Path, key: &[u8]) -> Result<(), CardKeyError> {
     file.write_all(format!("{}\n", encode_hex(key)).as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(failed)?;
+    // The new name must be on disk too before the key leaves the database.
+    // On Windows a folder cannot be opened to flush it; NTFS journals the
+    // new name with the file's metadata, which `sync_all` flushed.
     #[cfg(unix)]
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // The new name must be on disk too before the key leaves the
-        // database.
         File::open(dir).and_then(|d| d.sync_all()).map_err(failed)?;
     }
     Ok(())
