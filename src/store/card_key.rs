@@ -271,6 +271,7 @@ impl Store {
         // Only now, with the key safe elsewhere, out of the database: secure
         // delete overwrites the row's bytes, the checkpoint moves the pages
         // into the file and empties the WAL.
+        let secure_delete: i64 = self.conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM meta WHERE key = ?1", [LEGACY_META])?;
@@ -281,6 +282,8 @@ impl Store {
         tx.commit()?;
         // Busy readers can hold the checkpoint back; SQLite finishes it later.
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Zeroing every later delete is not needed: back to what it was.
+        self.conn.pragma_update(None, "secure_delete", secure_delete)?;
         Ok(())
     }
 
