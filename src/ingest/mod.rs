@@ -301,7 +301,7 @@ impl<T> Iterator for Rows<T> {
                     return Some(Err(RowError {
                         line: failure.line,
                         column: String::new(),
-                        reason: format!("cannot read further: {}", failure.message),
+                        reason: format!("cannot read further: {}", quote::excerpt(&failure.message)),
                     }));
                 }
                 Ok(true) if self.record.is_blank() => continue,
@@ -348,7 +348,7 @@ fn find_header(path: &Path, kind: ImportKind, table: &mut Table) -> Result<Heade
     while seen < HEADER_SEARCH_ROWS {
         let more = table.next_record(&mut record).map_err(|failure| IngestError::Read {
             file: file(),
-            cause: io::Error::other(format!("line {}: {}", failure.line, failure.message)),
+            cause: io::Error::other(format!("line {}: {}", failure.line, quote::excerpt(&failure.message))),
         })?;
         if !more {
             break;

@@ -263,6 +263,9 @@ type XlsxSource = BufReader<Counting<File>>;
 
 fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Result<(Table, FileFormat), IngestError> {
     let bad = |reason: String| -> IngestError {
+        // The workbook reader's messages can quote the file (a part name,
+        // a value): cut and escaped like any quoted text.
+        let reason = super::quote::excerpt(&reason);
         if is_zip {
             IngestError::Workbook {
                 file: path.to_path_buf(),

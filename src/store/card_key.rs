@@ -200,10 +200,11 @@ fn write_key_file(path: &Path, key: &[u8]) -> Result<(), CardKeyError> {
     file.write_all(format!("{}\n", encode_hex(key)).as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(failed)?;
+    // The new name must be on disk too before the key leaves the database.
+    // On Windows a folder cannot be opened to flush it; NTFS journals the
+    // new name with the file's metadata, which `sync_all` flushed.
     #[cfg(unix)]
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // The new name must be on disk too before the key leaves the
-        // database.
         File::open(dir).and_then(|d| d.sync_all()).map_err(failed)?;
     }
     Ok(())
@@ -270,6 +271,7 @@ impl Store {
         // Only now, with the key safe elsewhere, out of the database: secure
         // delete overwrites the row's bytes, the checkpoint moves the pages
         // into the file and empties the WAL.
+        let secure_delete: i64 = self.conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM meta WHERE key = ?1", [LEGACY_META])?;
@@ -280,6 +282,8 @@ impl Store {
         tx.commit()?;
         // Busy readers can hold the checkpoint back; SQLite finishes it later.
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Zeroing every later delete is not needed: back to what it was.
+        self.conn.pragma_update(None, "secure_delete", secure_delete)?;
         Ok(())
     }
 

@@ -221,11 +221,15 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// The platform data folder (`~/.local/share/bianmin` on Linux,
-/// `%APPDATA%\bianmin\bianmin\data` on Windows).
+/// The platform's local data folder: `~/.local/share/bianmin/` on Linux,
+/// `%LOCALAPPDATA%\bianmin\bianmin\data\` on Windows (not the roaming
+/// profile: a database can be large and must not be copied around a domain
+/// at every logon; the user's own profile folder is private to them),
+/// `~/Library/Application Support/cn.bianmin.bianmin/` on macOS. The card
+/// key file sits beside a database (`store::card_key::key_path`).
 fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("cn", "bianmin", "bianmin")
-        .map(|dirs| dirs.data_dir().to_path_buf())
+        .map(|dirs| dirs.data_local_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
@@ -239,4 +243,24 @@ pub fn default_db_path() -> PathBuf {
 /// mix. The dashboard opens it until a real database exists.
 pub fn default_demo_path() -> PathBuf {
     data_dir().join("demo.db")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_database_is_in_a_bianmin_data_folder_with_its_key_beside_it() {
+        let db = default_db_path();
+        assert_eq!(db.file_name().and_then(|n| n.to_str()), Some("bianmin.db"));
+        // In a folder of bianmin's own (or, with no home folder at all, here).
+        let folder = db.parent().unwrap_or(Path::new(""));
+        let own = folder
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().contains("bianmin"));
+        assert!(own || folder.as_os_str().is_empty(), "{db:?}");
+        let key = card_key::key_path(&db);
+        assert_eq!(key.parent(), db.parent());
+        assert_eq!(key.file_name().and_then(|n| n.to_str()), Some("bianmin.db.key"));
+    }
 }
