@@ -53,8 +53,12 @@ pub enum Command {
         /// The input JSON file, or - for standard input.
         file: String,
     },
-    /// Print the built-in policy file (to copy and adapt with --policy).
-    Policy,
+    /// The policy in effect, version by version (--policy, else `policy` in the config file, else built-in).
+    Policy {
+        /// Print the policy's whole TOML instead (to copy and adapt).
+        #[arg(long)]
+        toml: bool,
+    },
     /// Import a source system's export (CSV in UTF-8 or GBK, or XLSX) into the database.
     Import {
         #[arg(value_enum)]

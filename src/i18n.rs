@@ -152,11 +152,6 @@ texts! {
     StatusOnTrack => "有望达标", "on track";
     StatusAtRisk => "有风险", "at risk";
     Warnings => "提示", "warnings";
-    Mobile => "移动话费", "mobile";
-    Unicom => "联通话费", "unicom";
-    Telecom => "电信", "telecom";
-    Electricity => "电费", "electricity";
-    Other => "其他缴费", "other payments";
     Card => "助农取款", "card withdrawals";
     Referrals => "转介绍", "referrals";
     Total => "合计", "total";
@@ -303,6 +298,22 @@ texts! {
     EmptyNote => "请填写记录内容", "write something in the note";
     NoStation => "没有可选的站点", "no station to write about";
     Commission => "业务提成", "commission";
+    // county-rules (issue 12): dated policies, categories, withholding,
+    // the exit watchlist, the funnel and benchmarks.
+    PolicyFrom => "来源: {0}", "from: {0}";
+    PolicyVersions => "共 {0} 个版本; 完整 TOML: bianmin policy --toml", "{0} version(s); the whole TOML: bianmin policy --toml";
+    PolicyVersionUntil => "{0} 至 {1}", "{0} to {1}";
+    PolicyVersionOnwards => "{0} 起", "{0} onwards";
+    PolicyCategories => "缴费类别", "payment categories";
+    PolicyCommission => "计业务提成", "earns commission";
+    PolicyShareOfAmount => "代收金额的 {0}%", "{0}% of the amount";
+    PolicyPerPayment => "每笔 {0} 元", "{0} yuan a payment";
+    PolicyTiered => "分档: 农村 {0}, 城市 {1} 元/笔", "tiered: rural {0}, urban {1} yuan a payment";
+    PolicyValidity => "有效站点: 缴费 ≥ {0} 笔且有效刷卡 ≥ {1} 笔", "valid station: ≥ {0} payments and ≥ {1} card transactions";
+    PolicyMaintenance => "维护奖励: 基础 {0} 元 + 每笔提成 {1} 元", "maintenance: base {0} yuan + {1} yuan commission a transaction";
+    PolicyWithholding => "季度考核: 每月扣留 {0} 元, 当月交易金额 ≥ {1} 元或 ≥ {2} 笔者季末返还", "quarterly withholding: {0} yuan a month, paid back at the quarter's end for months with ≥ {1} yuan or ≥ {2} payments";
+    PolicyNoWithholding => "季度考核: 无", "quarterly withholding: none";
+    PolicyExitWatchlist => "退出预警: 连续 {0} 个月代收、分销计划均未完成", "exit watchlist: {0} consecutive months missing both plans";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.
@@ -317,17 +328,18 @@ pub fn referral_name(kind: &str, lang: Lang) -> String {
     text.get(lang).to_string()
 }
 
-/// The name of a payment category.
-pub fn category_name(category: crate::policy::PaymentCategory, lang: Lang) -> &'static str {
-    use crate::policy::PaymentCategory::*;
-    match category {
-        Mobile => Text::Mobile,
-        Unicom => Text::Unicom,
-        Telecom => Text::Telecom,
-        Electricity => Text::Electricity,
-        Other => Text::Other,
+/// The name of a payment category, as its policy version gives it (R13:
+/// categories are data, so their names are too).
+pub fn category_name(category: &crate::policy::CategoryLabel, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => &category.name,
+        Lang::En => &category.name_en,
     }
-    .get(lang)
+}
+
+/// A category's name in a month's result, or its id if the result lacks it.
+pub fn category_name_in<'a>(result: &'a crate::policy::MonthResult, id: &'a str, lang: Lang) -> &'a str {
+    result.category(id).map_or(id, |c| category_name(c, lang))
 }
 
 /// A warning of the engine in words.

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => commands::overview::run(&cli.global),
         Some(Command::Calc { file }) => commands::calc::run(&cli.global, &file),
-        Some(Command::Policy) => commands::write_stdout(bianmin::policy::config::DEZHOU_2012.as_bytes()),
+        Some(Command::Policy { toml }) => commands::policy::run(&cli.global, toml),
         Some(Command::Import { kind, file }) => commands::import::run(&cli.global, kind, &file),
         Some(Command::Demo { seed, today, force }) => commands::demo::run(&cli.global, seed, today.as_deref(), force),
         Some(Command::Report(args)) => commands::report::run(&cli.global, &args),

@@ -96,7 +96,7 @@ fn each_kind_of_bad_input_names_its_field() {
         (
             |v| v["stations"][0]["payments"]["water"] = json!({"count": 1, "amount": "1.00"}),
             "stations[0].payments",
-            "unknown field `water`",
+            "has no payment category water",
         ),
         (
             |v| v["stations"][0]["branch"] = json!("B9"),

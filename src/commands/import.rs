@@ -12,8 +12,8 @@ use bianmin::store::import::ImportSummary;
 use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
-    let policy = super::policy(global)?;
     let store = super::open_store(global)?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let summary = match kind {
         ImportKindArg::Stations => {
             let rows = ingest::read_stations(file)?;
@@ -25,7 +25,7 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
         }
         ImportKindArg::Payments => {
             let rows = ingest::read_payments(file)?;
-            with_progress(rows.progress_handle(), || store.import_payments(rows))?
+            with_progress(rows.progress_handle(), || store.import_payments(rows, &policy))?
         }
         ImportKindArg::Cards => {
             let rows = ingest::read_cards(file)?;

@@ -29,7 +29,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         eprintln!("{}", super::demo::describe(&summary, &path.display().to_string()));
         eprintln!("No database was there yet, so this is the demo county. Import real data with `bianmin import`.");
     }
-    let policy = super::policy(global)?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let lang = match (global.lang, config.lang.as_deref().and_then(Lang::parse)) {
         (Some(_), _) | (None, None) => super::lang(global),
         (None, Some(lang)) => lang,

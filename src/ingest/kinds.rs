@@ -155,7 +155,7 @@ pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
     let txn_id = c.req(TXN_ID, parse::identifier)?;
     let station_code = c.req(STATION_CODE, parse::identifier)?;
     let time = c.req(TIME, parse::date_time)?;
-    let category = c.req(CATEGORY, parse::category)?;
+    let business_type = c.req(CATEGORY, parse::text)?;
     let amount = c.req(AMOUNT, parse::amount)?;
     let reversed = c.get(STATUS, parse::reversed)?.unwrap_or(false);
     check_sign(c, AMOUNT, amount, reversed)?;
@@ -164,7 +164,7 @@ pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
         txn_id,
         station_code,
         time,
-        category,
+        business_type,
         amount,
         reversed,
     })

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::month::Month;
-use crate::policy::{Kind, PaymentCategory};
+use crate::policy::Kind;
 
 /// Where a row came from: 1-based line (CSV) or row (XLSX) of the file.
 pub type Line = u64;
@@ -90,7 +90,9 @@ pub struct PaymentRow {
     pub txn_id: String,
     pub station_code: String,
     pub time: NaiveDateTime,
-    pub category: PaymentCategory,
+    /// 业务类型 as the export writes it; the import maps it to a payment
+    /// category of the policy version in force that month (R13).
+    pub business_type: String,
     pub amount: Decimal,
     /// 冲正/撤销: reversed or cancelled transactions never count.
     pub reversed: bool,

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::MonthReport;
-use crate::i18n::{category_name, referral_name, Lang, Text};
+use crate::i18n::{category_name_in, referral_name, Lang, Text};
 use crate::money::format_yuan;
-use crate::policy::{PaymentCategory, StationResult};
+use crate::policy::StationResult;
 
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +58,12 @@ fn rate_text(line: &crate::policy::result::PaymentLine, lang: Lang) -> String {
 pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Statement {
     let r = &report.result;
     let mut lines = Vec::new();
-    for category in PaymentCategory::ALL {
-        let line = s.reward.payment(category);
+    for line in &s.reward.payments {
         if line.count == 0 && line.reward.is_zero() {
             continue;
         }
         lines.push(StatementLine {
-            item: category_name(category, lang).to_string(),
+            item: category_name_in(r, &line.category, lang).to_string(),
             basis: rate_text(line, lang),
             rule: "R2",
             amount: format_yuan(line.reward),

@@ -14,7 +14,8 @@ use sha2::Sha256;
 use super::facts::fen_from_yuan;
 use super::{Store, StoreError};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
-use crate::policy::{CardCounts, PaymentCategory, Policy};
+use crate::month::Month;
+use crate::policy::{CardCounts, Policy, PolicyVersion};
 
 /// How many bad rows an error lists.
 pub const MAX_LISTED_ERRORS: usize = 20;
@@ -145,6 +146,57 @@ fn known_station<T>(
         return None;
     }
     Some(row)
+}
+
+/// The policy version in force in the month of a row's day (R12); a row
+/// before the policy's first version is a bad row.
+fn version_of_row<'p>(
+    policy: &'p Policy,
+    day: NaiveDate,
+    line: u64,
+    column: &str,
+) -> Result<&'p PolicyVersion, RowError> {
+    policy
+        .version_for(Month::of(day))
+        .map_err(|e| row_error(line, column, e.to_string()))
+}
+
+/// R13: the category a payment's business type (业务类型) belongs to in
+/// the version in force in its month, or the bad row, naming the month.
+fn category_of_row<'p>(policy: &'p Policy, row: &PaymentRow) -> Result<&'p str, RowError> {
+    const COLUMN: &str = "业务类型";
+    let day = row.time.date();
+    let version = version_of_row(policy, day, row.line, COLUMN)?;
+    if let Some(category) = version.category_for_business_type(&row.business_type) {
+        return Ok(&category.id);
+    }
+    let month = Month::of(day);
+    let known: Vec<&str> = version.categories.iter().map(|c| c.name.as_str()).collect();
+    // Name the category when another version knows the business type
+    // (mobile after its collection stopped).
+    let elsewhere = policy
+        .versions
+        .iter()
+        .find_map(|v| v.category_for_business_type(&row.business_type));
+    let reason = match elsewhere {
+        Some(category) => format!(
+            "{:?} is the payment category {}, which the policy {} does not have in {month} (version from {}); \
+             its categories then: {}",
+            row.business_type,
+            category.id,
+            policy.id,
+            version.effective_from,
+            known.join(", ")
+        ),
+        None => format!(
+            "{:?} is not a payment category of the policy {} in {month} (version from {}): {}",
+            row.business_type,
+            policy.id,
+            version.effective_from,
+            known.join(", ")
+        ),
+    };
+    Err(row_error(row.line, COLUMN, reason))
 }
 
 fn row_error(line: u64, column: &str, reason: String) -> RowError {
@@ -502,14 +554,15 @@ impl Store {
         self.finish_import(started, problems)
     }
 
-    /// Bill payments, by transaction id, summed into daily facts.
-    pub fn import_payments(&self, mut rows: Rows<PaymentRow>) -> Result<ImportSummary, ImportError> {
+    /// Bill payments, by transaction id, summed into daily facts; each
+    /// business type mapped to a category of its month's version (R13).
+    pub fn import_payments(&self, mut rows: Rows<PaymentRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
         let mut reversed = self.reversed_ids("payment")?;
         // (station, day, category) → (count, fen) added by this file.
-        let mut daily: HashMap<(String, NaiveDate, PaymentCategory), (i64, i64)> = HashMap::new();
+        let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
         let mut day_texts = DayText::default();
         {
             let tx = &started.tx;
@@ -536,6 +589,15 @@ impl Store {
                     ));
                     continue;
                 };
+                // A reversal names the category too; a wrong one is still
+                // a wrong row.
+                let category = match category_of_row(policy, &row) {
+                    Ok(category) => category,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
                 if problems.total > 0 {
                     // Keep reading to report every bad row, write nothing more.
                     continue;
@@ -561,7 +623,6 @@ impl Store {
                             column: "day",
                             value: day.clone(),
                         })?;
-                        let category = PaymentCategory::parse(&category).unwrap_or(PaymentCategory::Other);
                         let entry = daily.entry((station, day, category)).or_default();
                         entry.0 -= 1;
                         entry.1 -= fen;
@@ -576,7 +637,7 @@ impl Store {
                     row.txn_id,
                     row.station_code,
                     day_texts.of(day),
-                    row.category.as_str(),
+                    category,
                     fen,
                     started.import_id
                 ])?;
@@ -585,7 +646,7 @@ impl Store {
                     continue;
                 }
                 started.summary.rows_new += 1;
-                let entry = daily.entry((row.station_code, day, row.category)).or_default();
+                let entry = daily.entry((row.station_code, day, category.to_string())).or_default();
                 entry.0 += 1;
                 entry.1 += fen;
             }
@@ -603,14 +664,7 @@ impl Store {
                 totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                 let mut revisions = Revisions::start(tx)?;
                 for ((station, day, category), (count, fen)) in totals {
-                    add.execute(params![
-                        station,
-                        day_text(day),
-                        category.as_str(),
-                        count,
-                        fen,
-                        revisions.take()
-                    ])?;
+                    add.execute(params![station, day_text(day), category, count, fen, revisions.take()])?;
                 }
                 revisions.finish(tx)?;
             }
@@ -643,10 +697,15 @@ impl Store {
                 let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
                 };
+                let day = row.time.date();
+                // The day's cap is its month's version's (R1, R12).
+                if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
+                    problems.add(e);
+                    continue;
+                }
                 if problems.total > 0 {
                     continue;
                 }
-                let day = row.time.date();
                 if row.reversed {
                     started.summary.rows_reversed += 1;
                     mark_reversed.execute(params![row.txn_id, started.import_id])?;
@@ -684,11 +743,15 @@ impl Store {
                 let mut per_card = tx.prepare_cached(
                     "SELECT count(*) FROM card_txns WHERE station_id = ?1 AND day = ?2 GROUP BY card_hash",
                 )?;
-                let cap = u64::from(policy.card_cap.per_card_per_day);
                 let mut touched: Vec<_> = touched.into_iter().collect();
                 touched.sort_unstable();
                 let mut revisions = Revisions::start(tx)?;
                 for (station, day) in touched {
+                    // Every row's month was checked to have a version; a
+                    // day taken back by a reversal may be older.
+                    let cap = policy
+                        .version_for(Month::of(day))
+                        .map_or(u64::MAX, |v| u64::from(v.card_cap.per_card_per_day));
                     let mut counts = CardCounts::default();
                     let mut result = per_card.query(params![station, day_text(day)])?;
                     while let Some(r) = result.next()? {
@@ -732,11 +795,24 @@ impl Store {
                 let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
                 };
-                if !policy.referral_rates.contains_key(&row.kind) {
+                let version = match version_of_row(policy, row.date, row.line, "日期") {
+                    Ok(version) => version,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
+                if !version.referral_rates.contains_key(&row.kind) {
                     problems.add(row_error(
                         row.line,
                         "类型",
-                        format!("the policy {} pays no referral of kind {}", policy.id, row.kind),
+                        format!(
+                            "the policy {} pays no referral of kind {} in {} (version from {})",
+                            policy.id,
+                            row.kind,
+                            Month::of(row.date),
+                            version.effective_from
+                        ),
                     ));
                     continue;
                 }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod migrate;
 pub mod notes;
 pub mod registry;
+pub mod stored_policy;
 pub mod sync;
 
 use std::path::{Path, PathBuf};

@@ -101,16 +101,12 @@ impl MonthData {
             .stations
             .iter()
             .map(|s| {
-                let card = if policy.card_cap.for_validity {
-                    s.card.valid
-                } else {
-                    s.card.raw
-                };
                 (
                     s.id.clone(),
                     SoFar {
-                        payments: s.payment_count(),
-                        card,
+                        // The engine has refused counts that overflow.
+                        payments: s.payment_count().unwrap_or(u64::MAX),
+                        card: report.version.card_for_validity(s.card.raw, s.card.valid),
                     },
                 )
             })

@@ -9,8 +9,8 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::common::{dim, money, pad, status_span, t, titled};
-use crate::i18n::{category_name, referral_name, Text};
-use crate::policy::{PaymentCategory, StationResult};
+use crate::i18n::{category_name_in, referral_name, Text};
+use crate::policy::StationResult;
 use crate::store::notes::Outcome;
 use crate::tui::app::App;
 
@@ -24,8 +24,7 @@ struct RewardRow {
 
 fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
     let mut rows = Vec::new();
-    for category in PaymentCategory::ALL {
-        let line = s.reward.payment(category);
+    for line in &s.reward.payments {
         if line.count == 0 {
             continue;
         }
@@ -36,7 +35,7 @@ fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
             format!("{} × {percent}%", money(line.amount))
         };
         rows.push(RewardRow {
-            item: category_name(category, app.lang).to_string(),
+            item: category_name_in(&app.data().report.result, &line.category, app.lang).to_string(),
             basis,
             rule: "R2",
             amount: money(line.reward),
