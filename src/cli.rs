@@ -101,6 +101,23 @@ pub enum Command {
         #[command(subcommand)]
         action: NoteAction,
     },
+    /// The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans.
+    Watchlist(WatchlistArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchlistArgs {
+    /// A finished month (default: the last finished month).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    #[arg(long, value_enum, default_value_t = WatchlistFormat::Table)]
+    pub format: WatchlistFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchlistFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -110,6 +127,10 @@ pub enum ImportKindArg {
     Payments,
     Cards,
     Referrals,
+    /// Each station's monthly collection and distribution plan (R15).
+    StationPlans,
+    /// Each station's monthly distribution sales (R15).
+    Distribution,
 }
 
 #[derive(Debug, Args)]

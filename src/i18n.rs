@@ -314,6 +314,39 @@ texts! {
     PolicyWithholding => "季度考核: 每月扣留 {0} 元, 当月交易金额 ≥ {1} 元或 ≥ {2} 笔者季末返还", "quarterly withholding: {0} yuan a month, paid back at the quarter's end for months with ≥ {1} yuan or ≥ {2} payments";
     PolicyNoWithholding => "季度考核: 无", "quarterly withholding: none";
     PolicyExitWatchlist => "退出预警: 连续 {0} 个月代收、分销计划均未完成", "exit watchlist: {0} consecutive months missing both plans";
+    WatchlistTitle => "退出预警 {0}: 连续 {1} 个月代收、分销计划均未完成的站点 {2} 个(由县局决定是否收回经营权)", "Exit watchlist {0}: {2} station(s) that missed both plans {1} months running (the county decides)";
+    WatchlistEmpty => "无", "none";
+    NewStation => "新站", "new";
+    PaymentAmount => "代收金额", "payments (yuan)";
+    CollectionTarget => "代收计划", "collection plan";
+    DistributionSales => "分销金额", "distribution";
+    DistributionTarget => "分销计划", "distribution plan";
+    Benchmarks => "县局对标(R16)", "County benchmarks (R16)";
+    BenchmarksLine => "点均日交易金额 {0} 元 · 点均日交易笔数 {1} 笔 · 前十强占 {2}% · 后十位占 {3}%({4} 个站点, {5} 天)", "per station and day: {0} yuan in {1} payments · top ten {2}% of the amount · bottom ten {3}% ({4} stations, {5} days)";
+    TopTen => "前十强", "top ten";
+    BottomTen => "后十位", "bottom ten";
+    Withheld => "扣留", "withheld";
+    Payable => "应付金额", "payable";
+    ContestPool => "站点竞赛奖金池(R14)", "station contest pool (R14)";
+    WithheldBasis => "本月扣留季度考核奖金 {0} 元", "{0} yuan kept back for the quarter";
+    Released => "季末返还", "released at quarter end";
+    ReleasedBasis => "本季达标月份扣留款 {0} 元返还; 未达标月份 {1} 元转入站点竞赛", "{0} yuan of the months that met the bar; {1} yuan of the others go to the station contest";
+    WithholdingBar => "本月代收金额 {0} 元、{1} 笔(达标线: {2} 元或 {3} 笔)", "this month {0} yuan in {1} payments (the bar: {2} yuan or {3} payments)";
+    BarMet => "已达标", "met";
+    BarMissed => "未达标", "not met";
+    QuarterSettled => "本季结算: 返还 {0} 元, 转入站点竞赛 {1} 元", "the quarter settled: {0} yuan released, {1} yuan to the station contest";
+    QuarterPending => "季末将返还 {0} 元, 转入站点竞赛 {1} 元(按目前情况)", "at the quarter's end, as things stand: {0} yuan released, {1} yuan to the station contest";
+    WithheldThisMonth => "季度考核 R14: 本月扣留 {0}, 应付 {1}", "quarterly withholding R14: {0} withheld this month, {1} payable";
+    BarDistance => "距达标还差 {0} 元或 {1} 笔", "to reach the bar: {0} yuan more, or {1} more payments";
+    MissedBothLastMonth => "上月代收、分销计划均未完成(R15 退出预警)", "missed both its collection and distribution plans last month (R15 exit watchlist)";
+    NewStationNote => "新站: 装机后首月(R16), 需要时间过渡", "new: first month after installation (R16); it needs time";
+    FunnelLine => "签约 {0} → 装机 {1} → 交易 {2} · 暂停 {3} · 撤销 {4}", "signed {0} → installed {1} → trading {2} · suspended {3} · closed {4}";
+    BenchmarksPerDay => "点均日交易 {0} 元 / {1} 笔", "per station-day {0} yuan / {1} payments";
+    BenchmarksShares => "前十强占 {0}% · 后十位占 {1}%", "top ten {0}% · bottom ten {1}%";
+    FunnelAndBenchmarks => "站点进度与对标", "Funnel and benchmarks";
+    Watchlist => "退出预警", "Exit watchlist";
+    WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
+    MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

@@ -5,6 +5,7 @@
 
 pub mod calc;
 pub mod config;
+pub mod county;
 pub mod demo;
 pub mod i18n;
 pub mod ingest;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),
         Some(Command::User { action }) => commands::user::run(&cli.global, action),
         Some(Command::Note { action }) => commands::note::run(&cli.global, action),
+        Some(Command::Watchlist(args)) => commands::watchlist::run(&cli.global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,6 +35,14 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
             let rows = ingest::read_referrals(file)?;
             with_progress(rows.progress_handle(), || store.import_referrals(rows, &policy))?
         }
+        ImportKindArg::StationPlans => {
+            let rows = ingest::read_station_plans(file)?;
+            with_progress(rows.progress_handle(), || store.import_station_plans(rows))?
+        }
+        ImportKindArg::Distribution => {
+            let rows = ingest::read_distribution(file)?;
+            with_progress(rows.progress_handle(), || store.import_distribution(rows))?
+        }
     };
     report(&summary);
     Ok(())

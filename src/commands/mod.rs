@@ -11,6 +11,7 @@ pub mod report;
 pub mod serve;
 pub mod sync;
 pub mod user;
+pub mod watchlist;
 
 use std::io::Write;
 use std::path::PathBuf;

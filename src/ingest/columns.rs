@@ -34,7 +34,7 @@ impl ColumnSpec {
     }
 }
 
-/// The five kinds of import file.
+/// The kinds of import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Stations,
@@ -42,15 +42,21 @@ pub enum ImportKind {
     Payments,
     Cards,
     Referrals,
+    /// Each station's monthly collection and distribution plan (R15).
+    StationPlans,
+    /// Each station's monthly distribution sales (R15).
+    Distribution,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Stations,
         ImportKind::Plans,
         ImportKind::Payments,
         ImportKind::Cards,
         ImportKind::Referrals,
+        ImportKind::StationPlans,
+        ImportKind::Distribution,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +66,8 @@ impl ImportKind {
             ImportKind::Payments => "payments",
             ImportKind::Cards => "cards",
             ImportKind::Referrals => "referrals",
+            ImportKind::StationPlans => "station-plans",
+            ImportKind::Distribution => "distribution",
         }
     }
 
@@ -71,6 +79,8 @@ impl ImportKind {
             ImportKind::Payments => PAYMENTS,
             ImportKind::Cards => CARDS,
             ImportKind::Referrals => REFERRALS,
+            ImportKind::StationPlans => STATION_PLANS,
+            ImportKind::Distribution => DISTRIBUTION,
         }
     }
 }
@@ -145,6 +155,8 @@ pub(crate) mod station {
     pub const CLOSED_ON: usize = 16;
     pub const HAS_TERMINAL: usize = 17;
     pub const HAS_GREEN_CARD: usize = 18;
+    pub const SIGNED_ON: usize = 19;
+    pub const INSTALLED_ON: usize = 20;
 }
 
 pub const STATIONS: &[ColumnSpec] = &[
@@ -233,6 +245,24 @@ pub const STATIONS: &[ColumnSpec] = &[
         "has_green_card",
         "有绿卡",
         &["有绿卡", "绿卡", "has_green_card", "green_card"],
+    ),
+    // R16: the station's life (the first transaction is known from the facts).
+    opt(
+        "signed_on",
+        "签约日期",
+        &["签约日期", "签约时间", "signed_on", "signed", "sign_date"],
+    ),
+    opt(
+        "installed_on",
+        "装机日期",
+        &[
+            "装机日期",
+            "安装日期",
+            "装机时间",
+            "installed_on",
+            "installed",
+            "install_date",
+        ],
     ),
 ];
 
@@ -340,6 +370,73 @@ pub const REFERRALS: &[ColumnSpec] = &[
     req("station_code", "站点编码", STATION_CODE),
     req("date", "日期", &["日期", "转介日期", "业务日期", "date"]),
     req("kind", "转介类型", &["转介类型", "类型", "业务类型", "kind", "type"]),
+];
+
+/// The station code in the R15 files, which issue 12 spells `code`.
+const STATION_CODE_OR_CODE: &[&str] = &[
+    "站点编码",
+    "站点代码",
+    "站点编号",
+    "站点号",
+    "station_code",
+    "station",
+    "station_id",
+    "code",
+];
+const MONTH: &[&str] = &["月份", "月", "month"];
+
+/// Column positions of [`STATION_PLANS`].
+pub(crate) mod station_plan {
+    pub const STATION_CODE: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const COLLECTION_TARGET: usize = 2;
+    pub const DISTRIBUTION_TARGET: usize = 3;
+}
+
+/// R15: each station's monthly plan, in yuan.
+pub const STATION_PLANS: &[ColumnSpec] = &[
+    req("station_code", "站点编码", STATION_CODE_OR_CODE),
+    req("month", "月份", MONTH),
+    req(
+        "collection_target",
+        "代收计划",
+        &[
+            "代收计划",
+            "代收代缴计划",
+            "硬件计划",
+            "collection_target",
+            "collection_plan",
+        ],
+    ),
+    req(
+        "distribution_target",
+        "分销计划",
+        &[
+            "分销计划",
+            "分销产品计划",
+            "软件计划",
+            "distribution_target",
+            "distribution_plan",
+        ],
+    ),
+];
+
+/// Column positions of [`DISTRIBUTION`].
+pub(crate) mod distribution {
+    pub const STATION_CODE: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const AMOUNT: usize = 2;
+}
+
+/// R15: each station's monthly distribution sales, in yuan.
+pub const DISTRIBUTION: &[ColumnSpec] = &[
+    req("station_code", "站点编码", STATION_CODE_OR_CODE),
+    req("month", "月份", MONTH),
+    req(
+        "amount",
+        "分销金额",
+        &["分销金额", "分销销售额", "销售金额", "金额", "amount", "sales"],
+    ),
 ];
 
 /// Which field of a record each column of a kind is in.
@@ -451,7 +548,19 @@ mod tests {
         assert_eq!(at(STATIONS, station::CLOSED_ON), "closed_on");
         assert_eq!(at(STATIONS, station::HAS_TERMINAL), "has_terminal");
         assert_eq!(at(STATIONS, station::HAS_GREEN_CARD), "has_green_card");
-        assert_eq!(STATIONS.len(), 19);
+        assert_eq!(at(STATIONS, station::SIGNED_ON), "signed_on");
+        assert_eq!(at(STATIONS, station::INSTALLED_ON), "installed_on");
+        assert_eq!(STATIONS.len(), 21);
+        assert_eq!(at(STATION_PLANS, station_plan::STATION_CODE), "station_code");
+        assert_eq!(at(STATION_PLANS, station_plan::MONTH), "month");
+        assert_eq!(at(STATION_PLANS, station_plan::COLLECTION_TARGET), "collection_target");
+        assert_eq!(
+            at(STATION_PLANS, station_plan::DISTRIBUTION_TARGET),
+            "distribution_target"
+        );
+        assert_eq!(at(DISTRIBUTION, distribution::STATION_CODE), "station_code");
+        assert_eq!(at(DISTRIBUTION, distribution::MONTH), "month");
+        assert_eq!(at(DISTRIBUTION, distribution::AMOUNT), "amount");
         assert_eq!(at(PLANS, plan::BRANCH_CODE), "branch_code");
         assert_eq!(at(PLANS, plan::MONTH), "month");
         assert_eq!(at(PLANS, plan::TARGET), "target");

@@ -2,10 +2,12 @@
 //! cell through its parser, defaults for empty optional cells, and the
 //! few checks that span cells of a row.
 
-use super::columns::{card, payment, plan, referral, station, HeaderMap};
+use super::columns::{card, distribution, payment, plan, referral, station, station_plan, HeaderMap};
 use super::encoding::TextEncoding;
 use super::parse;
-use super::rows::{CardRow, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+use super::rows::{
+    CardRow, DistributionRow, PaymentRow, PlanRow, ReferralRow, StationPlanRow, StationRow, StationStatus,
+};
 use super::table::Record;
 use super::RowError;
 
@@ -103,6 +105,15 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
             return Err(c.error(CLOSED_ON, format!("{closed} is before the opening date {opened}")));
         }
     }
+    let has_terminal = c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true);
+    let has_green_card = c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true);
+    let signed_on = c.get(SIGNED_ON, parse::date)?;
+    let installed_on = c.get(INSTALLED_ON, parse::date)?;
+    if let (Some(signed), Some(installed)) = (signed_on, installed_on) {
+        if installed < signed {
+            return Err(c.error(INSTALLED_ON, format!("{installed} is before the signing date {signed}")));
+        }
+    }
     Ok(StationRow {
         line: c.record.line,
         code,
@@ -122,8 +133,10 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
         status: status.unwrap_or(StationStatus::Open),
         opened_on,
         closed_on,
-        has_terminal: c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true),
-        has_green_card: c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true),
+        has_terminal,
+        has_green_card,
+        signed_on,
+        installed_on,
     })
 }
 
@@ -200,5 +213,35 @@ pub(crate) fn referral_row(c: &Cells) -> Result<ReferralRow, RowError> {
         station_code: c.req(STATION_CODE, parse::identifier)?,
         date: c.req(DATE, parse::date)?,
         kind: c.req(KIND, parse::referral_kind)?.to_string(),
+    })
+}
+
+/// A non-negative amount in yuan: a plan or a sales figure.
+fn non_negative_amount(c: &Cells, col: usize) -> Result<rust_decimal::Decimal, RowError> {
+    let amount = c.req(col, parse::amount)?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(c.error(col, format!("{amount} is negative")));
+    }
+    Ok(amount)
+}
+
+pub(crate) fn station_plan_row(c: &Cells) -> Result<StationPlanRow, RowError> {
+    use station_plan::*;
+    Ok(StationPlanRow {
+        line: c.record.line,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        collection_target: non_negative_amount(c, COLLECTION_TARGET)?,
+        distribution_target: non_negative_amount(c, DISTRIBUTION_TARGET)?,
+    })
+}
+
+pub(crate) fn distribution_row(c: &Cells) -> Result<DistributionRow, RowError> {
+    use distribution::*;
+    Ok(DistributionRow {
+        line: c.record.line,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        amount: non_negative_amount(c, AMOUNT)?,
     })
 }

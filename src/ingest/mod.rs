@@ -26,7 +26,9 @@ mod table;
 
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
-pub use rows::{CardRow, Line, PaymentRow, PlanRow, ReferralRow, StationRow, StationStatus};
+pub use rows::{
+    CardRow, DistributionRow, Line, PaymentRow, PlanRow, ReferralRow, StationPlanRow, StationRow, StationStatus,
+};
 
 use columns::{map_headers, HeaderMap, Mapping};
 use kinds::Cells;
@@ -405,4 +407,16 @@ pub fn read_cards(path: &Path) -> Result<Rows<CardRow>, IngestError> {
 /// Reads a referral list (转介绍): one [`ReferralRow`] a line.
 pub fn read_referrals(path: &Path) -> Result<Rows<ReferralRow>, IngestError> {
     Rows::open(path, ImportKind::Referrals, kinds::referral_row)
+}
+
+/// Reads the stations' monthly plans (代收计划, 分销计划; R15): one
+/// [`StationPlanRow`] a line.
+pub fn read_station_plans(path: &Path) -> Result<Rows<StationPlanRow>, IngestError> {
+    Rows::open(path, ImportKind::StationPlans, kinds::station_plan_row)
+}
+
+/// Reads the stations' monthly distribution sales (分销金额; R15): one
+/// [`DistributionRow`] a line.
+pub fn read_distribution(path: &Path) -> Result<Rows<DistributionRow>, IngestError> {
+    Rows::open(path, ImportKind::Distribution, kinds::distribution_row)
 }

@@ -71,6 +71,10 @@ pub struct StationRow {
     pub has_terminal: bool,
     /// 有绿卡 (default yes)
     pub has_green_card: bool,
+    /// 签约日期 (R16)
+    pub signed_on: Option<NaiveDate>,
+    /// 装机日期 (R16)
+    pub installed_on: Option<NaiveDate>,
 }
 
 /// One branch's "five-plus-one" plan for one month.
@@ -121,4 +125,24 @@ pub struct ReferralRow {
     /// A referral kind of the policy: huinongtong, finance_leads,
     /// car_insurance_leads, car_insurance_converted.
     pub kind: String,
+}
+
+/// One station's plan for one month (R15): the collection ("hardware")
+/// and distribution ("software") targets, in yuan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationPlanRow {
+    pub line: Line,
+    pub station_code: String,
+    pub month: Month,
+    pub collection_target: Decimal,
+    pub distribution_target: Decimal,
+}
+
+/// One station's distribution sales (分销) in one month (R15), in yuan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionRow {
+    pub line: Line,
+    pub station_code: String,
+    pub month: Month,
+    pub amount: Decimal,
 }

@@ -2,6 +2,7 @@
 //! by the engine from the store, as a table, CSV, JSON (CALC.md's shape)
 //! or a workbook; and the per-station statements of R11.
 
+pub mod county;
 pub mod quarter;
 pub mod statement;
 pub mod table;
@@ -48,6 +49,8 @@ pub struct MonthReport {
     pub facts: crate::policy::MonthFacts,
     /// The policy version the month was evaluated under (R12).
     pub version: PolicyVersion,
+    /// Stations in their first month after installation (R16).
+    pub new_stations: std::collections::HashSet<String>,
 }
 
 impl MonthReport {
@@ -93,6 +96,7 @@ pub fn build_report(
         demo: store.meta("demo")?.as_deref() == Some("1"),
         facts,
         version: version.clone(),
+        new_stations: crate::county::new_stations(store, month)?,
     })
 }
 

@@ -192,9 +192,7 @@ impl Store {
             let payments = &mut stations[i].payments;
             let facts = match payments.get_mut(category) {
                 Some(facts) => facts,
-                None => payments
-                    .entry(category.to_string())
-                    .or_default(),
+                None => payments.entry(category.to_string()).or_default(),
             };
             facts.count = facts
                 .count

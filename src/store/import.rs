@@ -95,13 +95,13 @@ fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
 
 /// Collects row errors, keeping the first few.
 #[derive(Default)]
-struct Problems {
+pub(super) struct Problems {
     listed: Vec<RowError>,
-    total: u64,
+    pub(super) total: u64,
 }
 
 impl Problems {
-    fn add(&mut self, e: RowError) {
+    pub(super) fn add(&mut self, e: RowError) {
         self.total += 1;
         if self.listed.len() < MAX_LISTED_ERRORS {
             self.listed.push(e);
@@ -123,10 +123,10 @@ impl Problems {
 
 /// A parsed row whose station is in the registry; a parse error or an
 /// unknown station is recorded instead.
-fn known_station<T>(
+pub(super) fn known_station<T>(
     row: Result<T, RowError>,
     stations: &HashSet<String>,
-    station_of: fn(&T) -> (&str, u64),
+    station_of: impl Fn(&T) -> (&str, u64),
     problems: &mut Problems,
 ) -> Option<T> {
     let row = match row {
@@ -199,7 +199,7 @@ fn category_of_row<'p>(policy: &'p Policy, row: &PaymentRow) -> Result<&'p str, 
     Err(row_error(row.line, COLUMN, reason))
 }
 
-fn row_error(line: u64, column: &str, reason: String) -> RowError {
+pub(super) fn row_error(line: u64, column: &str, reason: String) -> RowError {
     RowError {
         line,
         column: column.to_string(),
@@ -253,14 +253,14 @@ impl DayText {
     }
 }
 
-struct Started<'a> {
-    tx: Transaction<'a>,
-    import_id: i64,
-    summary: ImportSummary,
+pub(super) struct Started<'a> {
+    pub(super) tx: Transaction<'a>,
+    pub(super) import_id: i64,
+    pub(super) summary: ImportSummary,
 }
 
 impl Store {
-    fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
+    pub(super) fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
         // Each daily upsert fires a revision trigger, which keeps a
         // statement journal: in memory it is cheap (each is one row's
         // worth); in a temporary file it was a third of an import's time.
@@ -288,7 +288,7 @@ impl Store {
         })
     }
 
-    fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
+    pub(super) fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
         let Started { tx, import_id, summary } = started;
         // Dropping the transaction rolls everything back.
         problems.into_result(&summary.file)?;
@@ -306,7 +306,7 @@ impl Store {
         Ok(summary)
     }
 
-    fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
+    pub(super) fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self.conn().prepare("SELECT id FROM stations")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
@@ -441,21 +441,24 @@ impl Store {
             )?;
             let changed = tx.execute(
                 "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
-                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on,
+                     signed_on, installed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                      branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
                      village = excluded.village, village_households = excluded.village_households,
                      stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
                      status = excluded.status, has_terminal = excluded.has_terminal,
                      has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
-                     closed_on = excluded.closed_on
+                     closed_on = excluded.closed_on, signed_on = excluded.signed_on,
+                     installed_on = excluded.installed_on
                  WHERE (name, kind, branch_id, maintainer_id, village, village_households, stations_in_village,
-                        route_order, status, has_terminal, has_green_card, opened_on, closed_on)
+                        route_order, status, has_terminal, has_green_card, opened_on, closed_on, signed_on,
+                        installed_on)
                     IS NOT (excluded.name, excluded.kind, excluded.branch_id, excluded.maintainer_id,
                         excluded.village, excluded.village_households, excluded.stations_in_village,
                         excluded.route_order, excluded.status, excluded.has_terminal, excluded.has_green_card,
-                        excluded.opened_on, excluded.closed_on)",
+                        excluded.opened_on, excluded.closed_on, excluded.signed_on, excluded.installed_on)",
                 params![
                     row.code,
                     row.name,
@@ -471,6 +474,8 @@ impl Store {
                     row.has_green_card,
                     row.opened_on.map(day_text),
                     row.closed_on.map(day_text),
+                    row.signed_on.map(day_text),
+                    row.installed_on.map(day_text),
                 ],
             )?;
             if !existing.contains(&row.code) {

@@ -2,10 +2,12 @@
 //! applied from `migrations/` in order inside a transaction. Holds the
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
+pub mod county_facts;
 pub mod facts;
 pub mod import;
 pub mod migrate;
 pub mod notes;
+pub mod plan_import;
 pub mod registry;
 pub mod stored_policy;
 pub mod sync;

@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             };
             let mark = if data.unsynced.contains(&s.id) { "●" } else { "" };
             let mut cells = vec![
-                Cell::from(data.report.station_name(&s.id).to_string()),
+                Cell::from(data.marked_name(&s.id, app.lang)),
                 Cell::from(payments_bar),
                 Cell::from(card_bar),
                 Cell::from(status_span(app, s.status)),
@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
     // what the longest name needs, and spare room stays on the right.
     let names_width = rows_shown
         .iter()
-        .map(|s| data.report.station_name(&s.id).width())
+        .map(|s| data.marked_name(&s.id, app.lang).width())
         .max()
         .unwrap_or(0);
     let statuses = rows_shown

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::common::{dim, money, pad, status_span, t, titled};
-use crate::i18n::{category_name_in, referral_name, Text};
+use crate::i18n::{category_name_in, fill, referral_name, Text};
 use crate::policy::StationResult;
 use crate::store::notes::Outcome;
 use crate::tui::app::App;
@@ -56,6 +56,55 @@ fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
         });
     }
     rows
+}
+
+/// R14: what is withheld this month, what the quarter's end will do with
+/// it, what decides it and how far the station is from the bar.
+fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
+    let Some(w) = s.withholding else {
+        return Vec::new();
+    };
+    let verdict = if w.met {
+        Span::styled(t(app, Text::BarMet).to_string(), app.theme.good())
+    } else {
+        Span::styled(t(app, Text::BarMissed).to_string(), app.theme.warn())
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::raw(fill(
+            t(app, Text::WithheldThisMonth),
+            &[&money(w.withheld), &money(w.payable)],
+        )),
+        Span::raw(" · "),
+        verdict,
+    ])];
+    lines.push(Line::from(dim(
+        app,
+        fill(
+            t(app, Text::WithholdingBar),
+            &[
+                &money(s.payment_amount),
+                &s.payment_count,
+                &money(w.bar_amount),
+                &w.bar_count,
+            ],
+        ),
+    )));
+    let quarter = if w.quarter_end {
+        fill(t(app, Text::QuarterSettled), &[&money(w.released), &money(w.forfeited)])
+    } else {
+        fill(
+            t(app, Text::QuarterPending),
+            &[&money(w.pending_release), &money(w.pending_forfeit)],
+        )
+    };
+    lines.push(Line::from(dim(app, quarter)));
+    if w.missing_amount > rust_decimal::Decimal::ZERO || w.missing_count > 0 {
+        lines.push(Line::from(Span::styled(
+            fill(t(app, Text::BarDistance), &[&money(w.missing_amount), &w.missing_count]),
+            app.theme.warn(),
+        )));
+    }
+    lines
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
@@ -134,11 +183,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         t(app, Text::Commission),
         money(s.maintenance.commission)
     )));
+    lines.extend(withholding_lines(app, s));
     if s.provisional {
         lines.push(Line::from(Span::styled(
             t(app, Text::WarningNoHouseholds),
             app.theme.warn(),
         )));
+    }
+    if data.missed_last_month.contains(id) {
+        lines.push(Line::from(Span::styled(
+            t(app, Text::MissedBothLastMonth),
+            app.theme.bad(),
+        )));
+    }
+    if data.report.new_stations.contains(id) {
+        lines.push(Line::from(dim(app, t(app, Text::NewStationNote))));
     }
     if station.is_some_and(|st| !st.has_terminal) {
         lines.push(Line::from(Span::styled(t(app, Text::NoTerminal), app.theme.bad())));
