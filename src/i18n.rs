@@ -336,10 +336,13 @@ texts! {
     BarMissed => "未达标", "not met";
     QuarterSettled => "本季结算: 返还 {0} 元, 转入站点竞赛 {1} 元", "the quarter settled: {0} yuan released, {1} yuan to the station contest";
     QuarterPending => "季末将返还 {0} 元, 转入站点竞赛 {1} 元(按目前情况)", "at the quarter's end, as things stand: {0} yuan released, {1} yuan to the station contest";
-    WithheldThisMonth => "季度考核 R14: 本月扣留 {0}, 应付 {1}", "quarterly withholding R14: {0} withheld this month, {1} payable";
-    BarDistance => "距达标还差 {0} 元或 {1} 笔", "to reach the bar: {0} yuan more, or {1} more payments";
-    MissedBothLastMonth => "上月代收、分销计划均未完成(R15 退出预警)", "missed both its collection and distribution plans last month (R15 exit watchlist)";
-    NewStationNote => "新站: 装机后首月(R16), 需要时间过渡", "new: first month after installation (R16); it needs time";
+    WithheldThisMonth => "季度考核 R14: 本月扣留 {0} · 应付 {1}", "R14 withheld {0} · payable {1}";
+    TuiBar => "达标线 {0} 元或 {1} 笔; 本月 {2} 元、{3} 笔", "bar {0} yuan or {1} payments; month {2} yuan, {3}";
+    TuiQuarterPending => "季末(目前): 返还 {0}, 转入竞赛 {1}", "quarter end, as it stands: release {0}, forfeit {1}";
+    TuiQuarterSettled => "本季结算: 返还 {0}, 转入竞赛 {1}", "quarter settled: released {0}, forfeited {1}";
+    BarDistance => "距达标: 差 {0} 元或 {1} 笔", "to the bar: {0} yuan or {1} payments more";
+    MissedBothLastMonth => "上月代收、分销计划均未完成(R15)", "missed both plans last month (R15)";
+    NewStationNote => "新站: 装机后首月(R16)", "new: first month after installation (R16)";
     FunnelLine => "签约 {0} → 装机 {1} → 交易 {2} · 暂停 {3} · 撤销 {4}", "signed {0} → installed {1} → trading {2} · suspended {3} · closed {4}";
     BenchmarksPerDay => "点均日交易 {0} 元 / {1} 笔", "per station-day {0} yuan / {1} payments";
     BenchmarksShares => "前十强占 {0}% · 后十位占 {1}%", "top ten {0}% · bottom ten {1}%";

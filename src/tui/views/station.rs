@@ -80,20 +80,23 @@ fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
     lines.push(Line::from(dim(
         app,
         fill(
-            t(app, Text::WithholdingBar),
+            t(app, Text::TuiBar),
             &[
-                &money(s.payment_amount),
-                &s.payment_count,
                 &money(w.bar_amount),
                 &w.bar_count,
+                &money(s.payment_amount),
+                &s.payment_count,
             ],
         ),
     )));
     let quarter = if w.quarter_end {
-        fill(t(app, Text::QuarterSettled), &[&money(w.released), &money(w.forfeited)])
+        fill(
+            t(app, Text::TuiQuarterSettled),
+            &[&money(w.released), &money(w.forfeited)],
+        )
     } else {
         fill(
-            t(app, Text::QuarterPending),
+            t(app, Text::TuiQuarterPending),
             &[&money(w.pending_release), &money(w.pending_forfeit)],
         )
     };
@@ -135,6 +138,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
             s.card_valid
         )),
     ])];
+    // R15, R16: what the maintainer must know first.
+    if data.missed_last_month.contains(id) {
+        lines.push(Line::from(Span::styled(
+            t(app, Text::MissedBothLastMonth),
+            app.theme.bad(),
+        )));
+    }
+    if data.report.new_stations.contains(id) {
+        lines.push(Line::from(dim(app, t(app, Text::NewStationNote))));
+    }
     if data.report.result.projected {
         let so_far = data.so_far(id);
         lines.push(Line::from(dim(
@@ -189,15 +202,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
             t(app, Text::WarningNoHouseholds),
             app.theme.warn(),
         )));
-    }
-    if data.missed_last_month.contains(id) {
-        lines.push(Line::from(Span::styled(
-            t(app, Text::MissedBothLastMonth),
-            app.theme.bad(),
-        )));
-    }
-    if data.report.new_stations.contains(id) {
-        lines.push(Line::from(dim(app, t(app, Text::NewStationNote))));
     }
     if station.is_some_and(|st| !st.has_terminal) {
         lines.push(Line::from(Span::styled(t(app, Text::NoTerminal), app.theme.bad())));
