@@ -78,6 +78,12 @@ fn install_recently(tx: &Transaction, station: &str, installed: NaiveDate) -> Re
             params![station, day],
         )?;
     }
+    // The rows never left this new database: their deletion is no news a
+    // laptop must hear (the revision triggers wrote tombstones for them).
+    tx.execute(
+        "DELETE FROM sync_deletions WHERE scope_kind = 'station' AND scope_id = ?1",
+        params![station],
+    )?;
     tx.execute(
         "UPDATE stations SET opened_on = ?2, installed_on = ?2, signed_on = ?3 WHERE id = ?1",
         params![station, day, day_text(installed - Days::new(20))],
