@@ -29,7 +29,7 @@ pub struct Global {
     /// Interface language (default: from the locale).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
-    /// Evaluate under this policy file instead of the built-in Dezhou 2012 policy.
+    /// Evaluate under this policy file (default: `policy` in the config file, else the built-in Dezhou policy).
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Who you are (工号), or "county" (default: from the config file; the dashboard asks otherwise).
