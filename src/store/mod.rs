@@ -9,6 +9,7 @@ pub mod migrate;
 pub mod notes;
 pub mod plan_import;
 pub mod registry;
+mod row_policy;
 pub mod stored_policy;
 pub mod sync;
 
