@@ -79,7 +79,7 @@ fn calc_10k(bencher: Bencher, as_of: &str) {
     // The JSON says what the facts say.
     let parsed = parse_input(&text, "synthetic.json")
         .expect("the synthetic JSON parses")
-        .into_facts(&policy)
+        .into_facts(&policy.versions[0])
         .expect("the synthetic JSON is valid");
     assert!(parsed == synthetic.facts(), "calc reads other facts");
     drop(parsed);
@@ -106,7 +106,7 @@ mod calc_stages {
         let text = month(as_of).to_json();
         bencher
             .with_inputs(|| parse_input(&text, "synthetic.json").expect("parses"))
-            .bench_local_values(|input| input.into_facts(&policy));
+            .bench_local_values(|input| input.into_facts(&policy.versions[0]));
     }
 
     /// `MonthResult` → output JSON text.

@@ -22,15 +22,18 @@ ALTER TABLE stations ADD COLUMN owner_name TEXT;
 ALTER TABLE stations ADD COLUMN owner_phone TEXT;
 
 -- The revision trigger must see the new columns, or a changed phone
--- would never reach a laptop.
+-- would never reach a laptop (and keep seeing 0006's dates: the last
+-- migration to rebuild this trigger names every column).
 DROP TRIGGER stations_rev_update;
 CREATE TRIGGER stations_rev_update AFTER UPDATE ON stations
     WHEN NEW.rev = OLD.rev AND (NEW.id, NEW.name, NEW.kind, NEW.branch_id, NEW.maintainer_id, NEW.village,
              NEW.village_households, NEW.stations_in_village, NEW.route_order, NEW.status, NEW.has_terminal,
-             NEW.has_green_card, NEW.opened_on, NEW.closed_on, NEW.owner_name, NEW.owner_phone)
+             NEW.has_green_card, NEW.opened_on, NEW.closed_on, NEW.signed_on, NEW.installed_on, NEW.owner_name,
+             NEW.owner_phone)
       IS NOT (OLD.id, OLD.name, OLD.kind, OLD.branch_id, OLD.maintainer_id, OLD.village,
              OLD.village_households, OLD.stations_in_village, OLD.route_order, OLD.status, OLD.has_terminal,
-             OLD.has_green_card, OLD.opened_on, OLD.closed_on, OLD.owner_name, OLD.owner_phone) BEGIN
+             OLD.has_green_card, OLD.opened_on, OLD.closed_on, OLD.signed_on, OLD.installed_on, OLD.owner_name,
+             OLD.owner_phone) BEGIN
     UPDATE sync_revision SET rev = rev + 1 WHERE id = 1;
     UPDATE stations SET rev = (SELECT rev FROM sync_revision WHERE id = 1) WHERE id = NEW.id;
 END;

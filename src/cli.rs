@@ -29,7 +29,7 @@ pub struct Global {
     /// Interface language (default: from the locale).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
-    /// Evaluate under this policy file instead of the built-in Dezhou 2012 policy.
+    /// Evaluate under this policy file (default: `policy` in the config file, else the built-in Dezhou policy).
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Who you are (工号), or "county" (default: from the config file; the dashboard asks otherwise).
@@ -53,8 +53,12 @@ pub enum Command {
         /// The input JSON file, or - for standard input.
         file: String,
     },
-    /// Print the built-in policy file (to copy and adapt with --policy).
-    Policy,
+    /// The policy in effect, version by version (--policy, else `policy` in the config file, else built-in).
+    Policy {
+        /// Print the policy's whole TOML instead (to copy and adapt).
+        #[arg(long)]
+        toml: bool,
+    },
     /// Import a source system's export (CSV in UTF-8 or GBK, or XLSX) into the database.
     Import {
         #[arg(value_enum)]
@@ -117,6 +121,23 @@ pub enum Command {
         #[command(subcommand)]
         action: PayoutAction,
     },
+    /// The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans.
+    Watchlist(WatchlistArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchlistArgs {
+    /// A finished month (default: the last finished month).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    #[arg(long, value_enum, default_value_t = WatchlistFormat::Table)]
+    pub format: WatchlistFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchlistFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,6 +151,10 @@ pub enum ImportKindArg {
     People,
     /// Invoices received per station and month (发票登记).
     Invoices,
+    /// Each station's monthly collection and distribution plan (R15).
+    StationPlans,
+    /// Each station's monthly distribution sales (R15).
+    Distribution,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,10 @@ pub struct Config {
     pub lang: Option<String>,
     /// false for a plain screen (the NO_COLOR variable also turns colour off).
     pub colours: Option<bool>,
+    /// The county's policy file (RULES.md R12); relative to this file's
+    /// folder. Default: the built-in Dezhou policy.
+    #[serde(default)]
+    pub policy: Option<String>,
     #[serde(default)]
     pub sync: SyncConfig,
 }
@@ -70,6 +74,14 @@ impl Config {
         })
     }
 
+    /// The policy file named by `policy`, resolved against the folder of
+    /// the config file at `config_path`.
+    pub fn policy_path(&self, config_path: &Path) -> Option<PathBuf> {
+        let named = Path::new(self.policy.as_deref()?);
+        let dir = config_path.parent().unwrap_or(Path::new(""));
+        Some(dir.join(named))
+    }
+
     /// Writes the file with every setting explained, keeping what is set.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let line = |key: &str, value: Option<String>, example: &str| match value {
@@ -84,6 +96,8 @@ impl Config {
         text.push_str(&line("lang", quoted(&self.lang), "\"zh\""));
         text.push_str("# false for a plain screen without colour (NO_COLOR works too).\n");
         text.push_str(&line("colours", self.colours.map(|c| c.to_string()), "true"));
+        text.push_str("# The county's policy file (default: the built-in Dezhou policy); relative to this folder.\n");
+        text.push_str(&line("policy", quoted(&self.policy), "\"county-policy.toml\""));
         text.push_str("\n[sync]\n# The county server and this laptop's token (from `bianmin user add` there).\n");
         text.push_str(&line(
             "server",
@@ -171,6 +185,7 @@ mod tests {
             person: Some("W03".into()),
             lang: None,
             colours: Some(false),
+            policy: Some("county.toml".into()),
             sync: SyncConfig {
                 server: Some("http://127.0.0.1:8080".into()),
                 token: None,
@@ -184,6 +199,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(Config::load(&path).unwrap(), config);
+        assert_eq!(config.policy_path(&path), Some(dir.path().join("sub/county.toml")));
         Config::default().save(&path).unwrap();
         assert_eq!(Config::load(&path).unwrap(), Config::default());
     }

@@ -152,11 +152,6 @@ texts! {
     StatusOnTrack => "有望达标", "on track";
     StatusAtRisk => "有风险", "at risk";
     Warnings => "提示", "warnings";
-    Mobile => "移动话费", "mobile";
-    Unicom => "联通话费", "unicom";
-    Telecom => "电信", "telecom";
-    Electricity => "电费", "electricity";
-    Other => "其他缴费", "other payments";
     Card => "助农取款", "card withdrawals";
     Referrals => "转介绍", "referrals";
     Total => "合计", "total";
@@ -508,6 +503,58 @@ texts! {
     CardKeyMismatch => "{0} 中的卡号密钥不是本数据库卡号摘要所用的密钥；请换回正确的密钥文件，否则每卡每日笔数上限（R1）会失效", "the card-number key in {0} is not the key this database's card hashes were made with; put the right key back, or the per-card daily cap (R1) would no longer hold";
     CardKeyLegacyConflict => "数据库中保存着旧版 bianmin 的卡号密钥，与 {0} 中的密钥不同；请移走 {0}（或取消 {1}），bianmin 会把数据库中的密钥移到密钥文件", "the database holds an older bianmin's card-number key, and it differs from the key in {0}; move {0} away (or unset {1}) and bianmin will move the database's key into the key file";
     CardKeyRandom => "无法生成随机密钥：{0}", "cannot make a random key: {0}";
+    // county-rules (issue 12): dated policies, categories, withholding,
+    // the exit watchlist, the funnel and benchmarks.
+    PolicyFrom => "来源: {0}", "from: {0}";
+    PolicyVersions => "共 {0} 个版本; 完整 TOML: bianmin policy --toml", "{0} version(s); the whole TOML: bianmin policy --toml";
+    PolicyVersionUntil => "{0} 至 {1}", "{0} to {1}";
+    PolicyVersionOnwards => "{0} 起", "{0} onwards";
+    PolicyCategories => "缴费类别", "payment categories";
+    PolicyCommission => "计业务提成", "earns commission";
+    PolicyShareOfAmount => "代收金额的 {0}%", "{0}% of the amount";
+    PolicyPerPayment => "每笔 {0} 元", "{0} yuan a payment";
+    PolicyTiered => "分档: 农村 {0}, 城市 {1} 元/笔", "tiered: rural {0}, urban {1} yuan a payment";
+    PolicyValidity => "有效站点: 缴费 ≥ {0} 笔且有效刷卡 ≥ {1} 笔", "valid station: ≥ {0} payments and ≥ {1} card transactions";
+    PolicyMaintenance => "维护奖励: 基础 {0} 元 + 每笔提成 {1} 元", "maintenance: base {0} yuan + {1} yuan commission a transaction";
+    PolicyWithholding => "季度考核: 每月扣留 {0} 元, 当月交易金额 ≥ {1} 元或 ≥ {2} 笔者季末返还", "quarterly withholding: {0} yuan a month, paid back at the quarter's end for months with ≥ {1} yuan or ≥ {2} payments";
+    PolicyNoWithholding => "季度考核: 无", "quarterly withholding: none";
+    PolicyExitWatchlist => "退出预警: 连续 {0} 个月代收、分销计划均未完成", "exit watchlist: {0} consecutive months missing both plans";
+    WatchlistTitle => "退出预警 {0}: 连续 {1} 个月代收、分销计划均未完成的站点 {2} 个(由县局决定是否收回经营权)", "Exit watchlist {0}: {2} station(s) that missed both plans {1} months running (the county decides)";
+    WatchlistEmpty => "无", "none";
+    NewStation => "新站", "new";
+    PaymentAmount => "代收金额", "payments (yuan)";
+    CollectionTarget => "代收计划", "collection plan";
+    DistributionSales => "分销金额", "distribution";
+    DistributionTarget => "分销计划", "distribution plan";
+    Benchmarks => "县局对标(R16)", "County benchmarks (R16)";
+    BenchmarksLine => "点均日交易金额 {0} 元 · 点均日交易笔数 {1} 笔 · 前十强占 {2}% · 后十位占 {3}%({4} 个站点, {5} 天)", "per station and day: {0} yuan in {1} payments · top ten {2}% of the amount · bottom ten {3}% ({4} stations, {5} days)";
+    TopTen => "前十强", "top ten";
+    BottomTen => "后十位", "bottom ten";
+    Withheld => "扣留", "withheld";
+    Payable => "应付金额", "payable";
+    ContestPool => "站点竞赛奖金池(R14)", "station contest pool (R14)";
+    WithheldBasis => "本月扣留季度考核奖金 {0} 元", "{0} yuan kept back for the quarter";
+    Released => "季末返还", "released at quarter end";
+    ReleasedBasis => "本季达标月份扣留款 {0} 元返还; 未达标月份 {1} 元转入站点竞赛", "{0} yuan of the months that met the bar; {1} yuan of the others go to the station contest";
+    WithholdingBar => "本月代收金额 {0} 元、{1} 笔(达标线: {2} 元或 {3} 笔)", "this month {0} yuan in {1} payments (the bar: {2} yuan or {3} payments)";
+    BarMet => "已达标", "met";
+    BarMissed => "未达标", "not met";
+    QuarterSettled => "本季结算: 返还 {0} 元, 转入站点竞赛 {1} 元", "the quarter settled: {0} yuan released, {1} yuan to the station contest";
+    QuarterPending => "季末将返还 {0} 元, 转入站点竞赛 {1} 元(按目前情况)", "at the quarter's end, as things stand: {0} yuan released, {1} yuan to the station contest";
+    WithheldThisMonth => "季度考核 R14: 本月扣留 {0} · 应付 {1}", "R14 withheld {0} · payable {1}";
+    TuiBar => "达标线 {0} 元或 {1} 笔; 本月 {2} 元、{3} 笔", "bar {0} yuan or {1} payments; month {2} yuan, {3}";
+    TuiQuarterPending => "季末(目前): 返还 {0}, 转入竞赛 {1}", "quarter end, as it stands: release {0}, forfeit {1}";
+    TuiQuarterSettled => "本季结算: 返还 {0}, 转入竞赛 {1}", "quarter settled: released {0}, forfeited {1}";
+    BarDistance => "距达标: 差 {0} 元或 {1} 笔", "to the bar: {0} yuan or {1} payments more";
+    MissedBothLastMonth => "上月代收、分销计划均未完成(R15)", "missed both plans last month (R15)";
+    NewStationNote => "新站: 装机后首月(R16)", "new: first month after installation (R16)";
+    FunnelLine => "签约 {0} → 装机 {1} → 交易 {2} · 暂停 {3} · 撤销 {4}", "signed {0} → installed {1} → trading {2} · suspended {3} · closed {4}";
+    BenchmarksPerDay => "点均日交易 {0} 元 / {1} 笔", "per station-day {0} yuan / {1} payments";
+    BenchmarksShares => "前十强占 {0}% · 后十位占 {1}%", "top ten {0}% · bottom ten {1}%";
+    FunnelAndBenchmarks => "站点进度与对标", "Funnel and benchmarks";
+    Watchlist => "退出预警", "Exit watchlist";
+    WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
+    MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.
@@ -522,17 +569,18 @@ pub fn referral_name(kind: &str, lang: Lang) -> String {
     text.get(lang).to_string()
 }
 
-/// The name of a payment category.
-pub fn category_name(category: crate::policy::PaymentCategory, lang: Lang) -> &'static str {
-    use crate::policy::PaymentCategory::*;
-    match category {
-        Mobile => Text::Mobile,
-        Unicom => Text::Unicom,
-        Telecom => Text::Telecom,
-        Electricity => Text::Electricity,
-        Other => Text::Other,
+/// The name of a payment category, as its policy version gives it (R13:
+/// categories are data, so their names are too).
+pub fn category_name(category: &crate::policy::CategoryLabel, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => &category.name,
+        Lang::En => &category.name_en,
     }
-    .get(lang)
+}
+
+/// A category's name in a month's result, or its id if the result lacks it.
+pub fn category_name_in<'a>(result: &'a crate::policy::MonthResult, id: &'a str, lang: Lang) -> &'a str {
+    result.category(id).map_or(id, |c| category_name(c, lang))
 }
 
 /// A warning of the engine in words.

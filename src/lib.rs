@@ -9,6 +9,7 @@
 pub mod calc;
 pub mod client;
 pub mod config;
+pub mod county;
 pub mod demo;
 pub mod errors;
 pub mod i18n;

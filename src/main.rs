@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => commands::overview::run(&cli.global),
         Some(Command::Calc { file }) => commands::calc::run(&cli.global, &file),
-        Some(Command::Policy) => commands::write_stdout(bianmin::policy::config::DEZHOU_2012.as_bytes()),
+        Some(Command::Policy { toml }) => commands::policy::run(&cli.global, toml),
         Some(Command::Import { kind, file }) => commands::import::run(&cli.global, kind, &file),
         Some(Command::Demo { seed, today, force }) => commands::demo::run(&cli.global, seed, today.as_deref(), force),
         Some(Command::Report(args)) => commands::report::run(&cli.global, &args),
@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         },
         Some(Command::Export(args)) => commands::export::run(&cli.global, &args),
         Some(Command::Payout { action }) => commands::payout::run(&cli.global, action),
+        Some(Command::Watchlist(args)) => commands::watchlist::run(&cli.global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

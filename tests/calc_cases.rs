@@ -1,6 +1,7 @@
 //! Every worked case of tests/cases/ (copied from ../shared/cases) through
 //! the built binary: every field of the expected output must match, and
 //! error cases must exit 2 with one line naming the field and no stdout.
+//! A case's `.policy` file names the policy to evaluate under.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -8,7 +9,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn bianmin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bianmin"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bianmin"));
+    // No config file: the cases name their policy themselves.
+    cmd.env("BIANMIN_CONFIG", cases_dir().join("no-config.toml"));
+    cmd
 }
 
 fn cases_dir() -> PathBuf {
@@ -17,6 +21,19 @@ fn cases_dir() -> PathBuf {
 
 fn run_calc(input: &Path) -> Output {
     bianmin().arg("calc").arg(input).output().expect("bianmin runs")
+}
+
+/// Runs a case under its `.policy` file (a path from the project's root)
+/// when it has one, else under the built-in policy.
+fn run_case(name: &str, input: &Path) -> Output {
+    let policy_file = cases_dir().join(format!("{name}.policy"));
+    let mut cmd = bianmin();
+    cmd.arg("calc").arg(input);
+    if let Ok(text) = std::fs::read_to_string(&policy_file) {
+        cmd.arg("--policy")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(text.trim()));
+    }
+    cmd.output().expect("bianmin runs")
 }
 
 /// Lists `(name, input)` for every case.
@@ -40,8 +57,13 @@ fn there_are_cases_of_both_kinds() {
         .iter()
         .filter(|(name, _)| cases_dir().join(format!("{name}.error")).exists())
         .count();
-    assert!(all.len() >= 6, "expected the six shared cases, found {}", all.len());
-    assert!(errors >= 2 && errors < all.len());
+    assert!(all.len() >= 9, "expected the nine shared cases, found {}", all.len());
+    assert!(errors >= 3 && errors < all.len());
+    let with_policy = all
+        .iter()
+        .filter(|(name, _)| cases_dir().join(format!("{name}.policy")).exists())
+        .count();
+    assert!(with_policy >= 3, "{with_policy} cases name a policy");
 }
 
 #[test]
@@ -50,7 +72,7 @@ fn every_case_matches_its_expected_output() {
     for (name, input) in cases() {
         let expected_path = cases_dir().join(format!("{name}.expected.json"));
         let error_path = cases_dir().join(format!("{name}.error"));
-        let out = run_calc(&input);
+        let out = run_case(&name, &input);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if expected_path.exists() {
@@ -117,6 +139,19 @@ fn diff(case: &str, path: &str, expected: &Value, actual: &Value, failures: &mut
         _ if expected != actual => failures.push(format!("{case}: {path} = {actual}, expected {expected}")),
         _ => {}
     }
+}
+
+#[test]
+fn the_policy_file_decides_a_cases_figures() {
+    // Case 07 under the built-in Dezhou policy: water is no Dezhou
+    // category, so the month cannot be evaluated.
+    let out = run_calc(&cases_dir().join("07-county-2013-quarter-end.input.json"));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("stations[0].payments.cable_tv") || stderr.contains("stations[0].payments.water"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -96,7 +96,7 @@ fn each_kind_of_bad_input_names_its_field() {
         (
             |v| v["stations"][0]["payments"]["water"] = json!({"count": 1, "amount": "1.00"}),
             "stations[0].payments",
-            "unknown field `water`",
+            "has no payment category water",
         ),
         (
             |v| v["stations"][0]["branch"] = json!("B9"),
@@ -182,4 +182,185 @@ fn a_missing_file_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/facts.json"));
+}
+
+/// Issue 8: counts and amounts whose sums or products do not fit are
+/// refused naming the field, never computed (a u64 sum wraps in release,
+/// Decimal's `+` and `*` panic).
+#[test]
+fn figures_too_large_to_compute_are_refused_naming_the_field() {
+    type Mutation = fn(&mut Value);
+    let max = u64::MAX;
+    let cases: Vec<(Mutation, &str, &str)> = vec![
+        (
+            // The worked example's mobile count made 2^64 − 69: with the
+            // other 73 payments the sum wraps to 4.
+            |v| {
+                v["stations"][0]["payments"] = json!({
+                    "mobile": {"count": 18446744073709551547u64, "amount": "2000.00"},
+                    "unicom": {"count": 8, "amount": "400.00"},
+                    "telecom": {"count": 3, "amount": "150.00"},
+                    "electricity": {"count": 62, "amount": "3100.00"}
+                })
+            },
+            "stations[0].payments.mobile.count",
+            "too large",
+        ),
+        (
+            |v| {
+                let all = json!({"count": u64::MAX, "amount": "1.00"});
+                v["stations"][0]["payments"] = json!({
+                    "mobile": all, "unicom": all, "telecom": all, "electricity": all, "other": all
+                })
+            },
+            "stations[0].payments.",
+            "too large",
+        ),
+        (
+            |v| {
+                let huge = json!({"count": 1, "amount": "79228162514264337593543950.00"});
+                v["stations"][0]["payments"] = json!({"mobile": huge, "telecom": huge, "other": huge})
+            },
+            "stations[0].payments.",
+            "too large",
+        ),
+        (
+            // Day 10 of 31: 2^63 referrals project past u64.
+            |v| {
+                v["as_of"] = json!("2026-10-10");
+                v["stations"][0]["referrals"]["huinongtong"] = json!(9223372036854775808u64);
+            },
+            "stations[0].referrals.huinongtong",
+            "too large",
+        ),
+        (
+            |v| {
+                v["stations"][1]["village_households"] = json!(1);
+                v["stations"][1]["stations_in_village"] = json!(u64::MAX);
+                v["stations"][1]["kind"] = json!("rural");
+                v["stations"][1]["payments"] = json!({"electricity": {"count": u64::MAX, "amount": "1.00"}});
+            },
+            "stations[1].stations_in_village",
+            "too large",
+        ),
+    ];
+    for (mutate, path, reason) in cases {
+        let mut input = valid_input();
+        mutate(&mut input);
+        assert_refused(&input, path, reason);
+    }
+    // 2^64 is no u64: refused where it is read.
+    let text = valid_input()
+        .to_string()
+        .replace("\"count\":30", "\"count\":18446744073709551616");
+    let (code, stdout, stderr) = calc_stdin(&text, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stdout.is_empty() && stderr.contains("stations[0].payments.mobile.count"),
+        "{stderr}"
+    );
+    // A count of u64::MAX alone does not overflow anything: computed.
+    let mut alone = valid_input();
+    alone["stations"][0]["payments"] = json!({"other": {"count": max, "amount": "0.00"}});
+    let (code, stdout, stderr) = calc_stdin(&alone.to_string(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["stations"][0]["payment_count"], json!(max));
+}
+
+#[test]
+fn a_payment_category_given_twice_is_refused() {
+    let text = valid_input()
+        .to_string()
+        .replace(
+            "\"mobile\":{",
+            "\"unicom\":{\"count\":1,\"amount\":\"1.00\"},\"mobile\":{",
+        )
+        .replace("\"unicom\":{\"count\":1", "\"mobile\":{\"count\":1");
+    assert!(text.matches("\"mobile\"").count() == 2, "{text}");
+    let (code, stdout, stderr) = calc_stdin(&text, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("stations[0].payments") && stderr.contains("duplicate category `mobile`"),
+        "{stderr}"
+    );
+}
+
+/// R14's `withholding_history` (CALC.md): the quarter's earlier months,
+/// each once, and only where the version withholds.
+#[test]
+fn a_bad_withholding_history_is_refused() {
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/sample-county-2013.toml");
+    let input = |history: Value| {
+        json!({
+            "month": "2013-03",
+            "branches": [{"id": "B1", "kind": "rural", "manager": "M1", "maintainers": ["P1"]}],
+            "stations": [{"id": "S1", "branch": "B1", "kind": "rural", "maintainer": "P1",
+                          "withholding_history": history}]
+        })
+        .to_string()
+    };
+    let entry = |month: &str| json!({"month": month, "withheld": "20.00", "met": true});
+    for (history, path, reason) in [
+        (
+            json!([entry("2012-12")]),
+            "withholding_history[0].month",
+            "not an earlier month of the quarter",
+        ),
+        (
+            json!([entry("2013-03")]),
+            "withholding_history[0].month",
+            "not an earlier month",
+        ),
+        (
+            json!([entry("2013-04")]),
+            "withholding_history[0].month",
+            "not an earlier month",
+        ),
+        (
+            json!([entry("2013-01"), entry("2013-01")]),
+            "withholding_history[1].month",
+            "twice",
+        ),
+        (
+            json!([{"month": "2013-01", "withheld": "-1.00", "met": true}]),
+            "withholding_history[0].withheld",
+            "negative",
+        ),
+        (
+            json!([{"month": "2013-01", "withheld": "20.00"}]),
+            "withholding_history[0]",
+            "missing field `met`",
+        ),
+    ] {
+        let (code, stdout, stderr) = calc_stdin(&input(history), &["--policy", policy]);
+        assert_eq!(code, Some(2), "{path}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains(&format!("stations[0].{path}")) && stderr.contains(reason),
+            "{stderr:?} should name {path} and say {reason}"
+        );
+    }
+    // Under Dezhou (no withholding) any history is refused.
+    let dezhou = input(json!([entry("2013-01")]));
+    let (code, _, stderr) = calc_stdin(&dezhou, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("stations[0].withholding_history") && stderr.contains("withholds nothing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_month_before_the_policys_first_version_is_refused() {
+    let mut input = valid_input();
+    input["month"] = json!("2011-12");
+    input["as_of"] = json!("2011-12-31");
+    input["stations"][0]["card_txns"] = json!([]);
+    assert_refused(
+        &input,
+        "month",
+        "no version of the policy dezhou-2012 is in force in 2011-12",
+    );
 }

@@ -43,6 +43,8 @@ fn read(kind: ImportKind, path: &Path) -> Result<Vec<Result<u64, RowError>>, Ing
         ImportKind::People => lines(ingest::read_people(path)?, |r| r.line),
         ImportKind::Invoices => lines(ingest::read_invoices(path)?, |r| r.line),
         ImportKind::Allocations => lines(ingest::read_allocations(path)?, |r| r.line),
+        ImportKind::StationPlans => lines(ingest::read_station_plans(path)?, |r| r.line),
+        ImportKind::Distribution => lines(ingest::read_distribution(path)?, |r| r.line),
     })
 }
 
@@ -253,11 +255,13 @@ fn import(store: &Store, kind: ImportKind, path: &Path) -> Result<(), ImportErro
     match kind {
         ImportKind::Stations => store.import_stations(ingest::read_stations(path)?).map(drop),
         ImportKind::Plans => store.import_plans(ingest::read_plans(path)?).map(drop),
-        ImportKind::Payments => store.import_payments(ingest::read_payments(path)?).map(drop),
+        ImportKind::Payments => store.import_payments(ingest::read_payments(path)?, &policy).map(drop),
         ImportKind::Cards => store.import_cards(ingest::read_cards(path)?, &policy).map(drop),
         ImportKind::Referrals => store.import_referrals(ingest::read_referrals(path)?, &policy).map(drop),
         ImportKind::People => store.import_people(ingest::read_people(path)?).map(drop),
         ImportKind::Invoices => store.import_invoices(ingest::read_invoices(path)?).map(drop),
+        ImportKind::StationPlans => store.import_station_plans(ingest::read_station_plans(path)?).map(drop),
+        ImportKind::Distribution => store.import_distribution(ingest::read_distribution(path)?).map(drop),
         ImportKind::Allocations => unreachable!("the city's allocation is read, never imported"),
     }
 }

@@ -121,10 +121,9 @@ fn calc_input_from_store(db: &Path, month: &str, as_of: Option<&str>) -> Value {
         .iter()
         .map(|s| {
             let mut payments = serde_json::Map::new();
-            for c in bianmin::policy::PaymentCategory::ALL {
-                let p = s.payment(c);
+            for (c, p) in &s.payments {
                 payments.insert(
-                    c.as_str().into(),
+                    c.clone(),
                     json!({"count": p.count, "amount": format!("{:.2}", p.amount)}),
                 );
             }

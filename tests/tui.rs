@@ -148,6 +148,63 @@ fn snapshot_visits_calendar_help() {
     snapshot_all(&mut app, "help");
 }
 
+/// The demo under the Dezhou policy with quarterly withholding from
+/// 2026-10 (R14): the station detail shows what is withheld and why.
+#[test]
+fn snapshot_station_detail_with_withholding() {
+    let policy = Policy::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/policies/dezhou-withholding-2026.toml"
+    )))
+    .unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
+    let mut app = App::new(store, policy, Lang::Zh, Some("W01")).unwrap();
+    app.on_key(key(KeyCode::Enter));
+    let Screen::StationDetail { id, .. } = app.screen().clone() else {
+        panic!("the station detail")
+    };
+    let s = app.data().station(&id).unwrap().clone();
+    let w = s.withholding.expect("November withholds");
+    // November is no quarter end: nothing released yet, what stands is
+    // October's and November's.
+    assert!(!w.quarter_end && w.released.is_zero());
+    assert!(app.data().report.result.contest_pool.is_some());
+    let shown = render(&mut app, 120, 40);
+    assert!(
+        shown.contains("季度考核 R14") && shown.contains("季末(目前)"),
+        "{shown}"
+    );
+    snapshot_all(&mut app, "station-detail-withholding");
+}
+
+/// R15 and R16 in the county view and the lists: the exit candidates of
+/// the last finished month, the funnel, and the marks.
+#[test]
+fn the_county_view_shows_the_watchlist_funnel_and_benchmarks() {
+    let county = demo_app(Some("county"), Lang::En);
+    let data = county.data().county.as_ref().expect("the county's figures");
+    let list = data.watchlist.as_ref().expect("October's watchlist");
+    assert_eq!(list.month.to_string(), "2026-10");
+    let mut ids: Vec<&str> = list.entries.iter().map(|e| e.station.as_str()).collect();
+    ids.sort_unstable();
+    let mut expected = bianmin::demo::county_rules::EXIT_CANDIDATES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+    assert_eq!((data.funnel.signed, data.funnel.installed), (235, 215));
+    let b = data.benchmarks.as_ref().expect("benchmarks");
+    assert_eq!(b.top.len(), 10);
+    // A maintainer is warned on their station that missed both plans last
+    // month; a new station is marked.
+    let mine = demo_app(Some("W01"), Lang::Zh);
+    assert!(mine.data().missed_last_month.contains("S0002"));
+    assert!(mine.data().marked_name("S0002", Lang::Zh).starts_with("! "));
+    assert!(mine.data().marked_name("S0006", Lang::Zh).ends_with("[新站]"));
+    let mut mine = mine;
+    let shown = render(&mut mine, 120, 40);
+    assert!(shown.contains("! ") && shown.contains("[新站]"), "{shown}");
+}
+
 #[test]
 fn snapshot_editor_and_picker() {
     let mut app = demo_app(Some("W01"), Lang::Zh);

@@ -17,7 +17,10 @@ use rust_decimal::Decimal;
 
 use bianmin::month::Month;
 use bianmin::policy::card_cap::card_counts;
-use bianmin::policy::{BranchFacts, CategoryFacts, Kind, MonthFacts, PaymentCategory, StationFacts};
+use bianmin::policy::{BranchFacts, CategoryFacts, Kind, MonthFacts, StationFacts};
+
+/// The Dezhou payment categories, in the order `SynStation::payments` holds them.
+pub const CATEGORIES: [&str; 5] = ["mobile", "unicom", "telecom", "electricity", "other"];
 
 pub const STATIONS: usize = 10_000;
 pub const BRANCHES: usize = 200;
@@ -84,8 +87,8 @@ pub struct SynStation {
     pub maintainer: String,
     pub village_households: Option<u64>,
     pub stations_in_village: u64,
-    /// Per `PaymentCategory as usize`: count and amount in fen.
-    pub payments: [(u64, i64); PaymentCategory::COUNT],
+    /// Per category of `CATEGORIES`: count and amount in fen.
+    pub payments: [(u64, i64); CATEGORIES.len()],
     /// (card number, day of the month), in arrival order.
     pub card_txns: Vec<(u64, u32)>,
     pub referrals: Vec<(&'static str, u64)>,
@@ -173,20 +176,20 @@ impl SynMonth {
             let share = |percent: u64| so_far * percent / 100;
             let (mobile, unicom, telecom, other) = (share(30), share(12), share(10), share(3));
             let electricity = so_far - mobile - unicom - telecom - other;
-            let mut payments = [(0u64, 0i64); PaymentCategory::COUNT];
+            let mut payments = [(0u64, 0i64); CATEGORIES.len()];
             for (category, count, fen_min, fen_span) in [
-                (PaymentCategory::Mobile, mobile, 3_000, 7_000),
-                (PaymentCategory::Unicom, unicom, 3_000, 5_000),
-                (PaymentCategory::Telecom, telecom, 3_000, 5_000),
-                (PaymentCategory::Electricity, electricity, 2_000, 10_000),
-                (PaymentCategory::Other, other, 1_000, 4_000),
+                (0, mobile, 3_000, 7_000),
+                (1, unicom, 3_000, 5_000),
+                (2, telecom, 3_000, 5_000),
+                (3, electricity, 2_000, 10_000),
+                (4, other, 1_000, 4_000),
             ] {
                 let amount = if count == 0 {
                     0
                 } else {
                     count as i64 * (fen_min + i64::from(rng.below(fen_span))) + i64::from(rng.below(100))
                 };
-                payments[category as usize] = (count, amount);
+                payments[category] = (count, amount);
             }
 
             // Card transactions: a pool of regular cards, a few of them
@@ -299,16 +302,26 @@ impl SynMonth {
                 maintainer: s.maintainer.clone(),
                 village_households: s.village_households,
                 stations_in_village: s.stations_in_village,
-                payments: s.payments.map(|(count, fen)| CategoryFacts {
-                    count,
-                    amount: Decimal::new(fen, 2),
-                }),
+                payments: CATEGORIES
+                    .iter()
+                    .zip(s.payments)
+                    .map(|(id, (count, fen))| {
+                        (
+                            id.to_string(),
+                            CategoryFacts {
+                                count,
+                                amount: Decimal::new(fen, 2),
+                            },
+                        )
+                    })
+                    .collect(),
                 card: card_counts(s.card_txns.iter().map(|&(card, day)| (card, date(day))), CARD_CAP),
                 referrals: s
                     .referrals
                     .iter()
                     .map(|&(k, n)| (k.to_string(), n))
                     .collect::<BTreeMap<_, _>>(),
+                withholding_history: Vec::new(),
             })
             .collect();
         MonthFacts {
@@ -358,13 +371,13 @@ impl SynMonth {
                 let _ = write!(out, "\"village_households\":{h},");
             }
             let _ = write!(out, "\"stations_in_village\":{},\"payments\":{{", s.stations_in_village);
-            for (j, category) in PaymentCategory::ALL.into_iter().enumerate() {
-                let (count, fen) = s.payments[category as usize];
+            for (j, category) in CATEGORIES.into_iter().enumerate() {
+                let (count, fen) = s.payments[j];
                 let _ = write!(
                     out,
                     "{}\"{}\":{{\"count\":{count},\"amount\":\"{}\"}}",
                     if j == 0 { "" } else { "," },
-                    category.as_str(),
+                    category,
                     yuan(fen)
                 );
             }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::money::parse_yuan;
 use crate::month::{parse_date, Month};
-use crate::policy::{BranchFacts, CategoryFacts, FactsError, Kind, MonthFacts, PaymentCategory, Policy, StationFacts};
+use crate::policy::{
+    BranchFacts, CategoryFacts, FactsError, Kind, MonthFacts, PolicyVersion, StationFacts, WithholdingMonth,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,43 +62,57 @@ pub struct StationInput {
     pub village_households: Option<u64>,
     #[serde(default = "one")]
     pub stations_in_village: u64,
-    #[serde(default)]
-    pub payments: PaymentsInput,
+    /// Category id → figures; the categories are the month's version's
+    /// (R13), checked by the engine.
+    #[serde(default, deserialize_with = "payments")]
+    pub payments: BTreeMap<String, CategoryInput>,
     #[serde(default)]
     pub card_txns: Vec<CardTxnInput>,
     #[serde(default)]
     pub referrals: BTreeMap<String, u64>,
+    /// R14: the quarter's earlier months.
+    #[serde(default)]
+    pub withholding_history: Vec<HistoryInput>,
 }
 
 fn one() -> u64 {
     1
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PaymentsInput {
-    #[serde(default)]
-    pub mobile: Option<CategoryInput>,
-    #[serde(default)]
-    pub unicom: Option<CategoryInput>,
-    #[serde(default)]
-    pub telecom: Option<CategoryInput>,
-    #[serde(default)]
-    pub electricity: Option<CategoryInput>,
-    #[serde(default)]
-    pub other: Option<CategoryInput>,
-}
-
-impl PaymentsInput {
-    fn get(&self, category: PaymentCategory) -> Option<&CategoryInput> {
-        match category {
-            PaymentCategory::Mobile => self.mobile.as_ref(),
-            PaymentCategory::Unicom => self.unicom.as_ref(),
-            PaymentCategory::Telecom => self.telecom.as_ref(),
-            PaymentCategory::Electricity => self.electricity.as_ref(),
-            PaymentCategory::Other => self.other.as_ref(),
+/// `payments`: an object of categories, each once. A JSON object may
+/// repeat a key, and a map would keep only the last: refused instead, as
+/// with every other field.
+fn payments<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, CategoryInput>, D::Error> {
+    struct PaymentsVisitor;
+    impl<'de> serde::de::Visitor<'de> for PaymentsVisitor {
+        type Value = BTreeMap<String, CategoryInput>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of payment categories")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("duplicate category `{key}`")));
+                }
+                let value = map.next_value::<CategoryInput>()?;
+                out.insert(key, value);
+            }
+            Ok(out)
         }
     }
+    d.deserialize_map(PaymentsVisitor)
+}
+
+/// One earlier month of the quarter (R14).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryInput {
+    #[serde(deserialize_with = "month")]
+    pub month: Month,
+    #[serde(deserialize_with = "yuan")]
+    pub withheld: Decimal,
+    pub met: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,8 +189,9 @@ fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Err
 }
 
 impl CalcInput {
-    /// Turns the input into engine facts, applying the card cap (R1).
-    pub fn into_facts(self, policy: &Policy) -> Result<MonthFacts, FactsError> {
+    /// Turns the input into engine facts, applying the card cap (R1) of
+    /// the month's policy version.
+    pub fn into_facts(self, version: &PolicyVersion) -> Result<MonthFacts, FactsError> {
         let month = self.month;
         let as_of = self.as_of.unwrap_or_else(|| month.last_day());
         if !month.contains(as_of) {
@@ -212,16 +229,30 @@ impl CalcInput {
             }
             let card = crate::policy::card_cap::card_counts(
                 s.card_txns.iter().map(|t| (t.card.as_str(), t.date)),
-                policy.card_cap.per_card_per_day,
+                version.card_cap.per_card_per_day,
             );
-            let payments = PaymentCategory::ALL.map(|c| {
-                s.payments
-                    .get(c)
-                    .map_or_else(CategoryFacts::default, |p| CategoryFacts {
-                        count: p.count,
-                        amount: p.amount,
-                    })
-            });
+            let payments = s
+                .payments
+                .into_iter()
+                .map(|(id, p)| {
+                    (
+                        id,
+                        CategoryFacts {
+                            count: p.count,
+                            amount: p.amount,
+                        },
+                    )
+                })
+                .collect();
+            let withholding_history = s
+                .withholding_history
+                .iter()
+                .map(|h| WithholdingMonth {
+                    month: h.month,
+                    withheld: h.withheld,
+                    met: h.met,
+                })
+                .collect();
             stations.push(StationFacts {
                 id: s.id,
                 branch: s.branch,
@@ -232,6 +263,7 @@ impl CalcInput {
                 payments,
                 card,
                 referrals: s.referrals,
+                withholding_history,
             });
         }
         Ok(MonthFacts {

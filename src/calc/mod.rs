@@ -4,7 +4,7 @@
 pub mod input;
 pub mod output;
 
-use crate::policy::{evaluate, Policy};
+use crate::policy::{evaluate_under, FactsError, Policy};
 pub use input::CalcInput;
 pub use output::CalcOutput;
 
@@ -62,8 +62,16 @@ pub fn calc(text: &str, origin: &str, policy: &Policy) -> Result<String, CalcErr
         origin: origin.to_string(),
         problem,
     };
-    let facts = parse_input(text, origin)?.into_facts(policy).map_err(facts_error)?;
-    let result = evaluate(policy, &facts).map_err(facts_error)?;
+    let input = parse_input(text, origin)?;
+    // R12: the month picks the version in force.
+    let version = policy.version_for(input.month).map_err(|e| {
+        facts_error(FactsError {
+            path: "month".into(),
+            message: e.to_string(),
+        })
+    })?;
+    let facts = input.into_facts(version).map_err(facts_error)?;
+    let result = evaluate_under(&policy.id, version, &facts).map_err(facts_error)?;
     let mut out = serde_json::to_string_pretty(&CalcOutput::from(&result)).expect("output serialises");
     out.push('\n');
     Ok(out)

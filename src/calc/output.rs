@@ -1,10 +1,11 @@
 //! CALC.md's output JSON: money as two-decimal strings, fields in the
 //! documented order. `report --format json` prints the same shape.
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use crate::money::format_yuan;
-use crate::policy::{MonthResult, PaymentCategory};
+use crate::policy::{MonthResult, WithholdingResult};
 
 #[derive(Debug, Serialize)]
 pub struct CalcOutput {
@@ -14,6 +15,9 @@ pub struct CalcOutput {
     pub stations: Vec<StationOut>,
     pub branches: Vec<BranchOut>,
     pub people: Vec<PersonOut>,
+    /// R14: Σ forfeited, when the month's version withholds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contest_pool: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -30,18 +34,53 @@ pub struct StationOut {
     pub comms_fee_covered: String,
     pub maintenance: MaintenanceOut,
     pub needed_per_day: NeededOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withholding: Option<WithholdingOut>,
 }
 
-#[derive(Debug, Serialize)]
+/// The reward lines: the version's categories in its order, then card,
+/// referrals and total (CALC.md).
+#[derive(Debug)]
 pub struct RewardOut {
-    pub mobile: String,
-    pub unicom: String,
-    pub telecom: String,
-    pub electricity: String,
-    pub other: String,
+    pub categories: Vec<(String, String)>,
     pub card: String,
     pub referrals: String,
     pub total: String,
+}
+
+impl Serialize for RewardOut {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.categories.len() + 3))?;
+        for (id, amount) in &self.categories {
+            map.serialize_entry(id, amount)?;
+        }
+        map.serialize_entry("card", &self.card)?;
+        map.serialize_entry("referrals", &self.referrals)?;
+        map.serialize_entry("total", &self.total)?;
+        map.end()
+    }
+}
+
+/// R14 for one station.
+#[derive(Debug, Serialize)]
+pub struct WithholdingOut {
+    pub withheld: String,
+    pub met: bool,
+    pub released: String,
+    pub forfeited: String,
+    pub payable: String,
+}
+
+impl From<&WithholdingResult> for WithholdingOut {
+    fn from(w: &WithholdingResult) -> WithholdingOut {
+        WithholdingOut {
+            withheld: format_yuan(w.withheld),
+            met: w.met,
+            released: format_yuan(w.released),
+            forfeited: format_yuan(w.forfeited),
+            payable: format_yuan(w.payable),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -82,7 +121,6 @@ pub struct PersonOut {
 
 impl From<&MonthResult> for CalcOutput {
     fn from(r: &MonthResult) -> CalcOutput {
-        let line = |s: &crate::policy::StationResult, c: PaymentCategory| format_yuan(s.reward.payment(c).reward);
         CalcOutput {
             month: r.month.to_string(),
             as_of: r.as_of.format("%Y-%m-%d").to_string(),
@@ -99,11 +137,12 @@ impl From<&MonthResult> for CalcOutput {
                     card_raw: s.card_raw,
                     card_valid: s.card_valid,
                     reward: RewardOut {
-                        mobile: line(s, PaymentCategory::Mobile),
-                        unicom: line(s, PaymentCategory::Unicom),
-                        telecom: line(s, PaymentCategory::Telecom),
-                        electricity: line(s, PaymentCategory::Electricity),
-                        other: line(s, PaymentCategory::Other),
+                        categories: s
+                            .reward
+                            .payments
+                            .iter()
+                            .map(|l| (l.category.clone(), format_yuan(l.reward)))
+                            .collect(),
                         card: format_yuan(s.reward.card),
                         referrals: format_yuan(s.reward.referrals),
                         total: format_yuan(s.reward.total),
@@ -118,6 +157,7 @@ impl From<&MonthResult> for CalcOutput {
                         payments: s.needed_per_day.payments,
                         card: s.needed_per_day.card,
                     },
+                    withholding: s.withholding.as_ref().map(WithholdingOut::from),
                 })
                 .collect(),
             branches: r
@@ -147,6 +187,7 @@ impl From<&MonthResult> for CalcOutput {
                     net: format_yuan(p.net),
                 })
                 .collect(),
+            contest_pool: r.contest_pool.map(format_yuan),
             warnings: r.warnings.iter().map(ToString::to_string).collect(),
         }
     }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use crate::cli::Global;
 
 pub fn run(global: &Global, file: &str) -> anyhow::Result<()> {
-    let policy = super::policy(global)?;
+    let policy = super::policy_in_effect(global, None)?;
     let mut text = String::new();
     let origin = if file == "-" {
         std::io::stdin()

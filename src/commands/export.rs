@@ -30,8 +30,8 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
         (ExportFormat::Xlsx, Some(path)) => Some(path),
         (ExportFormat::Csv, _) => None,
     };
-    let policy = super::policy(global)?;
     let store = super::open_store(global)?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let payout = PayoutMonth::load(&store, &policy, month)?;
     super::payout::warn_if_figures_short(&payout);
 

@@ -12,8 +12,8 @@ use bianmin::store::import::ImportSummary;
 use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
-    let policy = super::policy(global)?;
     let store = super::open_or_create(global, &super::db_path(global))?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let summary = match kind {
         ImportKindArg::Stations => {
             let rows = ingest::read_stations(file)?;
@@ -25,7 +25,7 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
         }
         ImportKindArg::Payments => {
             let rows = ingest::read_payments(file)?;
-            with_progress(rows.progress_handle(), || store.import_payments(rows))?
+            with_progress(rows.progress_handle(), || store.import_payments(rows, &policy))?
         }
         ImportKindArg::Cards => {
             let rows = ingest::read_cards(file)?;
@@ -42,6 +42,14 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
         ImportKindArg::Invoices => {
             let rows = ingest::read_invoices(file)?;
             with_progress(rows.progress_handle(), || store.import_invoices(rows))?
+        }
+        ImportKindArg::StationPlans => {
+            let rows = ingest::read_station_plans(file)?;
+            with_progress(rows.progress_handle(), || store.import_station_plans(rows))?
+        }
+        ImportKindArg::Distribution => {
+            let rows = ingest::read_distribution(file)?;
+            with_progress(rows.progress_handle(), || store.import_distribution(rows))?
         }
     };
     report(&summary);

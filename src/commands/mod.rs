@@ -8,19 +8,21 @@ pub mod import;
 pub mod note;
 pub mod overview;
 pub mod payout;
+pub mod policy;
 pub mod reconcile;
 pub mod report;
 pub mod serve;
 pub mod sync;
 pub mod user;
+pub mod watchlist;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use bianmin::config::Config;
+use bianmin::config::{default_config_path, Config};
 use bianmin::i18n::{trf, Lang, Text};
-use bianmin::policy::Policy;
+use bianmin::policy::{resolve_policy, Policy, PolicyChoice, ResolvedPolicy};
 use bianmin::store::{default_db_path, default_demo_path, Store};
 
 use crate::cli::{Global, LangArg};
@@ -34,11 +36,24 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-pub fn policy(global: &Global) -> anyhow::Result<Policy> {
-    Ok(match &global.policy {
-        Some(path) => Policy::load(path)?,
-        None => Policy::dezhou_2012(),
-    })
+/// The policy in effect (RULES.md R12): `--policy FILE`, else `policy`
+/// in the config file, else the policy text stored in `store` (sent by the
+/// county server), else the built-in Dezhou policy.
+pub fn resolved_policy(global: &Global, store: Option<&Store>) -> anyhow::Result<ResolvedPolicy> {
+    let config_path = default_config_path();
+    let config = Config::load(&config_path)?;
+    let config_policy = config.policy_path(&config_path);
+    let stored = store.map(Store::stored_policy).transpose()?.flatten();
+    Ok(resolve_policy(&PolicyChoice {
+        flag: global.policy.as_deref(),
+        config: config_policy.as_deref(),
+        stored: stored.as_ref().map(|(text, origin)| (text.as_str(), origin.as_str())),
+    })?)
+}
+
+/// The policy in effect, without where it came from.
+pub fn policy_in_effect(global: &Global, store: Option<&Store>) -> anyhow::Result<Policy> {
+    Ok(resolved_policy(global, store)?.policy)
 }
 
 /// The database a command writes into: `--db` (or BIANMIN_DB), else the

@@ -82,7 +82,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     }
     let path = database(global)?;
     let store = Store::open(&path)?;
-    let policy = super::policy(global)?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let lang = match (global.lang, config.lang.as_deref().and_then(Lang::parse)) {
         (Some(_), _) | (None, None) => super::lang(global),
         (None, Some(lang)) => lang,

@@ -21,8 +21,8 @@ const EXIT_DIFFERENT: u8 = 1;
 pub fn run(global: &Global, args: &ReconcileArgs) -> anyhow::Result<ExitCode> {
     let lang = super::lang(global);
     let month: Month = args.month.parse().map_err(anyhow::Error::msg).context("--month")?;
-    let policy = super::policy(global)?;
     let store = super::open_store(global)?;
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let file = args.file.display().to_string();
     let rows = ingest::read_allocations(&args.file)?;
     let allocation = collect(&file, rows, month)?;

@@ -9,7 +9,6 @@ use bianmin::report::{build_report, render_json, xlsx::write_xlsx};
 use crate::cli::{Global, ReportArgs, ReportFormat, SectionArg, StatementFormat};
 
 pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
-    let policy = super::policy(global)?;
     let lang = super::lang(global);
     let store = super::open_store(global)?;
     if global.person.is_some() {
@@ -17,6 +16,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
         let config = bianmin::config::Config::load(&bianmin::config::default_config_path())?;
         super::viewer(global, &store, &config)?;
     }
+    let policy = super::policy_in_effect(global, Some(&store))?;
     let as_of = args
         .as_of
         .as_deref()

@@ -34,7 +34,7 @@ impl ColumnSpec {
     }
 }
 
-/// The five kinds of import file.
+/// The kinds of import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Stations,
@@ -48,10 +48,14 @@ pub enum ImportKind {
     Invoices,
     /// The city's reward allocation, read by `bianmin reconcile`.
     Allocations,
+    /// Each station's monthly collection and distribution plan (R15).
+    StationPlans,
+    /// Each station's monthly distribution sales (R15).
+    Distribution,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 8] = [
+    pub const ALL: [ImportKind; 10] = [
         ImportKind::Stations,
         ImportKind::Plans,
         ImportKind::Payments,
@@ -60,6 +64,8 @@ impl ImportKind {
         ImportKind::People,
         ImportKind::Invoices,
         ImportKind::Allocations,
+        ImportKind::StationPlans,
+        ImportKind::Distribution,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +78,8 @@ impl ImportKind {
             ImportKind::People => "people",
             ImportKind::Invoices => "invoices",
             ImportKind::Allocations => "allocations",
+            ImportKind::StationPlans => "station-plans",
+            ImportKind::Distribution => "distribution",
         }
     }
 
@@ -86,6 +94,8 @@ impl ImportKind {
             ImportKind::People => PEOPLE,
             ImportKind::Invoices => INVOICES,
             ImportKind::Allocations => ALLOCATIONS,
+            ImportKind::StationPlans => STATION_PLANS,
+            ImportKind::Distribution => DISTRIBUTION,
         }
     }
 }
@@ -162,6 +172,8 @@ pub(crate) mod station {
     pub const HAS_GREEN_CARD: usize = 18;
     pub const OWNER_NAME: usize = 19;
     pub const OWNER_PHONE: usize = 20;
+    pub const SIGNED_ON: usize = 21;
+    pub const INSTALLED_ON: usize = 22;
 }
 
 pub const STATIONS: &[ColumnSpec] = &[
@@ -253,6 +265,24 @@ pub const STATIONS: &[ColumnSpec] = &[
     ),
     opt("owner_name", "站长姓名", OWNER_NAME_HEADERS),
     opt("owner_phone", "站长手机", OWNER_PHONE_HEADERS),
+    // R16: the station's life (the first transaction is known from the facts).
+    opt(
+        "signed_on",
+        "签约日期",
+        &["签约日期", "签约时间", "signed_on", "signed", "sign_date"],
+    ),
+    opt(
+        "installed_on",
+        "装机日期",
+        &[
+            "装机日期",
+            "安装日期",
+            "装机时间",
+            "installed_on",
+            "installed",
+            "install_date",
+        ],
+    ),
 ];
 
 // The station's owner (站长/负责人), who is paid and gets the SMS.
@@ -284,9 +314,10 @@ const PERSON_ID: &[&str] = &[
     "person",
     "staff_id",
 ];
-// The payout files (invoices, the city's allocation) also take a bare
-// `code`, as the checks' `code,amount` files have it; the source systems'
-// exports keep the narrower list, where `code` could mean something else.
+// The files made by hand or by the county (invoices, the city's
+// allocation, station plans, distribution sales) also take a bare `code`,
+// as the checks' `code,amount` files have it; the source systems' exports
+// keep the narrower list, where `code` could mean something else.
 const PAYOUT_STATION_CODE: &[&str] = &[
     "站点编码",
     "站点代码",
@@ -298,7 +329,7 @@ const PAYOUT_STATION_CODE: &[&str] = &[
     "code",
 ];
 const GREEN_CARD: &[&str] = &["有绿卡", "绿卡", "has_green_card", "green_card"];
-const MONTH: &[&str] = &["月份", "奖励月份", "month"];
+const MONTH: &[&str] = &["月份", "月", "奖励月份", "month"];
 
 /// Column positions of [`PEOPLE`].
 pub(crate) mod person {
@@ -491,6 +522,62 @@ pub const REFERRALS: &[ColumnSpec] = &[
     req("kind", "转介类型", &["转介类型", "类型", "业务类型", "kind", "type"]),
 ];
 
+/// The station code in the R15 files, which issue 12 spells `code`.
+
+/// Column positions of [`STATION_PLANS`].
+pub(crate) mod station_plan {
+    pub const STATION_CODE: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const COLLECTION_TARGET: usize = 2;
+    pub const DISTRIBUTION_TARGET: usize = 3;
+}
+
+/// R15: each station's monthly plan, in yuan.
+pub const STATION_PLANS: &[ColumnSpec] = &[
+    req("station_code", "站点编码", PAYOUT_STATION_CODE),
+    req("month", "月份", MONTH),
+    req(
+        "collection_target",
+        "代收计划",
+        &[
+            "代收计划",
+            "代收代缴计划",
+            "硬件计划",
+            "collection_target",
+            "collection_plan",
+        ],
+    ),
+    req(
+        "distribution_target",
+        "分销计划",
+        &[
+            "分销计划",
+            "分销产品计划",
+            "软件计划",
+            "distribution_target",
+            "distribution_plan",
+        ],
+    ),
+];
+
+/// Column positions of [`DISTRIBUTION`].
+pub(crate) mod distribution {
+    pub const STATION_CODE: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const AMOUNT: usize = 2;
+}
+
+/// R15: each station's monthly distribution sales, in yuan.
+pub const DISTRIBUTION: &[ColumnSpec] = &[
+    req("station_code", "站点编码", PAYOUT_STATION_CODE),
+    req("month", "月份", MONTH),
+    req(
+        "amount",
+        "分销金额",
+        &["分销金额", "分销销售额", "销售金额", "金额", "amount", "sales"],
+    ),
+];
+
 /// Which field of a record each column of a kind is in.
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderMap {
@@ -612,7 +699,7 @@ mod tests {
         assert_eq!(at(STATIONS, station::HAS_GREEN_CARD), "has_green_card");
         assert_eq!(at(STATIONS, station::OWNER_NAME), "owner_name");
         assert_eq!(at(STATIONS, station::OWNER_PHONE), "owner_phone");
-        assert_eq!(STATIONS.len(), 21);
+        assert_eq!(STATIONS.len(), 23);
         assert_eq!(at(PEOPLE, person::PERSON_ID), "person_id");
         assert_eq!(at(PEOPLE, person::NAME), "name");
         assert_eq!(at(PEOPLE, person::PHONE), "phone");
@@ -625,6 +712,18 @@ mod tests {
         assert_eq!(at(ALLOCATIONS, allocation::PERSON_ID), "person_id");
         assert_eq!(at(ALLOCATIONS, allocation::MONTH), "month");
         assert_eq!(at(ALLOCATIONS, allocation::AMOUNT), "amount");
+        assert_eq!(at(STATIONS, station::SIGNED_ON), "signed_on");
+        assert_eq!(at(STATIONS, station::INSTALLED_ON), "installed_on");
+        assert_eq!(at(STATION_PLANS, station_plan::STATION_CODE), "station_code");
+        assert_eq!(at(STATION_PLANS, station_plan::MONTH), "month");
+        assert_eq!(at(STATION_PLANS, station_plan::COLLECTION_TARGET), "collection_target");
+        assert_eq!(
+            at(STATION_PLANS, station_plan::DISTRIBUTION_TARGET),
+            "distribution_target"
+        );
+        assert_eq!(at(DISTRIBUTION, distribution::STATION_CODE), "station_code");
+        assert_eq!(at(DISTRIBUTION, distribution::MONTH), "month");
+        assert_eq!(at(DISTRIBUTION, distribution::AMOUNT), "amount");
         assert_eq!(at(PLANS, plan::BRANCH_CODE), "branch_code");
         assert_eq!(at(PLANS, plan::MONTH), "month");
         assert_eq!(at(PLANS, plan::TARGET), "target");

@@ -2,12 +2,15 @@
 //! cell through its parser, defaults for empty optional cells, and the
 //! few checks that span cells of a row.
 
-use super::columns::{allocation, card, invoice, payment, person, plan, referral, station, HeaderMap};
+use super::columns::{
+    allocation, card, distribution, invoice, payment, person, plan, referral, station, station_plan, HeaderMap,
+};
 use super::encoding::TextEncoding;
 use super::parse;
 use super::quote::{excerpt, quote};
 use super::rows::{
-    AllocationRow, CardRow, InvoiceRow, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow, StationRow, StationStatus,
+    AllocationRow, CardRow, DistributionRow, InvoiceRow, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow,
+    StationPlanRow, StationRow, StationStatus,
 };
 use super::table::Record;
 use super::RowError;
@@ -109,6 +112,15 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
             return Err(c.error(CLOSED_ON, format!("{closed} is before the opening date {opened}")));
         }
     }
+    let has_terminal = c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true);
+    let has_green_card = c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true);
+    let signed_on = c.get(SIGNED_ON, parse::date)?;
+    let installed_on = c.get(INSTALLED_ON, parse::date)?;
+    if let (Some(signed), Some(installed)) = (signed_on, installed_on) {
+        if installed < signed {
+            return Err(c.error(INSTALLED_ON, format!("{installed} is before the signing date {signed}")));
+        }
+    }
     Ok(StationRow {
         line: c.record.line,
         code,
@@ -128,8 +140,10 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
         status: status.unwrap_or(StationStatus::Open),
         opened_on,
         closed_on,
-        has_terminal: c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true),
-        has_green_card: c.get(HAS_GREEN_CARD, parse::boolean)?.unwrap_or(true),
+        has_terminal,
+        has_green_card,
+        signed_on,
+        installed_on,
         owner_name: c.get(OWNER_NAME, parse::text)?,
         owner_phone: c.get(OWNER_PHONE, parse::phone)?,
     })
@@ -163,7 +177,7 @@ pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
     let txn_id = c.req(TXN_ID, parse::identifier)?;
     let station_code = c.req(STATION_CODE, parse::code)?;
     let time = c.req(TIME, parse::date_time)?;
-    let category = c.req(CATEGORY, parse::category)?;
+    let business_type = c.req(CATEGORY, parse::text)?;
     let amount = c.req(AMOUNT, parse::amount)?;
     let reversed = c.get(STATUS, parse::reversed)?.unwrap_or(false);
     check_sign(c, AMOUNT, amount, reversed)?;
@@ -172,7 +186,7 @@ pub(crate) fn payment_row(c: &Cells) -> Result<PaymentRow, RowError> {
         txn_id,
         station_code,
         time,
-        category,
+        business_type,
         amount,
         reversed,
     })
@@ -261,5 +275,35 @@ pub(crate) fn allocation_row(c: &Cells) -> Result<AllocationRow, RowError> {
         payee,
         month: c.get(MONTH, parse::month)?,
         amount: c.req(AMOUNT, parse::amount)?,
+    })
+}
+
+/// A non-negative amount in yuan: a plan or a sales figure.
+fn non_negative_amount(c: &Cells, col: usize) -> Result<rust_decimal::Decimal, RowError> {
+    let amount = c.req(col, parse::amount)?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(c.error(col, format!("{amount} is negative")));
+    }
+    Ok(amount)
+}
+
+pub(crate) fn station_plan_row(c: &Cells) -> Result<StationPlanRow, RowError> {
+    use station_plan::*;
+    Ok(StationPlanRow {
+        line: c.record.line,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        collection_target: non_negative_amount(c, COLLECTION_TARGET)?,
+        distribution_target: non_negative_amount(c, DISTRIBUTION_TARGET)?,
+    })
+}
+
+pub(crate) fn distribution_row(c: &Cells) -> Result<DistributionRow, RowError> {
+    use distribution::*;
+    Ok(DistributionRow {
+        line: c.record.line,
+        station_code: c.req(STATION_CODE, parse::identifier)?,
+        month: c.req(MONTH, parse::month)?,
+        amount: non_negative_amount(c, AMOUNT)?,
     })
 }

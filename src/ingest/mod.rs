@@ -29,8 +29,8 @@ pub mod xlsx_guard;
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
 pub use rows::{
-    AllocationRow, CardRow, InvoiceRow, Line, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow, StationRow,
-    StationStatus,
+    AllocationRow, CardRow, DistributionRow, InvoiceRow, Line, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow,
+    StationPlanRow, StationRow, StationStatus,
 };
 
 use columns::{map_headers, HeaderMap, Mapping};
@@ -439,4 +439,16 @@ pub fn read_allocations(path: &Path) -> Result<Rows<AllocationRow>, IngestError>
         });
     }
     Ok(rows)
+}
+
+/// Reads the stations' monthly plans (代收计划, 分销计划; R15): one
+/// [`StationPlanRow`] a line.
+pub fn read_station_plans(path: &Path) -> Result<Rows<StationPlanRow>, IngestError> {
+    Rows::open(path, ImportKind::StationPlans, kinds::station_plan_row)
+}
+
+/// Reads the stations' monthly distribution sales (分销金额; R15): one
+/// [`DistributionRow`] a line.
+pub fn read_distribution(path: &Path) -> Result<Rows<DistributionRow>, IngestError> {
+    Rows::open(path, ImportKind::Distribution, kinds::distribution_row)
 }

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
 use crate::month::Month;
-use crate::policy::{Kind, PaymentCategory};
+use crate::policy::Kind;
 
 use super::quote::{needs_escape, quote};
 use super::rows::StationStatus;
@@ -345,44 +345,6 @@ pub fn kind(text: &str) -> Result<Kind, String> {
     lookup(text, TABLE).ok_or_else(|| {
         format!(
             "{} is not a station kind (农村/rural or 城市/urban)",
-            quote(text.trim())
-        )
-    })
-}
-
-/// The bill-payment category: 移动/移动话费/mobile, 联通/联通话费/unicom,
-/// 电信/电信话费/telecom, 电费/electricity, and 水费/燃气/有线电视/其他/other
-/// (with a few more spellings, see docs/IMPORTS.md) → other.
-pub fn category(text: &str) -> Result<PaymentCategory, String> {
-    use PaymentCategory::*;
-    const TABLE: &[(&str, PaymentCategory)] = &[
-        ("移动", Mobile),
-        ("移动话费", Mobile),
-        ("中国移动", Mobile),
-        ("mobile", Mobile),
-        ("联通", Unicom),
-        ("联通话费", Unicom),
-        ("中国联通", Unicom),
-        ("unicom", Unicom),
-        ("电信", Telecom),
-        ("电信话费", Telecom),
-        ("中国电信", Telecom),
-        ("telecom", Telecom),
-        ("电费", Electricity),
-        ("代收电费", Electricity),
-        ("electricity", Electricity),
-        ("水费", Other),
-        ("燃气", Other),
-        ("燃气费", Other),
-        ("有线电视", Other),
-        ("有线电视费", Other),
-        ("其他", Other),
-        ("其它", Other),
-        ("other", Other),
-    ];
-    lookup(text, TABLE).ok_or_else(|| {
-        format!(
-            "{} is not a payment category (移动, 联通, 电信, 电费, 水费, 燃气, 有线电视, 其他)",
             quote(text.trim())
         )
     })
@@ -731,34 +693,6 @@ mod tests {
         }
         for bad in ["", "乡镇", "city", "r"] {
             assert!(kind(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn categories() {
-        use PaymentCategory::*;
-        for (text, want) in [
-            ("移动", Mobile),
-            ("移动话费", Mobile),
-            ("mobile", Mobile),
-            ("Mobile", Mobile),
-            ("联通", Unicom),
-            ("联通话费", Unicom),
-            ("unicom", Unicom),
-            ("电信", Telecom),
-            ("telecom", Telecom),
-            ("电费", Electricity),
-            ("electricity", Electricity),
-            ("水费", Other),
-            ("燃气", Other),
-            ("有线电视", Other),
-            ("其他", Other),
-            ("other", Other),
-        ] {
-            assert_eq!(category(text), Ok(want), "{text:?}");
-        }
-        for bad in ["", "话费", "gas", "water", "电"] {
-            assert!(category(bad).is_err(), "{bad:?}");
         }
     }
 

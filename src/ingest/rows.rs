@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::month::Month;
-use crate::policy::{Kind, PaymentCategory};
+use crate::policy::Kind;
 
 /// Where a row came from: 1-based line (CSV) or row (XLSX) of the file.
 pub type Line = u64;
@@ -75,6 +75,10 @@ pub struct StationRow {
     pub owner_name: Option<String>,
     /// 站长手机: the owner's mobile, for the SMS notice
     pub owner_phone: Option<String>,
+    /// 签约日期 (R16)
+    pub signed_on: Option<NaiveDate>,
+    /// 装机日期 (R16)
+    pub installed_on: Option<NaiveDate>,
 }
 
 /// One branch's "five-plus-one" plan for one month.
@@ -94,7 +98,9 @@ pub struct PaymentRow {
     pub txn_id: String,
     pub station_code: String,
     pub time: NaiveDateTime,
-    pub category: PaymentCategory,
+    /// 业务类型 as the export writes it; the import maps it to a payment
+    /// category of the policy version in force that month (R13).
+    pub business_type: String,
     pub amount: Decimal,
     /// 冲正/撤销: reversed or cancelled transactions never count.
     pub reversed: bool,
@@ -165,5 +171,25 @@ pub struct AllocationRow {
     pub payee: Payee,
     /// The month the line says it is for, when the file has a month column.
     pub month: Option<Month>,
+    pub amount: Decimal,
+}
+
+/// One station's plan for one month (R15): the collection ("hardware")
+/// and distribution ("software") targets, in yuan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationPlanRow {
+    pub line: Line,
+    pub station_code: String,
+    pub month: Month,
+    pub collection_target: Decimal,
+    pub distribution_target: Decimal,
+}
+
+/// One station's distribution sales (分销) in one month (R15), in yuan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionRow {
+    pub line: Line,
+    pub station_code: String,
+    pub month: Month,
     pub amount: Decimal,
 }

@@ -56,10 +56,11 @@ pub fn engine_fen(amount: Decimal) -> i64 {
 }
 
 /// The amount a station is paid for the month. THE one place the amount
-/// to pay is taken from the engine's result: with quarterly withholding
-/// (R14) it becomes the engine's `payable` (total − withheld + released).
+/// to pay is taken from the engine's result: the cash reward, or, under a
+/// policy that withholds (R14), the engine's `payable` (total − withheld +
+/// released).
 pub fn amount_to_pay(station: &StationResult) -> Decimal {
-    station.reward.total
+    station.payable()
 }
 
 /// A finished month with everything paying it needs.

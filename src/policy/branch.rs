@@ -3,7 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use super::config::{BranchRewardSharing, PenaltyBasis, Policy};
+use super::checked::{self, Checked};
+use super::config::{BranchRewardSharing, PenaltyBasis, PolicyVersion};
 use super::facts::{BranchFacts, Kind};
 use super::result::{BranchResult, PersonResult, Role};
 use super::split::largest_remainder;
@@ -21,14 +22,14 @@ pub struct BranchTally {
 
 /// R7: rural — the full reward when every active station is valid (and
 /// there is one); urban — per full block of valid stations.
-pub fn valid_station_reward(kind: Kind, stations: u64, valid: u64, policy: &Policy) -> Decimal {
-    let r = &policy.branch_reward;
+pub fn valid_station_reward(kind: Kind, stations: u64, valid: u64, version: &PolicyVersion) -> Checked<Decimal> {
+    let r = &version.branch_reward;
     let exact = match kind {
         Kind::Rural if stations > 0 && valid == stations => r.rural_all_valid,
         Kind::Rural => Decimal::ZERO,
-        Kind::Urban => r.urban_per_block * Decimal::from(valid / r.urban_block_size),
+        Kind::Urban => checked::mul(r.urban_per_block, Decimal::from(valid / r.urban_block_size))?,
     };
-    policy.rounding.to_fen(exact)
+    Ok(version.rounding.to_fen(exact))
 }
 
 /// R8: stations short of the plan (0 without a plan or when met).
@@ -37,25 +38,25 @@ pub fn plan_shortfall(plan: Option<u64>, valid: u64) -> u64 {
 }
 
 /// R8: the penalty when the plan is missed.
-pub fn plan_penalty(plan: Option<u64>, stations: u64, valid: u64, policy: &Policy) -> Decimal {
+pub fn plan_penalty(plan: Option<u64>, stations: u64, valid: u64, version: &PolicyVersion) -> Checked<Decimal> {
     let shortfall = plan_shortfall(plan, valid);
     let counted = if shortfall == 0 {
         0
     } else {
-        match policy.penalty.basis {
+        match version.penalty.basis {
             PenaltyBasis::ShortOfPlan => shortfall,
             PenaltyBasis::PerInvalidStation => stations - valid,
         }
     };
-    policy
+    Ok(version
         .rounding
-        .to_fen(policy.penalty.per_station * Decimal::from(counted))
+        .to_fen(checked::mul(version.penalty.per_station, Decimal::from(counted))?))
 }
 
 /// R7 + R8 for one branch.
-pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, policy: &Policy) -> BranchResult {
-    let valid_station_reward = valid_station_reward(branch.kind, tally.stations, tally.valid_stations, policy);
-    BranchResult {
+pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, version: &PolicyVersion) -> Checked<BranchResult> {
+    let valid_station_reward = valid_station_reward(branch.kind, tally.stations, tally.valid_stations, version)?;
+    Ok(BranchResult {
         id: branch.id.clone(),
         stations: tally.stations,
         valid_stations: tally.valid_stations,
@@ -63,15 +64,15 @@ pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, policy: &Polic
         shortfall: plan_shortfall(branch.plan, tally.valid_stations),
         maintenance_total: tally.maintenance_total,
         valid_station_reward,
-        pool: tally.maintenance_total + valid_station_reward,
-        penalty: plan_penalty(branch.plan, tally.stations, tally.valid_stations, policy),
-    }
+        pool: checked::add(tally.maintenance_total, valid_station_reward)?,
+        penalty: plan_penalty(branch.plan, tally.stations, tally.valid_stations, version)?,
+    })
 }
 
 /// R9: the manager gets round(amount × manager share); the maintainers
 /// share the rest by the largest-remainder rule.
-fn manager_part(amount: Decimal, policy: &Policy) -> Decimal {
-    policy.rounding.to_fen(amount * policy.split.manager)
+fn manager_part(amount: Decimal, version: &PolicyVersion) -> Checked<Decimal> {
+    Ok(version.rounding.to_fen(checked::mul(amount, version.split.manager)?))
 }
 
 /// R9: the reward and penalty of each of the branch's people. Maintainers
@@ -80,9 +81,9 @@ pub fn split_branch(
     branch: &BranchFacts,
     tally: &BranchTally,
     result: &BranchResult,
-    policy: &Policy,
-) -> Vec<PersonResult> {
-    let share = policy.split.maintainers;
+    version: &PolicyVersion,
+) -> Checked<Vec<PersonResult>> {
+    let share = version.split.maintainers;
     let k = branch.maintainers.len();
 
     let mut order: Vec<usize> = (0..k).collect();
@@ -91,7 +92,7 @@ pub fn split_branch(
     // Reward: claim_i = share × R6_i + share × R7 × w_i, over a common
     // denominator so the remainders compare exactly.
     let r7 = result.valid_station_reward;
-    let (weights, denominator): (Vec<Decimal>, Decimal) = match policy.split.branch_reward_among_maintainers {
+    let (weights, denominator): (Vec<Decimal>, Decimal) = match version.split.branch_reward_among_maintainers {
         BranchRewardSharing::ByValidStations if tally.valid_stations > 0 => (
             order
                 .iter()
@@ -101,16 +102,26 @@ pub fn split_branch(
         ),
         _ => (vec![Decimal::ONE; k], Decimal::from(k)),
     };
+    // Every numerator is at most pool × denominator; the largest-remainder
+    // split scales them by 100 fen.
+    let hundred = Decimal::ONE_HUNDRED;
+    checked::mul(
+        checked::mul(result.pool.max(result.penalty), denominator.max(Decimal::from(k)))?,
+        hundred,
+    )?;
     let reward_numerators: Vec<Decimal> = order
         .iter()
         .zip(&weights)
-        .map(|(&i, w)| share * tally.per_maintainer[i].0 * denominator + share * r7 * w)
-        .collect();
-    let manager_reward = manager_part(result.pool, policy);
+        .map(|(&i, w)| {
+            let own = checked::mul(checked::mul(share, tally.per_maintainer[i].0)?, denominator)?;
+            checked::add(own, checked::mul(checked::mul(share, r7)?, *w)?)
+        })
+        .collect::<Checked<_>>()?;
+    let manager_reward = manager_part(result.pool, version)?;
     let maintainer_rewards = largest_remainder(result.pool - manager_reward, &reward_numerators, denominator);
 
     // Penalty: the manager's part, the rest in equal shares.
-    let manager_penalty = manager_part(result.penalty, policy);
+    let manager_penalty = manager_part(result.penalty, version)?;
     let rest = result.penalty - manager_penalty;
     let maintainer_penalties = largest_remainder(rest, &vec![rest; k], Decimal::from(k));
 
@@ -132,5 +143,5 @@ pub fn split_branch(
             maintainer_penalties[pos],
         ));
     }
-    people
+    Ok(people)
 }

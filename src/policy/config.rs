@@ -1,8 +1,10 @@
 //! The policy as data: the TOML file in `policies/`, read and checked.
 //!
-//! Every number and every reading of RULES.md is a field here; the engine
-//! holds none. A malformed or inconsistent file is refused with an error
-//! naming the key, so a county's edit can never silently change a payout.
+//! A policy is a list of dated versions (R12); each version holds every
+//! number and every reading of RULES.md, its payment categories included
+//! (R13); the engine holds none. A malformed or inconsistent file is
+//! refused with an error naming the key, so a county's edit can never
+//! silently change a payout. `file` turns the TOML into these types.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,12 +12,18 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::category::PaymentCategory;
-use super::tiers::{Tier, Tiers};
+use super::category::Category;
+use super::tiers::Tiers;
 use crate::money::Rounding;
+use crate::month::Month;
+
+pub use super::category::{CategoryRule, RuralWithoutHouseholds};
 
 /// The built-in Dezhou policy, embedded from `policies/dezhou-2012.toml`.
 pub const DEZHOU_2012: &str = include_str!("../../policies/dezhou-2012.toml");
+
+/// Where the built-in policy's text comes from, for messages.
+pub const DEZHOU_2012_ORIGIN: &str = "policies/dezhou-2012.toml";
 
 /// Why a policy file was refused.
 #[derive(Debug, thiserror::Error)]
@@ -40,35 +48,11 @@ pub enum PolicyError {
     },
 }
 
-fn invalid(key: impl Into<String>, message: impl Into<String>) -> PolicyError {
+pub(crate) fn invalid(key: impl Into<String>, message: impl Into<String>) -> PolicyError {
     PolicyError::Invalid {
         key: key.into(),
         message: message.into(),
     }
-}
-
-/// How a category's payments earn the station reward (R2).
-#[derive(Debug, Clone, PartialEq)]
-pub enum CategoryRule {
-    /// rate × amount (mobile, telecom: 1%).
-    ShareOfAmount(Decimal),
-    /// rate × count (unicom: 0.25).
-    PerTransaction(Decimal),
-    /// The whole count at one tier's rate: rural stations by the share of
-    /// the village's households, urban stations by count (electricity).
-    Tiered {
-        rural_household_share: Tiers,
-        urban_count: Tiers,
-        rural_without_households: RuralWithoutHouseholds,
-    },
-}
-
-/// What to pay a rural station whose village size is unknown (R2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuralWithoutHouseholds {
-    /// The lowest tier's rate, with a warning: the figure is a floor.
-    LowestRate,
 }
 
 /// R1: the per-card-per-day cap and where the capped count is used.
@@ -98,7 +82,8 @@ pub struct Validity {
     pub min_card: u64,
 }
 
-/// R6: the maintenance reward of a valid station.
+/// R6: the maintenance reward of a valid station. Which payment
+/// categories earn commission is said by each category (R13).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Maintenance {
@@ -106,7 +91,6 @@ pub struct Maintenance {
     pub base: Decimal,
     #[serde(with = "decimal_str")]
     pub commission_rate: Decimal,
-    pub commission_categories: Vec<PaymentCategory>,
     pub commission_includes_card: bool,
 }
 
@@ -159,15 +143,38 @@ pub struct Split {
     pub branch_reward_among_maintainers: BranchRewardSharing,
 }
 
-/// A checked policy: what the engine evaluates under.
+/// R14: part of each month's station reward kept back until the quarter
+/// ends, paid for the months that reached the bar.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withholding {
+    /// Withheld each month (never more than the station earned).
+    #[serde(with = "decimal_str")]
+    pub withhold: Decimal,
+    /// A month is met with at least this payment amount (all categories) …
+    #[serde(with = "decimal_str")]
+    pub bar_amount: Decimal,
+    /// … or at least this many payments.
+    pub bar_count: u64,
+}
+
+/// R15: when a station that keeps missing both plans is an exit candidate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitWatchlist {
+    /// Consecutive finished months missing both plans.
+    pub after_months: u32,
+}
+
+/// One version of a policy: every rule in force from `effective_from`
+/// until the next version (R12).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    pub id: String,
-    pub name: String,
+pub struct PolicyVersion {
+    pub effective_from: Month,
     pub rounding: Rounding,
     pub card_cap: CardCap,
-    /// Indexed by `PaymentCategory as usize`.
-    pub payments: [CategoryRule; PaymentCategory::COUNT],
+    /// The payment categories, in the order CALC.md's `reward` lists them.
+    pub categories: Vec<Category>,
     pub card_tiers: Tiers,
     pub comms_fee: CommsFee,
     pub referral_rates: BTreeMap<String, Decimal>,
@@ -176,13 +183,52 @@ pub struct Policy {
     pub branch_reward: BranchReward,
     pub penalty: Penalty,
     pub split: Split,
+    /// R14; `None` when this version withholds nothing.
+    pub withholding: Option<Withholding>,
+    pub exit_watchlist: ExitWatchlist,
+}
+
+impl PolicyVersion {
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The category an export's business type (业务类型) belongs to.
+    pub fn category_for_business_type(&self, business_type: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.is_named(business_type))
+    }
+
+    /// The card count a use of it sees: capped (valid) or raw (R1).
+    pub fn card_for_validity(&self, raw: u64, valid: u64) -> u64 {
+        if self.card_cap.for_validity {
+            valid
+        } else {
+            raw
+        }
+    }
+}
+
+/// A checked policy: dated versions in ascending order, at least one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub versions: Vec<PolicyVersion>,
+}
+
+/// No version of the policy is in force in a month (it precedes the first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no version of the policy {policy} is in force in {month}; the first starts {first}")]
+pub struct NoVersion {
+    pub policy: String,
+    pub month: Month,
+    pub first: Month,
 }
 
 impl Policy {
     /// The built-in Dezhou 2012 policy.
     pub fn dezhou_2012() -> Policy {
-        Policy::from_toml(DEZHOU_2012, "policies/dezhou-2012.toml")
-            .expect("the embedded policy is checked by the test suite")
+        Policy::from_toml(DEZHOU_2012, DEZHOU_2012_ORIGIN).expect("the embedded policy is checked by the test suite")
     }
 
     /// Reads and checks a policy file.
@@ -194,231 +240,23 @@ impl Policy {
         Policy::from_toml(&text, &path.display().to_string())
     }
 
-    /// Parses and checks policy text; `origin` names it in errors.
+    /// Parses and checks policy text; `origin` names it in errors (a
+    /// file, or where a stored policy came from).
     pub fn from_toml(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-        let raw = parse_raw(text, origin)?;
-        raw.check().map_err(|e| PolicyError::InFile {
-            origin: origin.to_string(),
-            source: Box::new(e),
-        })
+        super::file::parse(text, origin)
     }
 
-    pub fn category_rule(&self, category: PaymentCategory) -> &CategoryRule {
-        &self.payments[category as usize]
-    }
-}
-
-fn parse_raw(text: &str, origin: &str) -> Result<RawPolicy, PolicyError> {
-    let syntax = |err: toml::de::Error, key: String| {
-        let (line, column) = err
-            .span()
-            .map(|span| line_and_column(text, span.start))
-            .unwrap_or((0, 0));
-        PolicyError::Syntax {
-            origin: origin.to_string(),
-            line,
-            column,
-            key,
-            message: err.message().replace('\n', " "),
-        }
-    };
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax(e, "(document)".into()))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let key = e.path().to_string();
-        syntax(e.into_inner(), key)
-    })
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPolicy {
-    id: String,
-    name: String,
-    rounding: Rounding,
-    card_cap: CardCap,
-    payments: RawPayments,
-    card: RawCard,
-    referrals: BTreeMap<String, DecimalValue>,
-    validity: Validity,
-    maintenance: Maintenance,
-    branch_reward: BranchReward,
-    penalty: Penalty,
-    split: Split,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPayments {
-    mobile: RawCategoryRule,
-    unicom: RawCategoryRule,
-    telecom: RawCategoryRule,
-    electricity: RawCategoryRule,
-    other: RawCategoryRule,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum RuleKind {
-    ShareOfAmount,
-    PerTransaction,
-    Tiered,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCategoryRule {
-    rule: RuleKind,
-    #[serde(default, with = "opt_decimal_str")]
-    rate: Option<Decimal>,
-    rural_household_share: Option<Vec<Tier>>,
-    urban_count: Option<Vec<Tier>>,
-    rural_without_households: Option<RuralWithoutHouseholds>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCard {
-    tiers: Vec<Tier>,
-    comms_fee: CommsFee,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-struct DecimalValue(#[serde(with = "decimal_str")] Decimal);
-
-fn non_negative(key: &str, value: Decimal) -> Result<Decimal, PolicyError> {
-    if value < Decimal::ZERO {
-        Err(invalid(key, format!("{value} is negative")))
-    } else {
-        Ok(value)
-    }
-}
-
-fn at_least_one(key: &str, value: u64) -> Result<(), PolicyError> {
-    if value == 0 {
-        Err(invalid(key, "must be at least 1"))
-    } else {
-        Ok(())
-    }
-}
-
-impl RawCategoryRule {
-    fn check(self, key: &str) -> Result<CategoryRule, PolicyError> {
-        let unexpected = |field: &str, present: bool| -> Result<(), PolicyError> {
-            if present {
-                Err(invalid(format!("{key}.{field}"), "does not apply to this rule"))
-            } else {
-                Ok(())
-            }
-        };
-        let rate = |rate: Option<Decimal>| -> Result<Decimal, PolicyError> {
-            let rate_key = format!("{key}.rate");
-            let value = rate.ok_or_else(|| invalid(&rate_key, "missing"))?;
-            non_negative(&rate_key, value)
-        };
-        match self.rule {
-            RuleKind::ShareOfAmount | RuleKind::PerTransaction => {
-                unexpected("rural_household_share", self.rural_household_share.is_some())?;
-                unexpected("urban_count", self.urban_count.is_some())?;
-                unexpected("rural_without_households", self.rural_without_households.is_some())?;
-                let rate = rate(self.rate)?;
-                Ok(match self.rule {
-                    RuleKind::ShareOfAmount => CategoryRule::ShareOfAmount(rate),
-                    _ => CategoryRule::PerTransaction(rate),
-                })
-            }
-            RuleKind::Tiered => {
-                unexpected("rate", self.rate.is_some())?;
-                let tiers = |tiers: Option<Vec<Tier>>, field: &str| {
-                    let tiers_key = format!("{key}.{field}");
-                    let list = tiers.ok_or_else(|| invalid(&tiers_key, "missing"))?;
-                    Tiers::new(list, &tiers_key)
-                };
-                Ok(CategoryRule::Tiered {
-                    rural_household_share: tiers(self.rural_household_share, "rural_household_share")?,
-                    urban_count: tiers(self.urban_count, "urban_count")?,
-                    rural_without_households: self
-                        .rural_without_households
-                        .unwrap_or(RuralWithoutHouseholds::LowestRate),
-                })
-            }
-        }
-    }
-}
-
-impl RawPolicy {
-    fn check(self) -> Result<Policy, PolicyError> {
-        if self.card_cap.per_card_per_day == 0 {
-            return Err(invalid("card_cap.per_card_per_day", "must be at least 1"));
-        }
-        let p = self.payments;
-        let payments = [
-            p.mobile.check("payments.mobile")?,
-            p.unicom.check("payments.unicom")?,
-            p.telecom.check("payments.telecom")?,
-            p.electricity.check("payments.electricity")?,
-            p.other.check("payments.other")?,
-        ];
-        debug_assert!(PaymentCategory::ALL.iter().enumerate().all(|(i, c)| *c as usize == i));
-        let card_tiers = Tiers::new(self.card.tiers, "card.tiers")?;
-        non_negative("card.comms_fee.amount", self.card.comms_fee.amount)?;
-        let mut referral_rates = BTreeMap::new();
-        for (kind, DecimalValue(rate)) in self.referrals {
-            non_negative(&format!("referrals.{kind}"), rate)?;
-            referral_rates.insert(kind, rate);
-        }
-        non_negative("maintenance.base", self.maintenance.base)?;
-        non_negative("maintenance.commission_rate", self.maintenance.commission_rate)?;
-        let categories = &self.maintenance.commission_categories;
-        for (i, category) in categories.iter().enumerate() {
-            if categories[..i].contains(category) {
-                return Err(invalid(
-                    format!("maintenance.commission_categories[{i}]"),
-                    format!("{} is listed twice", category.as_str()),
-                ));
-            }
-        }
-        non_negative("branch_reward.rural_all_valid", self.branch_reward.rural_all_valid)?;
-        non_negative("branch_reward.urban_per_block", self.branch_reward.urban_per_block)?;
-        at_least_one("branch_reward.urban_block_size", self.branch_reward.urban_block_size)?;
-        non_negative("penalty.per_station", self.penalty.per_station)?;
-        let split = &self.split;
-        non_negative("split.manager", split.manager)?;
-        non_negative("split.maintainers", split.maintainers)?;
-        if split.manager + split.maintainers != Decimal::ONE {
-            return Err(invalid(
-                "split",
-                format!(
-                    "manager {} + maintainers {} = {}, must add up to 1",
-                    split.manager,
-                    split.maintainers,
-                    split.manager + split.maintainers
-                ),
-            ));
-        }
-        Ok(Policy {
-            id: self.id,
-            name: self.name,
-            rounding: self.rounding,
-            card_cap: self.card_cap,
-            payments,
-            card_tiers,
-            comms_fee: self.card.comms_fee,
-            referral_rates,
-            validity: self.validity,
-            maintenance: self.maintenance,
-            branch_reward: self.branch_reward,
-            penalty: self.penalty,
-            split: self.split,
-        })
+    /// The version in force in `month` (R12).
+    pub fn version_for(&self, month: Month) -> Result<&PolicyVersion, NoVersion> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= month)
+            .ok_or_else(|| NoVersion {
+                policy: self.id.clone(),
+                month,
+                first: self.versions.first().map_or(month, |v| v.effective_from),
+            })
     }
 }
 

@@ -1,35 +1,54 @@
-//! `evaluate`: one month of facts under a policy → every figure of R1–R10.
+//! `evaluate`: one month of facts under a policy → every figure of R1–R10
+//! and R14, under the version in force in the month (R12).
 //! Pure: no I/O, no clock; the same facts always give the same result.
 
 use std::collections::HashMap;
 
 use chrono::Datelike;
+use rust_decimal::Decimal;
 
 use super::branch::{evaluate_branch, split_branch, BranchTally};
-use super::config::Policy;
+use super::checked;
+use super::config::{Policy, PolicyVersion};
 use super::facts::{CardCounts, CategoryFacts, FactsError, MonthFacts, StationFacts};
 use super::projection::MonthProgress;
-use super::result::{MonthResult, NeededPerDay, StationResult, Status, Warning};
-use super::station::{evaluate_station, valid_station};
+use super::result::{CategoryLabel, MonthResult, NeededPerDay, StationResult, Status, Warning};
+use super::station::{evaluate_station, payment_amount, payment_count, valid_station, TooLargeAt};
+use super::withholding::{station_withholding, BarFigures};
 use crate::money::Rounding;
 
 /// R10: a station's figures projected to the month's end.
-pub fn project_station(facts: &StationFacts, progress: MonthProgress, rounding: Rounding) -> StationFacts {
+pub fn project_station(
+    facts: &StationFacts,
+    progress: MonthProgress,
+    rounding: Rounding,
+) -> Result<StationFacts, TooLargeAt> {
     let mut projected = facts.clone();
-    for p in &mut projected.payments {
+    for (id, p) in &mut projected.payments {
         *p = CategoryFacts {
-            count: progress.project_count(p.count),
-            amount: progress.project_amount(p.amount, rounding),
+            count: progress
+                .project_count(p.count)
+                .map_err(|_| TooLargeAt(format!("payments.{id}.count")))?,
+            amount: progress
+                .project_amount(p.amount, rounding)
+                .map_err(|_| TooLargeAt(format!("payments.{id}.amount")))?,
         };
     }
-    projected.card = CardCounts {
-        raw: progress.project_count(facts.card.raw),
-        valid: progress.project_count(facts.card.valid),
+    let card = |count| {
+        progress
+            .project_count(count)
+            .map_err(|_| TooLargeAt("card_txns".into()))
     };
-    for count in projected.referrals.values_mut() {
-        *count = progress.project_count(*count);
+    projected.card = CardCounts {
+        raw: card(facts.card.raw)?,
+        valid: card(facts.card.valid)?,
+    };
+    for (kind, count) in &mut projected.referrals {
+        *count = progress
+            .project_count(*count)
+            .map_err(|_| TooLargeAt(format!("referrals.{kind}")))?;
     }
-    projected
+    Ok(projected)
 }
 
 /// How far into its month `facts` runs.
@@ -37,10 +56,27 @@ pub fn progress_of(facts: &MonthFacts) -> MonthProgress {
     MonthProgress::new(facts.as_of.day(), facts.month.days())
 }
 
-/// Evaluates a month. Stations, branches and people come back in
-/// ascending id order.
+fn too_large(path: String) -> FactsError {
+    FactsError {
+        path,
+        message: "is too large to compute with (a sum or product of the figures overflows)".into(),
+    }
+}
+
+/// Evaluates a month under the policy's version in force in it (R12).
+/// Stations, branches and people come back in ascending id order.
 pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, FactsError> {
-    facts.check(policy)?;
+    let version = policy.version_for(facts.month).map_err(|e| FactsError {
+        path: "month".into(),
+        message: e.to_string(),
+    })?;
+    evaluate_under(&policy.id, version, facts)
+}
+
+/// Evaluates a month under one version; `policy_id` names the policy in
+/// errors.
+pub fn evaluate_under(policy_id: &str, version: &PolicyVersion, facts: &MonthFacts) -> Result<MonthResult, FactsError> {
+    facts.check(policy_id, version)?;
     let progress = progress_of(facts);
     let projected = !progress.is_complete();
 
@@ -61,15 +97,17 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
 
     let mut stations = Vec::with_capacity(facts.stations.len());
     let mut warnings = Vec::new();
-    for so_far in &facts.stations {
+    let mut contest_pool = Decimal::ZERO;
+    for (i, so_far) in facts.stations.iter().enumerate() {
+        let at = |e: TooLargeAt| too_large(format!("stations[{i}].{}", e.0));
         let figures = if projected {
-            project_station(so_far, progress, policy.rounding)
+            project_station(so_far, progress, version.rounding).map_err(at)?
         } else {
             so_far.clone()
         };
-        let evaluation = evaluate_station(&figures, policy);
+        let evaluation = evaluate_station(&figures, version).map_err(at)?;
         let valid_so_far = if projected {
-            valid_station(so_far, policy)
+            valid_station(so_far, version).map_err(at)?
         } else {
             evaluation.valid
         };
@@ -80,14 +118,11 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
             (true, false, true) => Status::OnTrack,
             (true, false, false) => Status::AtRisk,
         };
-        let card_for_validity = if policy.card_cap.for_validity {
-            so_far.card.valid
-        } else {
-            so_far.card.raw
-        };
+        let count_so_far = payment_count(so_far).map_err(at)?;
+        let card_for_validity = version.card_for_validity(so_far.card.raw, so_far.card.valid);
         let needed_per_day = NeededPerDay {
-            payments: progress.needed_per_day(policy.validity.min_payments, so_far.payment_count()),
-            card: progress.needed_per_day(policy.validity.min_card, card_for_validity),
+            payments: progress.needed_per_day(version.validity.min_payments, count_so_far),
+            card: progress.needed_per_day(version.validity.min_card, card_for_validity),
         };
         if let Some(rate) = evaluation.untiered_rate {
             warnings.push((
@@ -98,6 +133,31 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
                 },
             ));
         }
+        let count = payment_count(&figures).map_err(at)?;
+        let amount = payment_amount(&figures).map_err(at)?;
+        let withholding = match &version.withholding {
+            None => None,
+            Some(rule) => {
+                let bar = BarFigures {
+                    amount,
+                    count,
+                    amount_so_far: payment_amount(so_far).map_err(at)?,
+                    count_so_far,
+                };
+                let result = station_withholding(
+                    rule,
+                    version.rounding,
+                    facts.month,
+                    evaluation.reward.total,
+                    bar,
+                    &so_far.withholding_history,
+                )
+                .map_err(|_| too_large(format!("stations[{i}].withholding_history")))?;
+                contest_pool = checked::add(contest_pool, result.forfeited)
+                    .map_err(|_| too_large(format!("stations[{i}].withholding_history")))?;
+                Some(result)
+            }
+        };
 
         let b = branch_index[so_far.branch.as_str()];
         let tally = &mut tallies[b];
@@ -105,13 +165,15 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
         if evaluation.valid {
             tally.valid_stations += 1;
         }
-        tally.maintenance_total += evaluation.maintenance.total;
+        let total = evaluation.maintenance.total;
+        let overflow = |_| too_large(format!("stations[{i}].payments"));
+        tally.maintenance_total = checked::add(tally.maintenance_total, total).map_err(overflow)?;
         let m = facts.branches[b]
             .maintainers
             .iter()
             .position(|p| *p == so_far.maintainer)
             .expect("check() made sure the maintainer belongs to the branch");
-        tally.per_maintainer[m].0 += evaluation.maintenance.total;
+        tally.per_maintainer[m].0 = checked::add(tally.per_maintainer[m].0, total).map_err(overflow)?;
         if evaluation.valid {
             tally.per_maintainer[m].1 += 1;
         }
@@ -123,7 +185,7 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
             valid: valid_so_far,
             counts_as_valid: evaluation.valid,
             status,
-            payment_count: figures.payment_count(),
+            payment_count: count,
             card_raw: figures.card.raw,
             card_valid: figures.card.valid,
             reward: evaluation.reward,
@@ -131,14 +193,17 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
             maintenance: evaluation.maintenance,
             needed_per_day,
             provisional: evaluation.provisional,
+            payment_amount: amount,
+            withholding,
         });
     }
 
     let mut branches = Vec::with_capacity(facts.branches.len());
     let mut people = Vec::new();
-    for (branch, tally) in facts.branches.iter().zip(&tallies) {
-        let result = evaluate_branch(branch, tally, policy);
-        people.extend(split_branch(branch, tally, &result, policy));
+    for (b, (branch, tally)) in facts.branches.iter().zip(&tallies).enumerate() {
+        let overflow = |_| too_large(format!("branches[{b}]"));
+        let result = evaluate_branch(branch, tally, version).map_err(overflow)?;
+        people.extend(split_branch(branch, tally, &result, version).map_err(overflow)?);
         branches.push(result);
     }
 
@@ -151,6 +216,17 @@ pub fn evaluate(policy: &Policy, facts: &MonthFacts) -> Result<MonthResult, Fact
         month: facts.month,
         as_of: facts.as_of,
         projected,
+        version_from: version.effective_from,
+        categories: version
+            .categories
+            .iter()
+            .map(|c| CategoryLabel {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                name_en: c.name_en.clone(),
+            })
+            .collect(),
+        contest_pool: version.withholding.as_ref().map(|_| contest_pool),
         stations,
         branches,
         people,

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::category::PaymentCategory;
-use super::config::Policy;
+use super::config::PolicyVersion;
+use super::withholding::same_quarter_before;
 use crate::month::Month;
 
 /// Rural (农村) or urban (城市); for a station it picks the electricity
@@ -42,6 +42,15 @@ pub struct CardCounts {
     pub valid: u64,
 }
 
+/// What an earlier month of the quarter withheld from a station (R14),
+/// and whether that month reached the bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WithholdingMonth {
+    pub month: Month,
+    pub withheld: Decimal,
+    pub met: bool,
+}
+
 /// One station's month so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationFacts {
@@ -51,11 +60,14 @@ pub struct StationFacts {
     pub maintainer: String,
     pub village_households: Option<u64>,
     pub stations_in_village: u64,
-    /// Indexed by `PaymentCategory as usize`.
-    pub payments: [CategoryFacts; PaymentCategory::COUNT],
+    /// Payment category id (one of the version's categories) → figures.
+    /// A category without payments may be left out.
+    pub payments: BTreeMap<String, CategoryFacts>,
     pub card: CardCounts,
     /// Referral kind (a key of the policy's `[referrals]`) → count.
     pub referrals: BTreeMap<String, u64>,
+    /// The quarter's earlier months (R14), when the version withholds.
+    pub withholding_history: Vec<WithholdingMonth>,
 }
 
 impl StationFacts {
@@ -68,15 +80,17 @@ impl StationFacts {
             maintainer: maintainer.to_string(),
             village_households: None,
             stations_in_village: 1,
-            payments: [CategoryFacts::default(); PaymentCategory::COUNT],
+            payments: BTreeMap::new(),
             card: CardCounts::default(),
             referrals: BTreeMap::new(),
+            withholding_history: Vec::new(),
         }
     }
 
     /// Sets one category's count and amount.
-    pub fn with_payment(mut self, category: PaymentCategory, count: u64, amount: Decimal) -> StationFacts {
-        self.payments[category as usize] = CategoryFacts { count, amount };
+    pub fn with_payment(mut self, category: &str, count: u64, amount: Decimal) -> StationFacts {
+        self.payments
+            .insert(category.to_string(), CategoryFacts { count, amount });
         self
     }
 
@@ -93,13 +107,17 @@ impl StationFacts {
         self
     }
 
-    pub fn payment(&self, category: PaymentCategory) -> CategoryFacts {
-        self.payments[category as usize]
+    /// One category's figures (none when it has no entry).
+    pub fn payment(&self, category: &str) -> CategoryFacts {
+        self.payments.get(category).copied().unwrap_or_default()
     }
 
-    /// All payments, every category (R5 counts them all).
-    pub fn payment_count(&self) -> u64 {
-        self.payments.iter().map(|p| p.count).sum()
+    /// All payments, every category (R5 counts them all). Too many to
+    /// count: the category with the largest count, which the error names.
+    pub fn payment_count(&self) -> Result<u64, &str> {
+        let counts: Vec<u64> = self.payments.values().map(|p| p.count).collect();
+        super::checked::sum_counts(&counts)
+            .map_err(|largest| self.payments.keys().nth(largest).map_or("", String::as_str))
     }
 }
 
@@ -140,7 +158,7 @@ fn error(path: String, message: String) -> FactsError {
 impl MonthFacts {
     /// Checks everything the engine relies on: references resolve, ids are
     /// unique, each person belongs to one branch, figures are in range.
-    pub fn check<'a>(&'a self, policy: &Policy) -> Result<(), FactsError> {
+    pub fn check<'a>(&'a self, policy_id: &str, version: &PolicyVersion) -> Result<(), FactsError> {
         if !self.month.contains(self.as_of) {
             return Err(error(
                 "as_of".into(),
@@ -209,12 +227,23 @@ impl MonthFacts {
                     format!("{} is below 1", station.stations_in_village),
                 ));
             }
-            for category in PaymentCategory::ALL {
-                let amount = station.payment(category).amount;
-                if amount < Decimal::ZERO {
+            for (key, figures) in &station.payments {
+                if version.category(key).is_none() {
+                    let known: Vec<&str> = version.categories.iter().map(|c| c.id.as_str()).collect();
                     return Err(error(
-                        at(&format!("payments.{}.amount", category.as_str())),
-                        format!("{amount} is negative"),
+                        at(&format!("payments.{key}")),
+                        format!(
+                            "{} has no payment category {key} (policy {policy_id}, version from {}: {})",
+                            self.month,
+                            version.effective_from,
+                            known.join(", ")
+                        ),
+                    ));
+                }
+                if figures.amount < Decimal::ZERO {
+                    return Err(error(
+                        at(&format!("payments.{key}.amount")),
+                        format!("{} is negative", figures.amount),
                     ));
                 }
             }
@@ -228,17 +257,60 @@ impl MonthFacts {
                 ));
             }
             for kind in station.referrals.keys() {
-                if !policy.referral_rates.contains_key(kind) {
-                    let known: Vec<&str> = policy.referral_rates.keys().map(String::as_str).collect();
+                if !version.referral_rates.contains_key(kind) {
+                    let known: Vec<&str> = version.referral_rates.keys().map(String::as_str).collect();
                     return Err(error(
                         at(&format!("referrals.{kind}")),
                         format!(
-                            "unknown referral kind; the policy {} knows {}",
-                            policy.id,
+                            "unknown referral kind; the policy {policy_id} (version from {}) knows {}",
+                            version.effective_from,
                             known.join(", ")
                         ),
                     ));
                 }
+            }
+            self.check_withholding_history(i, station, version)?;
+        }
+        Ok(())
+    }
+
+    /// R14: the earlier months of the quarter, each once, and only when
+    /// the version withholds at all.
+    fn check_withholding_history(
+        &self,
+        i: usize,
+        station: &StationFacts,
+        version: &PolicyVersion,
+    ) -> Result<(), FactsError> {
+        let history = &station.withholding_history;
+        if history.is_empty() {
+            return Ok(());
+        }
+        if version.withholding.is_none() {
+            return Err(error(
+                format!("stations[{i}].withholding_history"),
+                format!(
+                    "the policy version in force in {} (from {}) withholds nothing",
+                    self.month, version.effective_from
+                ),
+            ));
+        }
+        for (j, entry) in history.iter().enumerate() {
+            let at = |field: &str| format!("stations[{i}].withholding_history[{j}].{field}");
+            if !same_quarter_before(entry.month, self.month) {
+                return Err(error(
+                    at("month"),
+                    format!(
+                        "{} is not an earlier month of the quarter of {}",
+                        entry.month, self.month
+                    ),
+                ));
+            }
+            if history[..j].iter().any(|e| e.month == entry.month) {
+                return Err(error(at("month"), format!("{} is listed twice", entry.month)));
+            }
+            if entry.withheld < Decimal::ZERO {
+                return Err(error(at("withheld"), format!("{} is negative", entry.withheld)));
             }
         }
         Ok(())

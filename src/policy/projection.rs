@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use super::checked::{self, Checked, TooLarge};
 use crate::money::Rounding;
 
 /// How far into the month the data runs.
@@ -32,23 +33,26 @@ impl MonthProgress {
         self.days_in_month.saturating_sub(self.days_elapsed)
     }
 
-    /// floor(x · D / d)
-    pub fn project_count(self, so_far: u64) -> u64 {
+    /// floor(x · D / d); a projection past u64 is too large to compute.
+    pub fn project_count(self, so_far: u64) -> Checked<u64> {
         if self.is_complete() {
-            return so_far;
+            return Ok(so_far);
         }
         let scaled = u128::from(so_far) * u128::from(self.days_in_month) / u128::from(self.days_elapsed);
-        u64::try_from(scaled).unwrap_or(u64::MAX)
+        u64::try_from(scaled).map_err(|_| TooLarge)
     }
 
     /// round(x · D / d) at the fen.
-    pub fn project_amount(self, so_far: Decimal, rounding: Rounding) -> Decimal {
+    pub fn project_amount(self, so_far: Decimal, rounding: Rounding) -> Checked<Decimal> {
         if self.is_complete() {
-            return rounding.to_fen(so_far);
+            return Ok(rounding.to_fen(so_far));
         }
         // Multiply first so the only inexact step is one division.
-        let scaled = so_far * Decimal::from(self.days_in_month) / Decimal::from(self.days_elapsed);
-        rounding.to_fen(scaled)
+        let scaled = checked::div(
+            checked::mul(so_far, Decimal::from(self.days_in_month))?,
+            Decimal::from(self.days_elapsed),
+        )?;
+        Ok(rounding.to_fen(scaled))
     }
 
     /// ceil((threshold − so_far) / (D − d)): transactions per remaining day
@@ -72,17 +76,26 @@ mod tests {
     #[test]
     fn counts_floor_and_amounts_round() {
         let p = MonthProgress::new(10, 31);
-        assert_eq!(p.project_count(12), 37); // 37.2
-        assert_eq!(p.project_count(6), 18); // 18.6
-        assert_eq!(p.project_count(0), 0);
-        assert_eq!(p.project_amount(dec!(90.00), Rounding::HalfAwayFromZero), dec!(279.00));
+        assert_eq!(p.project_count(12), Ok(37)); // 37.2
+        assert_eq!(p.project_count(6), Ok(18)); // 18.6
+        assert_eq!(p.project_count(0), Ok(0));
+        assert_eq!(
+            p.project_amount(dec!(90.00), Rounding::HalfAwayFromZero),
+            Ok(dec!(279.00))
+        );
         // 0.01 × 31 / 10 = 0.031 → 0.03; 0.05 × 31 / 10 = 0.155 → 0.16
-        assert_eq!(p.project_amount(dec!(0.05), Rounding::HalfAwayFromZero), dec!(0.16));
+        assert_eq!(p.project_amount(dec!(0.05), Rounding::HalfAwayFromZero), Ok(dec!(0.16)));
         // A third: 1.00 × 31 / 3 = 10.3333… → 10.33
         let third = MonthProgress::new(3, 31);
         assert_eq!(
             third.project_amount(dec!(1.00), Rounding::HalfAwayFromZero),
-            dec!(10.33)
+            Ok(dec!(10.33))
+        );
+        // Past u64 or Decimal: an error, never a saturated figure.
+        assert_eq!(p.project_count(u64::MAX), Err(TooLarge));
+        assert_eq!(
+            p.project_amount(Decimal::MAX, Rounding::HalfAwayFromZero),
+            Err(TooLarge)
         );
     }
 
@@ -90,7 +103,7 @@ mod tests {
     fn complete_data_is_not_projected() {
         let p = MonthProgress::new(30, 30);
         assert!(p.is_complete());
-        assert_eq!(p.project_count(17), 17);
+        assert_eq!(p.project_count(17), Ok(17));
         assert_eq!(p.needed_per_day(30, 3), 0);
     }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::category::PaymentCategory;
+use super::withholding::WithholdingResult;
 use crate::month::Month;
 
 /// A station's standing in the month (R10).
@@ -35,9 +35,10 @@ impl Status {
 
 /// One bill-payment reward line (R2) with what it was computed from, so a
 /// statement can show the rule behind it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentLine {
-    pub category: PaymentCategory,
+    /// The category's id (see `MonthResult::categories` for its names).
+    pub category: String,
     pub count: u64,
     pub amount: Decimal,
     /// The rate applied: a share of the amount or a rate per transaction.
@@ -58,8 +59,8 @@ pub struct ReferralLine {
 /// The station's cash reward (R2 + R3 + R4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationReward {
-    /// In `PaymentCategory::ALL` order.
-    pub payments: [PaymentLine; PaymentCategory::COUNT],
+    /// One line per category of the month's policy version, in its order.
+    pub payments: Vec<PaymentLine>,
     /// The card tier rate applied to the card count (R3).
     pub card_rate: Decimal,
     pub card: Decimal,
@@ -71,8 +72,8 @@ pub struct StationReward {
 }
 
 impl StationReward {
-    pub fn payment(&self, category: PaymentCategory) -> &PaymentLine {
-        &self.payments[category as usize]
+    pub fn payment(&self, category: &str) -> Option<&PaymentLine> {
+        self.payments.iter().find(|l| l.category == category)
     }
 }
 
@@ -111,6 +112,18 @@ pub struct StationResult {
     pub needed_per_day: NeededPerDay,
     /// The electricity line is a floor: the village size is unknown.
     pub provisional: bool,
+    /// The payment amount of every category (evaluated figures).
+    pub payment_amount: Decimal,
+    /// R14, when the month's version withholds.
+    pub withholding: Option<WithholdingResult>,
+}
+
+impl StationResult {
+    /// What the station is paid for the month: the cash reward, less what
+    /// is withheld, plus what the quarter's end releases (R14).
+    pub fn payable(&self) -> Decimal {
+        self.withholding.map_or(self.reward.total, |w| w.payable)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,11 +184,26 @@ impl fmt::Display for Warning {
     }
 }
 
+/// A payment category of the month's version, with the names to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryLabel {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonthResult {
     pub month: Month,
     pub as_of: NaiveDate,
     pub projected: bool,
+    /// The policy version the month was evaluated under (R12).
+    pub version_from: Month,
+    /// Its payment categories, in order (R13).
+    pub categories: Vec<CategoryLabel>,
+    /// R14: Σ forfeited, for the county's station contest; `None` when the
+    /// version withholds nothing.
+    pub contest_pool: Option<Decimal>,
     /// Ascending id.
     pub stations: Vec<StationResult>,
     /// Ascending id.
@@ -183,4 +211,11 @@ pub struct MonthResult {
     /// Ascending id, then role.
     pub people: Vec<PersonResult>,
     pub warnings: Vec<Warning>,
+}
+
+impl MonthResult {
+    /// A category's label by id.
+    pub fn category(&self, id: &str) -> Option<&CategoryLabel> {
+        self.categories.iter().find(|c| c.id == id)
+    }
 }

@@ -5,16 +5,22 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::branch::{plan_penalty, valid_station_reward};
-use super::category::PaymentCategory::{self, *};
-use super::config::{PenaltyBasis, Policy};
+use super::config::{PenaltyBasis, Policy, PolicyVersion};
 use super::facts::{BranchFacts, Kind, MonthFacts, StationFacts};
 use super::result::{Role, Status, Warning};
 use super::station::evaluate_station;
-use super::{evaluate, MonthResult};
+use super::{evaluate, evaluate_under, MonthResult};
 use crate::month::Month;
 
-fn dezhou() -> Policy {
-    Policy::dezhou_2012()
+// The Dezhou payment categories (R13: data of the policy version).
+const MOBILE: &str = "mobile";
+const UNICOM: &str = "unicom";
+const TELECOM: &str = "telecom";
+const ELECTRICITY: &str = "electricity";
+const OTHER: &str = "other";
+
+fn dezhou() -> PolicyVersion {
+    Policy::dezhou_2012().versions[0].clone()
 }
 
 fn rural(households: u64, stations: u64) -> StationFacts {
@@ -25,19 +31,23 @@ fn urban() -> StationFacts {
     StationFacts::new("S1", "B1", Kind::Urban, "P1")
 }
 
-fn line(facts: &StationFacts, category: PaymentCategory) -> Decimal {
-    evaluate_station(facts, &dezhou()).reward.payment(category).reward
+fn line(facts: &StationFacts, category: &str) -> Decimal {
+    station(facts, &dezhou()).reward.payment(category).unwrap().reward
+}
+
+fn station(facts: &StationFacts, version: &PolicyVersion) -> super::station::StationEvaluation {
+    evaluate_station(facts, version).expect("figures in range")
 }
 
 /// A station that meets both thresholds (R5) on its own.
 fn valid(id: &str, maintainer: &str) -> StationFacts {
     StationFacts::new(id, "B1", Kind::Urban, maintainer)
-        .with_payment(Mobile, 30, dec!(0))
+        .with_payment(MOBILE, 30, dec!(0))
         .with_card(5, 5)
 }
 
 fn invalid(id: &str, maintainer: &str) -> StationFacts {
-    StationFacts::new(id, "B1", Kind::Urban, maintainer).with_payment(Mobile, 29, dec!(0))
+    StationFacts::new(id, "B1", Kind::Urban, maintainer).with_payment(MOBILE, 29, dec!(0))
 }
 
 fn month_of(
@@ -63,33 +73,33 @@ fn month_of(
 }
 
 fn run(facts: &MonthFacts) -> MonthResult {
-    evaluate(&dezhou(), facts).expect("facts are valid")
+    evaluate(&Policy::dezhou_2012(), facts).expect("facts are valid")
 }
 
 #[test]
 fn r2_shares_of_amount_and_per_transaction() {
     let s = urban()
-        .with_payment(Mobile, 40, dec!(2000.00))
-        .with_payment(Unicom, 8, dec!(400.00))
-        .with_payment(Telecom, 3, dec!(150.00))
-        .with_payment(Other, 9, dec!(300.00));
-    assert_eq!(line(&s, Mobile), dec!(20.00));
-    assert_eq!(line(&s, Unicom), dec!(2.00));
-    assert_eq!(line(&s, Telecom), dec!(1.50));
-    // Other categories earn nothing under the Dezhou policy.
-    assert_eq!(line(&s, Other), dec!(0.00));
+        .with_payment(MOBILE, 40, dec!(2000.00))
+        .with_payment(UNICOM, 8, dec!(400.00))
+        .with_payment(TELECOM, 3, dec!(150.00))
+        .with_payment(OTHER, 9, dec!(300.00));
+    assert_eq!(line(&s, MOBILE), dec!(20.00));
+    assert_eq!(line(&s, UNICOM), dec!(2.00));
+    assert_eq!(line(&s, TELECOM), dec!(1.50));
+    // OTHER categories earn nothing under the Dezhou policy.
+    assert_eq!(line(&s, OTHER), dec!(0.00));
     // 1% of 99.99 = 0.9999 → 1.00; of 0.50 = 0.005 → 0.01 (half away from zero).
     assert_eq!(
-        line(&urban().with_payment(Telecom, 1, dec!(99.99)), Telecom),
+        line(&urban().with_payment(TELECOM, 1, dec!(99.99)), TELECOM),
         dec!(1.00)
     );
-    assert_eq!(line(&urban().with_payment(Mobile, 1, dec!(0.50)), Mobile), dec!(0.01));
-    assert_eq!(line(&urban().with_payment(Mobile, 1, dec!(0.49)), Mobile), dec!(0.00));
+    assert_eq!(line(&urban().with_payment(MOBILE, 1, dec!(0.50)), MOBILE), dec!(0.01));
+    assert_eq!(line(&urban().with_payment(MOBILE, 1, dec!(0.49)), MOBILE), dec!(0.00));
 }
 
 #[test]
 fn r2_urban_electricity_at_19_20_21() {
-    let at = |n| line(&urban().with_payment(Electricity, n, dec!(0)), Electricity);
+    let at = |n| line(&urban().with_payment(ELECTRICITY, n, dec!(0)), ELECTRICITY);
     assert_eq!(at(19), dec!(4.75)); // 19 × 0.25
     assert_eq!(at(20), dec!(6.00)); // 20 × 0.30: 20 goes to the higher rate
     assert_eq!(at(21), dec!(6.30));
@@ -103,8 +113,8 @@ fn r2_rural_electricity_share_at_49_9_50_79_9_80_percent() {
     for (households, stations) in [(2000, 2), (3000, 3)] {
         let at = |n| {
             line(
-                &rural(households, stations).with_payment(Electricity, n, dec!(0)),
-                Electricity,
+                &rural(households, stations).with_payment(ELECTRICITY, n, dec!(0)),
+                ELECTRICITY,
             )
         };
         assert_eq!(at(499), dec!(99.80), "49.9% → 0.20"); // 499 × 0.20
@@ -113,30 +123,30 @@ fn r2_rural_electricity_share_at_49_9_50_79_9_80_percent() {
         assert_eq!(at(800), dec!(240.00), "80% → 0.30");
     }
     // 200 households, 3 stations: 66⅔ each; no rounding of the quotient.
-    let third = |n| line(&rural(200, 3).with_payment(Electricity, n, dec!(0)), Electricity);
+    let third = |n| line(&rural(200, 3).with_payment(ELECTRICITY, n, dec!(0)), ELECTRICITY);
     assert_eq!(third(33), dec!(6.60)); // 49.5% → 0.20
     assert_eq!(third(34), dec!(8.50)); // 51% → 0.25
     assert_eq!(third(53), dec!(13.25)); // 79.5% → 0.25
     assert_eq!(third(54), dec!(16.20)); // 81% → 0.30
                                         // Exactly 50% and 80% of a third of 300.
     assert_eq!(
-        line(&rural(300, 3).with_payment(Electricity, 50, dec!(0)), Electricity),
+        line(&rural(300, 3).with_payment(ELECTRICITY, 50, dec!(0)), ELECTRICITY),
         dec!(12.50)
     );
     assert_eq!(
-        line(&rural(300, 3).with_payment(Electricity, 80, dec!(0)), Electricity),
+        line(&rural(300, 3).with_payment(ELECTRICITY, 80, dec!(0)), ELECTRICITY),
         dec!(24.00)
     );
 }
 
 #[test]
 fn r2_rural_without_households_pays_the_lowest_rate_and_warns() {
-    let no_village = StationFacts::new("S1", "B1", Kind::Rural, "P1").with_payment(Electricity, 90, dec!(0));
-    let e = evaluate_station(&no_village, &dezhou());
-    assert_eq!(e.reward.payment(Electricity).reward, dec!(18.00));
+    let no_village = StationFacts::new("S1", "B1", Kind::Rural, "P1").with_payment(ELECTRICITY, 90, dec!(0));
+    let e = station(&no_village, &dezhou());
+    assert_eq!(e.reward.payment(ELECTRICITY).unwrap().reward, dec!(18.00));
     assert!(e.provisional);
     let zero = no_village.clone().in_village(0, 1);
-    assert!(evaluate_station(&zero, &dezhou()).provisional);
+    assert!(station(&zero, &dezhou()).provisional);
 
     let result = run(&month_of(Kind::Rural, None, &["P1"], vec![no_village], 31));
     assert_eq!(
@@ -152,7 +162,7 @@ fn r2_rural_without_households_pays_the_lowest_rate_and_warns() {
 #[test]
 fn r3_card_tiers_at_9_10_30_31() {
     let at = |n| {
-        let e = evaluate_station(&urban().with_card(n, n), &dezhou());
+        let e = station(&urban().with_card(n, n), &dezhou());
         (e.reward.card, e.comms_fee_covered)
     };
     assert_eq!(at(9), (dec!(2.70), dec!(0.00)));
@@ -165,12 +175,12 @@ fn r3_card_tiers_at_9_10_30_31() {
 #[test]
 fn r1_the_capped_count_drives_the_card_reward() {
     // 12 raw, 9 valid: the tier and the comms fee follow the 9.
-    let e = evaluate_station(&urban().with_card(12, 9), &dezhou());
+    let e = station(&urban().with_card(12, 9), &dezhou());
     assert_eq!(e.reward.card, dec!(2.70));
     assert_eq!(e.comms_fee_covered, dec!(0.00));
     let mut raw_policy = dezhou();
     raw_policy.card_cap.for_reward = false;
-    let e = evaluate_station(&urban().with_card(12, 9), &raw_policy);
+    let e = station(&urban().with_card(12, 9), &raw_policy);
     assert_eq!(e.reward.card, dec!(6.00));
 }
 
@@ -181,57 +191,57 @@ fn r4_referrals_include_the_conversion_on_top_of_the_lead() {
     s.referrals.insert("finance_leads".into(), 2);
     s.referrals.insert("car_insurance_leads".into(), 4);
     s.referrals.insert("car_insurance_converted".into(), 1);
-    assert_eq!(evaluate_station(&s, &dezhou()).reward.referrals, dec!(45.00));
+    assert_eq!(station(&s, &dezhou()).reward.referrals, dec!(45.00));
 }
 
 #[test]
 fn r5_payments_at_29_and_30() {
-    let with = |n| urban().with_payment(Unicom, n, dec!(0)).with_card(5, 5);
-    assert!(!evaluate_station(&with(29), &dezhou()).valid);
-    assert!(evaluate_station(&with(30), &dezhou()).valid);
+    let with = |n| urban().with_payment(UNICOM, n, dec!(0)).with_card(5, 5);
+    assert!(!station(&with(29), &dezhou()).valid);
+    assert!(station(&with(30), &dezhou()).valid);
     // Every category counts, "other" included.
     let mixed = urban()
-        .with_payment(Other, 10, dec!(0))
-        .with_payment(Electricity, 20, dec!(0))
+        .with_payment(OTHER, 10, dec!(0))
+        .with_payment(ELECTRICITY, 20, dec!(0))
         .with_card(5, 5);
-    assert!(evaluate_station(&mixed, &dezhou()).valid);
+    assert!(station(&mixed, &dezhou()).valid);
 }
 
 #[test]
 fn r5_valid_card_at_4_and_5_with_the_cap() {
-    let with = |raw, valid| urban().with_payment(Mobile, 30, dec!(0)).with_card(raw, valid);
-    assert!(!evaluate_station(&with(4, 4), &dezhou()).valid);
-    assert!(evaluate_station(&with(5, 5), &dezhou()).valid);
+    let with = |raw, valid| urban().with_payment(MOBILE, 30, dec!(0)).with_card(raw, valid);
+    assert!(!station(&with(4, 4), &dezhou()).valid);
+    assert!(station(&with(5, 5), &dezhou()).valid);
     // Five swipes, one card three times in a day: 4 valid → not valid.
-    assert!(!evaluate_station(&with(5, 4), &dezhou()).valid);
+    assert!(!station(&with(5, 4), &dezhou()).valid);
     let mut raw_validity = dezhou();
     raw_validity.card_cap.for_validity = false;
-    assert!(evaluate_station(&with(5, 4), &raw_validity).valid);
+    assert!(station(&with(5, 4), &raw_validity).valid);
 }
 
 #[test]
 fn r6_maintenance_only_for_valid_stations_and_without_other() {
     let s = rural(200, 2)
-        .with_payment(Mobile, 40, dec!(2000))
-        .with_payment(Unicom, 8, dec!(0))
-        .with_payment(Telecom, 3, dec!(0))
-        .with_payment(Electricity, 62, dec!(0))
-        .with_payment(Other, 50, dec!(0))
+        .with_payment(MOBILE, 40, dec!(2000))
+        .with_payment(UNICOM, 8, dec!(0))
+        .with_payment(TELECOM, 3, dec!(0))
+        .with_payment(ELECTRICITY, 62, dec!(0))
+        .with_payment(OTHER, 50, dec!(0))
         .with_card(7, 6);
-    let m = evaluate_station(&s, &dezhou()).maintenance;
+    let m = station(&s, &dezhou()).maintenance;
     // 5.00 + 0.05 × (40 + 8 + 3 + 62 + 6) — the 50 "other" earn nothing.
     assert_eq!((m.base, m.commission, m.total), (dec!(5.00), dec!(5.95), dec!(10.95)));
-    let m = evaluate_station(&s.with_card(7, 4), &dezhou()).maintenance;
+    let m = station(&s.with_card(7, 4), &dezhou()).maintenance;
     assert_eq!(m.total, dec!(0.00));
 }
 
 #[test]
 fn r7_urban_blocks_at_19_20_39_40_valid() {
     let p = dezhou();
-    assert_eq!(valid_station_reward(Kind::Urban, 45, 19, &p), dec!(0.00));
-    assert_eq!(valid_station_reward(Kind::Urban, 45, 20, &p), dec!(100.00));
-    assert_eq!(valid_station_reward(Kind::Urban, 45, 39, &p), dec!(100.00));
-    assert_eq!(valid_station_reward(Kind::Urban, 45, 40, &p), dec!(200.00));
+    assert_eq!(valid_station_reward(Kind::Urban, 45, 19, &p), Ok(dec!(0.00)));
+    assert_eq!(valid_station_reward(Kind::Urban, 45, 20, &p), Ok(dec!(100.00)));
+    assert_eq!(valid_station_reward(Kind::Urban, 45, 39, &p), Ok(dec!(100.00)));
+    assert_eq!(valid_station_reward(Kind::Urban, 45, 40, &p), Ok(dec!(200.00)));
 }
 
 #[test]
@@ -252,21 +262,21 @@ fn r7_rural_needs_every_station_valid() {
         31,
     ));
     assert_eq!(one_short.branches[0].valid_station_reward, dec!(0.00));
-    assert_eq!(valid_station_reward(Kind::Rural, 0, 0, &dezhou()), dec!(0.00));
+    assert_eq!(valid_station_reward(Kind::Rural, 0, 0, &dezhou()), Ok(dec!(0.00)));
 }
 
 #[test]
 fn r8_penalty_per_station_short_of_plan() {
     let p = dezhou();
-    assert_eq!(plan_penalty(Some(5), 8, 3, &p), dec!(4.00));
-    assert_eq!(plan_penalty(Some(3), 8, 3, &p), dec!(0.00));
-    assert_eq!(plan_penalty(Some(3), 8, 7, &p), dec!(0.00));
-    assert_eq!(plan_penalty(None, 8, 0, &p), dec!(0.00));
+    assert_eq!(plan_penalty(Some(5), 8, 3, &p), Ok(dec!(4.00)));
+    assert_eq!(plan_penalty(Some(3), 8, 3, &p), Ok(dec!(0.00)));
+    assert_eq!(plan_penalty(Some(3), 8, 7, &p), Ok(dec!(0.00)));
+    assert_eq!(plan_penalty(None, 8, 0, &p), Ok(dec!(0.00)));
     let mut per_invalid = dezhou();
     per_invalid.penalty.basis = PenaltyBasis::PerInvalidStation;
     // Plan missed by 2, but 5 stations are invalid.
-    assert_eq!(plan_penalty(Some(5), 8, 3, &per_invalid), dec!(10.00));
-    assert_eq!(plan_penalty(Some(3), 8, 3, &per_invalid), dec!(0.00));
+    assert_eq!(plan_penalty(Some(5), 8, 3, &per_invalid), Ok(dec!(10.00)));
+    assert_eq!(plan_penalty(Some(3), 8, 3, &per_invalid), Ok(dec!(0.00)));
 }
 
 #[test]
@@ -307,7 +317,8 @@ fn r9_branch_reward_can_follow_valid_stations() {
     ];
     let mut by_valid = dezhou();
     by_valid.split.branch_reward_among_maintainers = super::config::BranchRewardSharing::ByValidStations;
-    let r = evaluate(
+    let r = evaluate_under(
+        "dezhou-2012",
         &by_valid,
         &month_of(Kind::Rural, None, &["P1", "P2"], stations.clone(), 31),
     )
@@ -333,10 +344,10 @@ fn r9_a_manager_who_also_maintains_gets_both_lines() {
 fn r10_projection_statuses_and_needs() {
     // Day 10 of 31.
     let on_track = StationFacts::new("S1", "B1", Kind::Urban, "P1")
-        .with_payment(Mobile, 11, dec!(0))
+        .with_payment(MOBILE, 11, dec!(0))
         .with_card(2, 2);
     let at_risk = StationFacts::new("S2", "B1", Kind::Urban, "P1")
-        .with_payment(Mobile, 8, dec!(0))
+        .with_payment(MOBILE, 8, dec!(0))
         .with_card(1, 1);
     let already = valid("S3", "P1");
     let r = run(&month_of(
@@ -363,7 +374,7 @@ fn r10_projection_statuses_and_needs() {
 
 #[test]
 fn r10_on_the_last_day_figures_are_actual() {
-    let s = valid("S1", "P1").with_payment(Electricity, 7, dec!(0));
+    let s = valid("S1", "P1").with_payment(ELECTRICITY, 7, dec!(0));
     let r = run(&month_of(Kind::Urban, None, &["P1"], vec![s], 31));
     assert!(!r.projected);
     assert_eq!(r.stations[0].status, Status::Valid);

@@ -5,6 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::checked::{self, Checked};
 use super::config::{decimal_str, opt_decimal_str, PolicyError};
 
 /// One tier as written in the policy file.
@@ -25,18 +26,15 @@ pub struct Tier {
 impl Tier {
     /// Whether `numer / denom` lies in this tier, compared by
     /// cross-multiplication so that no division rounds (denom > 0).
-    fn contains_ratio(&self, numer: Decimal, denom: Decimal) -> bool {
-        let above_min = if self.min_inclusive {
-            numer >= self.min * denom
-        } else {
-            numer > self.min * denom
-        };
+    fn contains_ratio(&self, numer: Decimal, denom: Decimal) -> Checked<bool> {
+        let min = checked::mul(self.min, denom)?;
+        let above_min = if self.min_inclusive { numer >= min } else { numer > min };
         let below_max = match self.max {
             None => true,
-            Some(max) if self.max_inclusive => numer <= max * denom,
-            Some(max) => numer < max * denom,
+            Some(max) if self.max_inclusive => numer <= checked::mul(max, denom)?,
+            Some(max) => numer < checked::mul(max, denom)?,
         };
-        above_min && below_max
+        Ok(above_min && below_max)
     }
 }
 
@@ -120,18 +118,20 @@ impl Tiers {
     }
 
     /// The rate for a count.
-    pub fn rate_for_count(&self, count: u64) -> Decimal {
+    pub fn rate_for_count(&self, count: u64) -> Checked<Decimal> {
         self.rate_for_ratio(Decimal::from(count), Decimal::ONE)
     }
 
     /// The rate for the exact ratio `numer / denom` (denom > 0).
-    pub fn rate_for_ratio(&self, numer: Decimal, denom: Decimal) -> Decimal {
-        self.0
-            .iter()
-            .find(|tier| tier.contains_ratio(numer, denom))
-            // Validation guarantees full coverage of [0, ∞); a negative
-            // input (impossible for counts) falls back to the lowest rate.
-            .map_or_else(|| self.lowest_rate(), |tier| tier.rate)
+    pub fn rate_for_ratio(&self, numer: Decimal, denom: Decimal) -> Checked<Decimal> {
+        for tier in &self.0 {
+            if tier.contains_ratio(numer, denom)? {
+                return Ok(tier.rate);
+            }
+        }
+        // Validation guarantees full coverage of [0, ∞); a negative
+        // input (impossible for counts) falls back to the lowest rate.
+        Ok(self.lowest_rate())
     }
 
     /// The lowest rate of any tier, for figures that cannot be tiered.

@@ -2,8 +2,10 @@
 //! by the engine from the store, as a table, CSV, JSON (CALC.md's shape)
 //! or a workbook; and the per-station statements of R11.
 
+pub mod county;
 pub mod csv;
 pub mod file_name;
+pub mod quarter;
 pub mod statement;
 pub mod table;
 pub mod xlsx;
@@ -14,7 +16,7 @@ use chrono::NaiveDate;
 
 use crate::calc::CalcOutput;
 use crate::month::Month;
-use crate::policy::{evaluate, FactsError, MonthResult, Policy};
+use crate::policy::{evaluate, FactsError, MonthResult, Policy, PolicyVersion};
 use crate::store::facts::BranchScope;
 use crate::store::registry::Station;
 use crate::store::{Store, StoreError};
@@ -25,6 +27,10 @@ pub enum ReportError {
     Store(#[from] StoreError),
     #[error("the stored facts cannot be evaluated: {0}")]
     Facts(#[from] FactsError),
+    #[error("the stored facts of {month} (earlier in the quarter, for withholding) cannot be evaluated: {problem}")]
+    EarlierMonth { month: Month, problem: FactsError },
+    #[error(transparent)]
+    NoVersion(#[from] crate::policy::NoVersion),
     #[error("branch {0:?} is not in the database")]
     UnknownBranch(String),
     #[error("{path}: {message}")]
@@ -43,6 +49,10 @@ pub struct MonthReport {
     pub demo: bool,
     /// The facts the result was evaluated from (figures so far).
     pub facts: crate::policy::MonthFacts,
+    /// The policy version the month was evaluated under (R12).
+    pub version: PolicyVersion,
+    /// Stations in their first month after installation (R16).
+    pub new_stations: std::collections::HashSet<String>,
 }
 
 impl MonthReport {
@@ -73,7 +83,9 @@ pub fn build_report(
         Some(id) => return Err(ReportError::UnknownBranch(id.to_string())),
         None => BranchScope::All,
     };
-    let facts = store.month_facts(month, as_of, &scope)?;
+    let version = policy.version_for(month)?;
+    let mut facts = store.month_facts(month, as_of, &scope)?;
+    quarter::fill_withholding_history(store, policy, &mut facts, &scope)?;
     let result = evaluate(policy, &facts)?;
 
     let people = store.people()?;
@@ -85,6 +97,8 @@ pub fn build_report(
         person_green_card: people.iter().map(|p| (p.id.clone(), p.has_green_card)).collect(),
         demo: store.meta("demo")?.as_deref() == Some("1"),
         facts,
+        version: version.clone(),
+        new_stations: crate::county::new_stations(store, month)?,
     })
 }
 

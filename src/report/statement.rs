@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::MonthReport;
-use crate::i18n::{category_name, referral_name, Lang, Text};
+use crate::i18n::{category_name_in, fill, referral_name, Lang, Text};
 use crate::money::format_yuan;
-use crate::policy::{PaymentCategory, StationResult};
+use crate::policy::StationResult;
 
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,10 @@ pub struct Statement {
     pub heading: Vec<(String, String)>,
     pub lines: Vec<StatementLine>,
     pub total: String,
+    /// R14: what is withheld and released this month, then the payable
+    /// amount; empty when the month's version withholds nothing.
+    pub withholding: Vec<StatementLine>,
+    pub payable: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -66,13 +70,12 @@ pub fn file_name(station_id: &str, month: crate::month::Month, extension: &str) 
 pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Statement {
     let r = &report.result;
     let mut lines = Vec::new();
-    for category in PaymentCategory::ALL {
-        let line = s.reward.payment(category);
+    for line in &s.reward.payments {
         if line.count == 0 && line.reward.is_zero() {
             continue;
         }
         lines.push(StatementLine {
-            item: category_name(category, lang).to_string(),
+            item: category_name_in(r, &line.category, lang).to_string(),
             basis: rate_text(line, lang),
             rule: "R2",
             amount: format_yuan(line.reward),
@@ -151,6 +154,7 @@ pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Stateme
             r.as_of
         ));
     }
+    let (withholding, payable) = withholding_lines(s, lang, &mut notes);
 
     Statement {
         station_id: s.id.clone(),
@@ -172,8 +176,59 @@ pub fn statement(report: &MonthReport, s: &StationResult, lang: Lang) -> Stateme
         ],
         lines,
         total: format_yuan(s.reward.total),
+        withholding,
+        payable,
         notes,
     }
+}
+
+/// R14 on a statement: the amount withheld and released, the payable
+/// amount, and why (the month's figures against the bar, and what the
+/// quarter's end does with the money).
+fn withholding_lines(s: &StationResult, lang: Lang, notes: &mut Vec<String>) -> (Vec<StatementLine>, Option<String>) {
+    let Some(w) = s.withholding else {
+        return (Vec::new(), None);
+    };
+    let mut lines = vec![StatementLine {
+        item: Text::Withheld.get(lang).to_string(),
+        basis: fill(Text::WithheldBasis.get(lang), &[&format_yuan(w.withheld)]),
+        rule: "R14",
+        amount: format_yuan(-w.withheld),
+    }];
+    if w.quarter_end {
+        lines.push(StatementLine {
+            item: Text::Released.get(lang).to_string(),
+            basis: fill(
+                Text::ReleasedBasis.get(lang),
+                &[&format_yuan(w.released), &format_yuan(w.forfeited)],
+            ),
+            rule: "R14",
+            amount: format_yuan(w.released),
+        });
+    }
+    let bar = fill(
+        Text::WithholdingBar.get(lang),
+        &[
+            &format_yuan(s.payment_amount),
+            &s.payment_count,
+            &format_yuan(w.bar_amount),
+            &w.bar_count,
+        ],
+    );
+    let verdict = if w.met { Text::BarMet } else { Text::BarMissed };
+    let outcome = if w.quarter_end {
+        fill(
+            Text::QuarterSettled.get(lang),
+            &[&format_yuan(w.released), &format_yuan(w.forfeited)],
+        )
+    } else {
+        fill(
+            Text::QuarterPending.get(lang),
+            &[&format_yuan(w.pending_release), &format_yuan(w.pending_forfeit)],
+        )
+    };
+    notes.push(format!("R14: {bar}: {}. {outcome}", verdict.get(lang)));
+    (lines, Some(format_yuan(w.payable)))
 }
 
 /// Plain text, for printing on any printer.
@@ -201,6 +256,19 @@ pub fn to_text(st: &Statement, lang: Lang) -> String {
                 "R2+R3+R4".to_string(),
                 st.total.clone(),
             ]))
+            .chain(
+                st.withholding
+                    .iter()
+                    .map(|l| vec![l.item.clone(), l.basis.clone(), l.rule.to_string(), l.amount.clone()]),
+            )
+            .chain(st.payable.iter().map(|p| {
+                vec![
+                    Text::Payable.get(lang).to_string(),
+                    String::new(),
+                    "R14".to_string(),
+                    p.clone(),
+                ]
+            }))
             .collect(),
         right_aligned: vec![false, false, false, true],
     };
@@ -226,6 +294,17 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+fn html_row(out: &mut String, l: &StatementLine) {
+    let _ = writeln!(
+        out,
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"amount\">{}</td></tr>",
+        escape(&l.item),
+        escape(&l.basis),
+        l.rule,
+        l.amount
+    );
 }
 
 /// A self-contained HTML page that prints on one A4 sheet (PDF-ready).
@@ -266,21 +345,26 @@ pub fn to_html(st: &Statement, lang: Lang) -> String {
         escape(Text::Amount.get(lang))
     );
     for l in &st.lines {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"amount\">{}</td></tr>",
-            escape(&l.item),
-            escape(&l.basis),
-            l.rule,
-            l.amount
-        );
+        html_row(&mut out, l);
     }
     let _ = writeln!(
         out,
-        "<tr class=\"total\"><td>{}</td><td></td><td>R2+R3+R4</td><td class=\"amount\">{}</td></tr></tbody></table>",
+        "<tr class=\"total\"><td>{}</td><td></td><td>R2+R3+R4</td><td class=\"amount\">{}</td></tr>",
         escape(Text::Total.get(lang)),
         st.total
     );
+    for l in &st.withholding {
+        html_row(&mut out, l);
+    }
+    if let Some(payable) = &st.payable {
+        let _ = writeln!(
+            out,
+            "<tr class=\"total\"><td>{}</td><td></td><td>R14</td><td class=\"amount\">{}</td></tr>",
+            escape(Text::Payable.get(lang)),
+            payable
+        );
+    }
+    out.push_str("</tbody></table>\n");
     out.push_str("<ul>\n");
     for note in &st.notes {
         let _ = writeln!(out, "<li>{}</li>", escape(note));

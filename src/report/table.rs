@@ -99,8 +99,12 @@ fn t(text: Text, lang: Lang) -> String {
 pub fn grid(report: &MonthReport, section: Section, lang: Lang) -> Grid {
     let r = &report.result;
     match section {
-        Section::Stations => Grid {
-            header: vec![
+        Section::Stations => {
+            // R14: a month whose version withholds shows what is withheld
+            // and what the station is paid; other months keep the columns
+            // they always had.
+            let withholds = r.contest_pool.is_some();
+            let mut header = vec![
                 t(Text::StationCode, lang),
                 t(Text::Name, lang),
                 t(Text::Branch, lang),
@@ -113,31 +117,44 @@ pub fn grid(report: &MonthReport, section: Section, lang: Lang) -> Grid {
                 t(Text::Maintenance, lang),
                 t(Text::NeededPayments, lang),
                 t(Text::NeededCard, lang),
-            ],
-            rows: r
-                .stations
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.id.clone(),
-                        report.station_name(&s.id).to_string(),
-                        s.branch.clone(),
-                        report.person_name(&s.maintainer).to_string(),
-                        status_name(s.status, lang).to_string(),
-                        s.payment_count.to_string(),
-                        s.card_valid.to_string(),
-                        format_yuan(s.reward.total),
-                        format_yuan(s.comms_fee_covered),
-                        format_yuan(s.maintenance.total),
-                        s.needed_per_day.payments.to_string(),
-                        s.needed_per_day.card.to_string(),
-                    ]
-                })
-                .collect(),
-            right_aligned: vec![
+            ];
+            let mut right_aligned = vec![
                 false, false, false, false, false, true, true, true, true, true, true, true,
-            ],
-        },
+            ];
+            if withholds {
+                header.extend([t(Text::Withheld, lang), t(Text::Payable, lang)]);
+                right_aligned.extend([true, true]);
+            }
+            Grid {
+                header,
+                rows: r
+                    .stations
+                    .iter()
+                    .map(|s| {
+                        let mut row = vec![
+                            s.id.clone(),
+                            report.station_name(&s.id).to_string(),
+                            s.branch.clone(),
+                            report.person_name(&s.maintainer).to_string(),
+                            status_name(s.status, lang).to_string(),
+                            s.payment_count.to_string(),
+                            s.card_valid.to_string(),
+                            format_yuan(s.reward.total),
+                            format_yuan(s.comms_fee_covered),
+                            format_yuan(s.maintenance.total),
+                            s.needed_per_day.payments.to_string(),
+                            s.needed_per_day.card.to_string(),
+                        ];
+                        if withholds {
+                            let withheld = s.withholding.map_or(rust_decimal::Decimal::ZERO, |w| w.withheld);
+                            row.extend([format_yuan(withheld), format_yuan(s.payable())]);
+                        }
+                        row
+                    })
+                    .collect(),
+                right_aligned,
+            }
+        }
         Section::Branches => Grid {
             header: vec![
                 t(Text::Branch, lang),
@@ -229,6 +246,18 @@ pub fn render_table(report: &MonthReport, lang: Lang) -> String {
     ] {
         out.push_str(&format!("{}\n", t(title, lang)));
         out.push_str(&grid(report, section, lang).render());
+        out.push('\n');
+    }
+    if let Some(pool) = r.contest_pool {
+        out.push_str(&format!(
+            "{}: {} {}\n\n",
+            t(Text::ContestPool, lang),
+            format_yuan(pool),
+            t(Text::Yuan, lang)
+        ));
+    }
+    if let Some(b) = super::county::benchmarks(report) {
+        out.push_str(&super::county::render_benchmarks(report, &b, lang));
         out.push('\n');
     }
     if !r.warnings.is_empty() {

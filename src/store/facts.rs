@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
-use crate::policy::{BranchFacts, CardCounts, MonthFacts, PaymentCategory, StationFacts};
+use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
 
 /// Which branches to evaluate. Branch figures (R7, R8) depend on every
 /// station of the branch, so scope is never narrower than a branch.
@@ -50,6 +50,18 @@ pub fn fen_from_yuan(amount: Decimal) -> Option<i64> {
     }
 }
 
+/// Adds a day's card counts to a month's (raw, valid), checked.
+fn add_cards(sum: &mut (u64, u64), raw: u64, valid: u64) -> Result<(), StoreError> {
+    let overflow = || StoreError::BadValue {
+        table: "daily_cards",
+        column: "raw",
+        value: "the month's sum overflows".into(),
+    };
+    sum.0 = sum.0.checked_add(raw).ok_or_else(overflow)?;
+    sum.1 = sum.1.checked_add(valid).ok_or_else(overflow)?;
+    Ok(())
+}
+
 fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
@@ -77,12 +89,13 @@ impl Store {
         .transpose()
     }
 
-    /// Adds to one station's day of one payment category.
+    /// Adds to one station's day of one payment category (a category id
+    /// of the policy version in force that day).
     pub fn add_daily_payment(
         &self,
         station: &str,
         day: NaiveDate,
-        category: PaymentCategory,
+        category: &str,
         count: u64,
         amount_fen: i64,
     ) -> Result<(), StoreError> {
@@ -93,7 +106,7 @@ impl Store {
                  ON CONFLICT (day, station_id, category) DO UPDATE SET
                      count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
             )?
-            .execute(params![station, day_text(day), category.as_str(), count, amount_fen])?;
+            .execute(params![station, day_text(day), category, count, amount_fen])?;
         Ok(())
     }
 
@@ -165,16 +178,30 @@ impl Store {
         // Summed here rather than by SQL's GROUP BY, which would sort the
         // month's rows: a county month is half a million of them. A branch
         // reads its own stations through the per-station indexes instead.
+        // The categories are the month's policy version's; the engine
+        // refuses any other (R13). Sums are checked: a hostile or damaged
+        // database must not wrap a count.
         let mut add_payment = |station: &str, category: &str, count: i64, fen: i64| -> Result<(), StoreError> {
             let Some(&i) = index.get(station) else { return Ok(()) };
-            let category = PaymentCategory::parse(category).ok_or_else(|| StoreError::BadValue {
+            let too_large = |column: &'static str, value: String| StoreError::BadValue {
                 table: "daily_payments",
-                column: "category",
-                value: category.to_string(),
-            })?;
-            let facts = &mut stations[i].payments[category as usize];
-            facts.count += u64::try_from(count).unwrap_or(0);
-            facts.amount += yuan_from_fen(fen);
+                column,
+                value,
+            };
+            let count = u64::try_from(count).map_err(|_| too_large("count", count.to_string()))?;
+            let payments = &mut stations[i].payments;
+            let facts = match payments.get_mut(category) {
+                Some(facts) => facts,
+                None => payments.entry(category.to_string()).or_default(),
+            };
+            facts.count = facts
+                .count
+                .checked_add(count)
+                .ok_or_else(|| too_large("count", format!("{station} {category}: the month's sum overflows")))?;
+            facts.amount = facts
+                .amount
+                .checked_add(yuan_from_fen(fen))
+                .ok_or_else(|| too_large("amount_fen", format!("{station} {category}: the month's sum overflows")))?;
             Ok(())
         };
         let mut card_sums: HashMap<usize, (u64, u64)> = HashMap::new();
@@ -194,9 +221,7 @@ impl Store {
                 let mut rows = stmt.query(params![first, last])?;
                 while let Some(row) = rows.next()? {
                     if let Some(&i) = index.get(text(row.get_ref(0)?)?) {
-                        let sum = card_sums.entry(i).or_default();
-                        sum.0 += row.get::<_, u64>(1)?;
-                        sum.1 += row.get::<_, u64>(2)?;
+                        add_cards(card_sums.entry(i).or_default(), row.get(1)?, row.get(2)?)?;
                     }
                 }
                 let mut stmt = self.conn().prepare_cached(
@@ -228,9 +253,7 @@ impl Store {
                     }
                     let mut rows = cards.query(params![id, first, last])?;
                     while let Some(row) = rows.next()? {
-                        let sum = card_sums.entry(i).or_default();
-                        sum.0 += row.get::<_, u64>(0)?;
-                        sum.1 += row.get::<_, u64>(1)?;
+                        add_cards(card_sums.entry(i).or_default(), row.get(0)?, row.get(1)?)?;
                     }
                     let mut rows = referrals.query(params![id, first, last])?;
                     while let Some(row) = rows.next()? {
@@ -243,7 +266,12 @@ impl Store {
             stations[i].card = CardCounts { raw, valid };
         }
         for (i, kind, count) in referral_sums {
-            *stations[i].referrals.entry(kind).or_default() += count;
+            let sum = stations[i].referrals.entry(kind).or_default();
+            *sum = sum.checked_add(count).ok_or_else(|| StoreError::BadValue {
+                table: "daily_referrals",
+                column: "count",
+                value: "the month's sum overflows".into(),
+            })?;
         }
 
         Ok(MonthFacts {

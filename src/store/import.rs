@@ -11,9 +11,11 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 pub use super::card_key::card_hash;
 use super::facts::fen_from_yuan;
+use super::row_policy::{category_of_row, version_of_row};
 use super::{Store, StoreError};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
-use crate::policy::{CardCounts, PaymentCategory, Policy};
+use crate::month::Month;
+use crate::policy::{CardCounts, Policy};
 
 mod payout;
 pub use payout::InvoiceChange;
@@ -96,13 +98,13 @@ fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
 
 /// Collects row errors, keeping the first few.
 #[derive(Default)]
-struct Problems {
+pub(super) struct Problems {
     listed: Vec<RowError>,
-    total: u64,
+    pub(super) total: u64,
 }
 
 impl Problems {
-    fn add(&mut self, e: RowError) {
+    pub(super) fn add(&mut self, e: RowError) {
         self.total += 1;
         if self.listed.len() < MAX_LISTED_ERRORS {
             self.listed.push(e);
@@ -124,10 +126,10 @@ impl Problems {
 
 /// A parsed row whose station is in the registry; a parse error or an
 /// unknown station is recorded instead.
-fn known_station<T>(
+pub(super) fn known_station<T>(
     row: Result<T, RowError>,
     stations: &HashSet<String>,
-    station_of: fn(&T) -> (&str, u64),
+    station_of: impl Fn(&T) -> (&str, u64),
     problems: &mut Problems,
 ) -> Option<T> {
     let row = match row {
@@ -149,7 +151,7 @@ fn known_station<T>(
     Some(row)
 }
 
-fn row_error(line: u64, column: &str, reason: String) -> RowError {
+pub(super) fn row_error(line: u64, column: &str, reason: String) -> RowError {
     RowError {
         line,
         column: column.to_string(),
@@ -203,14 +205,14 @@ impl DayText {
     }
 }
 
-struct Started<'a> {
-    tx: Transaction<'a>,
-    import_id: i64,
-    summary: ImportSummary,
+pub(super) struct Started<'a> {
+    pub(super) tx: Transaction<'a>,
+    pub(super) import_id: i64,
+    pub(super) summary: ImportSummary,
 }
 
 impl Store {
-    fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
+    pub(super) fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
         // Each daily upsert fires a revision trigger, which keeps a
         // statement journal: in memory it is cheap (each is one row's
         // worth); in a temporary file it was a third of an import's time.
@@ -238,7 +240,7 @@ impl Store {
         })
     }
 
-    fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
+    pub(super) fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
         let Started { tx, import_id, summary } = started;
         // Dropping the transaction rolls everything back.
         problems.into_result(&summary.file)?;
@@ -256,7 +258,7 @@ impl Store {
         Ok(summary)
     }
 
-    fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
+    pub(super) fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self.conn().prepare("SELECT id FROM stations")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
@@ -391,21 +393,24 @@ impl Store {
             )?;
             let changed = tx.execute(
                 "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
-                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on,
+                     signed_on, installed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                      branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
                      village = excluded.village, village_households = excluded.village_households,
                      stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
                      status = excluded.status, has_terminal = excluded.has_terminal,
                      has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
-                     closed_on = excluded.closed_on
+                     closed_on = excluded.closed_on, signed_on = excluded.signed_on,
+                     installed_on = excluded.installed_on
                  WHERE (name, kind, branch_id, maintainer_id, village, village_households, stations_in_village,
-                        route_order, status, has_terminal, has_green_card, opened_on, closed_on)
+                        route_order, status, has_terminal, has_green_card, opened_on, closed_on, signed_on,
+                        installed_on)
                     IS NOT (excluded.name, excluded.kind, excluded.branch_id, excluded.maintainer_id,
                         excluded.village, excluded.village_households, excluded.stations_in_village,
                         excluded.route_order, excluded.status, excluded.has_terminal, excluded.has_green_card,
-                        excluded.opened_on, excluded.closed_on)",
+                        excluded.opened_on, excluded.closed_on, excluded.signed_on, excluded.installed_on)",
                 params![
                     row.code,
                     row.name,
@@ -421,6 +426,8 @@ impl Store {
                     row.has_green_card,
                     row.opened_on.map(day_text),
                     row.closed_on.map(day_text),
+                    row.signed_on.map(day_text),
+                    row.installed_on.map(day_text),
                 ],
             )?;
             // The owner (payee) columns: an empty cell keeps what is stored.
@@ -511,14 +518,15 @@ impl Store {
         self.finish_import(started, problems)
     }
 
-    /// Bill payments, by transaction id, summed into daily facts.
-    pub fn import_payments(&self, mut rows: Rows<PaymentRow>) -> Result<ImportSummary, ImportError> {
+    /// Bill payments, by transaction id, summed into daily facts; each
+    /// business type mapped to a category of its month's version (R13).
+    pub fn import_payments(&self, mut rows: Rows<PaymentRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
         let mut started = self.start_import(&rows)?;
         let mut problems = Problems::default();
         let stations = self.station_ids()?;
         let mut reversed = self.reversed_ids("payment")?;
         // (station, day, category) → (count, fen) added by this file.
-        let mut daily: HashMap<(String, NaiveDate, PaymentCategory), (i64, i64)> = HashMap::new();
+        let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
         let mut day_texts = DayText::default();
         {
             let tx = &started.tx;
@@ -545,6 +553,15 @@ impl Store {
                     ));
                     continue;
                 };
+                // A reversal names the category too; a wrong one is still
+                // a wrong row.
+                let category = match category_of_row(policy, &row) {
+                    Ok(category) => category,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
                 if problems.total > 0 {
                     // Keep reading to report every bad row, write nothing more.
                     continue;
@@ -570,7 +587,6 @@ impl Store {
                             column: "day",
                             value: day.clone(),
                         })?;
-                        let category = PaymentCategory::parse(&category).unwrap_or(PaymentCategory::Other);
                         let entry = daily.entry((station, day, category)).or_default();
                         entry.0 -= 1;
                         entry.1 -= fen;
@@ -585,7 +601,7 @@ impl Store {
                     row.txn_id,
                     row.station_code,
                     day_texts.of(day),
-                    row.category.as_str(),
+                    category,
                     fen,
                     started.import_id
                 ])?;
@@ -594,7 +610,7 @@ impl Store {
                     continue;
                 }
                 started.summary.rows_new += 1;
-                let entry = daily.entry((row.station_code, day, row.category)).or_default();
+                let entry = daily.entry((row.station_code, day, category.to_string())).or_default();
                 entry.0 += 1;
                 entry.1 += fen;
             }
@@ -612,14 +628,7 @@ impl Store {
                 totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                 let mut revisions = Revisions::start(tx)?;
                 for ((station, day, category), (count, fen)) in totals {
-                    add.execute(params![
-                        station,
-                        day_text(day),
-                        category.as_str(),
-                        count,
-                        fen,
-                        revisions.take()
-                    ])?;
+                    add.execute(params![station, day_text(day), category, count, fen, revisions.take()])?;
                 }
                 revisions.finish(tx)?;
             }
@@ -653,10 +662,15 @@ impl Store {
                 let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
                 };
+                let day = row.time.date();
+                // The day's cap is its month's version's (R1, R12).
+                if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
+                    problems.add(e);
+                    continue;
+                }
                 if problems.total > 0 {
                     continue;
                 }
-                let day = row.time.date();
                 if row.reversed {
                     started.summary.rows_reversed += 1;
                     mark_reversed.execute(params![row.txn_id, started.import_id])?;
@@ -694,11 +708,15 @@ impl Store {
                 let mut per_card = tx.prepare_cached(
                     "SELECT count(*) FROM card_txns WHERE station_id = ?1 AND day = ?2 GROUP BY card_hash",
                 )?;
-                let cap = u64::from(policy.card_cap.per_card_per_day);
                 let mut touched: Vec<_> = touched.into_iter().collect();
                 touched.sort_unstable();
                 let mut revisions = Revisions::start(tx)?;
                 for (station, day) in touched {
+                    // Every row's month was checked to have a version; a
+                    // day taken back by a reversal may be older.
+                    let cap = policy
+                        .version_for(Month::of(day))
+                        .map_or(u64::MAX, |v| u64::from(v.card_cap.per_card_per_day));
                     let mut counts = CardCounts::default();
                     let mut result = per_card.query(params![station, day_text(day)])?;
                     while let Some(r) = result.next()? {
@@ -742,11 +760,24 @@ impl Store {
                 let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
                     continue;
                 };
-                if !policy.referral_rates.contains_key(&row.kind) {
+                let version = match version_of_row(policy, row.date, row.line, "日期") {
+                    Ok(version) => version,
+                    Err(e) => {
+                        problems.add(e);
+                        continue;
+                    }
+                };
+                if !version.referral_rates.contains_key(&row.kind) {
                     problems.add(row_error(
                         row.line,
                         "类型",
-                        format!("the policy {} pays no referral of kind {}", policy.id, row.kind),
+                        format!(
+                            "the policy {} pays no referral of kind {} in {} (version from {})",
+                            policy.id,
+                            row.kind,
+                            Month::of(row.date),
+                            version.effective_from
+                        ),
                     ));
                     continue;
                 }

@@ -22,21 +22,41 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0004_identity_and_bounded_records",
         include_str!("../../migrations/0004_identity_and_bounded_records.sql"),
     ),
+    (
+        "0006_county_rules",
+        include_str!("../../migrations/0006_county_rules.sql"),
+    ),
     ("0007_payout", include_str!("../../migrations/0007_payout.sql")),
 ];
 
 /// The schema version this bianmin writes.
 pub const SCHEMA_VERSION: i64 = MIGRATION_FILES.len() as i64;
 
-/// Migrations run with foreign keys off (the caller turns them on after),
-/// so that one may rebuild a table other tables refer to, as SQLite's
-/// "other kinds of table schema changes" procedure requires. A rebuild
-/// keeps every row and id, so the references stay whole (tests/
-/// payout_registry.rs checks 0007's). No `foreign_key_check` after: it
-/// checks the whole file, and a row some sqlite3 session left dangling
-/// long ago would then make the database impossible to open.
+/// Migrations run with foreign keys off, so that one may rebuild a table
+/// other tables refer to, as SQLite's "other kinds of table schema
+/// changes" procedure requires. A rebuild keeps every row and id, so the
+/// references stay whole (tests/payout_registry.rs and tests/store.rs
+/// check the rebuilds). No `foreign_key_check` after: it checks the whole
+/// file, and a row some sqlite3 session left dangling long ago would then
+/// make the database impossible to open.
 fn migrations_up_to(version: usize) -> Migrations<'static> {
     Migrations::new(MIGRATION_FILES[..version].iter().map(|(_, sql)| M::up(sql)).collect())
+}
+
+/// Runs `migrate` with foreign keys off, then restores them as they were.
+fn without_foreign_keys(
+    conn: &mut Connection,
+    migrate: impl FnOnce(&mut Connection) -> Result<(), String>,
+) -> Result<(), String> {
+    let enabled: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .map_err(|e| e.to_string())?;
+    let result = migrate(conn);
+    conn.pragma_update(None, "foreign_keys", enabled)
+        .map_err(|e| e.to_string())?;
+    result
 }
 
 /// The schema version of an open database (0 for a new file).
@@ -46,9 +66,11 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Applies every migration the database has not had yet.
 pub fn to_latest(conn: &mut Connection) -> Result<(), String> {
-    migrations_up_to(MIGRATION_FILES.len())
-        .to_latest(conn)
-        .map_err(|e| e.to_string())
+    without_foreign_keys(conn, |conn| {
+        migrations_up_to(MIGRATION_FILES.len())
+            .to_latest(conn)
+            .map_err(|e| e.to_string())
+    })
 }
 
 /// Applies migrations up to `version` only: for tests that build a
@@ -57,7 +79,9 @@ pub fn to_version(conn: &mut Connection, version: usize) -> Result<(), String> {
     if version == 0 {
         return Ok(());
     }
-    migrations_up_to(version).to_latest(conn).map_err(|e| e.to_string())
+    without_foreign_keys(conn, |conn| {
+        migrations_up_to(version).to_latest(conn).map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]

@@ -3,14 +3,18 @@
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
 pub mod card_key;
+pub mod county_facts;
 pub mod facts;
 pub mod import;
 pub mod laptop;
 pub mod migrate;
 pub mod notes;
 pub mod payout;
+pub mod plan_import;
 pub mod records;
 pub mod registry;
+mod row_policy;
+pub mod stored_policy;
 pub mod synced;
 
 use std::path::{Path, PathBuf};
@@ -115,7 +119,6 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         // Foreign keys on only after the migrations (see migrate.rs).
-        conn.pragma_update(None, "foreign_keys", "OFF").map_err(open_err)?;
         migrate::to_latest(&mut conn).map_err(|message| StoreError::Migrate {
             path: path.clone(),
             message,

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::county::{build_watchlist, funnel, last_finished_month, missed_both, Watchlist, WatchlistError};
 use crate::month::Month;
+use crate::policy::benchmarks::Benchmarks;
+use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
 use crate::report::{build_report, MonthReport, ReportError};
 use crate::store::notes::{Outcome, Signoff, SyncState};
@@ -89,6 +92,37 @@ pub struct MonthData {
     index: HashMap<String, usize>,
     /// Branch id → stations not yet valid and at risk (or invalid).
     pub at_risk_by_branch: HashMap<String, usize>,
+    /// Stations that missed both their plans in the month before (R15):
+    /// the maintainer's warning.
+    pub missed_last_month: HashSet<String>,
+    /// The county view's figures (loaded for the whole county only).
+    pub county: Option<CountyData>,
+}
+
+/// What the county view shows beyond the month's money (R15, R16).
+#[derive(Debug, Clone)]
+pub struct CountyData {
+    /// The exit watchlist of the month, or of the last finished month
+    /// while the month runs; `None` before the policy's first version.
+    pub watchlist: Option<Watchlist>,
+    pub funnel: Funnel,
+    pub benchmarks: Option<Benchmarks>,
+}
+
+impl CountyData {
+    fn load(store: &Store, policy: &Policy, month: Month, report: &MonthReport) -> Result<CountyData, ReportError> {
+        let watch_month = month.min(last_finished_month(store)?);
+        let watchlist = match build_watchlist(store, policy, watch_month) {
+            Ok(list) => Some(list),
+            Err(WatchlistError::Store(e)) => return Err(e.into()),
+            Err(WatchlistError::NoVersion(_) | WatchlistError::NotFinished { .. }) => None,
+        };
+        Ok(CountyData {
+            watchlist,
+            funnel: funnel(store, month)?,
+            benchmarks: crate::report::county::benchmarks(report),
+        })
+    }
 }
 
 impl MonthData {
@@ -101,16 +135,12 @@ impl MonthData {
             .stations
             .iter()
             .map(|s| {
-                let card = if policy.card_cap.for_validity {
-                    s.card.valid
-                } else {
-                    s.card.raw
-                };
                 (
                     s.id.clone(),
                     SoFar {
-                        payments: s.payment_count(),
-                        card,
+                        // The engine has refused counts that overflow.
+                        payments: s.payment_count().unwrap_or(u64::MAX),
+                        card: report.version.card_for_validity(s.card.raw, s.card.valid),
                     },
                 )
             })
@@ -144,10 +174,16 @@ impl MonthData {
                 *at_risk_by_branch.entry(s.branch.clone()).or_default() += 1;
             }
         }
+        let county = match branch {
+            None => Some(CountyData::load(store, policy, month, &report)?),
+            Some(_) => None,
+        };
         Ok(MonthData {
             month,
             index,
             at_risk_by_branch,
+            missed_last_month: missed_both(store, month.prev())?,
+            county,
             report,
             so_far,
             last_visit: store.last_visits()?,
@@ -172,6 +208,13 @@ impl MonthData {
     /// Days since the station was last visited, as of `today`.
     pub fn days_since_visit(&self, id: &str, today: NaiveDate) -> Option<i64> {
         self.last_visit.get(id).map(|d| (today - *d).num_days().max(0))
+    }
+
+    /// A station's name with its marks: `!` when it missed both plans last
+    /// month (R15), `[新]` in its first month after installation (R16).
+    pub fn marked_name(&self, id: &str, lang: crate::i18n::Lang) -> String {
+        let warn = if self.missed_last_month.contains(id) { "! " } else { "" };
+        format!("{warn}{}", crate::report::county::marked_name(&self.report, id, lang))
     }
 
     /// Last month's statement: signed, disputed, or missing.

@@ -137,7 +137,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, id: &str, pane: usize)
         .map(|s| {
             Row::new(vec![
                 Cell::from(data.report.person_name(&s.maintainer).to_string()),
-                Cell::from(data.report.station_name(&s.id).to_string()),
+                Cell::from(data.marked_name(&s.id, app.lang)),
                 Cell::from(status_span(app, s.status)),
                 Cell::from(format!("{}/{}", s.needed_per_day.payments, s.needed_per_day.card)),
             ])
@@ -157,7 +157,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, id: &str, pane: usize)
         ),
         fit(
             t(app, Text::Station),
-            at_risk.iter().map(|s| data.report.station_name(&s.id).width()),
+            at_risk.iter().map(|s| data.marked_name(&s.id, app.lang).width()),
         )
         .min(28),
         fit(
@@ -200,8 +200,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, id: &str, pane: usize)
     });
 }
 
-/// The county view: every branch ranked by risk.
+/// The county view: every branch ranked by risk; below, the funnel,
+/// benchmarks and exit watchlist (R14–R16).
 pub fn draw_county(frame: &mut Frame, area: Rect, app: &mut App) {
+    let [area, rules] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(super::county::height(area))]).areas(area);
+    super::county::draw(frame, rules, app);
     let theme = app.theme;
     let data = app.data();
     let branches = app.ranked_branches();

@@ -3,6 +3,7 @@
 pub mod branch;
 pub mod calendar;
 pub mod common;
+pub mod county;
 pub mod my_stations;
 pub mod overlays;
 pub mod station;

@@ -13,7 +13,7 @@ use crate::tui::data::Viewer;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
     let data = app.data();
-    let policy = &app.policy;
+    let validity = &data.report.version.validity;
     let wide = area.width >= 110;
     let show_maintainer = wide && !matches!(app.viewer, Some(Viewer::Maintainer { .. }));
     let rows_shown = app.visible_stations();
@@ -40,8 +40,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
         .map(|s| {
             let so_far = data.so_far(&s.id);
             (
-                bar(so_far.payments, policy.validity.min_payments, bar_width),
-                bar(so_far.card, policy.validity.min_card, bar_width.min(5)),
+                bar(so_far.payments, validity.min_payments, bar_width),
+                bar(so_far.card, validity.min_card, bar_width.min(5)),
             )
         })
         .collect();
@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             };
             let mark = if data.unsynced.contains(&s.id) { "●" } else { "" };
             let mut cells = vec![
-                Cell::from(data.report.station_name(&s.id).to_string()),
+                Cell::from(data.marked_name(&s.id, app.lang)),
                 Cell::from(payments_bar),
                 Cell::from(card_bar),
                 Cell::from(status_span(app, s.status)),
@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
     // what the longest name needs, and spare room stays on the right.
     let names_width = rows_shown
         .iter()
-        .map(|s| data.report.station_name(&s.id).width())
+        .map(|s| data.marked_name(&s.id, app.lang).width())
         .max()
         .unwrap_or(0);
     let statuses = rows_shown

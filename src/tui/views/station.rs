@@ -9,8 +9,8 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::common::{dim, money, pad, status_span, t, titled};
-use crate::i18n::{category_name, referral_name, Text};
-use crate::policy::{PaymentCategory, StationResult};
+use crate::i18n::{category_name_in, fill, referral_name, Text};
+use crate::policy::StationResult;
 use crate::store::notes::Outcome;
 use crate::tui::app::App;
 
@@ -24,8 +24,7 @@ struct RewardRow {
 
 fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
     let mut rows = Vec::new();
-    for category in PaymentCategory::ALL {
-        let line = s.reward.payment(category);
+    for line in &s.reward.payments {
         if line.count == 0 {
             continue;
         }
@@ -36,7 +35,7 @@ fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
             format!("{} × {percent}%", money(line.amount))
         };
         rows.push(RewardRow {
-            item: category_name(category, app.lang).to_string(),
+            item: category_name_in(&app.data().report.result, &line.category, app.lang).to_string(),
             basis,
             rule: "R2",
             amount: money(line.reward),
@@ -57,6 +56,58 @@ fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
         });
     }
     rows
+}
+
+/// R14: what is withheld this month, what the quarter's end will do with
+/// it, what decides it and how far the station is from the bar.
+fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
+    let Some(w) = s.withholding else {
+        return Vec::new();
+    };
+    let verdict = if w.met {
+        Span::styled(t(app, Text::BarMet).to_string(), app.theme.good())
+    } else {
+        Span::styled(t(app, Text::BarMissed).to_string(), app.theme.warn())
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::raw(fill(
+            t(app, Text::WithheldThisMonth),
+            &[&money(w.withheld), &money(w.payable)],
+        )),
+        Span::raw(" · "),
+        verdict,
+    ])];
+    lines.push(Line::from(dim(
+        app,
+        fill(
+            t(app, Text::TuiBar),
+            &[
+                &money(w.bar_amount),
+                &w.bar_count,
+                &money(s.payment_amount),
+                &s.payment_count,
+            ],
+        ),
+    )));
+    let quarter = if w.quarter_end {
+        fill(
+            t(app, Text::TuiQuarterSettled),
+            &[&money(w.released), &money(w.forfeited)],
+        )
+    } else {
+        fill(
+            t(app, Text::TuiQuarterPending),
+            &[&money(w.pending_release), &money(w.pending_forfeit)],
+        )
+    };
+    lines.push(Line::from(dim(app, quarter)));
+    if w.missing_amount > rust_decimal::Decimal::ZERO || w.missing_count > 0 {
+        lines.push(Line::from(Span::styled(
+            fill(t(app, Text::BarDistance), &[&money(w.missing_amount), &w.missing_count]),
+            app.theme.warn(),
+        )));
+    }
+    lines
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
@@ -87,6 +138,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
             s.card_valid
         )),
     ])];
+    // R15, R16: what the maintainer must know first.
+    if data.missed_last_month.contains(id) {
+        lines.push(Line::from(Span::styled(
+            t(app, Text::MissedBothLastMonth),
+            app.theme.bad(),
+        )));
+    }
+    if data.report.new_stations.contains(id) {
+        lines.push(Line::from(dim(app, t(app, Text::NewStationNote))));
+    }
     if data.report.result.projected {
         let so_far = data.so_far(id);
         lines.push(Line::from(dim(
@@ -135,6 +196,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
         t(app, Text::Commission),
         money(s.maintenance.commission)
     )));
+    lines.extend(withholding_lines(app, s));
     if s.provisional {
         lines.push(Line::from(Span::styled(
             t(app, Text::WarningNoHouseholds),

@@ -1,0 +1,118 @@
+//! What the county rules read besides the daily facts (R15, R16): each
+//! station's monthly plan and distribution sales, its payments summed per
+//! month, and the dates of its life. Sums counts and fen only.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::month::{parse_date, Month};
+use crate::policy::lifecycle::StationLife;
+
+/// One station's plan for a month, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanFen {
+    pub collection_target: i64,
+    pub distribution_target: i64,
+}
+
+/// One station's bill payments of a month: every category, summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthPayments {
+    pub count: u64,
+    pub fen: i64,
+}
+
+fn bad_date(table: &'static str, column: &'static str, value: String) -> StoreError {
+    StoreError::BadValue { table, column, value }
+}
+
+fn opt_date(text: Option<String>, table: &'static str, column: &'static str) -> Result<Option<NaiveDate>, StoreError> {
+    text.map(|t| parse_date(&t).map_err(|_| bad_date(table, column, t)))
+        .transpose()
+}
+
+impl Store {
+    /// Every station's plan for `month` (stations without one are absent).
+    pub fn station_plans(&self, month: Month) -> Result<HashMap<String, PlanFen>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT station_id, collection_target_fen, distribution_target_fen FROM station_plans WHERE month = ?1",
+        )?;
+        let rows = stmt.query_map([month.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                PlanFen {
+                    collection_target: r.get(1)?,
+                    distribution_target: r.get(2)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every station's distribution sales in `month`, in fen.
+    pub fn distribution_sales(&self, month: Month) -> Result<HashMap<String, i64>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT station_id, amount_fen FROM distribution_sales WHERE month = ?1")?;
+        let rows = stmt.query_map([month.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every station's bill payments in `month` (all categories, all days).
+    pub fn month_payments(&self, month: Month) -> Result<HashMap<String, MonthPayments>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT station_id, sum(count), sum(amount_fen) FROM daily_payments
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
+        )?;
+        let first = month.first_day().to_string();
+        let last = month.last_day().to_string();
+        let rows = stmt.query_map(params![first, last], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                MonthPayments {
+                    count: r.get(1)?,
+                    fen: r.get(2)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every station's life (R16): signing and installation from the
+    /// registry (the opening date when no installation date is given),
+    /// its first day with a payment or card transaction, and its status.
+    pub fn station_lives(&self) -> Result<Vec<(String, StationLife)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
+                    (SELECT min(day) FROM daily_payments WHERE station_id = stations.id),
+                    (SELECT min(day) FROM daily_cards WHERE station_id = stations.id)
+             FROM stations ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut lives = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(3)?;
+            let first_payment = opt_date(r.get(5)?, "daily_payments", "day")?;
+            let first_card = opt_date(r.get(6)?, "daily_cards", "day")?;
+            let first_trade = match (first_payment, first_card) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            lives.push((
+                r.get(0)?,
+                StationLife {
+                    signed_on: opt_date(r.get(1)?, "stations", "signed_on")?,
+                    installed_on: opt_date(r.get(2)?, "stations", "installed_on")?,
+                    first_trade,
+                    suspended: status == "suspended",
+                    closed: status == "closed",
+                    closed_on: opt_date(r.get(4)?, "stations", "closed_on")?,
+                },
+            ));
+        }
+        Ok(lives)
+    }
+}
