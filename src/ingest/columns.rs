@@ -522,8 +522,6 @@ pub const REFERRALS: &[ColumnSpec] = &[
     req("kind", "转介类型", &["转介类型", "类型", "业务类型", "kind", "type"]),
 ];
 
-/// The station code in the R15 files, which issue 12 spells `code`.
-
 /// Column positions of [`STATION_PLANS`].
 pub(crate) mod station_plan {
     pub const STATION_CODE: usize = 0;
