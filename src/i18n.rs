@@ -377,6 +377,7 @@ texts! {
     FirstRunDemo => "还没有真实数据库，这是演示数据。连接县局服务器：bianmin sync --server 地址；或导入数据：bianmin import", "No real database yet, so this is the demo county. Connect to the county server with bianmin sync --server URL, or import data with bianmin import.";
     PersonSaved => "{0}：已保存您的身份；可在该文件中修改，或用 --as", "{0}: saved who you are; change it there or with --as";
     DemoNoSync => "演示数据不同步；连接县局服务器：bianmin sync --server 地址", "the demo county is not synced; connect to the county server with bianmin sync --server URL";
+    ServePolicy => "县局政策：{0}（笔记本同步时一并收到）", "the county's policy: {0} (laptops receive it when they sync)";
     DemoLocal => "本机", "local";
     DurationHoursMinutes => "{0} 小时 {1} 分钟", "{0} h {1} min";
     // --- Payout chain (issue 10): reconcile, steps, holds, exports, SMS ---

@@ -65,6 +65,18 @@ pub struct Me {
     pub demo: bool,
     #[serde(default)]
     pub server_time: Option<String>,
+    /// The county's policy file (RULES.md R12), when the server has one:
+    /// the laptop evaluates under it, so its figures are the county's.
+    #[serde(default)]
+    pub policy: Option<PolicyText>,
+}
+
+/// A policy file as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyText {
+    pub text: String,
+    /// Where the server took it from, for messages.
+    pub origin: String,
 }
 
 /// An error body: every 4xx and 5xx answer of the server is one of these.
@@ -196,7 +208,7 @@ pub struct MemberRow(pub i64, pub String, pub String);
 /// `[rev, id, name, kind, branch_id, maintainer_id, village,
 /// village_households, stations_in_village, route_order, status,
 /// has_terminal, has_green_card, opened_on, closed_on, owner_name,
-/// owner_phone]`
+/// owner_phone, signed_on, installed_on]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StationRow(
     pub i64,
@@ -212,6 +224,8 @@ pub struct StationRow(
     pub String,
     pub bool,
     pub bool,
+    pub Option<String>,
+    pub Option<String>,
     pub Option<String>,
     pub Option<String>,
     pub Option<String>,

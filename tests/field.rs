@@ -498,3 +498,52 @@ fn the_token_is_asked_for_at_a_prompt_that_does_not_show_it() {
         .unwrap()
         .contains(&token));
 }
+
+#[test]
+fn the_countys_policy_plans_and_station_dates_reach_the_laptop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let token = token(&db, "W01", "maintainer");
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policies/generous.toml");
+    // The county runs its server under its own policy file.
+    let server = Server::start_with(&db, &["--policy", policy.to_str().unwrap()]);
+    let laptop = dir.path().join("w01.db");
+    connect(&laptop, &server.url, &token);
+
+    // The laptop evaluates under the county's policy, as the server's own
+    // report does (the server keeps the policy in its database), and the
+    // figures are not the built-in policy's.
+    let branch = branch_of(&db, "W01");
+    assert_same_money(&laptop, &db, &branch);
+    let dezhou = dir.path().join("dezhou.db");
+    std::fs::copy(&db, &dezhou).unwrap();
+    Store::open(&dezhou)
+        .unwrap()
+        .conn()
+        .execute("DELETE FROM meta WHERE key IN ('policy_text', 'policy_origin')", [])
+        .unwrap();
+    assert_ne!(
+        report_json(&laptop, &["--month", "2026-10"]),
+        report_json(&dezhou, &["--month", "2026-10", "--branch", &branch]),
+        "the county's policy changes the money"
+    );
+
+    // R15's plans and sales and R16's dates of the branch's stations.
+    let in_branch = format!("SELECT id FROM stations WHERE branch_id = '{branch}'");
+    for (table, column) in [
+        ("station_plans", "station_id"),
+        ("distribution_sales", "station_id"),
+        ("stations", "id"),
+    ] {
+        let sql = format!("SELECT count(*) FROM {table} WHERE {column} IN ({in_branch})");
+        assert_eq!(count(&laptop, &sql), count(&db, &sql), "{table}");
+    }
+    let dated = format!("SELECT count(*) FROM stations WHERE installed_on IS NOT NULL AND id IN ({in_branch})");
+    assert_eq!(count(&laptop, &dated), count(&db, &dated));
+    assert!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM station_plans WHERE station_id IN ({in_branch})")
+        ) > 0
+    );
+}

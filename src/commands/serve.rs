@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bianmin::i18n::{trf, Text};
+use bianmin::policy::PolicySource;
 use bianmin::server::{serve, Limits, ServerOptions};
 
 use crate::cli::Global;
@@ -26,6 +27,18 @@ pub fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         eprintln!("{}", trf(Text::ServeNewDatabase, &[&db.display()]));
     } else if store.stations()?.is_empty() {
         eprintln!("{}", trf(Text::ServeNoStations, &[&db.display()]));
+    }
+    // The county's policy (--policy or the config's) is kept in the
+    // database, where `report` on it finds it and laptops receive it with
+    // who they are: every figure anywhere is evaluated under it.
+    let resolved = super::resolved_policy(global, Some(&store))?;
+    match &resolved.source {
+        PolicySource::Flag(path) | PolicySource::Config(path) => {
+            store.store_policy(&resolved.text, &path.display().to_string())?;
+            eprintln!("{}", trf(Text::ServePolicy, &[&resolved.source]));
+        }
+        PolicySource::Stored(_) => eprintln!("{}", trf(Text::ServePolicy, &[&resolved.source])),
+        PolicySource::BuiltIn => {}
     }
     drop(store);
     let options = ServerOptions {

@@ -21,6 +21,15 @@ impl Store {
         Ok(Some((text, origin)))
     }
 
+    /// Forgets a stored policy (the server has none any more).
+    pub fn forget_policy(&self) -> Result<(), StoreError> {
+        self.conn().execute(
+            "DELETE FROM meta WHERE key IN (?1, ?2)",
+            [POLICY_TEXT_KEY, POLICY_ORIGIN_KEY],
+        )?;
+        Ok(())
+    }
+
     /// Keeps a policy's text (and its origin) for `stored_policy`.
     pub fn store_policy(&self, text: &str, origin: &str) -> Result<(), StoreError> {
         self.set_meta(POLICY_TEXT_KEY, text)?;

@@ -36,6 +36,23 @@ pub struct SyncedTable {
 /// Every table of the list.
 pub const SYNCED_TABLES: &[SyncedTable] = &[
     SyncedTable {
+        name: "station_plans",
+        columns: &[
+            "station_id",
+            "month",
+            "collection_target_fen",
+            "distribution_target_fen",
+        ],
+        key: &["station_id", "month"],
+        scope: TableScope::Station("station_id"),
+    },
+    SyncedTable {
+        name: "distribution_sales",
+        columns: &["station_id", "month", "amount_fen"],
+        key: &["station_id", "month"],
+        scope: TableScope::Station("station_id"),
+    },
+    SyncedTable {
         name: "invoices",
         columns: &[
             "month",

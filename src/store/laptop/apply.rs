@@ -146,10 +146,10 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
         conn,
         "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
              stations_in_village, route_order, status, has_terminal, has_green_card, opened_on,
-             closed_on, owner_name, owner_phone, rev)
+             closed_on, owner_name, owner_phone, signed_on, installed_on, rev)
          SELECT value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
              value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14,
-             value->>15, value->>16, value->>0
+             value->>15, value->>16, value->>17, value->>18, value->>0
          FROM json_each(?1) WHERE true
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
              branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
@@ -158,7 +158,8 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
              status = excluded.status, has_terminal = excluded.has_terminal,
              has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
              closed_on = excluded.closed_on, owner_name = excluded.owner_name,
-             owner_phone = excluded.owner_phone, rev = excluded.rev",
+             owner_phone = excluded.owner_phone, signed_on = excluded.signed_on,
+             installed_on = excluded.installed_on, rev = excluded.rev",
         &page.stations,
     )?;
     bulk(

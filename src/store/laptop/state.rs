@@ -149,6 +149,13 @@ impl Store {
              WHERE id = 1",
             params![me.person_id, me.name, me.role, branches, server_url, me.demo],
         )?;
+        // The county's policy comes with who we are: figures on this laptop
+        // are evaluated as the server evaluates them (or, when it has none,
+        // under the built-in policy, as it does).
+        match &me.policy {
+            Some(policy) => self.store_policy(&policy.text, &policy.origin)?,
+            None => self.forget_policy()?,
+        }
         Ok(())
     }
 
@@ -270,6 +277,7 @@ mod tests {
             server_id: "s".into(),
             demo: false,
             server_time: None,
+            policy: None,
         }
     }
 

@@ -150,6 +150,12 @@ impl ServerDb for SqliteServerDb {
             server_id: self.server_id.clone(),
             demo: Self::demo_today(conn)?.is_some(),
             server_time: Some(crate::month::timestamp(now)),
+            policy: reader
+                .store
+                .as_ref()
+                .expect("present until dropped")
+                .stored_policy()?
+                .map(|(text, origin)| crate::wire::PolicyText { text, origin }),
         })
     }
 

@@ -65,7 +65,7 @@ const PULL_TABLES: &[PullTable] = &[
         name: "stations",
         columns: "rev, id, name, kind, branch_id, maintainer_id, village, village_households, \
                   stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on, \
-                  owner_name, owner_phone",
+                  owner_name, owner_phone, signed_on, installed_on",
         scope: ScopeBy::Station("id"),
     },
     PullTable {
@@ -327,6 +327,8 @@ fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), S
             r.get(14)?,
             r.get(15)?,
             r.get(16)?,
+            r.get(17)?,
+            r.get(18)?,
         )),
         "plans" => page.plans.push(PlanRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         "daily_payments" => page.daily_payments.push(PaymentRow(
