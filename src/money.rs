@@ -64,6 +64,27 @@ pub fn format_yuan(amount: Decimal) -> String {
     shown.to_string()
 }
 
+/// Formats money for people to read: two decimals with a thousands
+/// separator (`"41,505.03"`, `"-1,600.00"`). Screens and statements show
+/// amounts this way, with the unit (元) added by the translation table;
+/// JSON and CSV keep [`format_yuan`] so other tools parse plain numbers.
+pub fn format_grouped(amount: Decimal) -> String {
+    let plain = format_yuan(amount);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
 /// Parses a money string as users and source systems write it: digits with
 /// at most two decimals, an optional leading minus. Rejects "12,5", "1e3",
 /// "¥5" and anything with more than two decimals, so that no figure is
@@ -127,6 +148,16 @@ mod tests {
         assert_eq!(format_yuan(dec!(5)), "5.00");
         assert_eq!(format_yuan(dec!(-0.00)), "0.00");
         assert_eq!(format_yuan(dec!(-1.6)), "-1.60");
+    }
+
+    #[test]
+    fn grouped_format_separates_thousands() {
+        assert_eq!(format_grouped(dec!(41505.03)), "41,505.03");
+        assert_eq!(format_grouped(dec!(999.5)), "999.50");
+        assert_eq!(format_grouped(dec!(1000)), "1,000.00");
+        assert_eq!(format_grouped(dec!(-1234567.8)), "-1,234,567.80");
+        assert_eq!(format_grouped(dec!(0)), "0.00");
+        assert_eq!(format_grouped(dec!(-0.001)), "0.00");
     }
 
     #[test]

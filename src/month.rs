@@ -127,16 +127,47 @@ pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// China Standard Time (UTC+8, no daylight saving): every station's day is
+/// counted in it, and every time a person reads is shown in it.
+pub fn china_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
 /// Today in Asia/Shanghai (UTC+8, no daylight saving), where every
 /// station's day is counted.
 pub fn today_shanghai() -> NaiveDate {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    chrono::Utc::now().with_timezone(&offset).date_naive()
+    chrono::Utc::now().with_timezone(&china_offset()).date_naive()
+}
+
+/// An instant as a person reads it, in China time: `2026-11-29 08:05`.
+/// Screens, lists, notes and CLI output all use this one form, so the
+/// header's last sync and a note's time can be compared at a glance.
+pub fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&china_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Like [`china_time`] for a stored RFC 3339 timestamp; text that is not
+/// one is shown as it is rather than hidden.
+pub fn china_time_of(stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(at) => china_time(at.with_timezone(&chrono::Utc)),
+        Err(_) => stored.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_china_time() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-28T17:30:00.000Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(china_time(at), "2026-11-29 01:30");
+        assert_eq!(china_time_of("2026-11-28T17:30:00.000Z"), "2026-11-29 01:30");
+        assert_eq!(china_time_of("yesterday"), "yesterday");
+    }
 
     #[test]
     fn months_know_their_days() {

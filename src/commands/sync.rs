@@ -39,12 +39,8 @@ fn count(n: u64, one: Text, many: Text) -> String {
 
 /// An instant in China time, as the screens show it.
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(|t| {
-        t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    })
-    .unwrap_or_else(|| tr(Text::Never).to_string())
+    t.map(crate::month::china_time)
+        .unwrap_or_else(|| tr(Text::Never).to_string())
 }
 
 fn status(global: &Global) -> anyhow::Result<()> {
