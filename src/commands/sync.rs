@@ -39,7 +39,7 @@ fn count(n: u64, one: Text, many: Text) -> String {
 
 /// An instant in China time, as the screens show it.
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(crate::month::china_time)
+    t.map(bianmin::month::china_time)
         .unwrap_or_else(|| tr(Text::Never).to_string())
 }
 
