@@ -1,6 +1,7 @@
-//! The dashboard without a terminal: state and update, snapshots of every
-//! screen at 80×24 and 120×40 in Chinese and English, every size from 1×1
-//! to 300×100 without a panic, and NO_COLOR.
+//! The dashboard without a terminal: `update` and its effects, run by the
+//! worker inline (no thread, no timing); snapshots of every screen at
+//! 60×20, 80×24 and 120×40 in Chinese and English; every size from 1×1
+//! to 300×100 without a panic; NO_COLOR.
 
 use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
@@ -9,43 +10,42 @@ use ratatui::Terminal;
 
 use bianmin::demo::build_demo;
 use bianmin::i18n::Lang;
+use bianmin::month::Month;
 use bianmin::policy::{Policy, Status};
-use bianmin::store::notes::{Outcome, SyncState};
+use bianmin::store::notes::{NewNote, NoteKind, Outcome, SyncState};
 use bianmin::store::Store;
-use bianmin::tui::app::{Screen, SortMode};
+use bianmin::tui::effect::{Effect, Msg};
+use bianmin::tui::state::{Screen, SortMode};
 use bianmin::tui::theme::Theme;
-use bianmin::tui::{views, App};
+use bianmin::tui::{views, App, Inline};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
 
-fn demo_app(person: Option<&str>, lang: Lang) -> App {
+fn demo_store() -> Store {
     let mut store = Store::open_in_memory().unwrap();
     build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
-    App::new(store, Policy::dezhou_2012(), lang, person).unwrap()
+    store
+}
+
+fn demo_app(person: Option<&str>, lang: Lang) -> Inline {
+    Inline::open(demo_store(), Policy::dezhou_2012(), lang, person).unwrap()
 }
 
 /// The demo county's figures in a laptop's database (what a sync would
 /// have brought): what is written there waits for the server.
-fn laptop_app(person: Option<&str>, lang: Lang) -> App {
-    let mut store = Store::open_in_memory().unwrap();
-    build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
-    store.conn().execute("DELETE FROM meta WHERE key = 'demo'", []).unwrap();
-    App::new(store, Policy::dezhou_2012(), lang, person).unwrap()
+fn laptop_app(person: Option<&str>, lang: Lang) -> Inline {
+    let store = demo_store();
+    store.set_meta("demo", "0").unwrap();
+    Inline::open(store, Policy::dezhou_2012(), lang, person).unwrap()
 }
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(key(KeyCode::Char(c)));
-    }
-}
-
-fn render(app: &mut App, width: u16, height: u16) -> String {
+fn render(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| views::draw(frame, app)).unwrap();
     let buffer = terminal.backend().buffer();
@@ -99,53 +99,90 @@ fn plain_text(buffer: &ratatui::buffer::Buffer) -> String {
     out
 }
 
-/// Snapshots of the current screen at both sizes and in both languages.
+/// Snapshots of the current screen at three sizes in both languages.
 fn snapshot_all(app: &mut App, name: &str) {
     for lang in [Lang::Zh, Lang::En] {
         app.lang = lang;
-        for (w, h) in [(80, 24), (120, 40)] {
+        for (w, h) in [(60, 20), (80, 24), (120, 40)] {
             let shown = render(app, w, h);
             let lang_name = if lang == Lang::Zh { "zh" } else { "en" };
             insta::assert_snapshot!(format!("{name}-{lang_name}-{w}x{h}"), shown);
         }
     }
+    app.lang = Lang::Zh;
 }
+
+/// Adds a note straight to the store, as a sync would have brought it.
+fn add_note(dash: &mut Inline, station: &str, author: &str, visited: &str, body: &str, follow: Option<&str>) {
+    dash.worker
+        .store()
+        .add_note(
+            &NewNote {
+                station_id: station.into(),
+                author_id: author.into(),
+                visited_on: visited.parse().unwrap(),
+                kind: NoteKind::Equipment,
+                body: body.into(),
+                follow_up_on: follow.map(|d| d.parse().unwrap()),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+}
+
+/// Moves the cursor `rows` rows down.
+fn down(dash: &mut Inline, rows: usize) {
+    for _ in 0..rows {
+        dash.type_text("j");
+    }
+}
+
+/// After writing to the store behind the app's back: read it again.
+fn reread(dash: &mut Inline) {
+    dash.send(Msg::Synced(bianmin::tui::background::SyncOutcome::Done(Box::default())));
+}
+
+const LONG_NOTE: &str = "站长反映：本月移动营业厅在村里设了代办点，话费代收明显下降，很多老人现在去营业厅交费。\n\
+建议：下周二带宣传单再来一次，和站长一起到村委会门口宣传助农取款和惠农通，顺便检查商易通终端的打印机。\n\
+另外，站长的绿卡还没办好，需要提醒支局长跟进。\n第四行：结束。";
 
 #[test]
 fn snapshot_my_stations() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    snapshot_all(&mut app, "my-stations");
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    snapshot_all(&mut dash.app, "my-stations");
 }
 
 #[test]
 fn snapshot_station_detail() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    app.on_key(key(KeyCode::Enter));
-    assert!(matches!(app.screen(), Screen::StationDetail { .. }));
-    snapshot_all(&mut app, "station-detail");
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.key(KeyCode::Enter);
+    assert!(matches!(dash.app.screen(), Screen::StationDetail { .. }));
+    snapshot_all(&mut dash.app, "station-detail");
 }
 
 #[test]
 fn snapshot_branch_and_county() {
-    let mut app = demo_app(Some("M01"), Lang::Zh);
-    press(&mut app, "2");
-    assert!(matches!(app.screen(), Screen::Branch { .. }));
-    snapshot_all(&mut app, "branch");
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    dash.type_text("2");
+    assert!(matches!(dash.app.screen(), Screen::Branch { .. }));
+    snapshot_all(&mut dash.app, "branch");
     let mut county = demo_app(Some("county"), Lang::Zh);
-    assert_eq!(county.screen(), &Screen::County);
-    snapshot_all(&mut county, "county");
+    assert_eq!(county.app.screen(), &Screen::County);
+    snapshot_all(&mut county.app, "county");
 }
 
 #[test]
 fn snapshot_visits_calendar_help() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    press(&mut app, "3");
-    snapshot_all(&mut app, "visits");
-    press(&mut app, "4");
-    snapshot_all(&mut app, "calendar");
-    press(&mut app, "1?");
-    assert!(app.help);
-    snapshot_all(&mut app, "help");
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    add_note(&mut dash, "S0003", "W01", "2026-11-20", LONG_NOTE, Some("2026-11-24"));
+    reread(&mut dash);
+    dash.type_text("3");
+    snapshot_all(&mut dash.app, "visits");
+    dash.type_text("4");
+    snapshot_all(&mut dash.app, "calendar");
+    dash.type_text("1?");
+    assert!(dash.app.help);
+    snapshot_all(&mut dash.app, "help");
 }
 
 /// The demo under the Dezhou policy with quarterly withholding from
@@ -157,70 +194,118 @@ fn snapshot_station_detail_with_withholding() {
         "/tests/fixtures/policies/dezhou-withholding-2026.toml"
     )))
     .unwrap();
-    let mut store = Store::open_in_memory().unwrap();
-    build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
-    let mut app = App::new(store, policy, Lang::Zh, Some("W01")).unwrap();
-    app.on_key(key(KeyCode::Enter));
-    let Screen::StationDetail { id, .. } = app.screen().clone() else {
+    let mut dash = Inline::open(demo_store(), policy, Lang::Zh, Some("W01")).unwrap();
+    dash.key(KeyCode::Enter);
+    let Screen::StationDetail { id, .. } = dash.app.screen().clone() else {
         panic!("the station detail")
     };
-    let s = app.data().station(&id).unwrap().clone();
+    let s = dash.app.data().station(&id).unwrap().clone();
     let w = s.withholding.expect("November withholds");
     // November is no quarter end: nothing released yet, what stands is
     // October's and November's.
     assert!(!w.quarter_end && w.released.is_zero());
-    assert!(app.data().report.result.contest_pool.is_some());
-    let shown = render(&mut app, 120, 40);
+    assert!(dash.app.data().report.result.contest_pool.is_some());
+    let shown = render(&dash.app, 120, 40);
     assert!(
-        shown.contains("季度考核 R14") && shown.contains("季末(目前)"),
+        shown.contains("季度考核：本月扣留") && shown.contains("季末（按目前情况）"),
         "{shown}"
     );
-    snapshot_all(&mut app, "station-detail-withholding");
-}
-
-/// R15 and R16 in the county view and the lists: the exit candidates of
-/// the last finished month, the funnel, and the marks.
-#[test]
-fn the_county_view_shows_the_watchlist_funnel_and_benchmarks() {
-    let county = demo_app(Some("county"), Lang::En);
-    let data = county.data().county.as_ref().expect("the county's figures");
-    let list = data.watchlist.as_ref().expect("October's watchlist");
-    assert_eq!(list.month.to_string(), "2026-10");
-    let mut ids: Vec<&str> = list.entries.iter().map(|e| e.station.as_str()).collect();
-    ids.sort_unstable();
-    let mut expected = bianmin::demo::county_rules::EXIT_CANDIDATES.to_vec();
-    expected.sort_unstable();
-    assert_eq!(ids, expected);
-    assert_eq!((data.funnel.signed, data.funnel.installed), (235, 215));
-    let b = data.benchmarks.as_ref().expect("benchmarks");
-    assert_eq!(b.top.len(), 10);
-    // A maintainer is warned on their station that missed both plans last
-    // month; a new station is marked.
-    let mine = demo_app(Some("W01"), Lang::Zh);
-    assert!(mine.data().missed_last_month.contains("S0002"));
-    assert!(mine.data().marked_name("S0002", Lang::Zh).starts_with("! "));
-    assert!(mine.data().marked_name("S0006", Lang::Zh).ends_with("[新站]"));
-    let mut mine = mine;
-    let shown = render(&mut mine, 120, 40);
-    assert!(shown.contains("! ") && shown.contains("[新站]"), "{shown}");
+    snapshot_all(&mut dash.app, "station-detail-withholding");
 }
 
 #[test]
-fn snapshot_editor_and_picker() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    press(&mut app, "n");
-    assert!(app.editor.is_some());
-    press(&mut app, "站长反映网络不稳定 network");
-    snapshot_all(&mut app, "editor");
+fn snapshot_editor_note_prompt_and_picker() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("n");
+    assert!(dash.app.editor.is_some());
+    dash.type_text("站长反映网络不稳定 network");
+    snapshot_all(&mut dash.app, "editor");
+    dash.key(KeyCode::Esc);
+    dash.type_text("y");
+    assert!(dash.app.editor.is_none());
+
+    add_note(&mut dash, "S0001", "W01", "2026-11-26", LONG_NOTE, None);
+    reread(&mut dash);
+    dash.type_text("3");
+    dash.key(KeyCode::Enter);
+    assert!(dash.app.note_view.is_some());
+    snapshot_all(&mut dash.app, "note");
+    dash.key(KeyCode::Esc);
+
+    dash.type_text("1");
+    dash.key(KeyCode::Enter);
+    dash.type_text("c");
+    assert!(dash.app.prompt.is_some());
+    snapshot_all(&mut dash.app, "sign-off");
+
     let mut first_run = demo_app(None, Lang::Zh);
-    assert!(first_run.picker.is_some());
-    snapshot_all(&mut first_run, "picker");
+    assert!(first_run.app.picker.is_some());
+    snapshot_all(&mut first_run.app, "picker");
+}
+
+#[test]
+fn keys_return_effects_and_nothing_changes_until_the_answer_comes() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    let app = &mut dash.app;
+    assert_eq!(app.month.to_string(), "2026-11");
+    let effects = app.update(Msg::Key(key(KeyCode::Char('['))));
+    let Some(Effect::LoadMonth {
+        month,
+        scope,
+        generation,
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(month.to_string(), "2026-10");
+    assert_eq!(app.month.to_string(), "2026-11", "shown once loaded");
+    assert_eq!(app.pending_month, Some(month));
+    // An answer to another question (an old generation) is dropped.
+    let stale = dash.worker.run(Effect::LoadMonth {
+        month,
+        scope: scope.clone(),
+        generation: generation + 7,
+    });
+    let _ = dash.app.update(stale.unwrap());
+    assert_eq!(dash.app.month.to_string(), "2026-11");
+    let answer = dash
+        .worker
+        .run(Effect::LoadMonth {
+            month,
+            scope,
+            generation,
+        })
+        .unwrap();
+    assert!(dash.app.update(answer).is_empty());
+    assert_eq!(dash.app.month.to_string(), "2026-10");
+    // Back again: cached, no effect.
+    let effects = dash.app.update(Msg::Key(key(KeyCode::Char(']'))));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(dash.app.month.to_string(), "2026-11");
+}
+
+#[test]
+fn opening_a_station_asks_for_its_days_and_the_view_reads_only_memory() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    let effects = dash.app.update(Msg::Key(key(KeyCode::Enter)));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadStationDays { .. }]),
+        "{effects:?}"
+    );
+    // Drawn before the days come: no days yet, and no read.
+    render(&dash.app, 100, 30);
+    let Screen::StationDetail { id, .. } = dash.app.screen().clone() else {
+        panic!()
+    };
+    assert!(dash.app.station_days(&id).is_none());
+    bianmin::tui::settle(&mut dash.app, &mut dash.worker, effects);
+    assert!(dash.app.station_days(&id).is_some());
 }
 
 #[test]
 fn my_stations_are_mine_and_most_at_risk_first() {
-    let app = demo_app(Some("W01"), Lang::Zh);
-    let rows = app.visible_stations();
+    let dash = demo_app(Some("W01"), Lang::Zh);
+    let rows = dash.app.visible_stations();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|s| s.maintainer == "W01"));
     let statuses: Vec<Status> = rows.iter().map(|s| s.status).collect();
@@ -234,117 +319,196 @@ fn my_stations_are_mine_and_most_at_risk_first() {
     );
     // A manager sees the whole branch.
     let manager = demo_app(Some("M01"), Lang::Zh);
-    assert!(manager.visible_stations().len() > rows.len());
+    assert!(manager.app.visible_stations().len() > rows.len());
 }
 
 #[test]
-fn sort_filter_and_months() {
-    let mut app = demo_app(Some("M01"), Lang::Zh);
-    press(&mut app, "s");
-    assert_eq!(app.sort, SortMode::Name);
-    press(&mut app, "s");
-    assert_eq!(app.sort, SortMode::Reward);
-    let rewards: Vec<_> = app.visible_stations().iter().map(|s| s.reward.total).collect();
-    assert!(rewards.windows(2).all(|w| w[0] >= w[1]));
-    press(&mut app, "/二站");
-    app.on_key(key(KeyCode::Enter));
-    assert!(!app.filtering);
-    let names: Vec<String> = app
+fn sort_by_name_is_pinyin_order() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    dash.type_text("s");
+    assert_eq!(dash.app.sort, SortMode::Name);
+    let names: Vec<String> = dash
+        .app
         .visible_stations()
         .iter()
-        .map(|s| app.data().report.station_name(&s.id).to_string())
+        .map(|s| dash.app.data().report.station_name(&s.id).to_string())
         .collect();
-    assert!(
-        !names.is_empty() && names.iter().all(|n| n.contains("二站")),
-        "{names:?}"
-    );
-    press(&mut app, "/");
-    app.on_key(key(KeyCode::Esc));
-    assert!(app.filter.is_empty());
+    let keys: Vec<String> = names.iter().map(|n| bianmin::tui::names::sort_key(n)).collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    // Not code point order: 柳 (U+67F3) before 石 (U+77F3) is the same either
+    // way, but 双 (U+53CC) comes after 柳 in pinyin and before it by code.
+    let pos = |prefix: &str| names.iter().position(|n| n.starts_with(prefix));
+    if let (Some(liu), Some(shuang)) = (pos("柳"), pos("双")) {
+        assert!(liu < shuang, "{names:?}");
+    }
+    dash.type_text("s");
+    assert_eq!(dash.app.sort, SortMode::Reward);
+    let rewards: Vec<_> = dash.app.visible_stations().iter().map(|s| s.reward.total).collect();
+    assert!(rewards.windows(2).all(|w| w[0] >= w[1]));
+}
 
-    assert!(app.data().report.result.projected);
-    press(&mut app, "[");
-    assert_eq!(app.month.to_string(), "2026-10");
-    assert!(!app.data().report.result.projected, "a past month shows actual figures");
-    assert!(app
+#[test]
+fn a_filter_belongs_to_its_screen_and_says_when_nothing_matches() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    dash.type_text("/双");
+    dash.key(KeyCode::Enter);
+    assert!(dash.app.filters.typing.is_none());
+    let names: Vec<String> = dash
+        .app
+        .visible_stations()
+        .iter()
+        .map(|s| dash.app.data().report.station_name(&s.id).to_string())
+        .collect();
+    assert!(!names.is_empty() && names.iter().all(|n| n.contains('双')), "{names:?}");
+    // Pinyin initials find stations too: shy = 双河沿.
+    dash.type_text("/");
+    dash.key(KeyCode::Esc);
+    dash.type_text("/shy");
+    dash.key(KeyCode::Enter);
+    assert!(!dash.app.visible_stations().is_empty());
+    // The visits screen has its own (empty) filter.
+    dash.type_text("3");
+    let shown = render(&dash.app, 100, 30);
+    assert!(!shown.contains("/shy"), "{shown}");
+    assert!(!dash.app.visible_notes().is_empty());
+    dash.type_text("/没有这样的记录");
+    dash.key(KeyCode::Enter);
+    let shown = render(&dash.app, 100, 30);
+    assert!(shown.contains("无匹配"), "{shown}");
+    dash.type_text("1");
+    let shown = render(&dash.app, 100, 30);
+    assert!(shown.contains("/shy"), "{shown}");
+}
+
+#[test]
+fn months_stop_where_the_data_stops_and_an_empty_month_says_so() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    assert!(dash.app.data().report.result.projected);
+    dash.type_text("[");
+    assert_eq!(dash.app.month.to_string(), "2026-10");
+    assert!(
+        !dash.app.data().report.result.projected,
+        "a past month shows actual figures"
+    );
+    assert!(dash
+        .app
         .data()
         .report
         .result
         .stations
         .iter()
         .all(|s| matches!(s.status, Status::Valid | Status::Invalid)));
-    press(&mut app, "]]");
-    assert_eq!(app.month.to_string(), "2026-11", "no month after today's");
+    dash.type_text("[[[[[");
+    assert_eq!(dash.app.month.to_string(), "2026-08", "the first month with figures");
+    assert!(
+        dash.app.flash.as_deref().unwrap_or("").contains("没有更早的数据"),
+        "{:?}",
+        dash.app.flash
+    );
+    dash.type_text("]]]]]]");
+    assert_eq!(dash.app.month.to_string(), "2026-11", "no month after today's");
+    assert!(dash.app.flash.as_deref().unwrap_or("").contains("没有更晚的数据"));
+
+    // A database whose month has no figures yet says so.
+    let mut empty = Store::open_in_memory().unwrap();
+    build_demo(&mut empty, bianmin::demo::DEFAULT_SEED, today()).unwrap();
+    empty.set_meta("demo_today", "2027-01-05").unwrap();
+    let dash = Inline::open(empty, Policy::dezhou_2012(), Lang::Zh, Some("W01")).unwrap();
+    assert_eq!(dash.app.month, Month::new(2027, 1).unwrap());
+    let shown = render(&dash.app, 100, 30);
+    assert!(shown.contains("2027-01 没有数据"), "{shown}");
 }
 
 #[test]
 fn enter_opens_and_esc_and_q_go_back_then_quit() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    press(&mut app, "j");
-    assert_eq!(app.stations.selected, 1);
-    app.on_key(key(KeyCode::Enter));
-    assert!(matches!(app.screen(), Screen::StationDetail { .. }));
-    app.on_key(key(KeyCode::Tab));
-    assert!(matches!(app.screen(), Screen::StationDetail { pane: 1, .. }));
-    app.on_key(key(KeyCode::Esc));
-    assert_eq!(app.screen(), &Screen::MyStations);
-    press(&mut app, "3q");
-    assert_eq!(app.screen(), &Screen::MyStations);
-    assert!(!app.quit);
-    press(&mut app, "q");
-    assert!(app.quit);
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert!(app.quit, "Ctrl-C quits from anywhere");
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("j");
+    assert_eq!(dash.app.cursors.stations.selected, 1);
+    dash.key(KeyCode::Enter);
+    assert!(matches!(dash.app.screen(), Screen::StationDetail { .. }));
+    dash.key(KeyCode::Tab);
+    assert!(matches!(dash.app.screen(), Screen::StationDetail { pane: 1, .. }));
+    dash.key(KeyCode::Esc);
+    assert_eq!(dash.app.screen(), &Screen::MyStations);
+    dash.type_text("3q");
+    assert_eq!(dash.app.screen(), &Screen::MyStations);
+    assert!(!dash.app.quit);
+    dash.type_text("q");
+    assert!(dash.app.quit);
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.ctrl('c');
+    assert!(dash.app.quit, "Ctrl-C quits from anywhere");
 }
 
 #[test]
 fn a_county_user_drills_from_branches_to_a_station() {
-    let mut app = demo_app(Some("county"), Lang::En);
-    let first = app.ranked_branches()[0].id.clone();
-    let shortfalls: Vec<u64> = app.ranked_branches().iter().map(|b| b.shortfall).collect();
+    let mut dash = demo_app(Some("county"), Lang::En);
+    let first = dash.app.ranked_branches()[0].id.clone();
+    let shortfalls: Vec<u64> = dash.app.ranked_branches().iter().map(|b| b.shortfall).collect();
     assert!(shortfalls.windows(2).all(|w| w[0] >= w[1]), "{shortfalls:?}");
-    app.on_key(key(KeyCode::Enter));
+    dash.key(KeyCode::Enter);
     assert_eq!(
-        app.screen(),
+        dash.app.screen(),
         &Screen::Branch {
             id: first.clone(),
             pane: 0
         }
     );
-    app.on_key(key(KeyCode::Enter));
-    match app.screen() {
-        Screen::StationDetail { id, .. } => {
-            assert_eq!(app.data().station(id).unwrap().branch, first)
-        }
+    dash.key(KeyCode::Enter);
+    match dash.app.screen() {
+        Screen::StationDetail { id, .. } => assert_eq!(dash.app.data().station(id).unwrap().branch, first),
         other => panic!("{other:?}"),
     }
 }
 
 #[test]
-fn a_note_written_in_the_editor_is_saved_and_queued() {
-    let mut app = laptop_app(Some("W01"), Lang::Zh);
-    let station = app.visible_stations()[0].id.clone();
-    let before = app.notes.len();
-    press(&mut app, "n");
-    press(&mut app, "村里赶集，带宣传单");
-    app.on_key(key(KeyCode::Enter));
-    app.on_paste("第二行，从别处粘贴的文字");
-    app.on_key(key(KeyCode::Tab)); // follow-up date
-    press(&mut app, "2026-12-03");
-    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    assert!(app.editor.is_none(), "saved and closed: {:?}", app.flash);
-    assert_eq!(app.notes.len(), before + 1);
-    let note = app.notes.iter().find(|n| n.body.starts_with("村里赶集")).unwrap();
+fn the_county_table_labels_its_columns_and_adds_a_total_row() {
+    let dash = demo_app(Some("county"), Lang::Zh);
+    let shown = render(&dash.app, 120, 40);
+    for label in ["站点数", "有效", "计划", "差额", "扣罚(元)", "合计"] {
+        assert!(shown.contains(label), "{label}:\n{shown}");
+    }
+    let total: u64 = dash.app.data().report.result.branches.iter().map(|b| b.stations).sum();
+    let total_line = shown.lines().find(|l| l.starts_with("│合计")).unwrap();
+    assert!(total_line.contains(&total.to_string()), "{total_line}");
+}
+
+#[test]
+fn a_note_written_in_the_editor_is_saved_queued_and_the_draft_forgotten() {
+    let mut dash = laptop_app(Some("W01"), Lang::Zh);
+    let station = dash.app.visible_stations()[0].id.clone();
+    let before = dash.app.notes.len();
+    dash.type_text("n");
+    assert_eq!(
+        dash.app.editor.as_ref().unwrap().station_id(),
+        Some(station.as_str()),
+        "starts on the station in context"
+    );
+    dash.type_text("村里赶集，带宣传单");
+    // Every change is kept as a draft, in the database.
+    let draft = bianmin::tui::draft::load(dash.worker.store())
+        .unwrap()
+        .expect("a draft");
+    assert_eq!(draft.body, "村里赶集，带宣传单");
+    dash.key(KeyCode::Enter);
+    dash.paste("第二行，从别处粘贴的文字");
+    dash.key(KeyCode::Tab); // follow-up date
+    dash.type_text("2026-12-03");
+    dash.ctrl('s');
+    assert!(dash.app.editor.is_none(), "saved and closed: {:?}", dash.app.flash);
+    assert_eq!(dash.app.notes.len(), before + 1);
+    let note = dash.app.notes.iter().find(|n| n.body.starts_with("村里赶集")).unwrap();
     assert_eq!(note.station_id, station);
     assert_eq!(note.body, "村里赶集，带宣传单\n第二行，从别处粘贴的文字");
     assert_eq!(note.follow_up_on, NaiveDate::from_ymd_opt(2026, 12, 3));
     assert_eq!(note.sync, SyncState::Pending);
-    assert_eq!(app.sync.pending, 1);
-    assert!(app.data().unsynced.contains(&station));
-    // Saved in the store, not only on screen: a new App sees it.
-    assert!(app
-        .store
+    assert_eq!(dash.app.sync.pending, 1);
+    assert!(dash.app.data().unsynced.contains(&station));
+    assert_eq!(bianmin::tui::draft::load(dash.worker.store()).unwrap(), None);
+    // Saved in the store, not only on screen.
+    assert!(dash
+        .worker
+        .store()
         .notes(Some(&station))
         .unwrap()
         .iter()
@@ -352,99 +516,319 @@ fn a_note_written_in_the_editor_is_saved_and_queued() {
 }
 
 #[test]
-fn a_note_written_in_the_demo_stays_in_the_demo() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    press(&mut app, "n");
-    press(&mut app, "演示里写的");
-    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    let note = app.notes.iter().find(|n| n.body == "演示里写的").unwrap();
-    assert_eq!(note.sync, SyncState::Local);
-    assert_eq!(app.sync.pending, 0);
-    assert!(!app.data().unsynced.contains(&note.station_id));
-    // `r` says the demo is not synced, in words.
-    press(&mut app, "r");
+fn a_draft_survives_the_program_and_is_offered_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("laptop.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        build_demo(&mut store, bianmin::demo::DEFAULT_SEED, today()).unwrap();
+        let mut dash = Inline::open(store, Policy::dezhou_2012(), Lang::Zh, Some("W01")).unwrap();
+        dash.type_text("n");
+        dash.paste(LONG_NOTE);
+        // Killed here: nothing saved, no Esc.
+    }
+    let store = Store::open(&db).unwrap();
+    let mut dash = Inline::open(store, Policy::dezhou_2012(), Lang::Zh, Some("W01")).unwrap();
+    assert!(dash.app.draft_offered());
+    let shown = render(&dash.app, 80, 24);
+    assert!(shown.contains("未保存的走访记录"), "{shown}");
+    snapshot_all(&mut dash.app, "draft-offer");
+    dash.key(KeyCode::Enter);
+    let editor = dash.app.editor.as_ref().expect("writing again");
+    assert_eq!(editor.body_text(), LONG_NOTE);
+    // Someone else opening the laptop is not offered another's draft.
+    drop(dash);
+    let store = Store::open(&db).unwrap();
+    let other = Inline::open(store, Policy::dezhou_2012(), Lang::Zh, Some("W02")).unwrap();
+    assert!(!other.app.draft_offered());
+}
+
+#[test]
+fn esc_on_changed_text_asks_before_discarding() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("n");
+    dash.key(KeyCode::Esc);
+    assert!(dash.app.editor.is_none(), "nothing typed: Esc closes");
+    dash.type_text("n半句话");
+    dash.key(KeyCode::Esc);
+    let editor = dash.app.editor.as_ref().expect("still open");
+    assert!(editor.confirm_discard);
+    assert!(render(&dash.app, 80, 24).contains("放弃已写的内容"));
+    dash.type_text("n");
+    let editor = dash.app.editor.as_ref().expect("kept");
+    assert!(!editor.confirm_discard);
+    assert_eq!(editor.body_text(), "半句话");
+    dash.key(KeyCode::Esc);
+    dash.type_text("y");
+    assert!(dash.app.editor.is_none());
+    assert_eq!(
+        bianmin::tui::draft::load(dash.worker.store()).unwrap(),
+        None,
+        "discarded on purpose"
+    );
+}
+
+#[test]
+fn a_long_pasted_note_wraps_in_the_editor_and_opens_in_full_from_every_list() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("n");
+    dash.paste(&LONG_NOTE.replace('\n', "\r"));
+    let shown = render(&dash.app, 80, 24);
+    // Soft wrap: the start and the end of the paste are both in view.
     assert!(
-        app.flash.as_deref().unwrap_or("").contains("演示数据不同步"),
+        shown.contains("站长反映") && shown.contains("第四行：结束。"),
+        "{shown}"
+    );
+    dash.ctrl('s');
+    assert!(dash.app.editor.is_none(), "{:?}", dash.app.flash);
+    let station = dash
+        .app
+        .notes
+        .iter()
+        .find(|n| n.body == LONG_NOTE)
+        .unwrap()
+        .station_id
+        .clone();
+
+    // The visits list: the first line, marked; Enter opens it in full.
+    dash.type_text("3");
+    let shown = render(&dash.app, 100, 30);
+    assert!(shown.contains("(+3行)"), "{shown}");
+    dash.key(KeyCode::Enter);
+    let shown = render(&dash.app, 100, 30);
+    assert!(
+        shown.contains("第四行：结束。") && shown.contains("绿卡还没办好"),
+        "{shown}"
+    );
+    dash.key(KeyCode::Esc);
+    assert!(dash.app.note_view.is_none());
+
+    // The station's visits pane.
+    dash.type_text("1");
+    let row = dash
+        .app
+        .visible_stations()
+        .iter()
+        .position(|s| s.id == station)
+        .unwrap();
+    down(&mut dash, row);
+    dash.key(KeyCode::Enter);
+    dash.key(KeyCode::Tab);
+    dash.key(KeyCode::Enter);
+    let view = dash.app.note_view.as_ref().expect("the note in full");
+    assert_eq!(view.note.body, LONG_NOTE);
+    dash.key(KeyCode::Esc);
+
+    // The calendar's follow-up.
+    add_note(
+        &mut dash,
+        &station,
+        "W01",
+        "2026-11-20",
+        "设备回访\n第二行",
+        Some("2026-11-28"),
+    );
+    reread(&mut dash);
+    dash.type_text("4");
+    let index = dash
+        .app
+        .todos()
+        .iter()
+        .position(|t| matches!(t.kind, bianmin::tui::lists::TodoKind::FollowUp { .. }))
+        .expect("the follow-up is due");
+    down(&mut dash, index);
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.note_view.as_ref().unwrap().note.body, "设备回访\n第二行");
+}
+
+#[test]
+fn the_editor_finds_a_station_by_pinyin_initials() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("3n");
+    let editor = dash.app.editor.as_ref().unwrap();
+    assert_eq!(editor.focus, bianmin::tui::editor::Field::Body);
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    assert_eq!(
+        dash.app.editor.as_ref().unwrap().focus,
+        bianmin::tui::editor::Field::Station
+    );
+    dash.type_text("gjj");
+    let shown = render(&dash.app, 80, 24);
+    assert!(shown.contains("高家集便民服务站"), "{shown}");
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.editor.as_ref().unwrap().station_id(), Some("S0004"));
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    dash.type_text("S0006");
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.editor.as_ref().unwrap().station_id(), Some("S0006"));
+}
+
+#[test]
+fn a_note_written_in_the_demo_stays_in_the_demo() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("n演示里写的");
+    dash.ctrl('s');
+    let note = dash.app.notes.iter().find(|n| n.body == "演示里写的").unwrap();
+    assert_eq!(note.sync, SyncState::Local);
+    assert_eq!(dash.app.sync.pending, 0);
+    assert!(!dash.app.data().unsynced.contains(&note.station_id));
+    // `r` says the demo is not synced, in words.
+    dash.type_text("r");
+    assert!(
+        dash.app.flash.as_deref().unwrap_or("").contains("演示数据不同步"),
         "{:?}",
-        app.flash
+        dash.app.flash
     );
 }
 
 #[test]
 fn a_bad_date_keeps_the_editor_open_with_what_was_typed() {
-    let mut app = demo_app(Some("W01"), Lang::En);
-    press(&mut app, "n");
-    press(&mut app, "some text");
-    app.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)); // kind
-    app.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)); // date
+    let mut dash = demo_app(Some("W01"), Lang::En);
+    dash.type_text("nsome text");
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))); // kind
+    dash.send(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))); // date
     for _ in 0..10 {
-        app.on_key(key(KeyCode::Backspace));
+        dash.key(KeyCode::Backspace);
     }
-    press(&mut app, "27/11/2026");
-    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    let editor = app.editor.as_ref().expect("still open");
+    dash.type_text("27/11/2026");
+    dash.ctrl('s');
+    let editor = dash.app.editor.as_ref().expect("still open");
     assert!(editor.error.as_deref().unwrap_or("").contains("YYYY-MM-DD"));
     assert_eq!(editor.body_text(), "some text");
 }
 
 #[test]
-fn sign_off_and_dispute_from_the_station() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    app.on_key(key(KeyCode::Enter));
-    let Screen::StationDetail { id, .. } = app.screen().clone() else {
+fn sign_off_names_station_month_and_amount_and_a_dispute_keeps_its_reason() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.key(KeyCode::Enter);
+    let Screen::StationDetail { id, .. } = dash.app.screen().clone() else {
         panic!()
     };
-    press(&mut app, "d");
-    app.on_key(key(KeyCode::Enter));
-    assert!(app.prompt.as_ref().unwrap().error.is_some(), "a dispute needs a reason");
-    press(&mut app, "少算了3笔电费");
-    app.on_key(key(KeyCode::Enter));
-    assert!(app.prompt.is_none());
-    assert_eq!(app.data().signoff(&id), Some(Outcome::Disputed));
-    press(&mut app, "c");
-    app.on_key(key(KeyCode::Enter));
-    assert_eq!(app.data().signoff(&id), Some(Outcome::Signed));
+    // Viewing November (running): the statement is October's.
+    dash.type_text("d");
+    let prompt = dash.app.prompt.as_ref().unwrap();
+    assert_eq!(prompt.month.to_string(), "2026-10");
+    let amount = bianmin::money::format_grouped(bianmin::payout::amount_to_pay(
+        dash.app.month_data(prompt.month).unwrap().station(&id).unwrap(),
+    ));
+    let shown = render(&dash.app, 80, 24);
+    let name = dash.app.data().report.station_name(&id).to_string();
+    assert!(
+        shown.contains(&name) && shown.contains("2026-10 奖励确认单") && shown.contains(&format!("{amount} 元")),
+        "{shown}"
+    );
+    dash.key(KeyCode::Enter);
+    assert!(
+        dash.app.prompt.as_ref().unwrap().error.is_some(),
+        "a dispute needs a reason"
+    );
+    dash.type_text("少算了3笔电费");
+    dash.key(KeyCode::Enter);
+    assert!(dash.app.prompt.is_none());
+    assert_eq!(dash.app.flash.as_deref(), Some("异议已记录"));
+    assert_eq!(dash.app.data().signoff(&id), Some(Outcome::Disputed));
+    // The reason is shown on the station and in the calendar.
+    assert!(render(&dash.app, 120, 40).contains("少算了3笔电费"));
+    dash.type_text("4");
+    assert!(render(&dash.app, 120, 40).contains("确认单有异议"));
+    dash.key(KeyCode::Esc);
+
+    // Viewing October (finished): `c` signs October, and only October.
+    dash.type_text("1");
+    dash.key(KeyCode::Enter);
+    dash.type_text("[");
+    assert_eq!(dash.app.month.to_string(), "2026-10");
+    dash.type_text("c");
+    assert_eq!(dash.app.prompt.as_ref().unwrap().month.to_string(), "2026-10");
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.data().signoff(&id), Some(Outcome::Signed));
+    dash.type_text("[");
+    assert_eq!(dash.app.month.to_string(), "2026-09");
+    assert_eq!(dash.app.data().statement_month.to_string(), "2026-09");
+    assert_eq!(dash.app.data().signoff(&id), None, "September's statement is another");
+}
+
+#[test]
+fn after_the_12th_unsigned_statements_are_overdue_on_the_calendar_and_the_station() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    let todos = dash.app.todos();
+    let first = todos.first().expect("something to do");
+    assert!(
+        matches!(first.due, bianmin::tui::lists::Due::Overdue(15)),
+        "overdue first: {todos:?}"
+    );
+    dash.type_text("4");
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("已逾期（11-12 截止）"), "{shown}");
+    // The station whose statement is unsigned says so.
+    let unsigned = dash
+        .app
+        .visible_stations()
+        .iter()
+        .position(|s| dash.app.data().signoff(&s.id).is_none())
+        .expect("an unsigned statement");
+    dash.type_text("1");
+    down(&mut dash, unsigned);
+    dash.key(KeyCode::Enter);
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("未签字，已逾期"), "{shown}");
+}
+
+#[test]
+fn a_manager_sees_who_wrote_each_visit() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    dash.type_text("3");
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("填写人"), "{shown}");
+    let mine = demo_app(Some("W01"), Lang::Zh);
+    let mut mine = mine;
+    mine.type_text("3");
+    assert!(!render(&mine.app, 120, 40).contains("填写人"));
 }
 
 #[test]
 fn the_mouse_scrolls_and_clicks() {
-    let mut app = demo_app(Some("M01"), Lang::Zh);
-    render(&mut app, 100, 30);
-    let list = app.hits.get().list;
-    let click = |row| MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: list.x + 2,
-        row,
-        modifiers: KeyModifiers::NONE,
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    render(&dash.app, 100, 30);
+    let list = dash.app.hits.get().list;
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: list.x + 2,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
     };
-    app.on_mouse(click(list.y + 2));
-    assert_eq!(app.stations.selected, 2);
-    app.on_mouse(click(list.y + 2));
+    dash.send(click(list.y + 2));
+    assert_eq!(dash.app.cursors.stations.selected, 2);
+    dash.send(click(list.y + 2));
     assert!(
-        matches!(app.screen(), Screen::StationDetail { .. }),
+        matches!(dash.app.screen(), Screen::StationDetail { .. }),
         "a second click opens"
     );
-    app.on_key(key(KeyCode::Esc));
-    app.on_mouse(MouseEvent {
+    dash.key(KeyCode::Esc);
+    dash.send(Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 0,
         row: 0,
         modifiers: KeyModifiers::NONE,
-    });
-    assert_eq!(app.stations.selected, 5);
+    }));
+    assert_eq!(dash.app.cursors.stations.selected, 5);
 }
 
 #[test]
 fn the_footer_and_help_come_from_one_table() {
-    let mut app = demo_app(Some("W01"), Lang::En);
-    let shown = render(&mut app, 200, 30);
+    let mut dash = demo_app(Some("W01"), Lang::En);
+    let shown = render(&dash.app, 200, 30);
     let footer = shown.lines().nth(29).unwrap();
-    for binding in bianmin::tui::keys::footer(app.screen().kind()) {
+    for binding in bianmin::tui::keys::footer(dash.app.screen().kind()) {
         assert!(footer.contains(binding.help.get(Lang::En)), "{footer}");
     }
-    press(&mut app, "?");
-    let help = render(&mut app, 200, 50);
-    for binding in bianmin::tui::keys::help(app.screen().kind()) {
+    dash.type_text("?");
+    let help = render(&dash.app, 200, 50);
+    for binding in bianmin::tui::keys::help(dash.app.screen().kind()) {
         assert!(
             help.contains(binding.help.get(Lang::En)),
             "help lacks {}",
@@ -454,50 +838,122 @@ fn the_footer_and_help_come_from_one_table() {
 }
 
 #[test]
+fn at_80_columns_the_footer_keeps_the_screens_own_keys() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.key(KeyCode::Enter);
+    for lang in [Lang::Zh, Lang::En] {
+        dash.app.lang = lang;
+        let shown = render(&dash.app, 80, 24);
+        let footer = shown.lines().nth(23).unwrap();
+        for key in ["c ", "d "] {
+            assert!(footer.contains(key), "{lang:?}: {footer}");
+        }
+        // The tab bar shows every screen.
+        let tabs = shown.lines().nth(2).unwrap();
+        for n in ["1 ", "2 ", "3 ", "4 "] {
+            assert!(tabs.contains(n), "{tabs}");
+        }
+    }
+}
+
+#[test]
+fn at_60_columns_names_are_cut_with_an_ellipsis_and_the_header_keeps_demo_and_sync() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    for lang in [Lang::Zh, Lang::En] {
+        dash.app.lang = lang;
+        let shown = render(&dash.app, 60, 20);
+        let header: String = shown.lines().take(2).collect::<Vec<_>>().join("\n");
+        let demo = if lang == Lang::Zh { "演示数据" } else { "demo data" };
+        let sync = if lang == Lang::Zh {
+            "仅本机数据"
+        } else {
+            "local only"
+        };
+        assert!(header.contains(demo) && header.contains(sync), "{header}");
+        assert!(shown.contains('…'), "{shown}");
+        // More stations than rows: a scroll mark says how many are below.
+        assert!(shown.contains('↓'), "{shown}");
+    }
+}
+
+#[test]
 fn no_size_panics_and_small_terminals_are_told_politely() {
-    let mut app = demo_app(Some("M01"), Lang::Zh);
-    let small = render(&mut app, 40, 10);
+    let dash = demo_app(Some("M01"), Lang::Zh);
+    let small = render(&dash.app, 40, 10);
     assert!(small.contains("太小"), "{small}");
     let screens: [&str; 6] = ["1", "1\n", "2", "3", "4", "1?"];
     for keys in screens {
-        let mut app = demo_app(Some("M01"), Lang::Zh);
+        let mut dash = demo_app(Some("M01"), Lang::Zh);
         for c in keys.chars() {
             if c == '\n' {
-                app.on_key(key(KeyCode::Enter));
+                dash.key(KeyCode::Enter);
             } else {
-                press(&mut app, &c.to_string());
+                dash.type_text(&c.to_string());
             }
         }
         for width in (1..=300).step_by(23).chain([59, 60, 79, 80, 300]) {
             for height in (1..=100).step_by(11).chain([11, 12, 23, 24, 100]) {
-                render(&mut app, width, height);
+                render(&dash.app, width, height);
             }
         }
     }
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    press(&mut app, "n");
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.type_text("n");
+    dash.paste(LONG_NOTE);
     for (w, h) in [(1, 1), (60, 12), (61, 13), (300, 100)] {
-        render(&mut app, w, h);
+        render(&dash.app, w, h);
     }
 }
 
 #[test]
 fn no_color_draws_without_colour() {
-    let mut app = demo_app(Some("W01"), Lang::Zh);
-    app.theme = Theme { colour: false };
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.app.theme = Theme { colour: false };
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|frame| views::draw(frame, &mut app)).unwrap();
+    terminal.draw(|frame| views::draw(frame, &dash.app)).unwrap();
     let buffer = terminal.backend().buffer();
     assert!(buffer
         .content()
         .iter()
         .all(|cell| cell.fg == ratatui::style::Color::Reset && cell.bg == ratatui::style::Color::Reset));
-    app.theme = Theme { colour: true };
-    terminal.draw(|frame| views::draw(frame, &mut app)).unwrap();
+    dash.app.theme = Theme { colour: true };
+    terminal.draw(|frame| views::draw(frame, &dash.app)).unwrap();
     assert!(terminal
         .backend()
         .buffer()
         .content()
         .iter()
         .any(|cell| cell.fg != ratatui::style::Color::Reset));
+}
+
+#[test]
+fn a_sync_runs_as_an_effect_and_its_outcome_reloads() {
+    use bianmin::tui::background::{BackgroundSync, SyncOutcome};
+    let mut dash = laptop_app(Some("W01"), Lang::Zh);
+    let now = std::time::Instant::now();
+    dash.app.schedule = Some(BackgroundSync::new(std::time::Duration::from_secs(300), now));
+    let effects = dash.app.update(Msg::Tick(now));
+    assert_eq!(effects, vec![Effect::Sync]);
+    assert!(dash.app.sync.running);
+    assert!(dash.app.update(Msg::Tick(now)).is_empty(), "one sync at a time");
+    let effects = dash.app.update(Msg::Synced(SyncOutcome::Offline("refused".into())));
+    assert_eq!(effects, vec![Effect::ReadStatus]);
+    assert!(!dash.app.sync.running);
+    // Asked for by the key: the outcome is said, briefly.
+    dash.type_text("r");
+    assert_eq!(dash.left.last(), Some(&Effect::Sync));
+    dash.send(Msg::Synced(SyncOutcome::Offline(
+        "push: Connection refused (os error 111)".into(),
+    )));
+    let flash = dash.app.flash.clone().unwrap_or_default();
+    assert!(
+        flash.contains("连不上县局服务器") && !flash.contains("os error"),
+        "{flash}"
+    );
+    let effects = dash.app.update(Msg::Synced(SyncOutcome::Done(Box::default())));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadMonth { .. })),
+        "{effects:?}"
+    );
+    assert!(effects.contains(&Effect::ReadStatus));
 }
