@@ -485,6 +485,28 @@ texts! {
     ExportPaymentsSheet => "站点奖励兑现", "payments";
     ExportPayrollSheet => "薪酬发放", "payroll";
     ExportSmsSheet => "短信通知", "sms";
+    // --- Payout chain: branch sheet sign-offs, disputes and resolutions (issue 10, item 3) ---
+    RefusedAlreadySignedBranch => "{2} 对支局 {0} {1} 的签字已在服务器上登记，请修改已有记录", "{2}'s sign-off of the {0} sheet for {1} is already recorded on the server; change that one";
+    RefusedNotASigner => "{0} 不是支局 {2} 的{1}，不能以此身份签字", "{0} is not the {1} of branch {2}, so cannot sign as one";
+    RefusedCountyOnly => "只有县局账号可以处理异议，{0} 不是", "only a county account resolves disputes; {0} is not one";
+    RefusedAlreadyResolved => "异议 {0} 已由服务器上的另一条处理记录答复，请修改那一条", "dispute {0} is already answered by another resolution on the server; change that one";
+    RefusedUnknownDispute => "服务器上没有这条异议：{0}", "the server holds no such dispute: {0}";
+    ChainUnknownBranch => "支局 {0} 不在 {1} 中", "branch {0} is not in {1}";
+    ChainNotOnSheet => "{0} 既不是支局 {1} 的支局长，也不是它的维护人员，不在它的签字表上", "{0} is neither the manager nor a maintainer of branch {1}, so is not on its sheet";
+    ChainSignedAsOtherRole => "{0} 已以{2}身份签署支局 {1} 的签字表", "{0} already signed the sheet of branch {1} as {2}";
+    ChainWhichBranch => "请用 --branch 指明支局：{0} 在以下支局的签字表上：{1}", "name the branch with --branch: {0} is on the sheets of {1}";
+    ChainNoBranch => "{0} 不在任何支局的签字表上（既非支局长也非维护人员）", "{0} is on no branch's sheet (neither a manager nor a maintainer)";
+    ChainDisputeWithoutReason => "异议需要说明原因（--dispute 原因）", "a dispute needs a reason (--dispute REASON)";
+    ChainUnknownPerson => "人员 {0} 不在数据库中", "person {0} is not in the database";
+    ChainUnknownDispute => "没有这条异议：{0}（见 bianmin dispute list）", "no dispute {0} (see bianmin dispute list)";
+    ChainAmbiguousDispute => "“{0}”对应 {1} 条记录，请写出更多位", "{0} matches {1} records; give more of the uuid";
+    ChainNotDisputed => "{0} 没有异议（已签字），无需处理", "{0} is not disputed (it is signed); there is nothing to resolve";
+    ChainResolutionWithoutReason => "处理异议需要说明理由（--reason）", "a resolution needs a reason (--reason)";
+    ChainAmountRequired => "接受异议需要给出更正后的金额（--amount 元）", "accepting a dispute needs the corrected figure (--amount YUAN)";
+    ChainAmountWithRejection => "驳回异议不需要金额", "a rejected dispute takes no amount";
+    ChainAmountOutOfRange => "更正金额 {0} 超出范围", "the corrected figure {0} is out of range";
+    ChainCountyOnly => "只有县局可以处理异议：在县局服务器的数据库上（--as 县局账号的工号），或在县局人员已连接服务器的电脑上；{0} 不是县局账号", "only the county resolves disputes: on the county server's database (--as a county account's person) or on a county clerk's connected laptop; {0} is not a county account";
+    ChainWhoResolves => "由谁处理？请用 --as 县局账号的工号，或在 {0} 中设置 person", "who resolves it? Give --as a county account's person, or set person in {0}";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.
@@ -536,11 +558,34 @@ pub fn refusal_text(refusal: &crate::wire::Refusal, lang: Lang) -> String {
         RecordMoved => Text::RefusedRecordMoved,
         TimeAhead => Text::RefusedTimeAhead,
         AlreadySigned => Text::RefusedAlreadySigned,
+        AlreadySignedBranch => Text::RefusedAlreadySignedBranch,
+        NotASigner => Text::RefusedNotASigner,
+        CountyOnly => Text::RefusedCountyOnly,
+        AlreadyResolved => Text::RefusedAlreadyResolved,
+        UnknownDispute => Text::RefusedUnknownDispute,
         Invalid => Text::RefusedInvalid,
         ServerError => Text::RefusedServerError,
         TooLarge => Text::RefusedTooLarge,
     };
-    let args: Vec<&dyn std::fmt::Display> = refusal.args.iter().map(|a| a as &dyn std::fmt::Display).collect();
+    // A signer's role travels as its code; it is said in words here.
+    let role_word = |arg: &String| match arg.as_str() {
+        "manager" => Text::Manager.get(lang).to_string(),
+        "maintainer" => Text::Maintainer.get(lang).to_string(),
+        other => other.to_string(),
+    };
+    let words: Vec<String> = refusal
+        .args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if refusal.code == NotASigner && i == 1 {
+                role_word(a)
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let args: Vec<&dyn std::fmt::Display> = words.iter().map(|a| a as &dyn std::fmt::Display).collect();
     fill(text.get(lang), &args)
 }
 

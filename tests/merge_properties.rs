@@ -4,7 +4,7 @@
 //! the same record. (The merge is a join of lattices; these properties
 //! are what that buys, checked on the real functions.)
 
-use bianmin::sync::{merge_note, merge_signoff, CompleteNote, NOTE_FIELDS};
+use bianmin::sync::{merge_decision, merge_note, CompleteNote, NOTE_FIELDS};
 use bianmin::wire::{NoteRecord, SignoffRecord};
 use proptest::prelude::*;
 
@@ -114,7 +114,7 @@ impl Replica {
 
     fn merge(&mut self, other: &Replica) {
         self.note = merge_note(&self.note, &other.note);
-        self.signoff = merge_signoff(&self.signoff, &other.signoff);
+        self.signoff = merge_decision(&self.signoff, &other.signoff);
     }
 }
 

@@ -12,8 +12,9 @@ use bianmin::store::Store;
 use chrono::{Duration, NaiveDate, Utc};
 use sync_support::*;
 
-/// Every table a pull fills.
-const SYNCED_TABLES: [&str; 11] = [
+/// Every table a pull fills with rows of its own in the wire (the tables
+/// described as data, `store::synced`, are added in `rows_in`).
+const SYNCED_TABLES: [&str; 13] = [
     "counties",
     "people",
     "branches",
@@ -25,11 +26,15 @@ const SYNCED_TABLES: [&str; 11] = [
     "daily_referrals",
     "visit_notes",
     "signoffs",
+    "branch_signoffs",
+    "resolutions",
 ];
 
 fn rows_in(db: &Path) -> i64 {
     SYNCED_TABLES
         .iter()
+        .copied()
+        .chain(bianmin::store::synced::SYNCED_TABLES.iter().map(|t| t.name))
         .map(|t| count(db, &format!("SELECT count(*) FROM {t}")))
         .sum()
 }
