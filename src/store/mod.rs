@@ -2,6 +2,7 @@
 //! applied from `migrations/` in order inside a transaction. Holds the
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
+pub mod chain;
 pub mod facts;
 pub mod import;
 pub mod laptop;
