@@ -506,6 +506,35 @@ texts! {
     ChainAmountWithRejection => "驳回异议不需要金额", "a rejected dispute takes no amount";
     ChainAmountOutOfRange => "更正金额 {0} 超出范围", "the corrected figure {0} is out of range";
     ChainCountyOnly => "只有县局可以处理异议：在县局服务器的数据库上（--as 县局账号的工号），或在县局人员已连接服务器的电脑上；{0} 不是县局账号", "only the county resolves disputes: on the county server's database (--as a county account's person) or on a county clerk's connected laptop; {0} is not a county account";
+    PayoutSheetTally => "支局签字表 {0}/{1} 已签齐；已签 {2}/{3} 人，有异议 {4}", "sheets signed by all {0}/{1}; signers {2}/{3}, disputed {4}";
+    ExportCorrected => "按县局处理更正后的金额兑现（系统计算 {0} 元）", "corrected by the county (computed {0})";
+    ExportDisputeRejected => "异议已被县局驳回，按系统金额兑现", "dispute rejected by the county: paid as computed";
+    ExportNote => "备注", "note";
+    ExportPaymentsEquation => "合计 = 本月站点奖励 {0} 元 + 县局更正 {1} 元", "total = the month's station rewards {0} + the county's corrections {1}";
+    ExportPayrollEquation => "实发合计 = 报表实发 {0} 元 + 县局更正 {1} 元", "nets = the report's nets {0} + the county's corrections {1}";
+    SmsPersonNetCorrected => "，经县局更正实发{0}元。", ", net as corrected by the county {0} yuan.";
+    DisputeId => "异议", "dispute";
+    DisputeWhat => "对象", "what";
+    DisputeBy => "提出人", "raised by";
+    DisputeOn => "日期", "on";
+    DisputeComputed => "系统金额", "computed";
+    DisputeState => "处理结果", "resolution";
+    DisputeAnswer => "县局理由", "county's reason";
+    DisputeSync => "同步", "sync";
+    DisputeOpen => "待处理", "open";
+    DisputeReopened => "再次提出异议，待处理", "disputed again: open";
+    DisputeAccepted => "接受，更正为 {0} 元", "accepted: {0}";
+    DisputeRejected => "驳回", "rejected";
+    DisputeSyncPending => "待上传", "waiting to be sent";
+    DisputeSyncRefused => "被服务器拒绝：{0}", "refused: {0}";
+    DisputeNone => "{0} 没有异议", "no disputes for {0}";
+    DisputeSummary => "{0}：异议 {1} 条，待处理 {2} 条", "{0}: {1} disputes, {2} open";
+    DisputeResolved => "已处理异议 {0}：{1}；{2}", "dispute {0} resolved: {1}; {2}";
+    SignoffRecorded => "已记录 {0} {1}：{2}；{3}", "recorded {0} for {1}: {2}; {3}";
+    SignoffStatement => "站点 {0} 的确认单", "the statement of station {0}";
+    SignoffSheet => "支局 {0} 的签字表（{1}）", "the sheet of branch {0} ({1})";
+    SignoffMonthNotOver => "{0} 尚未结束：确认单和签字表在月份结束后签署", "{0} is not over: statements and sheets are signed after it ends";
+    RecordStaysInDemo => "这是演示数据，记录只保存在本机，不会上传", "this is the demo county: the record stays here and is never sent";
     ChainWhoResolves => "由谁处理？请用 --as 县局账号的工号，或在 {0} 中设置 person", "who resolves it? Give --as a county account's person, or set person in {0}";
 }
 

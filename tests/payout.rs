@@ -503,7 +503,7 @@ fn gbk_and_chinese_headers_and_a_workbook() {
     assert!(std::str::from_utf8(&bytes).is_err(), "GBK, not UTF-8");
     let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
     assert!(!errors);
-    assert!(text.starts_with("工号,姓名,角色,支局,奖励,扣罚,净额,绿卡\n"), "{text}");
+    assert!(text.starts_with("工号,姓名,角色,支局,奖励,扣罚,净额,绿卡,备注\n"), "{text}");
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("payments.xlsx");

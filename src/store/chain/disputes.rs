@@ -286,7 +286,8 @@ impl Store {
     }
 
     /// The full uuid of a sign-off (a station's or a branch sheet's) from
-    /// the uuid or its unique beginning (at least 4 characters).
+    /// the uuid, or its unique beginning or end (at least 4 characters;
+    /// `dispute list` shows the end, which tells the demo's apart too).
     pub fn find_signoff(&self, prefix: &str) -> Result<String, ChainError> {
         let prefix = prefix.trim().to_ascii_lowercase();
         if prefix.chars().count() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
@@ -294,8 +295,9 @@ impl Store {
         }
         let found: Vec<String> = collect(
             self.conn(),
-            "SELECT uuid FROM signoffs WHERE substr(uuid, 1, length(?1)) = ?1
-             UNION SELECT uuid FROM branch_signoffs WHERE substr(uuid, 1, length(?1)) = ?1",
+            "SELECT uuid FROM signoffs WHERE substr(uuid, 1, length(?1)) = ?1 OR substr(uuid, -length(?1)) = ?1
+             UNION SELECT uuid FROM branch_signoffs
+                 WHERE substr(uuid, 1, length(?1)) = ?1 OR substr(uuid, -length(?1)) = ?1",
             [&prefix],
             |r| Ok(r.get(0)?),
         )?;
@@ -594,6 +596,7 @@ mod tests {
             .unwrap();
         assert_eq!(r.sync, SyncState::Synced, "on the server already");
         assert_eq!(s.find_signoff(&disputed[..8]).unwrap(), disputed);
+        assert_eq!(s.find_signoff(&disputed[disputed.len() - 12..]).unwrap(), disputed);
         assert!(matches!(s.find_signoff("zz"), Err(ChainError::UnknownDispute(_))));
     }
 }
