@@ -3,6 +3,7 @@
 
 pub mod calc;
 pub mod demo;
+pub mod dispute;
 pub mod export;
 pub mod import;
 pub mod note;
@@ -11,6 +12,7 @@ pub mod payout;
 pub mod reconcile;
 pub mod report;
 pub mod serve;
+pub mod signoff;
 pub mod sync;
 pub mod user;
 
