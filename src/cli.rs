@@ -459,7 +459,7 @@ pub enum DisputeAction {
     /// Resolve a dispute: accept it with the corrected figure, or reject it; with a reason.
     #[command(group(clap::ArgGroup::new("answer").required(true).args(["accept", "reject"])))]
     Resolve {
-        /// The disputed sign-off: its uuid, or its unique beginning (as `dispute list` shows it).
+        /// The disputed sign-off: its uuid, or its unique beginning or end (`dispute list` shows the end).
         uuid: String,
         /// The dispute is right: pay the corrected figure (--amount).
         #[arg(long, requires = "amount")]

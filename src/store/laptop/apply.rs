@@ -251,11 +251,12 @@ fn merge_decisions<'a, R: DecisionTable + 'a>(
 /// The server holds `incoming` where this laptop holds `twin`, another
 /// record of the same thing (the same signer's sheet of a month written on
 /// two laptops, one dispute resolved on two): there is one, the server's.
-/// The laptop's decision is merged into it (the later wins, as always),
-/// the twin goes, and what waited to be sent of it is sent as the
-/// server's record, so nothing decided here is lost and the pull never
-/// stops on the duplicate. (The server refused, or will refuse, the twin
-/// itself; a refused copy stays in the outbox.)
+/// The laptop's decision is merged into it (the later wins, as always) and
+/// the twin goes, so the pull never stops on the duplicate. When the
+/// twin's decision is the later, it is sent again as the server's record,
+/// and the twin's outbox rows (a refusal among them) become that record's
+/// history; when the server's is the later, only what still waited is
+/// moved, and a refusal of the twin stays set aside with its reason.
 fn fold_twin<R: DecisionTable>(conn: &Connection, incoming: &R, twin: &str, rev: i64) -> Result<(), StoreError> {
     let Some(local) = R::get(conn, twin)? else {
         return incoming.put(conn, rev);
@@ -264,13 +265,16 @@ fn fold_twin<R: DecisionTable>(conn: &Connection, incoming: &R, twin: &str, rev:
     conn.prepare_cached(&format!("DELETE FROM {} WHERE uuid = ?1", R::TABLE))?
         .execute([twin])?;
     merged.put(conn, rev)?;
-    let moved = conn
-        .prepare_cached(
-            "UPDATE outbox SET record_uuid = ?2, record_kind = ?3
-             WHERE record_uuid = ?1 AND sent_at IS NULL AND rejected_at IS NULL",
-        )?
-        .execute(params![twin, incoming.uuid(), R::KIND])?;
-    if merged != *incoming && moved == 0 {
+    let ours_won = merged != *incoming;
+    conn.prepare_cached(
+        "UPDATE outbox SET record_uuid = ?2, record_kind = ?3
+         WHERE record_uuid = ?1 AND (?4 OR (sent_at IS NULL AND rejected_at IS NULL))",
+    )?
+    .execute(params![twin, incoming.uuid(), R::KIND, ours_won])?;
+    let waiting = conn
+        .prepare_cached("SELECT 1 FROM outbox WHERE record_uuid = ?1 AND sent_at IS NULL AND rejected_at IS NULL")?
+        .exists([incoming.uuid()])?;
+    if ours_won && !waiting {
         conn.prepare_cached(
             "INSERT INTO outbox (record_kind, record_uuid, version, created_at) VALUES (?1, ?2, ?3, ?4)",
         )?
