@@ -4,6 +4,7 @@
 
 pub mod card_key;
 pub mod county_facts;
+pub mod chain;
 pub mod facts;
 pub mod import;
 pub mod laptop;
