@@ -329,6 +329,16 @@ impl Store {
         Ok(())
     }
 
+    /// Turns foreign key enforcement off for a pull, or back on after it.
+    /// Rows arrive at their latest revision, so a row may come a page
+    /// before one it refers to; the server keeps references whole, and so
+    /// does a finished pull.
+    pub fn set_pull_foreign_keys(&self, on: bool) -> Result<(), StoreError> {
+        self.conn()
+            .pragma_update(None, "foreign_keys", if on { "ON" } else { "OFF" })?;
+        Ok(())
+    }
+
     /// Builds the per-station fact indexes that are missing.
     pub fn restore_fact_indexes(&self) -> Result<(), StoreError> {
         let tx = self.conn().unchecked_transaction()?;
