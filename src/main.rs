@@ -47,6 +47,8 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => commands::export::run(&cli.global, &args),
         Some(Command::Payout { action }) => commands::payout::run(&cli.global, action),
         Some(Command::Watchlist(args)) => commands::watchlist::run(&cli.global, &args),
+        Some(Command::Signoff { action }) => commands::signoff::run(&cli.global, action),
+        Some(Command::Dispute { action }) => commands::dispute::run(&cli.global, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -350,13 +350,8 @@ enum PullEnd {
 }
 
 fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
-    // Rows arrive at their latest revision, so a row may come a page before
-    // one it refers to; the server keeps references whole, and so does a
-    // finished pull. This connection is sync's own.
-    store
-        .conn()
-        .pragma_update(None, "foreign_keys", "OFF")
-        .map_err(StoreError::from)?;
+    // This connection is sync's own.
+    store.set_pull_foreign_keys(false)?;
     let result = (|| {
         for _ in 0..3 {
             match pull_pages(store, client, options, report)? {
@@ -371,7 +366,7 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
             "the server's identity or the token's scope kept changing during the pull; try again".into(),
         ))
     })();
-    let _ = store.conn().pragma_update(None, "foreign_keys", "ON");
+    let _ = store.set_pull_foreign_keys(true);
     let restored = store.restore_fact_indexes();
     result?;
     Ok(restored?)

@@ -25,10 +25,7 @@ fn move_database(from: &Path, to: &Path) -> anyhow::Result<()> {
     {
         // Everything into the main file first, so the side files can go.
         let store = Store::open(from)?;
-        store
-            .conn()
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .context("cannot move the old demo database")?;
+        store.checkpoint_wal().context("cannot move the old demo database")?;
     }
     std::fs::rename(from, to).with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
     for suffix in ["-wal", "-shm"] {

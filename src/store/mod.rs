@@ -3,6 +3,7 @@
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
 pub mod card_key;
+pub mod chain;
 pub mod county_facts;
 pub mod facts;
 pub mod import;
@@ -134,6 +135,13 @@ impl Store {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Writes everything in the write-ahead log into the main file and
+    /// empties the log, so the database is one file that can be moved.
+    pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        Ok(())
     }
 
     pub fn conn_mut(&mut self) -> &mut Connection {
