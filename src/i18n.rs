@@ -626,6 +626,10 @@ texts! {
     DashDiscard => "放弃", "discard";
     DashDiscardQuestion => "放弃已写的内容？ y 放弃 · n 继续编辑", "Discard what you wrote? y discard · n keep writing";
     DashDisputeQuestion => "{0} 奖励确认单有异议：请写明原因（Enter 记录）", "The statement of {0} is disputed: say why (Enter records it)";
+    DashReasonSaid => "：{0}", ": {0}";
+    DashDisputeAccepted => "接受，更正为 {0}", "accepted, corrected to {0}";
+    DashDisputeRejected => "驳回", "rejected";
+    DashCountyAnswered => " · 县局已处理：{0}（{1}）", " · the county answered: {0} ({1})";
     DashDisputeSaved => "异议已记录", "dispute recorded";
     DashDraftFrom => "上次有一条未保存的走访记录（{0}，{1}）：", "A visit note was left unsaved ({0}, {1}):";
     DashDraftNotKept => "草稿未能保存：{0}", "the draft could not be kept: {0}";

@@ -530,6 +530,8 @@ fn a_draft_survives_the_program_and_is_offered_back() {
     let store = Store::open(&db).unwrap();
     let mut dash = Inline::open(store, Policy::dezhou_2012(), Lang::Zh, Some("W01")).unwrap();
     assert!(dash.app.draft_offered());
+    // When it was written is the clock's; the picture needs a fixed one.
+    dash.app.draft_offer.as_mut().unwrap().changed_at = "2026-11-27 08:05".into();
     let shown = render(&dash.app, 80, 24);
     assert!(shown.contains("未保存的走访记录"), "{shown}");
     snapshot_all(&mut dash.app, "draft-offer");
@@ -733,6 +735,31 @@ fn sign_off_names_station_month_and_amount_and_a_dispute_keeps_its_reason() {
     assert!(render(&dash.app, 120, 40).contains("少算了3笔电费"));
     dash.type_text("4");
     assert!(render(&dash.app, 120, 40).contains("确认单有异议"));
+    // The county answers it: the station says how, the to-do is done.
+    let signoff = dash.app.data().signoff_record(&id).unwrap().uuid.clone();
+    dash.worker
+        .store()
+        .resolve_dispute(
+            &bianmin::store::chain::NewResolution {
+                signoff_uuid: signoff,
+                outcome: bianmin::store::chain::ResolutionOutcome::Accepted,
+                corrected_fen: Some(1234),
+                reason: "电费笔数已核实".into(),
+                author_id: "M01".into(),
+                resolved_on: today(),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    reread(&mut dash);
+    assert!(!render(&dash.app, 120, 40).contains("确认单有异议"));
+    dash.key(KeyCode::Esc);
+    dash.key(KeyCode::Enter);
+    let shown = render(&dash.app, 120, 40);
+    assert!(
+        shown.contains("县局已处理：接受，更正为 12.34 元（电费笔数已核实）"),
+        "{shown}"
+    );
     dash.key(KeyCode::Esc);
 
     // Viewing October (finished): `c` signs October, and only October.

@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 
 use crate::county::{build_watchlist, funnel, last_finished_month, missed_both, Watchlist, WatchlistError};
 use crate::month::Month;
+use crate::payout::holds::{statement_standing, StatementStanding};
 use crate::policy::benchmarks::Benchmarks;
 use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
 use crate::report::{build_report, MonthReport, ReportError};
+use crate::store::chain::Resolution;
 use crate::store::notes::{Outcome, Signoff, SyncState};
 use crate::store::Store;
 
@@ -91,6 +93,8 @@ pub struct MonthData {
     pub statement_month: Month,
     /// That month's sign-offs, by station.
     pub signoffs: HashMap<String, Signoff>,
+    /// The county's answers to that month's disputes, by sign-off.
+    pub resolutions: HashMap<String, Resolution>,
     /// Station id → position in the engine's result, for O(1) lookups.
     index: HashMap<String, usize>,
     /// Branch id → stations not yet valid and at risk (or invalid).
@@ -201,6 +205,7 @@ impl MonthData {
             unsynced,
             statement_month,
             signoffs,
+            resolutions: store.resolutions(statement_month)?,
         })
     }
 
@@ -232,6 +237,23 @@ impl MonthData {
     /// The statement of `statement_month`: signed, disputed, or missing.
     pub fn signoff(&self, id: &str) -> Option<Outcome> {
         self.signoffs.get(id).map(|s| s.outcome)
+    }
+
+    /// Where the statement stands: signed, disputed, disputed and
+    /// answered by the county, or unsigned (`payout::holds` decides).
+    pub fn standing(&self, id: &str) -> StatementStanding {
+        let signoff = self.signoffs.get(id);
+        let resolution = signoff.and_then(|s| self.resolutions.get(&s.uuid));
+        statement_standing(signoff, resolution)
+    }
+
+    /// The county's answer to the station's dispute, if it answers the
+    /// dispute as it stands.
+    pub fn resolution(&self, id: &str) -> Option<&Resolution> {
+        match self.standing(id) {
+            StatementStanding::Resolved { .. } => self.signoffs.get(id).and_then(|s| self.resolutions.get(&s.uuid)),
+            _ => None,
+        }
     }
 
     /// The statement's sign-off with its dispute reason, if any.

@@ -8,6 +8,7 @@ use super::app::App;
 use super::data::{risk_rank, signing_deadline, Viewer};
 use super::names;
 use super::state::{Screen, ScreenKind, SortMode};
+use crate::payout::holds::StatementStanding;
 use crate::policy::{BranchResult, StationResult};
 use crate::store::notes::VisitNote;
 
@@ -184,9 +185,10 @@ impl App {
         let mut todos = Vec::new();
         let deadline = signing_deadline(data.statement_month);
         for s in &mine {
-            let signoff = data.signoff_record(&s.id);
-            let disputed = signoff.is_some_and(|r| r.outcome == crate::store::notes::Outcome::Disputed);
-            if signoff.is_none() || disputed {
+            // A dispute the county answered is done; an open one is not.
+            let standing = data.standing(&s.id);
+            let disputed = standing == StatementStanding::Disputed;
+            if standing == StatementStanding::Unsigned || disputed {
                 todos.push(Todo {
                     due: due(deadline),
                     station: s.id.clone(),

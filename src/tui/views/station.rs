@@ -319,9 +319,28 @@ pub fn signoff_line(app: &App, id: &str) -> Line<'static> {
             spans.push(dim(app, format!(" {}", r.signed_on.format("%m-%d"))));
         }
         Some(r) => {
-            spans.push(Span::styled(t(app, Text::Disputed), app.theme.bad()));
+            let answer = data.resolution(id);
+            let style = if answer.is_some() {
+                app.theme.warn()
+            } else {
+                app.theme.bad()
+            };
+            spans.push(Span::styled(t(app, Text::Disputed), style));
             if let Some(reason) = &r.reason {
-                spans.push(Span::styled(format!("：{reason}"), app.theme.bad()));
+                spans.push(Span::styled(fill(t(app, Text::DashReasonSaid), &[reason]), style));
+            }
+            if let Some(answer) = answer {
+                let outcome = match answer.corrected_fen {
+                    Some(fen) => fill(
+                        t(app, Text::DashDisputeAccepted),
+                        &[&yuan(app, rust_decimal::Decimal::new(fen, 2))],
+                    ),
+                    None => t(app, Text::DashDisputeRejected).to_string(),
+                };
+                spans.push(Span::raw(fill(
+                    t(app, Text::DashCountyAnswered),
+                    &[&outcome, &answer.reason],
+                )));
             }
         }
         None if data.statement_overdue(id, app.today) => {
