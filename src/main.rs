@@ -47,6 +47,11 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => commands::export::run(&cli.global, &args),
         Some(Command::Payout { action }) => commands::payout::run(&cli.global, action),
         Some(Command::Watchlist(args)) => commands::watchlist::run(&cli.global, &args),
+        // Exit 1 when the day lies outside the figures.
+        Some(Command::Plan(args)) => match commands::plan::run(&cli.global, &args) {
+            Ok(code) => return code,
+            Err(err) => Err(err),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
