@@ -417,3 +417,144 @@ pub fn today_plan(
         shortfalls,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::month::parse_date;
+    use crate::policy::Kind;
+    use crate::store::notes::{NewNote, NoteKind};
+    use crate::store::registry::{Branch, Person, Station};
+
+    fn day(text: &str) -> NaiveDate {
+        parse_date(text).unwrap()
+    }
+
+    fn store_with_two_stations() -> Store {
+        let store = Store::open_in_memory().unwrap();
+        for (id, name) in [("M1", "支局长"), ("W1", "维护一"), ("P9", "路人")] {
+            store
+                .upsert_person(&Person {
+                    id: id.into(),
+                    name: name.into(),
+                    phone: None,
+                    has_green_card: true,
+                })
+                .unwrap();
+        }
+        store
+            .upsert_branch(&Branch {
+                id: "B1".into(),
+                name: "一支局".into(),
+                kind: Kind::Rural,
+                county_id: None,
+                manager_id: "M1".into(),
+            })
+            .unwrap();
+        store.add_branch_maintainer("B1", "W1").unwrap();
+        for id in ["S1", "S2"] {
+            store
+                .upsert_station(&Station {
+                    id: id.into(),
+                    name: format!("{id}站"),
+                    kind: Kind::Rural,
+                    branch_id: "B1".into(),
+                    maintainer_id: "W1".into(),
+                    village: None,
+                    village_households: None,
+                    stations_in_village: 1,
+                    route_order: None,
+                    status: "open".into(),
+                    has_terminal: true,
+                    has_green_card: true,
+                    opened_on: None,
+                    closed_on: None,
+                })
+                .unwrap();
+        }
+        store
+    }
+
+    fn note(store: &Store, station: &str, visited: &str, follow_up: Option<&str>) {
+        store
+            .add_note(
+                &NewNote {
+                    station_id: station.into(),
+                    author_id: "W1".into(),
+                    visited_on: day(visited),
+                    kind: NoteKind::Other,
+                    body: "走访".into(),
+                    follow_up_on: follow_up.map(day),
+                },
+                Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap(),
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn the_latest_visit_known_that_day_sets_the_follow_up() {
+        let store = store_with_two_stations();
+        note(&store, "S1", "2026-11-01", Some("2026-11-10"));
+        // A later visit without a follow-up closes the earlier one.
+        note(&store, "S1", "2026-11-05", None);
+        // Two notes of one visit: the earlier date.
+        note(&store, "S2", "2026-11-03", Some("2026-11-20"));
+        note(&store, "S2", "2026-11-03", Some("2026-11-12"));
+        // A visit after the day planned for is not known yet.
+        note(&store, "S2", "2026-11-25", None);
+
+        let v = Visits::load(&store, day("2026-11-20")).unwrap();
+        assert_eq!(v.last_visit("S1"), Some(day("2026-11-05")));
+        assert_eq!(v.follow_up("S1"), None);
+        assert_eq!(v.last_visit("S2"), Some(day("2026-11-03")));
+        assert_eq!(v.follow_up("S2"), Some(day("2026-11-12")));
+        // On the day before the later visit, the first one's follow-up stands.
+        let before = Visits::load(&store, day("2026-11-04")).unwrap();
+        assert_eq!(before.follow_up("S1"), Some(day("2026-11-10")));
+        assert_eq!(Visits::load(&store, day("2026-10-31")).unwrap().last_visit("S1"), None);
+    }
+
+    #[test]
+    fn who_is_a_manager_first_then_a_maintainer_and_nobody_else() {
+        let store = store_with_two_stations();
+        assert!(matches!(Who::resolve(&store, "M1").unwrap(), Who::Manager { branches, .. } if branches == ["B1"]));
+        assert!(matches!(Who::resolve(&store, "W1").unwrap(), Who::Maintainer { .. }));
+        assert!(matches!(Who::resolve(&store, "P9"), Err(PlanError::NotInABranch(_))));
+        assert!(matches!(
+            Who::resolve(&store, "county"),
+            Err(PlanError::NotInABranch(_))
+        ));
+        assert!(matches!(Who::resolve(&store, "X1"), Err(PlanError::UnknownPerson(_))));
+    }
+
+    #[test]
+    fn a_plan_day_needs_figures_of_its_month_up_to_the_day_before() {
+        let store = store_with_two_stations();
+        assert!(matches!(
+            PlanDay::find(&store, day("2026-11-20")),
+            Err(PlanError::NoFigures)
+        ));
+        for d in ["2026-10-31", "2026-11-03", "2026-11-10"] {
+            store.add_daily_payment("S1", day(d), "mobile", 1, 100).unwrap();
+        }
+        let on = |d: &str| PlanDay::find(&store, day(d));
+        assert_eq!(on("2026-11-20").unwrap().figures_to, Some(day("2026-11-10")));
+        assert_eq!(on("2026-11-20").unwrap().clock().days_left(), 20);
+        // The 10th's own figures are not known on its morning.
+        assert_eq!(on("2026-11-10").unwrap().figures_to, Some(day("2026-11-03")));
+        // The first morning of the month after the figures: nothing yet.
+        let first = on("2026-12-01").unwrap();
+        assert_eq!((first.figures_to, first.clock().days_left()), (None, 31));
+        assert_eq!(on("2026-11-01").unwrap().figures_to, None);
+        for outside in ["2026-11-02", "2026-12-02", "2026-10-31", "2027-01-01"] {
+            let e = on(outside).unwrap_err();
+            assert!(e.is_outside_the_figures(), "{outside}: {e}");
+        }
+        assert!(matches!(
+            on("2026-12-02"),
+            Err(PlanError::OutsideFigures { first, latest, .. }) if first == day("2026-10-31") && latest == day("2026-11-10")
+        ));
+    }
+}
