@@ -121,6 +121,16 @@ pub enum Command {
         #[command(subcommand)]
         action: PayoutAction,
     },
+    /// Sign a month's station statement or branch sheet, or dispute it (R11); synced to the county.
+    Signoff {
+        #[command(subcommand)]
+        action: SignoffAction,
+    },
+    /// The county's queue of disputes, and resolving them (county only).
+    Dispute {
+        #[command(subcommand)]
+        action: DisputeAction,
+    },
     /// The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans.
     Watchlist(WatchlistArgs),
     /// Today's visit plan (--as PERSON): the stations worth a visit, in route order, each with why; for a branch manager every maintainer's list and the stations that close the plan's shortfall (docs/PLAN.md).
@@ -439,6 +449,78 @@ pub enum PayoutAction {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PayoutFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignoffAction {
+    /// A station's statement of a month, as signed (or disputed) at the station.
+    Station {
+        /// The station (站点编码).
+        station: String,
+        /// The reward month (default: last month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// Dispute the statement instead of signing it, with the reason.
+        #[arg(long, value_name = "REASON")]
+        dispute: Option<String>,
+    },
+    /// A branch sheet (pool, 2:8 split, penalty), signed by its manager or one of its maintainers.
+    Branch {
+        /// The branch (default: the one whose sheet you are on).
+        #[arg(long, value_name = "ID")]
+        branch: Option<String>,
+        /// The reward month (default: last month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// Dispute the sheet instead of signing it, with the reason.
+        #[arg(long, value_name = "REASON")]
+        dispute: Option<String>,
+        /// The place you sign in (default: the one the registry gives you).
+        #[arg(long, value_enum)]
+        role: Option<SheetRoleArg>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SheetRoleArg {
+    Manager,
+    Maintainer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisputeAction {
+    /// The month's disputes: open ones first, oldest first, with the computed figure and any resolution.
+    List {
+        /// The reward month (default: last month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value_t = DisputeFormat::Table)]
+        format: DisputeFormat,
+    },
+    /// Resolve a dispute: accept it with the corrected figure, or reject it; with a reason.
+    #[command(group(clap::ArgGroup::new("answer").required(true).args(["accept", "reject"])))]
+    Resolve {
+        /// The disputed sign-off: its uuid, or its unique beginning or end (`dispute list` shows the end).
+        uuid: String,
+        /// The dispute is right: pay the corrected figure (--amount).
+        #[arg(long, requires = "amount")]
+        accept: bool,
+        /// The dispute is not upheld: pay the computed figure.
+        #[arg(long, conflicts_with = "amount")]
+        reject: bool,
+        /// The corrected figure in yuan: the station's reward, or for a branch sheet the disputing signer's net.
+        #[arg(long, value_name = "YUAN", allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DisputeFormat {
     Table,
     Json,
 }

@@ -556,6 +556,57 @@ texts! {
     Watchlist => "退出预警", "Exit watchlist";
     WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
     MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
+    // --- Payout chain: branch sheet sign-offs, disputes and resolutions (issue 10, item 3) ---
+    RefusedAlreadySignedBranch => "{2} 对支局 {0} {1} 的签字已在服务器上登记，请修改已有记录", "{2}'s sign-off of the {0} sheet for {1} is already recorded on the server; change that one";
+    RefusedNotASigner => "{0} 不是支局 {2} 的{1}，不能以此身份签字", "{0} is not the {1} of branch {2}, so cannot sign as one";
+    RefusedCountyOnly => "只有县局账号可以处理异议，{0} 不是", "only a county account resolves disputes; {0} is not one";
+    RefusedAlreadyResolved => "异议 {0} 已由服务器上的另一条处理记录答复，请修改那一条", "dispute {0} is already answered by another resolution on the server; change that one";
+    RefusedUnknownDispute => "服务器上没有这条异议：{0}", "the server holds no such dispute: {0}";
+    ChainUnknownBranch => "支局 {0} 不在 {1} 中", "branch {0} is not in {1}";
+    ChainNotOnSheet => "{0} 既不是支局 {1} 的支局长，也不是它的维护人员，不在它的签字表上", "{0} is neither the manager nor a maintainer of branch {1}, so is not on its sheet";
+    ChainSignedAsOtherRole => "{0} 已以{2}身份签署支局 {1} 的签字表", "{0} already signed the sheet of branch {1} as {2}";
+    ChainWhichBranch => "请用 --branch 指明支局：{0} 在以下支局的签字表上：{1}", "name the branch with --branch: {0} is on the sheets of {1}";
+    ChainNoBranch => "{0} 不在任何支局的签字表上（既非支局长也非维护人员）", "{0} is on no branch's sheet (neither a manager nor a maintainer)";
+    ChainDisputeWithoutReason => "异议需要说明原因（--dispute 原因）", "a dispute needs a reason (--dispute REASON)";
+    ChainUnknownPerson => "人员 {0} 不在数据库中", "person {0} is not in the database";
+    ChainUnknownDispute => "没有这条异议：{0}（见 bianmin dispute list）", "no dispute {0} (see bianmin dispute list)";
+    ChainAmbiguousDispute => "“{0}”对应 {1} 条记录，请写出更多位", "{0} matches {1} records; give more of the uuid";
+    ChainNotDisputed => "{0} 没有异议（已签字），无需处理", "{0} is not disputed (it is signed); there is nothing to resolve";
+    ChainResolutionWithoutReason => "处理异议需要说明理由（--reason）", "a resolution needs a reason (--reason)";
+    ChainAmountRequired => "接受异议需要给出更正后的金额（--amount 元）", "accepting a dispute needs the corrected figure (--amount YUAN)";
+    ChainAmountWithRejection => "驳回异议不需要金额", "a rejected dispute takes no amount";
+    ChainAmountOutOfRange => "更正金额 {0} 超出范围", "the corrected figure {0} is out of range";
+    ChainCountyOnly => "只有县局可以处理异议：在县局服务器的数据库上（--as 县局账号的工号），或在县局人员已连接服务器的电脑上；{0} 不是县局账号", "only the county resolves disputes: on the county server's database (--as a county account's person) or on a county clerk's connected laptop; {0} is not a county account";
+    PayoutSheetTally => "支局签字表 {0}/{1} 已签齐；已签 {2}/{3} 人，有异议 {4}", "sheets signed by all {0}/{1}; signers {2}/{3}, disputed {4}";
+    ExportCorrected => "按县局处理更正后的金额兑现（系统计算 {0} 元）", "corrected by the county (computed {0})";
+    ExportDisputeRejected => "异议已被县局驳回，按系统金额兑现", "dispute rejected by the county: paid as computed";
+    ExportNote => "备注", "note";
+    ExportPaymentsEquation => "合计 = 本月站点奖励 {0} 元 + 县局更正 {1} 元", "total = the month's station rewards {0} + the county's corrections {1}";
+    ExportPayrollEquation => "实发合计 = 报表实发 {0} 元 + 县局更正 {1} 元", "nets = the report's nets {0} + the county's corrections {1}";
+    SmsPersonNetCorrected => "，经县局更正实发{0}元。", ", net as corrected by the county {0} yuan.";
+    DisputeId => "异议", "dispute";
+    DisputeWhat => "对象", "what";
+    DisputeBy => "提出人", "raised by";
+    DisputeOn => "日期", "on";
+    DisputeComputed => "系统金额", "computed";
+    DisputeState => "处理结果", "resolution";
+    DisputeAnswer => "县局理由", "county's reason";
+    DisputeSync => "同步", "sync";
+    DisputeOpen => "待处理", "open";
+    DisputeReopened => "再次提出异议，待处理", "disputed again: open";
+    DisputeAccepted => "接受，更正为 {0} 元", "accepted: {0}";
+    DisputeRejected => "驳回", "rejected";
+    DisputeSyncPending => "待上传", "waiting to be sent";
+    DisputeSyncRefused => "被服务器拒绝：{0}", "refused: {0}";
+    DisputeNone => "{0} 没有异议", "no disputes for {0}";
+    DisputeSummary => "{0}：异议 {1} 条，待处理 {2} 条", "{0}: {1} disputes, {2} open";
+    DisputeResolved => "已处理异议 {0}：{1}；{2}", "dispute {0} resolved: {1}; {2}";
+    SignoffRecorded => "已记录 {0} {1}：{2}；{3}", "recorded {0} for {1}: {2}; {3}";
+    SignoffStatement => "站点 {0} 的确认单", "the statement of station {0}";
+    SignoffSheet => "支局 {0} 的签字表（{1}）", "the sheet of branch {0} ({1})";
+    SignoffMonthNotOver => "{0} 尚未结束：确认单和签字表在月份结束后签署", "{0} is not over: statements and sheets are signed after it ends";
+    RecordStaysInDemo => "这是演示数据，记录只保存在本机，不会上传", "this is the demo county: the record stays here and is never sent";
+    ChainWhoResolves => "由谁处理？请用 --as 县局账号的工号，或在 {0} 中设置 person", "who resolves it? Give --as a county account's person, or set person in {0}";
     // plan (issue 9 items 7, 10): today's visit plan and the shortfall list.
     PlanTitle => "今日走访计划 {0} · {1}（{2}）· {3}", "Visit plan for {0} · {1} ({2}) · {3}";
     PlanFiguresTo => "数据截至 {0} · 本月还剩 {1} 天", "figures to {0} · {1} days left in the month";
@@ -646,11 +697,34 @@ pub fn refusal_text(refusal: &crate::wire::Refusal, lang: Lang) -> String {
         RecordMoved => Text::RefusedRecordMoved,
         TimeAhead => Text::RefusedTimeAhead,
         AlreadySigned => Text::RefusedAlreadySigned,
+        AlreadySignedBranch => Text::RefusedAlreadySignedBranch,
+        NotASigner => Text::RefusedNotASigner,
+        CountyOnly => Text::RefusedCountyOnly,
+        AlreadyResolved => Text::RefusedAlreadyResolved,
+        UnknownDispute => Text::RefusedUnknownDispute,
         Invalid => Text::RefusedInvalid,
         ServerError => Text::RefusedServerError,
         TooLarge => Text::RefusedTooLarge,
     };
-    let args: Vec<&dyn std::fmt::Display> = refusal.args.iter().map(|a| a as &dyn std::fmt::Display).collect();
+    // A signer's role travels as its code; it is said in words here.
+    let role_word = |arg: &String| match arg.as_str() {
+        "manager" => Text::Manager.get(lang).to_string(),
+        "maintainer" => Text::Maintainer.get(lang).to_string(),
+        other => other.to_string(),
+    };
+    let words: Vec<String> = refusal
+        .args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if refusal.code == NotASigner && i == 1 {
+                role_word(a)
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let args: Vec<&dyn std::fmt::Display> = words.iter().map(|a| a as &dyn std::fmt::Display).collect();
     fill(text.get(lang), &args)
 }
 

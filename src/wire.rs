@@ -154,6 +154,12 @@ pub struct PullPage {
     pub visit_notes: Vec<NoteRow>,
     #[serde(default)]
     pub signoffs: Vec<SignoffRow>,
+    /// Branch sheets signed or disputed by their manager and maintainers.
+    #[serde(default)]
+    pub branch_signoffs: Vec<BranchSignoffRow>,
+    /// The county's resolutions of disputes.
+    #[serde(default)]
+    pub resolutions: Vec<ResolutionRow>,
     #[serde(default)]
     pub deleted: Vec<DeletedRow>,
     /// Rows of the tables described as data (`store::synced`: invoices,
@@ -177,6 +183,8 @@ impl PullPage {
             + self.daily_referrals.len()
             + self.visit_notes.len()
             + self.signoffs.len()
+            + self.branch_signoffs.len()
+            + self.resolutions.len()
             + self.deleted.len()
             + self.extra.values().map(Vec::len).sum::<usize>()) as u64
     }
@@ -262,6 +270,20 @@ pub struct SignoffRow {
     pub signoff: SignoffRecord,
 }
 
+/// A branch sheet's sign-off as stored on the server, with its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchSignoffRow {
+    pub rev: i64,
+    pub signoff: BranchSignoffRecord,
+}
+
+/// A resolution of a dispute as stored on the server, with its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolutionRow {
+    pub rev: i64,
+    pub resolution: ResolutionRecord,
+}
+
 /// `[rev, table, [primary key values]]`: a row deleted on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletedRow(pub i64, pub String, pub Vec<String>);
@@ -315,12 +337,84 @@ pub struct SignoffRecord {
     pub updated_at: String,
 }
 
+/// A branch sheet (pool, 2:8 split, penalty) signed or disputed by one of
+/// the people on it: the branch's manager or one of its maintainers. One
+/// per branch, month and signer; only the signer writes it, so
+/// `editor_id` is always `author_id`. Merges as a station sign-off does:
+/// the later decision wins whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchSignoffRecord {
+    pub uuid: String,
+    pub branch_id: String,
+    /// YYYY-MM
+    pub month: String,
+    /// The signer; set once.
+    pub author_id: String,
+    #[serde(default)]
+    pub editor_id: Option<String>,
+    /// manager or maintainer: the signer's place on the sheet, checked
+    /// against the registry.
+    pub role: String,
+    /// signed or disputed
+    pub outcome: String,
+    /// Required for a dispute.
+    pub reason: Option<String>,
+    /// YYYY-MM-DD
+    pub signed_on: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The county's answer to a dispute: of a station's statement (`kind`
+/// `station`, with `station_id`) or of a branch sheet (`branch`, with
+/// `branch_id`). One per disputed record (`signoff_uuid`); written only by
+/// county tokens. It answers one decision of the dispute, the one made at
+/// `answers` (that sign-off's `updated_at`): when the sign-off is disputed
+/// again later, the dispute is open again until the county answers anew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionRecord {
+    pub uuid: String,
+    /// station or branch
+    pub kind: String,
+    /// The disputed sign-off (a station's or a branch sheet's).
+    pub signoff_uuid: String,
+    #[serde(default)]
+    pub station_id: Option<String>,
+    #[serde(default)]
+    pub branch_id: Option<String>,
+    /// YYYY-MM
+    pub month: String,
+    /// The disputed decision it answers: the sign-off's `updated_at`.
+    pub answers: String,
+    /// accepted or rejected
+    pub outcome: String,
+    /// Accepted: the corrected figure in fen — the station's reward, or
+    /// for a branch sheet the disputing signer's net (实发). Rejected: none.
+    #[serde(default)]
+    pub corrected_fen: Option<i64>,
+    pub reason: String,
+    /// YYYY-MM-DD: the county's day of the decision.
+    pub resolved_on: String,
+    /// The county clerk; set once.
+    pub author_id: String,
+    #[serde(default)]
+    pub editor_id: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// One record of a push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PushRecord {
     VisitNote(NoteRecord),
     Signoff(SignoffRecord),
+    BranchSignoff(BranchSignoffRecord),
+    Resolution(ResolutionRecord),
 }
 
 impl PushRecord {
@@ -328,6 +422,8 @@ impl PushRecord {
         match self {
             PushRecord::VisitNote(n) => &n.uuid,
             PushRecord::Signoff(s) => &s.uuid,
+            PushRecord::BranchSignoff(s) => &s.uuid,
+            PushRecord::Resolution(r) => &r.uuid,
         }
     }
 
@@ -335,14 +431,19 @@ impl PushRecord {
         match self {
             PushRecord::VisitNote(n) => n.version,
             PushRecord::Signoff(s) => s.version,
+            PushRecord::BranchSignoff(s) => s.version,
+            PushRecord::Resolution(r) => r.version,
         }
     }
 
-    /// `visit_note` or `signoff`, as in the outbox.
+    /// `visit_note`, `signoff`, `branch_signoff` or `resolution`, as in
+    /// the outbox.
     pub fn kind(&self) -> &'static str {
         match self {
             PushRecord::VisitNote(_) => "visit_note",
             PushRecord::Signoff(_) => "signoff",
+            PushRecord::BranchSignoff(_) => "branch_signoff",
+            PushRecord::Resolution(_) => "resolution",
         }
     }
 }
@@ -400,6 +501,19 @@ pub enum RefusalCode {
     /// The statement of that station and month is already recorded under
     /// another record.
     AlreadySigned,
+    /// The branch sheet of that branch and month is already signed by
+    /// that person under another record.
+    AlreadySignedBranch,
+    /// The signer is not the branch's manager (or one of its maintainers)
+    /// as the record says.
+    NotASigner,
+    /// Only a county token resolves disputes.
+    CountyOnly,
+    /// The dispute is already answered under another resolution.
+    AlreadyResolved,
+    /// The resolution names a sign-off the server does not hold (or one of
+    /// another station, branch or month).
+    UnknownDispute,
     /// The record is malformed (a bad date, an empty text, …).
     Invalid,
     /// The server could not store it.

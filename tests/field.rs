@@ -12,35 +12,6 @@ use bianmin::store::Store;
 use serde_json::Value;
 use sync_support::*;
 
-/// `bianmin` with the laptop's own config file.
-fn on_laptop(laptop: &Path) -> Command {
-    let mut cmd = bianmin();
-    cmd.env("BIANMIN_CONFIG", laptop_config(laptop));
-    cmd
-}
-
-/// Connects a laptop as the issue spells it: `BIANMIN_TOKEN=T bianmin sync
-/// --db L --server URL`.
-fn connect(laptop: &Path, url: &str, token: &str) -> String {
-    ok(
-        &on_laptop(laptop)
-            .env("BIANMIN_TOKEN", token)
-            .args(["sync", "--server", url, "--db"])
-            .arg(laptop)
-            .output()
-            .unwrap(),
-        "connect",
-    )
-}
-
-/// `bianmin sync --db L` with nothing else: the config file has it all.
-fn sync_again(laptop: &Path) -> String {
-    ok(
-        &on_laptop(laptop).args(["sync", "--db"]).arg(laptop).output().unwrap(),
-        "sync with no flags",
-    )
-}
-
 fn report_json(db: &Path, args: &[&str]) -> Value {
     let out = ok(
         &on_laptop(db)

@@ -147,6 +147,193 @@ fn authorship_never_changes_and_a_decision_is_its_makers() {
     assert_eq!(twin[0]["refusal"]["code"], "already_signed");
 }
 
+fn sheet_json(uuid: &str, branch: &str, author: &str, editor: &str, role: &str, outcome: &str, at: &str) -> Value {
+    json!({
+        "type": "branch_signoff", "uuid": uuid, "branch_id": branch, "month": "2026-09",
+        "author_id": author, "editor_id": editor, "role": role, "outcome": outcome,
+        "reason": if outcome == "disputed" { json!("扣罚多算") } else { json!(null) },
+        "signed_on": "2026-10-10", "version": 1, "created_at": T, "updated_at": at
+    })
+}
+
+fn resolution_json(uuid: &str, signoff: &str, station: &str, author: &str, answers: &str) -> Value {
+    json!({
+        "type": "resolution", "uuid": uuid, "kind": "station", "signoff_uuid": signoff,
+        "station_id": station, "month": "2026-10", "answers": answers, "outcome": "accepted",
+        "corrected_fen": 4080, "reason": "核实后更正", "resolved_on": "2026-11-26",
+        "author_id": author, "editor_id": author, "version": 1, "created_at": T, "updated_at": T
+    })
+}
+
+#[test]
+fn a_branch_sheet_is_signed_by_its_own_people_only_and_a_dispute_resolved_by_the_county_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let w02 = token(&db, "W02", "maintainer");
+    let manager = manager_of(&db, "W02");
+    let m = token(&db, &manager, "manager");
+    let county = token(&db, "PT01", "county");
+    let other_clerk = token(&db, "PT02", "county");
+    let server = Server::start(&db);
+    let branch: String = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT branch_id FROM branch_maintainers WHERE person_id = 'W02'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let elsewhere: String = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT id FROM branches WHERE id <> ?1 ORDER BY id LIMIT 1",
+            [&branch],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let code = |results: Vec<Value>| results[0]["refusal"]["code"].as_str().unwrap_or("").to_string();
+
+    // A maintainer signs as the manager, or another branch's sheet, or in
+    // the manager's name: refused, with the reason.
+    let as_manager = push(
+        &server.url,
+        &w02,
+        &[sheet_json(&uuid(), &branch, "W02", "W02", "manager", "signed", T)],
+    );
+    assert_eq!(as_manager[0]["refusal"]["code"], "not_a_signer");
+    assert!(
+        as_manager[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("W02 is not the manager of branch {branch}")),
+        "{as_manager:?}"
+    );
+    let other = push(
+        &server.url,
+        &w02,
+        &[sheet_json(&uuid(), &elsewhere, "W02", "W02", "maintainer", "signed", T)],
+    );
+    assert_eq!(code(other), "not_a_signer");
+    let forged = push(
+        &server.url,
+        &w02,
+        &[sheet_json(&uuid(), &branch, &manager, &manager, "manager", "signed", T)],
+    );
+    assert_eq!(code(forged), "not_the_author");
+
+    // Their own place: stored; a second record of it refused; a change
+    // made in someone else's name refused; the manager cannot change it.
+    let id = uuid();
+    let own = push(
+        &server.url,
+        &w02,
+        &[sheet_json(&id, &branch, "W02", "W02", "maintainer", "signed", T)],
+    );
+    assert_eq!(own[0]["outcome"], "stored", "{own:?}");
+    let twin = push(
+        &server.url,
+        &w02,
+        &[sheet_json(&uuid(), &branch, "W02", "W02", "maintainer", "disputed", T)],
+    );
+    assert_eq!(code(twin), "already_signed_branch");
+    let later = "2026-11-27T09:00:00.000Z";
+    let mut edit = sheet_json(&id, &branch, "W02", &manager, "maintainer", "disputed", later);
+    edit["version"] = json!(2);
+    assert_eq!(code(push(&server.url, &w02, &[edit.clone()])), "not_the_editor");
+    assert_eq!(code(push(&server.url, &m, &[edit])), "not_the_author");
+    let manager_signs = push(
+        &server.url,
+        &m,
+        &[sheet_json(&uuid(), &branch, &manager, &manager, "manager", "signed", T)],
+    );
+    assert_eq!(manager_signs[0]["outcome"], "stored", "{manager_signs:?}");
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM branch_signoffs WHERE branch_id = '{branch}' AND month = '2026-09'")
+        ),
+        2
+    );
+
+    // A station's dispute: only a county token resolves it.
+    let station = unsigned_station(&db, "W02");
+    let dispute = uuid();
+    let raised = push(
+        &server.url,
+        &w02,
+        &[signoff_json(&dispute, &station, "W02", "W02", "disputed", T, 1)],
+    );
+    assert_eq!(raised[0]["outcome"], "stored");
+    for (who, tok) in [(manager.as_str(), &m), ("W02", &w02)] {
+        let refused = push(
+            &server.url,
+            tok,
+            &[resolution_json(&uuid(), &dispute, &station, who, T)],
+        );
+        assert_eq!(refused[0]["refusal"]["code"], "county_only", "{who}");
+        assert!(
+            refused[0]["reason"].as_str().unwrap().contains("only a county account"),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        code(push(
+            &server.url,
+            &county,
+            &[resolution_json(&uuid(), &dispute, &station, "PT02", T)]
+        )),
+        "not_the_author"
+    );
+    assert_eq!(
+        code(push(
+            &server.url,
+            &county,
+            &[resolution_json(&uuid(), &uuid(), &station, "PT01", T)]
+        )),
+        "unknown_dispute"
+    );
+    let rid = uuid();
+    let resolved = push(
+        &server.url,
+        &county,
+        &[resolution_json(&rid, &dispute, &station, "PT01", T)],
+    );
+    assert_eq!(resolved[0]["outcome"], "stored", "{resolved:?}");
+    assert_eq!(
+        code(push(
+            &server.url,
+            &county,
+            &[resolution_json(&uuid(), &dispute, &station, "PT01", T)]
+        )),
+        "already_resolved"
+    );
+    // Another clerk may change the decision, as themselves only.
+    let mut changed = resolution_json(&rid, &dispute, &station, "PT01", T);
+    changed["outcome"] = json!("rejected");
+    changed["corrected_fen"] = json!(null);
+    changed["version"] = json!(2);
+    changed["updated_at"] = json!(later);
+    changed["editor_id"] = json!("PT01");
+    assert_eq!(
+        code(push(&server.url, &other_clerk, &[changed.clone()])),
+        "not_the_editor"
+    );
+    changed["editor_id"] = json!("PT02");
+    assert_eq!(push(&server.url, &other_clerk, &[changed])[0]["outcome"], "stored");
+    let stored: (String, String, String) = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT outcome, author_id, editor_id FROM resolutions WHERE uuid = ?1",
+            [&rid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(stored, ("rejected".into(), "PT01".into(), "PT02".into()));
+}
+
 #[test]
 fn times_far_ahead_are_refused_and_later_corrections_still_count() {
     let dir = tempfile::tempdir().unwrap();

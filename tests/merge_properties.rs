@@ -1,11 +1,12 @@
-//! The merge converges: random edits of one note and one sign-off from
-//! three laptops, delivered to the server and back in random orders,
+//! The merge converges: random edits of one note, one sign-off, one
+//! branch sheet sign-off and one resolution from three laptops, delivered
+//! to the server and back in random orders,
 //! duplicated and interleaved, leave every replica and the server with
 //! the same record. (The merge is a join of lattices; these properties
 //! are what that buys, checked on the real functions.)
 
-use bianmin::sync::{merge_note, merge_signoff, CompleteNote, NOTE_FIELDS};
-use bianmin::wire::{NoteRecord, SignoffRecord};
+use bianmin::sync::{merge_decision, merge_note, CompleteNote, NOTE_FIELDS};
+use bianmin::wire::{BranchSignoffRecord, NoteRecord, ResolutionRecord, SignoffRecord};
 use proptest::prelude::*;
 
 const BASE: &str = "2026-11-20T08:00:00.000Z";
@@ -48,12 +49,69 @@ fn base_signoff() -> SignoffRecord {
     }
 }
 
-/// One laptop's edit: a note field set to a value at a time, or a new
-/// sign-off decision at a time.
+fn base_sheet() -> BranchSignoffRecord {
+    BranchSignoffRecord {
+        uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7d".into(),
+        branch_id: "B01".into(),
+        month: "2026-10".into(),
+        author_id: "W01".into(),
+        editor_id: Some("W01".into()),
+        role: "maintainer".into(),
+        outcome: "signed".into(),
+        reason: None,
+        signed_on: "2026-11-10".into(),
+        version: 1,
+        created_at: BASE.into(),
+        updated_at: BASE.into(),
+    }
+}
+
+fn base_resolution() -> ResolutionRecord {
+    ResolutionRecord {
+        uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7c".into(),
+        kind: "station".into(),
+        signoff_uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7b".into(),
+        station_id: Some("S1".into()),
+        branch_id: None,
+        month: "2026-10".into(),
+        answers: BASE.into(),
+        outcome: "rejected".into(),
+        corrected_fen: None,
+        reason: "起初".into(),
+        resolved_on: "2026-11-09".into(),
+        author_id: "PT01".into(),
+        editor_id: Some("PT01".into()),
+        version: 1,
+        created_at: BASE.into(),
+        updated_at: BASE.into(),
+    }
+}
+
+/// One laptop's edit: a note field set to a value at a time, a new
+/// sign-off or branch sheet decision at a time, or a new resolution of a
+/// dispute decided at some time.
 #[derive(Debug, Clone)]
 enum Edit {
-    Note { field: usize, value: u8, minute: u32 },
-    Signoff { disputed: bool, editor: u8, minute: u32 },
+    Note {
+        field: usize,
+        value: u8,
+        minute: u32,
+    },
+    Signoff {
+        disputed: bool,
+        editor: u8,
+        minute: u32,
+    },
+    Sheet {
+        disputed: bool,
+        minute: u32,
+    },
+    Resolution {
+        fen: Option<u8>,
+        editor: u8,
+        answers: u32,
+        minute: u32,
+    },
 }
 
 fn edit_strategy() -> impl Strategy<Value = (usize, Edit)> {
@@ -63,13 +121,24 @@ fn edit_strategy() -> impl Strategy<Value = (usize, Edit)> {
         editor,
         minute,
     });
-    (0..3usize, prop_oneof![note, signoff])
+    let sheet = (any::<bool>(), 0..6u32).prop_map(|(disputed, minute)| Edit::Sheet { disputed, minute });
+    let resolution = (prop::option::of(0..3u8), 0..2u8, 0..6u32, 0..6u32).prop_map(|(fen, editor, answers, minute)| {
+        Edit::Resolution {
+            fen,
+            editor,
+            answers,
+            minute,
+        }
+    });
+    (0..3usize, prop_oneof![note, signoff, sheet, resolution])
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct Replica {
     note: CompleteNote,
     signoff: SignoffRecord,
+    sheet: BranchSignoffRecord,
+    resolution: ResolutionRecord,
 }
 
 impl Replica {
@@ -77,6 +146,8 @@ impl Replica {
         Replica {
             note: base_note(),
             signoff: base_signoff(),
+            sheet: base_sheet(),
+            resolution: base_resolution(),
         }
     }
 
@@ -109,12 +180,35 @@ impl Replica {
                 s.version += 1;
                 s.updated_at = at(*minute);
             }
+            Edit::Sheet { disputed, minute } => {
+                let s = &mut self.sheet;
+                s.outcome = if *disputed { "disputed" } else { "signed" }.into();
+                s.reason = disputed.then(|| "扣罚多算".to_string());
+                s.version += 1;
+                s.updated_at = at(*minute);
+            }
+            Edit::Resolution {
+                fen,
+                editor,
+                answers,
+                minute,
+            } => {
+                let r = &mut self.resolution;
+                r.outcome = if fen.is_some() { "accepted" } else { "rejected" }.into();
+                r.corrected_fen = fen.map(|f| 4000 + i64::from(f));
+                r.editor_id = Some(["PT01", "PT02"][*editor as usize].into());
+                r.answers = at(*answers);
+                r.version += 1;
+                r.updated_at = at(*minute);
+            }
         }
     }
 
     fn merge(&mut self, other: &Replica) {
         self.note = merge_note(&self.note, &other.note);
-        self.signoff = merge_signoff(&self.signoff, &other.signoff);
+        self.signoff = merge_decision(&self.signoff, &other.signoff);
+        self.sheet = merge_decision(&self.sheet, &other.sheet);
+        self.resolution = merge_decision(&self.resolution, &other.resolution);
     }
 }
 

@@ -503,7 +503,10 @@ fn gbk_and_chinese_headers_and_a_workbook() {
     assert!(std::str::from_utf8(&bytes).is_err(), "GBK, not UTF-8");
     let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
     assert!(!errors);
-    assert!(text.starts_with("工号,姓名,角色,支局,奖励,扣罚,净额,绿卡\n"), "{text}");
+    assert!(
+        text.starts_with("工号,姓名,角色,支局,奖励,扣罚,净额,绿卡,备注\n"),
+        "{text}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("payments.xlsx");
@@ -674,4 +677,167 @@ fn an_invoice_recorded_by_command_releases_the_hold() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("S9999"));
+}
+
+#[test]
+fn branch_sheets_are_signed_when_the_data_says_so_on_a_fixed_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_demo(dir.path(), "sheets.db");
+    // The demo's managers and maintainers signed last month's sheets
+    // between the 5th and the 12th; one maintainer disputed.
+    let early = step(&status_json(&db, "2026-11-08"), "branch_sheets_signed").clone();
+    assert_eq!(early["standing"], serde_json::json!({"state": "upcoming", "days": 4}));
+    assert_eq!(early["evidence"]["kind"], "branch_sheets");
+    assert_eq!(early["responsible"], "managers");
+    let late = step(&status_json(&db, "2026-11-27"), "branch_sheets_signed").clone();
+    assert_eq!(late["standing"], serde_json::json!({"state": "overdue", "days": 15}));
+    assert_eq!(late["evidence"]["disputed"], 1);
+    assert!(
+        early["evidence"]["signed"].as_u64().unwrap() < late["evidence"]["signed"].as_u64().unwrap(),
+        "signatures of later days are not seen earlier"
+    );
+    let table = status_table(&db, "2026-11-27");
+    let line = table.lines().find(|l| l.starts_with("branch_sheets_signed")).unwrap();
+    assert!(line.contains("disputed 1") && line.contains("managers"), "{line}");
+    // Derived: not recorded by hand while the data says otherwise.
+    let out = bianmin(&db)
+        .args([
+            "--lang",
+            "en",
+            "--as",
+            "county",
+            "payout",
+            "done",
+            "branch_sheets_signed",
+            "--month",
+            MONTH,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+
+    // The maintainer who disputed signs after all: every sheet is signed.
+    let queue: Value = serde_json::from_str(&ok(bianmin(&db)
+        .args(["dispute", "list", "--month", MONTH, "--format", "json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let sheet = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "branch")
+        .expect("the demo's disputed sheet");
+    let who = sheet["raised_by"].as_str().unwrap();
+    let branch = sheet["branch_id"].as_str().unwrap();
+    ok(bianmin(&db)
+        .args(["--as", who, "signoff", "branch", "--branch", branch, "--month", MONTH])
+        .output()
+        .unwrap());
+    let done = step(&status_json(&db, "2026-11-27"), "branch_sheets_signed").clone();
+    assert_eq!(done["standing"]["state"], "done");
+    assert_eq!(done["record"], Value::Null, "done by the data, not by a record");
+}
+
+#[test]
+fn payments_hold_an_unresolved_dispute_and_pay_an_accepted_one_at_its_corrected_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_demo(dir.path(), "disputes.db");
+    let rows = |db: &Path| {
+        let out = export(db, "payments", &[]);
+        let said = stderr(&out);
+        let (header, rows) = csv_rows(&ok(out).into_bytes());
+        let (code, amount, status, reason) = (
+            column(&header, "code"),
+            column(&header, "amount"),
+            column(&header, "status"),
+            column(&header, "reason"),
+        );
+        let rows: BTreeMap<String, (Decimal, String, String)> = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r[code].clone(),
+                    (r[amount].parse().unwrap(), r[status].clone(), r[reason].clone()),
+                )
+            })
+            .collect();
+        (rows, said)
+    };
+    let queue: Value = serde_json::from_str(&ok(bianmin(&db)
+        .args(["dispute", "list", "--month", MONTH, "--format", "json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let disputed: Vec<(String, String)> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "station")
+        .map(|d| {
+            (
+                d["uuid"].as_str().unwrap().into(),
+                d["station_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(disputed.len() >= 3, "{disputed:?}");
+    let (before, _) = rows(&db);
+    for (_, station) in &disputed {
+        assert_eq!(before[station].1, "hold");
+        assert!(before[station].2.contains("disputed"), "{:?}", before[station]);
+    }
+    let totals = station_totals(&db);
+    let resolve = |uuid: &str, args: &[&str]| {
+        ok(bianmin(&db)
+            .args(["--as", "county", "dispute", "resolve", uuid, "--reason", "核实"])
+            .args(args)
+            .output()
+            .unwrap())
+    };
+    let (accepted, rejected, open) = (&disputed[0], &disputed[1], &disputed[2]);
+    let corrected = totals[&accepted.1] + Decimal::new(250, 2);
+    resolve(&accepted.0, &["--accept", "--amount", &corrected.to_string()]);
+    resolve(&rejected.0, &["--reject"]);
+    let (after, said) = rows(&db);
+    assert_eq!(after[&accepted.1].0, corrected);
+    assert!(
+        after[&accepted.1].2.contains("corrected by the county"),
+        "{:?}",
+        after[&accepted.1]
+    );
+    assert!(!after[&accepted.1].2.contains("disputed"));
+    assert_eq!(after[&rejected.1].0, totals[&rejected.1], "rejected: paid as computed");
+    assert!(after[&rejected.1].2.contains("dispute rejected"));
+    assert!(after[&open.1].2.contains("disputed"), "still unresolved: held");
+    assert_eq!(after[&open.1].1, "hold");
+    // Paid plus held is the month's rewards plus the county's correction,
+    // as the summary says.
+    let sum: Decimal = after.values().map(|r| r.0).sum();
+    let total: Decimal = totals.values().sum();
+    assert_eq!(sum, total + Decimal::new(250, 2));
+    assert!(said.contains(&format!("total {sum:.2}")), "{said}");
+    assert!(
+        said.contains(&format!(
+            "the month's station rewards {total:.2} + the county's corrections 2.50"
+        )),
+        "{said}"
+    );
+    // A resolution without a figure, or with one when rejecting, is refused.
+    let out = bianmin(&db)
+        .args([
+            "--lang", "en", "--as", "county", "dispute", "resolve", &open.0, "--accept", "--reason", "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bianmin(&db)
+        .args([
+            "--lang", "en", "--as", "county", "dispute", "resolve", &open.0, "--reject", "--amount", "1.00",
+            "--reason", "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

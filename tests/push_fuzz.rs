@@ -6,7 +6,9 @@
 
 use bianmin::server::db::{Account, Role, ServerDb, SqliteServerDb};
 use bianmin::store::Store;
-use bianmin::wire::{NoteRecord, PushOutcome, PushRecord, PushRequest, SignoffRecord};
+use bianmin::wire::{
+    BranchSignoffRecord, NoteRecord, PushOutcome, PushRecord, PushRequest, ResolutionRecord, SignoffRecord,
+};
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -146,10 +148,114 @@ fn signoff() -> BoxedStrategy<SignoffRecord> {
         .boxed()
 }
 
+fn person() -> BoxedStrategy<String> {
+    prop_oneof![
+        Just("W01".to_string()),
+        Just("M01".to_string()),
+        Just("W02".to_string()),
+        text()
+    ]
+    .boxed()
+}
+
+fn sheet() -> BoxedStrategy<BranchSignoffRecord> {
+    (
+        (
+            prop_oneof![Just("6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7d".to_string()), text()],
+            prop_oneof![Just("B01".to_string()), Just("B02".to_string()), text()],
+            prop_oneof![Just("2026-10".to_string()), text()],
+        ),
+        (person(), prop::option::of(person())),
+        (
+            prop_oneof![Just("manager".to_string()), Just("maintainer".to_string()), text()],
+            prop_oneof![Just("signed".to_string()), Just("disputed".to_string()), text()],
+            prop::option::of(text()),
+            text(),
+        ),
+        (any::<i64>(), time(), time()),
+    )
+        .prop_map(
+            |(
+                (uuid, branch_id, month),
+                (author_id, editor_id),
+                (role, outcome, reason, signed_on),
+                (version, created_at, updated_at),
+            )| BranchSignoffRecord {
+                uuid,
+                branch_id,
+                month,
+                author_id,
+                editor_id,
+                role,
+                outcome,
+                reason,
+                signed_on,
+                version,
+                created_at,
+                updated_at,
+            },
+        )
+        .boxed()
+}
+
+fn resolution() -> BoxedStrategy<ResolutionRecord> {
+    (
+        (
+            prop_oneof![Just("6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7c".to_string()), text()],
+            prop_oneof![Just("station".to_string()), Just("branch".to_string()), text()],
+            prop_oneof![
+                Just("6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7b".to_string()),
+                Just("6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7d".to_string()),
+                text()
+            ],
+            prop::option::of(prop_oneof![Just("S1".to_string()), text()]),
+            prop::option::of(prop_oneof![Just("B01".to_string()), text()]),
+        ),
+        (
+            prop_oneof![Just("2026-10".to_string()), text()],
+            time(),
+            prop_oneof![Just("accepted".to_string()), Just("rejected".to_string()), text()],
+            prop::option::of(any::<i64>()),
+            text(),
+            text(),
+        ),
+        (person(), prop::option::of(person())),
+        (any::<i64>(), time(), time()),
+    )
+        .prop_map(
+            |(
+                (uuid, kind, signoff_uuid, station_id, branch_id),
+                (month, answers, outcome, corrected_fen, reason, resolved_on),
+                (author_id, editor_id),
+                (version, created_at, updated_at),
+            )| ResolutionRecord {
+                uuid,
+                kind,
+                signoff_uuid,
+                station_id,
+                branch_id,
+                month,
+                answers,
+                outcome,
+                corrected_fen,
+                reason,
+                resolved_on,
+                author_id,
+                editor_id,
+                version,
+                created_at,
+                updated_at,
+            },
+        )
+        .boxed()
+}
+
 fn record() -> impl Strategy<Value = PushRecord> {
     prop_oneof![
         note().prop_map(PushRecord::VisitNote),
-        signoff().prop_map(PushRecord::Signoff)
+        signoff().prop_map(PushRecord::Signoff),
+        sheet().prop_map(PushRecord::BranchSignoff),
+        resolution().prop_map(PushRecord::Resolution),
     ]
 }
 
@@ -185,6 +291,21 @@ proptest! {
         }
         for s in &page.signoffs {
             prop_assert!(scope.writes_station(&s.signoff.station_id));
+        }
+        // A branch sheet is signed by the token's person only, in a place
+        // the registry gives them; a resolution is a county token's.
+        for s in &page.branch_signoffs {
+            let s = &s.signoff;
+            prop_assert_eq!(&s.author_id, person);
+            let holds = match s.role.as_str() {
+                "manager" => s.branch_id == "B01" && person == "M01",
+                _ => s.branch_id == "B01" && ["W01", "W02"].contains(&person),
+            };
+            prop_assert!(holds, "{:?}", s);
+        }
+        for r in &page.resolutions {
+            prop_assert_eq!(role, Role::County);
+            prop_assert_eq!(&r.resolution.author_id, person);
         }
     }
 

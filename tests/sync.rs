@@ -12,9 +12,9 @@ use bianmin::store::Store;
 use chrono::{Duration, NaiveDate, Utc};
 use sync_support::*;
 
-/// Every table a pull fills that has rows of its own in the protocol
-/// (the tables described as data are added from `store::synced`).
-const SYNCED_TABLES: [&str; 11] = [
+/// Every table a pull fills with rows of its own in the wire (the tables
+/// described as data, `store::synced`, are added in `rows_in`).
+const SYNCED_TABLES: [&str; 13] = [
     "counties",
     "people",
     "branches",
@@ -26,6 +26,8 @@ const SYNCED_TABLES: [&str; 11] = [
     "daily_referrals",
     "visit_notes",
     "signoffs",
+    "branch_signoffs",
+    "resolutions",
 ];
 
 fn rows_in(db: &Path) -> i64 {

@@ -49,7 +49,11 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
                     &yuan(totals.paid_fen + totals.held_fen),
                 ],
             );
-            (grid, Text::ExportPaymentsSheet, vec![said])
+            let equation = trf(
+                Text::ExportPaymentsEquation,
+                &[&yuan(totals.computed_fen), &yuan(totals.corrections_fen)],
+            );
+            (grid, Text::ExportPaymentsSheet, vec![said, equation])
         }
         ExportWhat::Payroll => {
             let (grid, totals) = payroll(&payout, file_lang);
@@ -57,7 +61,11 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
                 Text::ExportPayrollSummary,
                 &[&month, &totals.people, &yuan(totals.net_fen)],
             );
-            (grid, Text::ExportPayrollSheet, vec![said])
+            let equation = trf(
+                Text::ExportPayrollEquation,
+                &[&yuan(totals.computed_fen), &yuan(totals.corrections_fen)],
+            );
+            (grid, Text::ExportPayrollSheet, vec![said, equation])
         }
         ExportWhat::Sms => {
             let (grid, skipped) = sms(&payout, file_lang);

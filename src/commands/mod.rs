@@ -3,6 +3,7 @@
 
 pub mod calc;
 pub mod demo;
+pub mod dispute;
 pub mod export;
 pub mod import;
 pub mod note;
@@ -13,6 +14,7 @@ pub mod policy;
 pub mod reconcile;
 pub mod report;
 pub mod serve;
+pub mod signoff;
 pub mod sync;
 pub mod user;
 pub mod watchlist;

@@ -1,7 +1,8 @@
 //! The demo county's payout records (issue 10): station owners with their
 //! mobiles (a few without), the invoices of finished months (a few
-//! missing last month), and last month's payout steps as a county office
-//! would have recorded them by "today".
+//! missing last month), last month's payout steps as a county office
+//! would have recorded them by "today", and last month's branch sheets
+//! signed by their managers and maintainers (one maintainer disputes).
 //!
 //! Drawn from a generator of their own, so that adding them changed none
 //! of the demo's figures.
@@ -71,7 +72,6 @@ pub(super) fn insert_records(
             .unwrap_or(due);
         let note = match spec.step {
             Step::Pulled => Some("市公司分配明细已下发"),
-            Step::BranchSheetsSigned => Some("纸质签字表已收齐"),
             Step::Paid => Some("暂缓兑现的站点见兑现明细"),
             _ => None,
         };
@@ -87,6 +87,63 @@ pub(super) fn insert_records(
                 recorded_at
             ],
         )?;
+    }
+    branch_signoffs(tx, rng, last_month, today)
+}
+
+/// Last month's branch sheets: every manager and maintainer signs between
+/// the 5th and the 12th (before "today"); the first maintainer of the
+/// first branch with several disputes instead.
+fn branch_signoffs(
+    tx: &rusqlite::Transaction,
+    rng: &mut Rng,
+    month: Month,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let current = month.next();
+    let sheets: Vec<(String, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT b.id, b.manager_id, group_concat(m.person_id, ',')
+             FROM branches b JOIN branch_maintainers m ON m.branch_id = b.id
+             GROUP BY b.id ORDER BY b.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut disputed = false;
+    let mut n = 0u64;
+    for (branch, manager, maintainers) in sheets {
+        let mut maintainers: Vec<&str> = maintainers.split(',').filter(|m| *m != manager).collect();
+        maintainers.sort_unstable();
+        let several = maintainers.len() > 1;
+        let signers =
+            std::iter::once((manager.as_str(), "manager")).chain(maintainers.into_iter().map(|m| (m, "maintainer")));
+        for (person, role) in signers {
+            let day = current.first_day().with_day(rng.range(5, 12) as u32).unwrap_or(today);
+            if day >= today {
+                continue;
+            }
+            let dispute = !disputed && several && role == "maintainer";
+            disputed |= dispute;
+            let at = format!("{day}T10:00:00.000Z");
+            n += 1;
+            tx.execute(
+                "INSERT INTO branch_signoffs (uuid, branch_id, month, author_id, editor_id, role, outcome, reason,
+                     signed_on, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                params![
+                    format!("00000000-0000-4000-8001-{n:012x}"),
+                    branch,
+                    month.to_string(),
+                    person,
+                    role,
+                    if dispute { "disputed" } else { "signed" },
+                    dispute.then_some("本月计划数按120户下达，台账为100户，扣罚多算"),
+                    day.to_string(),
+                    at
+                ],
+            )?;
+        }
     }
     Ok(())
 }

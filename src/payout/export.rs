@@ -12,13 +12,15 @@ use encoding_rs::{EncoderResult, GBK};
 use super::holds::hold_reasons;
 use super::lines::station_lines;
 use super::sms::{person_message, split_sms, station_message, SMS_LIMIT};
-use super::{amount_to_pay, engine_fen as fen, PayoutMonth};
-use crate::i18n::{trf, Lang, Text};
+use super::{Due, PayoutMonth};
+use crate::i18n::{fill, trf, Lang, Text};
 use crate::money::format_yuan;
 use crate::policy::Role;
 use crate::report::table::Grid;
 use crate::report::xlsx::write_grid;
 use crate::report::ReportError;
+use crate::store::chain::ResolutionOutcome;
+use crate::store::facts::yuan_from_fen;
 
 /// How a CSV file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,17 +93,38 @@ fn t(text: Text, lang: Lang) -> String {
     text.get(lang).to_string()
 }
 
-/// What the payments file adds up to, in fen.
+/// What the payments file adds up to, in fen: `paid_fen + held_fen ==
+/// computed_fen + corrections_fen` (the month's station rewards as the
+/// engine computed them, plus the county's corrections of accepted
+/// disputes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PaymentTotals {
     pub paid_fen: i64,
     pub paid: u64,
     pub held_fen: i64,
     pub held: u64,
+    /// The month's total station rewards.
+    pub computed_fen: i64,
+    /// Corrected figures less computed ones, over accepted disputes.
+    pub corrections_fen: i64,
+}
+
+/// A note on a row whose dispute the county resolved: corrected (with the
+/// computed figure beside it), or rejected (paid as computed).
+fn resolution_note(due: &Due, lang: Lang) -> Option<String> {
+    match due.resolved? {
+        ResolutionOutcome::Accepted => Some(fill(
+            Text::ExportCorrected.get(lang),
+            &[&format_yuan(yuan_from_fen(due.computed_fen))],
+        )),
+        ResolutionOutcome::Rejected => Some(Text::ExportDisputeRejected.get(lang).to_string()),
+    }
 }
 
 /// Every station's reward to pay to its 绿卡, or held back with the
-/// reasons. Paid plus held is the month's total station rewards.
+/// reasons; a station whose dispute the county accepted at its corrected
+/// figure, the computed one named in the reason. Paid plus held is the
+/// month's total station rewards plus the corrections.
 pub fn payments(month: &PayoutMonth, lang: Lang) -> (Grid, PaymentTotals) {
     let report = &month.report;
     let mut totals = PaymentTotals::default();
@@ -110,18 +133,21 @@ pub fn payments(month: &PayoutMonth, lang: Lang) -> (Grid, PaymentTotals) {
         .stations
         .iter()
         .map(|s| {
-            let amount = amount_to_pay(s);
+            let due = month.station_due(s);
+            totals.computed_fen += due.computed_fen;
+            totals.corrections_fen += due.correction_fen();
             let reasons = hold_reasons(month.pay_check(&s.id));
             let status = if reasons.is_empty() {
                 totals.paid += 1;
-                totals.paid_fen += fen(amount);
+                totals.paid_fen += due.fen;
                 Text::PayStatusPay
             } else {
                 totals.held += 1;
-                totals.held_fen += fen(amount);
+                totals.held_fen += due.fen;
                 Text::PayStatusHold
             };
-            let reasons: Vec<&str> = reasons.iter().map(|r| r.text().get(lang)).collect();
+            let mut notes: Vec<String> = reasons.iter().map(|r| r.text().get(lang).to_string()).collect();
+            notes.extend(resolution_note(&due, lang));
             vec![
                 s.id.clone(),
                 report.station_name(&s.id).to_string(),
@@ -131,12 +157,16 @@ pub fn payments(month: &PayoutMonth, lang: Lang) -> (Grid, PaymentTotals) {
                     .get(&s.id)
                     .and_then(|p| p.owner_name.clone())
                     .unwrap_or_default(),
-                format_yuan(amount),
+                format_yuan(yuan_from_fen(due.fen)),
                 t(status, lang),
-                reasons.join("; "),
+                notes.join("; "),
             ]
         })
         .collect();
+    debug_assert_eq!(
+        totals.paid_fen + totals.held_fen,
+        totals.computed_fen + totals.corrections_fen
+    );
     let grid = Grid {
         header: vec![
             t(Text::ExportCode, lang),
@@ -153,11 +183,15 @@ pub fn payments(month: &PayoutMonth, lang: Lang) -> (Grid, PaymentTotals) {
     (grid, totals)
 }
 
-/// The sum of the nets in the payroll file, in fen.
+/// The sum of the nets in the payroll file, in fen: `net_fen ==
+/// computed_fen + corrections_fen` (the report's nets plus the county's
+/// corrections of accepted branch sheet disputes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PayrollTotals {
     pub people: u64,
     pub net_fen: i64,
+    pub computed_fen: i64,
+    pub corrections_fen: i64,
 }
 
 fn role_text(role: Role) -> Text {
@@ -168,7 +202,9 @@ fn role_text(role: Role) -> Text {
 }
 
 /// Every manager's and maintainer's reward share, penalty share and net
-/// (R9), the rows payroll staff key in.
+/// (R9), the rows payroll staff key in. A person whose dispute of the
+/// branch sheet the county accepted is paid the corrected net, the
+/// computed one named in the last column.
 pub fn payroll(month: &PayoutMonth, lang: Lang) -> (Grid, PayrollTotals) {
     let report = &month.report;
     let mut totals = PayrollTotals::default();
@@ -177,8 +213,11 @@ pub fn payroll(month: &PayoutMonth, lang: Lang) -> (Grid, PayrollTotals) {
         .people
         .iter()
         .map(|p| {
+            let due = month.person_due(p);
             totals.people += 1;
-            totals.net_fen += fen(p.net);
+            totals.net_fen += due.fen;
+            totals.computed_fen += due.computed_fen;
+            totals.corrections_fen += due.correction_fen();
             let green_card = report.person_green_card.get(&p.id).copied().unwrap_or(false);
             vec![
                 p.id.clone(),
@@ -187,8 +226,9 @@ pub fn payroll(month: &PayoutMonth, lang: Lang) -> (Grid, PayrollTotals) {
                 report.branch_name(&p.branch).to_string(),
                 format_yuan(p.reward),
                 format_yuan(p.penalty),
-                format_yuan(p.net),
+                format_yuan(yuan_from_fen(due.fen)),
                 t(if green_card { Text::Yes } else { Text::No }, lang),
+                resolution_note(&due, lang).unwrap_or_default(),
             ]
         })
         .collect();
@@ -202,9 +242,10 @@ pub fn payroll(month: &PayoutMonth, lang: Lang) -> (Grid, PayrollTotals) {
             t(Text::Penalty, lang),
             t(Text::Net, lang),
             t(Text::ExportGreenCard, lang),
+            t(Text::ExportNote, lang),
         ],
         rows,
-        right_aligned: vec![false, false, false, false, true, true, true, false],
+        right_aligned: vec![false, false, false, false, true, true, true, false, false],
     };
     (grid, totals)
 }
@@ -238,7 +279,13 @@ pub fn sms(month: &PayoutMonth, lang: Lang) -> (Grid, Vec<Skipped>) {
     for s in &report.result.stations {
         let payee = month.payees.get(&s.id);
         let held: Vec<Text> = hold_reasons(month.pay_check(&s.id)).iter().map(|r| r.text()).collect();
-        let lines = station_lines(report, s, Lang::Zh);
+        let due = month.station_due(s);
+        // A corrected figure is the county's, not the sum of the engine's
+        // lines: the message names the amount alone.
+        let lines = match due.resolved {
+            Some(ResolutionOutcome::Accepted) => Vec::new(),
+            _ => station_lines(report, s, Lang::Zh),
+        };
         notices.push(Notice {
             recipient: Text::Station,
             id: s.id.clone(),
@@ -249,7 +296,7 @@ pub fn sms(month: &PayoutMonth, lang: Lang) -> (Grid, Vec<Skipped>) {
             message: station_message(
                 m,
                 report.station_name(&s.id),
-                &format_yuan(amount_to_pay(s)),
+                &format_yuan(yuan_from_fen(due.fen)),
                 &lines,
                 &held,
             ),
@@ -257,6 +304,7 @@ pub fn sms(month: &PayoutMonth, lang: Lang) -> (Grid, Vec<Skipped>) {
     }
     for p in &report.result.people {
         let penalty = (!p.penalty.is_zero()).then(|| format_yuan(p.penalty));
+        let due = month.person_due(p);
         notices.push(Notice {
             recipient: role_text(p.role),
             id: p.id.clone(),
@@ -268,7 +316,8 @@ pub fn sms(month: &PayoutMonth, lang: Lang) -> (Grid, Vec<Skipped>) {
                 role_text(p.role),
                 &format_yuan(p.reward),
                 penalty.as_deref(),
-                &format_yuan(p.net),
+                &format_yuan(yuan_from_fen(due.fen)),
+                due.resolved == Some(ResolutionOutcome::Accepted),
             ),
         });
     }

@@ -5,25 +5,37 @@
 use serde::Serialize;
 
 use crate::i18n::Text;
+use crate::store::chain::Resolution;
 use crate::store::notes::{Outcome, Signoff};
 
 /// Where a station's statement of a month stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "standing")]
 pub enum StatementStanding {
     Signed,
     /// Disputed and not (yet) resolved.
     Disputed,
+    /// Disputed, and the county answered the dispute as it stands: paid,
+    /// at the corrected figure when it accepted one (fen), else at the
+    /// computed figure (rejected).
+    Resolved {
+        corrected_fen: Option<i64>,
+    },
     Unsigned,
 }
 
-/// The one place a sign-off becomes a standing. When the county resolves
-/// disputes (issue 10, item 3), a resolved dispute is decided here: the
-/// resolution says whether the station is paid, and at which figure.
-pub fn statement_standing(signoff: Option<&Signoff>) -> StatementStanding {
-    match signoff.map(|s| s.outcome) {
-        Some(Outcome::Signed) => StatementStanding::Signed,
-        Some(Outcome::Disputed) => StatementStanding::Disputed,
+/// The one place a sign-off becomes a standing: a dispute is resolved
+/// when the county's resolution answers its latest decision (a station
+/// that disputes again after a resolution is disputed again).
+pub fn statement_standing(signoff: Option<&Signoff>, resolution: Option<&Resolution>) -> StatementStanding {
+    match signoff {
+        Some(s) if s.outcome == Outcome::Signed => StatementStanding::Signed,
+        Some(s) => match resolution.filter(|r| r.signoff_uuid == s.uuid && r.answers_decision(&s.updated_at)) {
+            Some(r) => StatementStanding::Resolved {
+                corrected_fen: r.corrected_fen,
+            },
+            None => StatementStanding::Disputed,
+        },
         None => StatementStanding::Unsigned,
     }
 }
@@ -72,7 +84,7 @@ pub fn hold_reasons(check: PayCheck) -> Vec<HoldReason> {
         reasons.push(HoldReason::NoInvoice);
     }
     match check.statement {
-        StatementStanding::Signed => {}
+        StatementStanding::Signed | StatementStanding::Resolved { .. } => {}
         StatementStanding::Unsigned => reasons.push(HoldReason::NotSigned),
         StatementStanding::Disputed => reasons.push(HoldReason::Disputed),
     }
@@ -116,7 +128,70 @@ mod tests {
     }
 
     #[test]
-    fn a_sign_off_becomes_a_standing() {
-        assert_eq!(statement_standing(None), StatementStanding::Unsigned);
+    fn a_resolved_dispute_is_paid_and_an_unresolved_one_held() {
+        let accepted = StatementStanding::Resolved {
+            corrected_fen: Some(4080),
+        };
+        let rejected = StatementStanding::Resolved { corrected_fen: None };
+        assert!(hold_reasons(check(true, true, accepted)).is_empty());
+        assert!(hold_reasons(check(true, true, rejected)).is_empty());
+        assert_eq!(hold_reasons(check(true, false, rejected)), [HoldReason::NoInvoice]);
+    }
+
+    #[test]
+    fn a_sign_off_becomes_a_standing_and_a_resolution_answers_one_decision() {
+        use crate::store::chain::{DisputeKind, ResolutionOutcome};
+        use crate::store::notes::SyncState;
+        assert_eq!(statement_standing(None, None), StatementStanding::Unsigned);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 6).unwrap();
+        let disputed = Signoff {
+            uuid: "s".into(),
+            station_id: "S1".into(),
+            month: "2026-10".into(),
+            author_id: "W01".into(),
+            editor_id: "W01".into(),
+            outcome: Outcome::Disputed,
+            reason: Some("少算3笔".into()),
+            signed_on: day,
+            version: 1,
+            updated_at: "2026-11-06T08:00:00.000Z".into(),
+            sync: SyncState::Synced,
+        };
+        let resolution = Resolution {
+            uuid: "r".into(),
+            kind: DisputeKind::Station,
+            signoff_uuid: "s".into(),
+            month: "2026-10".into(),
+            answers: "2026-11-06T08:00:00.000Z".into(),
+            outcome: ResolutionOutcome::Accepted,
+            corrected_fen: Some(4080),
+            reason: "核实".into(),
+            resolved_on: day,
+            author_id: "PT01".into(),
+            editor_id: "PT01".into(),
+            version: 1,
+            updated_at: "2026-11-09T08:00:00.000Z".into(),
+            sync: SyncState::Synced,
+        };
+        assert_eq!(statement_standing(Some(&disputed), None), StatementStanding::Disputed);
+        assert_eq!(
+            statement_standing(Some(&disputed), Some(&resolution)),
+            StatementStanding::Resolved {
+                corrected_fen: Some(4080)
+            }
+        );
+        let mut again = disputed.clone();
+        again.updated_at = "2026-11-10T08:00:00.000Z".into();
+        assert_eq!(
+            statement_standing(Some(&again), Some(&resolution)),
+            StatementStanding::Disputed,
+            "disputed again after the resolution"
+        );
+        let mut signed = again;
+        signed.outcome = Outcome::Signed;
+        assert_eq!(
+            statement_standing(Some(&signed), Some(&resolution)),
+            StatementStanding::Signed
+        );
     }
 }

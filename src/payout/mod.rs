@@ -10,6 +10,7 @@
 //! reward. The loading here reads the store; the deciding parts
 //! (`steps`, `holds`, `reconcile::compare`, `sms`) are pure.
 
+pub mod disputes;
 pub mod export;
 pub mod holds;
 pub mod lines;
@@ -25,14 +26,15 @@ use rust_decimal::Decimal;
 
 use crate::i18n::{trf, Text};
 use crate::month::Month;
-use crate::policy::{Policy, StationResult};
+use crate::policy::{PersonResult, Policy, StationResult};
 use crate::report::{build_report, MonthReport, ReportError};
-use crate::store::notes::Signoff;
+use crate::store::chain::{BranchSignoff, Resolution, ResolutionOutcome};
+use crate::store::notes::{Outcome, Signoff};
 use crate::store::payout::{Invoice, StationPayee};
 use crate::store::registry::Person;
 use crate::store::{Store, StoreError};
 use holds::{statement_standing, PayCheck, StatementStanding};
-use steps::{Evidence, SignoffTally, Step, StepState};
+use steps::{Evidence, SheetTally, SignoffTally, Step, StepState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PayoutError {
@@ -63,6 +65,47 @@ pub fn amount_to_pay(station: &StationResult) -> Decimal {
     station.payable()
 }
 
+/// What one station or person is due for the month, in fen: the engine's
+/// figure, or the county's corrected figure when it accepted a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    /// The engine's figure (`amount_to_pay`, a person's net).
+    pub computed_fen: i64,
+    /// What is paid (or held back): the computed figure, or the
+    /// corrected one.
+    pub fen: i64,
+    /// How the county resolved a dispute of it, if it did (of the dispute
+    /// as it stands).
+    pub resolved: Option<ResolutionOutcome>,
+}
+
+impl Due {
+    fn computed(fen: i64) -> Due {
+        Due {
+            computed_fen: fen,
+            fen,
+            resolved: None,
+        }
+    }
+
+    /// Due once the county's answer `resolution`, if any, is applied.
+    fn resolved_by(computed_fen: i64, resolution: Option<&Resolution>) -> Due {
+        match resolution {
+            Some(r) => Due {
+                computed_fen,
+                fen: r.corrected_fen.unwrap_or(computed_fen),
+                resolved: Some(r.outcome),
+            },
+            None => Due::computed(computed_fen),
+        }
+    }
+
+    /// The corrected figure less the computed one.
+    pub fn correction_fen(&self) -> i64 {
+        self.fen - self.computed_fen
+    }
+}
+
 /// A finished month with everything paying it needs.
 #[derive(Debug, Clone)]
 pub struct PayoutMonth {
@@ -70,6 +113,10 @@ pub struct PayoutMonth {
     pub payees: HashMap<String, StationPayee>,
     pub invoices: HashMap<String, Invoice>,
     pub signoffs: HashMap<String, Signoff>,
+    /// The county's resolutions, by the sign-off they resolve.
+    pub resolutions: HashMap<String, Resolution>,
+    /// The branch sheets' sign-offs, by (branch, signer).
+    pub branch_signoffs: HashMap<(String, String), BranchSignoff>,
     pub people: HashMap<String, Person>,
     /// The last day of the month with figures (the month's last day when
     /// every import is in).
@@ -94,6 +141,12 @@ impl PayoutMonth {
                 .into_iter()
                 .map(|s| (s.station_id.clone(), s))
                 .collect(),
+            resolutions: store.resolutions(month)?,
+            branch_signoffs: store
+                .branch_signoffs(month)?
+                .into_iter()
+                .map(|s| ((s.branch_id.clone(), s.signer.clone()), s))
+                .collect(),
             people: store.people()?.into_iter().map(|p| (p.id.clone(), p)).collect(),
             figures_to,
         })
@@ -105,11 +158,43 @@ impl PayoutMonth {
 
     /// What decides whether a station is paid.
     pub fn pay_check(&self, station_id: &str) -> PayCheck {
+        let signoff = self.signoffs.get(station_id);
         PayCheck {
             has_green_card: self.payees.get(station_id).is_some_and(|p| p.has_green_card),
             invoice_received: self.invoices.get(station_id).is_some_and(|i| i.received),
-            statement: statement_standing(self.signoffs.get(station_id)),
+            statement: statement_standing(signoff, signoff.and_then(|s| self.resolutions.get(&s.uuid))),
         }
+    }
+
+    /// What a station is due: its reward, or the county's corrected
+    /// figure when it accepted the station's dispute.
+    pub fn station_due(&self, station: &StationResult) -> Due {
+        let computed = engine_fen(amount_to_pay(station));
+        let signoff = self.signoffs.get(&station.id);
+        let resolution = signoff.and_then(|s| self.resolutions.get(&s.uuid)).filter(|_| {
+            matches!(
+                self.pay_check(&station.id).statement,
+                StatementStanding::Resolved { .. }
+            )
+        });
+        Due::resolved_by(computed, resolution)
+    }
+
+    /// What a manager or maintainer is due: their net (R9), or the
+    /// county's corrected net when it accepted their dispute of the
+    /// branch sheet.
+    pub fn person_due(&self, person: &PersonResult) -> Due {
+        let computed = engine_fen(person.net);
+        let resolution = self
+            .branch_signoffs
+            .get(&(person.branch.clone(), person.id.clone()))
+            .filter(|s| s.outcome == Outcome::Disputed)
+            .and_then(|s| {
+                self.resolutions
+                    .get(&s.uuid)
+                    .filter(|r| r.answers_decision(&s.updated_at))
+            });
+        Due::resolved_by(computed, resolution)
     }
 }
 
@@ -125,11 +210,42 @@ pub fn signoff_tally(store: &Store, month: Month, day: NaiveDate) -> Result<Sign
     let mut tally = SignoffTally::default();
     for station in store.stations()?.into_iter().filter(|s| s.active_in(month)) {
         tally.stations += 1;
-        match statement_standing(signoffs.get(&station.id)) {
+        // A dispute is not a signature, resolved or not: the step says
+        // the stations signed.
+        match statement_standing(signoffs.get(&station.id), None) {
             StatementStanding::Signed => tally.signed += 1,
-            StatementStanding::Disputed => tally.disputed += 1,
+            StatementStanding::Disputed | StatementStanding::Resolved { .. } => tally.disputed += 1,
             StatementStanding::Unsigned => {}
         }
+    }
+    Ok(tally)
+}
+
+/// The branch sheets of a month as they stood on `day`: who of each
+/// sheet's signers (the manager, every maintainer) signed, or disputed.
+pub fn sheet_tally(store: &Store, month: Month, day: NaiveDate) -> Result<SheetTally, StoreError> {
+    let decisions: HashMap<(String, String), Outcome> = store
+        .branch_signoffs(month)?
+        .into_iter()
+        .filter(|s| s.signed_on <= day)
+        .map(|s| ((s.branch_id, s.signer), s.outcome))
+        .collect();
+    let mut tally = SheetTally::default();
+    for sheet in store.sheet_signers()? {
+        tally.sheets += 1;
+        let mut all_signed = true;
+        for (signer, _) in &sheet.signers {
+            tally.signers += 1;
+            match decisions.get(&(sheet.branch_id.clone(), signer.clone())) {
+                Some(Outcome::Signed) => tally.signed += 1,
+                Some(Outcome::Disputed) => {
+                    tally.disputed += 1;
+                    all_signed = false;
+                }
+                None => all_signed = false,
+            }
+        }
+        tally.complete += u64::from(all_signed);
     }
     Ok(tally)
 }
@@ -139,6 +255,7 @@ pub fn signoff_tally(store: &Store, month: Month, day: NaiveDate) -> Result<Sign
 pub struct MonthEvidence {
     pub reconcile: Evidence,
     pub signoffs: Evidence,
+    pub sheets: Evidence,
 }
 
 impl MonthEvidence {
@@ -156,6 +273,7 @@ impl MonthEvidence {
         Ok(MonthEvidence {
             reconcile,
             signoffs: Evidence::Signoffs(signoff_tally(store, month, day)?),
+            sheets: Evidence::BranchSheets(sheet_tally(store, month, day)?),
         })
     }
 
@@ -163,6 +281,7 @@ impl MonthEvidence {
         match step {
             Step::CountyCheck => Some(self.reconcile.clone()),
             Step::StationsSigned => Some(self.signoffs.clone()),
+            Step::BranchSheetsSigned => Some(self.sheets.clone()),
             _ => None,
         }
     }

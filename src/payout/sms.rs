@@ -155,7 +155,8 @@ pub fn station_message(
 }
 
 /// A manager's or maintainer's message: the month, branch and role, the
-/// reward share, the penalty share when there is one, and the net.
+/// reward share, the penalty share when there is one, and the net (as
+/// the county corrected it, when `corrected`).
 pub fn person_message(
     month: crate::month::Month,
     branch_name: &str,
@@ -163,6 +164,7 @@ pub fn person_message(
     reward: &str,
     penalty: Option<&str>,
     net: &str,
+    corrected: bool,
 ) -> String {
     let mut text = fill(
         Text::SmsPersonHead.get(SMS_LANG),
@@ -171,7 +173,12 @@ pub fn person_message(
     if let Some(penalty) = penalty {
         text.push_str(&fill(Text::SmsPersonPenalty.get(SMS_LANG), &[&penalty]));
     }
-    text.push_str(&fill(Text::SmsPersonNet.get(SMS_LANG), &[&net]));
+    let net_text = if corrected {
+        Text::SmsPersonNetCorrected
+    } else {
+        Text::SmsPersonNet
+    };
+    text.push_str(&fill(net_text.get(SMS_LANG), &[&net]));
     text
 }
 
@@ -295,12 +302,18 @@ mod tests {
             "123.45",
             Some("1.60"),
             "121.85",
+            false,
         );
         assert_eq!(
             person,
             "2026年10月临邑支局维护人员奖励123.45元，扣罚1.60元，实发121.85元。"
         );
-        let no_penalty = person_message(october(), "临邑支局", Text::Manager, "30.00", None, "30.00");
+        let no_penalty = person_message(october(), "临邑支局", Text::Manager, "30.00", None, "30.00", false);
         assert_eq!(no_penalty, "2026年10月临邑支局支局长奖励30.00元，实发30.00元。");
+        let corrected = person_message(october(), "临邑支局", Text::Manager, "30.00", None, "32.00", true);
+        assert_eq!(
+            corrected,
+            "2026年10月临邑支局支局长奖励30.00元，经县局更正实发32.00元。"
+        );
     }
 }

@@ -28,6 +28,10 @@ pub fn evidence_text(evidence: &Evidence, lang: Lang) -> String {
             Text::PayoutSignoffTally.get(lang),
             &[&t.signed, &t.stations, &t.disputed, &t.unsigned()],
         ),
+        Evidence::BranchSheets(t) => fill(
+            Text::PayoutSheetTally.get(lang),
+            &[&t.complete, &t.sheets, &t.signed, &t.signers, &t.disputed],
+        ),
     }
 }
 

@@ -93,12 +93,13 @@ pub struct StepSpec {
 /// `filed` (13th) is the city's filing with marketing (备案) of what the
 /// county reported up; bianmin sees only the county's side, so the county
 /// office records it when its summary has gone up. `branch_sheets_signed`
-/// is recorded until branch sheets are signed in bianmin (issue 10, item 3).
+/// is derived from the branch sheets' sign-offs (the manager and every
+/// maintainer of every branch).
 pub const SCHEDULE: [StepSpec; 9] = [
     spec(Step::Pulled, 3, Responsible::City, Basis::Recorded),
     spec(Step::CountyCheck, 6, Responsible::CountyOffice, Basis::Derived),
     spec(Step::StationsSigned, 12, Responsible::Maintainers, Basis::Derived),
-    spec(Step::BranchSheetsSigned, 12, Responsible::Managers, Basis::Recorded),
+    spec(Step::BranchSheetsSigned, 12, Responsible::Managers, Basis::Derived),
     spec(Step::Filed, 13, Responsible::CountyOffice, Basis::Recorded),
     spec(Step::CityAudit, 14, Responsible::City, Basis::Recorded),
     spec(Step::LeaderSignature, 15, Responsible::Leader, Basis::Recorded),
@@ -203,6 +204,20 @@ impl SignoffTally {
     }
 }
 
+/// The branch sheets of a month, counted: every branch's manager and each
+/// of its maintainers sign (a dispute is not a signature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SheetTally {
+    /// Branches with a sheet (with maintainers).
+    pub sheets: u64,
+    /// Sheets every signer signed.
+    pub complete: u64,
+    /// Signers over all sheets.
+    pub signers: u64,
+    pub signed: u64,
+    pub disputed: u64,
+}
+
 /// What bianmin's own data says about a derived step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -216,6 +231,7 @@ pub enum Evidence {
         on: NaiveDate,
     },
     Signoffs(SignoffTally),
+    BranchSheets(SheetTally),
 }
 
 impl Evidence {
@@ -227,6 +243,7 @@ impl Evidence {
             // A dispute is not a signature (resolutions come with the
             // sync protocol's dispute queue).
             Evidence::Signoffs(t) => t.stations > 0 && t.signed == t.stations,
+            Evidence::BranchSheets(t) => t.sheets > 0 && t.complete == t.sheets,
         }
     }
 }
@@ -387,6 +404,15 @@ mod tests {
     fn the_schedule_is_r11_in_order() {
         let days: Vec<u32> = SCHEDULE.iter().map(|s| s.due_day).collect();
         assert_eq!(days, [3, 6, 12, 12, 13, 14, 15, 24, 25]);
+        let derived: Vec<Step> = SCHEDULE
+            .iter()
+            .filter(|s| s.basis == Basis::Derived)
+            .map(|s| s.step)
+            .collect();
+        assert_eq!(
+            derived,
+            [Step::CountyCheck, Step::StationsSigned, Step::BranchSheetsSigned]
+        );
         for (i, s) in SCHEDULE.iter().enumerate() {
             assert_eq!(s.step, Step::ALL[i]);
             assert_eq!(Step::parse(s.step.as_str()), Some(s.step));
@@ -524,5 +550,52 @@ mod tests {
             vec![Step::CountyCheck, Step::StationsSigned, Step::BranchSheetsSigned]
         );
         assert!(open_before(&states, Step::Pulled).is_empty());
+    }
+
+    fn sheets(sheets: u64, complete: u64, signers: u64, signed: u64, disputed: u64) -> Evidence {
+        Evidence::BranchSheets(SheetTally {
+            sheets,
+            complete,
+            signers,
+            signed,
+            disputed,
+        })
+    }
+
+    #[test]
+    fn branch_sheets_are_signed_when_every_signer_of_every_branch_signed() {
+        // On 2026-11-12 two of three sheets are signed, one maintainer
+        // disputes the third: due today, not done; the next day overdue.
+        let partly = sheets(3, 2, 9, 8, 1);
+        for (today, want) in [
+            ("2026-11-12", Standing::DueToday),
+            ("2026-11-13", Standing::Overdue { days: 1 }),
+        ] {
+            let states = month_steps(october(), day(today), &[], |step| match step {
+                Step::BranchSheetsSigned => Some(partly.clone()),
+                _ => None,
+            });
+            assert_eq!(states[3].spec.step, Step::BranchSheetsSigned);
+            assert_eq!(states[3].standing, want, "{today}");
+            assert_eq!(states[3].spec.responsible, Responsible::Managers);
+        }
+        let all = sheets(3, 3, 9, 9, 0);
+        let states = month_steps(october(), day("2026-11-13"), &[], |step| match step {
+            Step::BranchSheetsSigned => Some(all.clone()),
+            _ => None,
+        });
+        assert_eq!(states[3].standing, Standing::Done);
+        assert!(!sheets(0, 0, 0, 0, 0).complete(), "no sheet is not every sheet signed");
+        assert_eq!(
+            check_record(
+                Step::BranchSheetsSigned,
+                october(),
+                day("2026-11-13"),
+                Some(&partly),
+                false,
+                None
+            ),
+            Err(Refusal::DataSaysNotDone { evidence: partly })
+        );
     }
 }

@@ -21,6 +21,7 @@ use crate::policy::engine::{progress_of, project_station};
 use crate::policy::station::maintenance_if_valid;
 use crate::policy::{evaluate, MonthFacts, MonthResult, Policy, PolicyVersion, Role};
 use crate::report::{build_report, MonthReport, ReportError};
+use crate::store::chain::Resolution;
 use crate::store::notes::Signoff;
 use crate::store::{Store, StoreError};
 
@@ -231,14 +232,17 @@ impl Visits {
     }
 }
 
-/// Last month's statements as they stood on a day (R11): `None` for a
-/// station that had none, or when the database has no figures for last
+/// Last month's statements as they stood on a day (R11), sign-offs and
+/// the county's answers to disputes as `payout::holds` reads them: `None`
+/// for a station that had none, or when the database has no figures for last
 /// month (no statement was made from them).
 #[derive(Debug, Clone, Default)]
 pub struct Statements {
     made: bool,
     month: Option<Month>,
     signoffs: HashMap<String, Signoff>,
+    /// The county's answers to disputes, by the sign-off they answer.
+    resolutions: HashMap<String, Resolution>,
 }
 
 impl Statements {
@@ -251,17 +255,23 @@ impl Statements {
             .filter(|s| s.signed_on <= day.today)
             .map(|s| (s.station_id.clone(), s))
             .collect();
+        let mut resolutions = store.resolutions(last)?;
+        resolutions.retain(|_, r| r.resolved_on <= day.today);
         Ok(Statements {
             made,
             month: Some(last),
             signoffs,
+            resolutions,
         })
     }
 
     fn standing(&self, report: &MonthReport, station: &str) -> Option<StatementStanding> {
         let month = self.month?;
         let had_one = self.made && report.stations.get(station).is_some_and(|s| s.active_in(month));
-        had_one.then(|| statement_standing(self.signoffs.get(station)))
+        had_one.then(|| {
+            let signoff = self.signoffs.get(station);
+            statement_standing(signoff, signoff.and_then(|s| self.resolutions.get(&s.uuid)))
+        })
     }
 }
 

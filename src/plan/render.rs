@@ -254,6 +254,7 @@ fn statement_code(standing: Option<StatementStanding>) -> &'static str {
         None => "",
         Some(StatementStanding::Signed) => "signed",
         Some(StatementStanding::Disputed) => "disputed",
+        Some(StatementStanding::Resolved { .. }) => "resolved",
         Some(StatementStanding::Unsigned) => "unsigned",
     }
 }

@@ -30,6 +30,22 @@ where
     CardCounts { raw, valid }
 }
 
+/// Counts raw and valid card transactions of one station and day from the
+/// number of transactions of each card that day, as a store that groups by
+/// card hands them over: each card counts at most the cap.
+pub fn card_counts_per_card<I>(per_card: I, cap_per_card_per_day: u32) -> CardCounts
+where
+    I: IntoIterator<Item = u64>,
+{
+    let cap = u64::from(cap_per_card_per_day);
+    per_card
+        .into_iter()
+        .fold(CardCounts::default(), |counts, n| CardCounts {
+            raw: counts.raw.saturating_add(n),
+            valid: counts.valid.saturating_add(n.min(cap)),
+        })
+}
+
 /// Whether the `nth` (1-based) transaction of a card on one day is valid;
 /// for stores that apply the cap as transactions arrive.
 pub fn is_valid_swipe(nth_of_card_that_day: u32, cap_per_card_per_day: u32) -> bool {
@@ -42,6 +58,22 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 10, d).unwrap()
+    }
+
+    #[test]
+    fn per_card_counts_agree_with_transactions() {
+        // Card A three times, B twice, C once on one day, cap 2.
+        assert_eq!(card_counts_per_card([3, 2, 1], 2), CardCounts { raw: 6, valid: 5 });
+        assert_eq!(card_counts_per_card([], 2), CardCounts::default());
+        let txns = [
+            ("A", day(1)),
+            ("A", day(1)),
+            ("A", day(1)),
+            ("B", day(1)),
+            ("B", day(1)),
+            ("C", day(1)),
+        ];
+        assert_eq!(card_counts(txns, 2), card_counts_per_card([3, 2, 1], 2));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::row_policy::{category_of_row, version_of_row};
 use super::{Store, StoreError};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
 use crate::month::Month;
-use crate::policy::{CardCounts, Policy};
+use crate::policy::Policy;
 
 mod payout;
 pub use payout::InvoiceChange;
@@ -716,14 +716,12 @@ impl Store {
                     // day taken back by a reversal may be older.
                     let cap = policy
                         .version_for(Month::of(day))
-                        .map_or(u64::MAX, |v| u64::from(v.card_cap.per_card_per_day));
-                    let mut counts = CardCounts::default();
-                    let mut result = per_card.query(params![station, day_text(day)])?;
-                    while let Some(r) = result.next()? {
-                        let n: u64 = r.get(0)?;
-                        counts.raw += n;
-                        counts.valid += n.min(cap);
-                    }
+                        .map_or(u32::MAX, |v| v.card_cap.per_card_per_day);
+                    let per_card_counts = per_card
+                        .query_map(params![station, day_text(day)], |r| r.get::<_, u64>(0))?
+                        .collect::<Result<Vec<u64>, _>>()?;
+                    // R1 is applied by the policy, not here.
+                    let counts = crate::policy::card_cap::card_counts_per_card(per_card_counts, cap);
                     tx.prepare_cached(
                         "INSERT INTO daily_cards (station_id, day, raw, valid, rev) VALUES (?1, ?2, ?3, ?4, ?5)
                          ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid,

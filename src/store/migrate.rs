@@ -27,6 +27,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         include_str!("../../migrations/0006_county_rules.sql"),
     ),
     ("0007_payout", include_str!("../../migrations/0007_payout.sql")),
+    (
+        "0008_branch_signoffs_and_resolutions",
+        include_str!("../../migrations/0008_branch_signoffs_and_resolutions.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

@@ -3,6 +3,7 @@
 //! registry, plans, daily facts, notes and sync state; computes no money.
 
 pub mod card_key;
+pub mod chain;
 pub mod county_facts;
 pub mod facts;
 pub mod import;

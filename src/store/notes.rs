@@ -191,7 +191,7 @@ fn bad(table: &'static str, column: &'static str, value: String) -> StoreError {
 
 /// The latest outbox row of a record `t`: its sync state, and a refusal's
 /// reason and code.
-const SYNC_STATE_SQL: &str =
+pub(crate) const SYNC_STATE_SQL: &str =
     "(SELECT CASE WHEN o.rejected_at IS NOT NULL THEN 'rejected' WHEN o.sent_at IS NULL THEN 'pending'
                   ELSE 'synced' END
            FROM outbox o WHERE o.record_uuid = t.uuid ORDER BY o.id DESC LIMIT 1),
@@ -199,7 +199,7 @@ const SYNC_STATE_SQL: &str =
            FROM outbox o WHERE o.record_uuid = t.uuid ORDER BY o.id DESC LIMIT 1)";
 
 /// The state of a record from its latest outbox row (`None`: it has none).
-fn sync_state(state: Option<String>, why: Option<String>, demo: bool) -> SyncState {
+pub(crate) fn sync_state(state: Option<String>, why: Option<String>, demo: bool) -> SyncState {
     match state.as_deref() {
         Some("pending") => SyncState::Pending,
         Some("rejected") => {
@@ -380,7 +380,7 @@ impl Store {
     }
 
     /// A demo that is not a server's: what is written here stays here.
-    fn keeps_records_local(&self) -> Result<bool, StoreError> {
+    pub(crate) fn keeps_records_local(&self) -> Result<bool, StoreError> {
         Ok(self.is_demo()? && !self.is_server()?)
     }
 
@@ -491,7 +491,13 @@ impl Store {
     }
 }
 
-fn enqueue(tx: &rusqlite::Transaction, kind: &str, uuid: &str, version: i64, at: &str) -> Result<(), StoreError> {
+pub(crate) fn enqueue(
+    tx: &rusqlite::Transaction,
+    kind: &str,
+    uuid: &str,
+    version: i64,
+    at: &str,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO outbox (record_kind, record_uuid, version, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind, uuid, version, at],

@@ -7,21 +7,23 @@
 //!   each keep the value set last: ordered by (its time, its time's text,
 //!   the value), so an exact tie is decided the same everywhere.
 //! - A sign-off is one decision (outcome, reason, the day signed and who
-//!   recorded it go together): the decision made last wins whole.
+//!   recorded it go together): the decision made last wins whole. So is
+//!   a branch sheet's sign-off and a county's resolution of a dispute
+//!   (`Decision`, `merge_decision`: one merge for the three).
 //! - `version` is the greater, `created_at` the earlier, `updated_at` the
 //!   later. Station, month and author are the stored record's: the server
 //!   refuses a push that would change them, before merging.
 
 use chrono::{DateTime, Utc};
 
-use crate::wire::{NoteRecord, SignoffRecord};
+use crate::wire::{BranchSignoffRecord, NoteRecord, ResolutionRecord, SignoffRecord};
 
 /// The note fields that merge one by one.
 pub const NOTE_FIELDS: [&str; 4] = ["visited_on", "kind", "body", "follow_up_on"];
 
 /// An instant from RFC 3339 text; text that is not one sorts first (the
 /// boundary refuses such text, so this only keeps the order total).
-fn instant(text: &str) -> DateTime<Utc> {
+pub fn instant(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
@@ -127,39 +129,172 @@ pub fn merge_note(stored: &CompleteNote, incoming: &CompleteNote) -> CompleteNot
     CompleteNote(merged)
 }
 
-/// The decision of a sign-off as an order key: made last wins; an exact
-/// tie of times is decided by the decision itself.
-fn decision_key(s: &SignoffRecord) -> impl Ord + '_ {
-    (
-        time_key(&s.updated_at),
-        s.editor_id.as_deref(),
-        s.outcome.as_str(),
-        s.reason.as_deref(),
-        s.signed_on.as_str(),
-        &s.field_times,
+/// A record that is one decision, made whole each time (a sign-off, a
+/// branch sheet's sign-off, a resolution): the decision made last wins
+/// whole. The record's identity (what it is about, its author) is the
+/// stored record's; the server refuses a push that would change it,
+/// before merging.
+pub trait Decision: Clone {
+    /// When the decision was made.
+    fn decided_at(&self) -> &str;
+    /// Who made it.
+    fn editor(&self) -> Option<&str>;
+    /// The rest of the decision, to decide an exact tie of times and
+    /// editors the same way everywhere.
+    fn decision(&self) -> impl Ord + '_;
+    fn version(&self) -> i64;
+    fn created_at(&self) -> &str;
+    /// This record (its identity) with `winner`'s decision, the given
+    /// version and creation time.
+    fn with_decision(&self, winner: &Self, version: i64, created_at: &str) -> Self;
+}
+
+/// Merges two versions of one decision record: the later decision wins
+/// whole (an exact tie is decided by the decision itself); the version is
+/// the greater, the creation time the earlier. The version does not
+/// decide which decision wins: a record with one's decision and the
+/// other's version must not outrank a third.
+pub fn merge_decision<R: Decision>(stored: &R, incoming: &R) -> R {
+    fn key<R: Decision>(r: &R) -> impl Ord + '_ {
+        (time_key(r.decided_at()), r.editor(), r.decision())
+    }
+    let winner = if key(incoming) > key(stored) { incoming } else { stored };
+    stored.with_decision(
+        winner,
+        stored.version().max(incoming.version()),
+        earlier(stored.created_at(), incoming.created_at()),
     )
 }
 
-/// Merges two versions of one sign-off: the later decision wins whole.
-pub fn merge_signoff(stored: &SignoffRecord, incoming: &SignoffRecord) -> SignoffRecord {
-    let winner = if decision_key(incoming) > decision_key(stored) {
-        incoming
-    } else {
-        stored
-    };
-    SignoffRecord {
-        uuid: stored.uuid.clone(),
-        station_id: stored.station_id.clone(),
-        month: stored.month.clone(),
-        author_id: stored.author_id.clone(),
-        editor_id: winner.editor_id.clone(),
-        outcome: winner.outcome.clone(),
-        reason: winner.reason.clone(),
-        signed_on: winner.signed_on.clone(),
-        field_times: winner.field_times.clone(),
-        version: stored.version.max(incoming.version),
-        created_at: earlier(&stored.created_at, &incoming.created_at).to_string(),
-        updated_at: winner.updated_at.clone(),
+impl Decision for SignoffRecord {
+    fn decided_at(&self) -> &str {
+        &self.updated_at
+    }
+
+    fn editor(&self) -> Option<&str> {
+        self.editor_id.as_deref()
+    }
+
+    fn decision(&self) -> impl Ord + '_ {
+        (
+            self.outcome.as_str(),
+            self.reason.as_deref(),
+            self.signed_on.as_str(),
+            &self.field_times,
+        )
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+
+    fn with_decision(&self, winner: &Self, version: i64, created_at: &str) -> Self {
+        SignoffRecord {
+            uuid: self.uuid.clone(),
+            station_id: self.station_id.clone(),
+            month: self.month.clone(),
+            author_id: self.author_id.clone(),
+            editor_id: winner.editor_id.clone(),
+            outcome: winner.outcome.clone(),
+            reason: winner.reason.clone(),
+            signed_on: winner.signed_on.clone(),
+            field_times: winner.field_times.clone(),
+            version,
+            created_at: created_at.to_string(),
+            updated_at: winner.updated_at.clone(),
+        }
+    }
+}
+
+impl Decision for BranchSignoffRecord {
+    fn decided_at(&self) -> &str {
+        &self.updated_at
+    }
+
+    fn editor(&self) -> Option<&str> {
+        self.editor_id.as_deref()
+    }
+
+    fn decision(&self) -> impl Ord + '_ {
+        (self.outcome.as_str(), self.reason.as_deref(), self.signed_on.as_str())
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+
+    fn with_decision(&self, winner: &Self, version: i64, created_at: &str) -> Self {
+        BranchSignoffRecord {
+            uuid: self.uuid.clone(),
+            branch_id: self.branch_id.clone(),
+            month: self.month.clone(),
+            author_id: self.author_id.clone(),
+            editor_id: winner.editor_id.clone(),
+            role: self.role.clone(),
+            outcome: winner.outcome.clone(),
+            reason: winner.reason.clone(),
+            signed_on: winner.signed_on.clone(),
+            version,
+            created_at: created_at.to_string(),
+            updated_at: winner.updated_at.clone(),
+        }
+    }
+}
+
+impl Decision for ResolutionRecord {
+    fn decided_at(&self) -> &str {
+        &self.updated_at
+    }
+
+    fn editor(&self) -> Option<&str> {
+        self.editor_id.as_deref()
+    }
+
+    fn decision(&self) -> impl Ord + '_ {
+        (
+            time_key(&self.answers),
+            self.outcome.as_str(),
+            self.corrected_fen,
+            self.reason.as_str(),
+            self.resolved_on.as_str(),
+        )
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+
+    fn with_decision(&self, winner: &Self, version: i64, created_at: &str) -> Self {
+        ResolutionRecord {
+            uuid: self.uuid.clone(),
+            kind: self.kind.clone(),
+            signoff_uuid: self.signoff_uuid.clone(),
+            station_id: self.station_id.clone(),
+            branch_id: self.branch_id.clone(),
+            month: self.month.clone(),
+            answers: winner.answers.clone(),
+            outcome: winner.outcome.clone(),
+            corrected_fen: winner.corrected_fen,
+            reason: winner.reason.clone(),
+            resolved_on: winner.resolved_on.clone(),
+            author_id: self.author_id.clone(),
+            editor_id: winner.editor_id.clone(),
+            version,
+            created_at: created_at.to_string(),
+            updated_at: winner.updated_at.clone(),
+        }
     }
 }
 
@@ -276,13 +411,13 @@ mod tests {
         let signed = signoff("signed", "W01", T0);
         let mut disputed = signoff("disputed", "M01", T1);
         disputed.version = 2;
-        let merged = merge_signoff(&signed, &disputed);
-        assert_eq!(merged, merge_signoff(&disputed, &signed));
+        let merged = merge_decision(&signed, &disputed);
+        assert_eq!(merged, merge_decision(&disputed, &signed));
         assert_eq!(merged.outcome, "disputed");
         assert_eq!(merged.editor_id.as_deref(), Some("M01"));
         assert_eq!(merged.author_id, "W01");
         assert_eq!(merged.version, 2);
-        assert_eq!(merge_signoff(&merged, &merged), merged);
+        assert_eq!(merge_decision(&merged, &merged), merged);
     }
 
     #[test]
@@ -295,8 +430,73 @@ mod tests {
         b.version = 5;
         let mut c = signoff("disputed", "M01", T2);
         c.version = 3;
-        let left = merge_signoff(&merge_signoff(&a, &b), &c);
-        let right = merge_signoff(&a, &merge_signoff(&b, &c));
+        let left = merge_decision(&merge_decision(&a, &b), &c);
+        let right = merge_decision(&a, &merge_decision(&b, &c));
         assert_eq!(left, right);
+    }
+
+    fn resolution(outcome: &str, answers: &str, at: &str) -> ResolutionRecord {
+        ResolutionRecord {
+            uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7c".into(),
+            kind: "station".into(),
+            signoff_uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7b".into(),
+            station_id: Some("S1".into()),
+            branch_id: None,
+            month: "2026-10".into(),
+            answers: answers.into(),
+            outcome: outcome.into(),
+            corrected_fen: (outcome == "accepted").then_some(4080),
+            reason: "核实".into(),
+            resolved_on: "2026-11-09".into(),
+            author_id: "PT01".into(),
+            editor_id: Some("PT01".into()),
+            version: 1,
+            created_at: T0.into(),
+            updated_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn a_resolution_merges_as_one_decision_and_keeps_what_it_resolves() {
+        let first = resolution("accepted", T0, T1);
+        let mut again = resolution("rejected", T1, T2);
+        again.editor_id = Some("PT02".into());
+        again.version = 2;
+        let merged = merge_decision(&first, &again);
+        assert_eq!(merged, merge_decision(&again, &first));
+        assert_eq!((merged.outcome.as_str(), merged.corrected_fen), ("rejected", None));
+        assert_eq!((merged.answers.as_str(), merged.version), (T1, 2));
+        assert_eq!(merge_decision(&merged, &merged), merged);
+        // What it resolves is the stored record's (the server refuses a
+        // push that would change it before merging).
+        let mut moved = again.clone();
+        moved.signoff_uuid = "someone else's".into();
+        assert_eq!(merge_decision(&first, &moved).signoff_uuid, first.signoff_uuid);
+    }
+
+    #[test]
+    fn a_branch_sheet_signoff_merges_like_a_station_signoff() {
+        let signed = BranchSignoffRecord {
+            uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7d".into(),
+            branch_id: "B01".into(),
+            month: "2026-10".into(),
+            author_id: "W01".into(),
+            editor_id: Some("W01".into()),
+            role: "maintainer".into(),
+            outcome: "signed".into(),
+            reason: None,
+            signed_on: "2026-11-10".into(),
+            version: 1,
+            created_at: T0.into(),
+            updated_at: T1.into(),
+        };
+        let mut disputed = signed.clone();
+        disputed.outcome = "disputed".into();
+        disputed.reason = Some("扣罚有误".into());
+        disputed.updated_at = T2.into();
+        disputed.version = 2;
+        let merged = merge_decision(&signed, &disputed);
+        assert_eq!(merged, merge_decision(&disputed, &signed));
+        assert_eq!((merged.outcome.as_str(), merged.version), ("disputed", 2));
     }
 }

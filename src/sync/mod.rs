@@ -12,5 +12,5 @@
 pub mod merge;
 pub mod validate;
 
-pub use merge::{merge_note, merge_signoff, CompleteNote, NOTE_FIELDS};
-pub use validate::{check_note, check_signoff, complete_pulled_note, Checked};
+pub use merge::{merge_decision, merge_note, CompleteNote, Decision, NOTE_FIELDS};
+pub use validate::{check_branch_signoff, check_note, check_resolution, check_signoff, complete_pulled_note, Checked};

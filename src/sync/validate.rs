@@ -12,7 +12,10 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::merge::{CompleteNote, NOTE_FIELDS};
 use crate::month::{parse_date, timestamp as canonical, Month};
-use crate::wire::{NoteRecord, Refusal, RefusalCode, SignoffRecord, MAX_CLOCK_AHEAD_SECONDS, MAX_TEXT_CHARS};
+use crate::wire::{
+    BranchSignoffRecord, NoteRecord, Refusal, RefusalCode, ResolutionRecord, SignoffRecord, MAX_CLOCK_AHEAD_SECONDS,
+    MAX_TEXT_CHARS,
+};
 
 /// The longest id (station, person) a record may carry.
 const MAX_ID_CHARS: usize = 64;
@@ -151,20 +154,91 @@ pub fn check_signoff(mut s: SignoffRecord, now: DateTime<Utc>) -> Result<Signoff
         *time = checked_time(time, &format!("field_times.{field}"), now)?;
     }
     s.field_times = times;
-    s.month
-        .parse::<Month>()
-        .map_err(|_| invalid("month", format!("{:?} is not YYYY-MM", s.month)))?;
+    check_month(&s.month)?;
     check_date(&s.signed_on, "signed_on")?;
-    match s.outcome.as_str() {
-        "signed" => {
-            if let Some(r) = &s.reason {
-                check_length(r, "reason")?;
+    check_outcome(&s.outcome, s.reason.as_deref())?;
+    Ok(s)
+}
+
+/// The outcome and reason of a sign-off's decision: a dispute needs a
+/// reason, a signature may carry one.
+fn check_outcome(outcome: &str, reason: Option<&str>) -> Result<(), Refusal> {
+    match outcome {
+        "signed" => match reason {
+            Some(r) => check_length(r, "reason"),
+            None => Ok(()),
+        },
+        "disputed" => check_text(reason.unwrap_or(""), "reason"),
+        other => Err(invalid("outcome", format!("{other:?} is not signed or disputed"))),
+    }
+}
+
+fn check_month(month: &str) -> Result<(), Refusal> {
+    month
+        .parse::<Month>()
+        .map(|_| ())
+        .map_err(|_| invalid("month", format!("{month:?} is not YYYY-MM")))
+}
+
+/// Checks a pushed branch sheet sign-off against the server's clock
+/// `now`. Only the signer writes it: a missing editor is the author.
+pub fn check_branch_signoff(mut s: BranchSignoffRecord, now: DateTime<Utc>) -> Result<BranchSignoffRecord, Refusal> {
+    check_common(&s.uuid, s.version, &mut s.created_at, &mut s.updated_at, now)?;
+    check_id(&s.branch_id, "branch_id")?;
+    check_id(&s.author_id, "author_id")?;
+    let editor = s.editor_id.get_or_insert_with(|| s.author_id.clone());
+    check_id(editor, "editor_id")?;
+    if !["manager", "maintainer"].contains(&s.role.as_str()) {
+        return Err(invalid("role", format!("{:?} is not manager or maintainer", s.role)));
+    }
+    check_month(&s.month)?;
+    check_date(&s.signed_on, "signed_on")?;
+    check_outcome(&s.outcome, s.reason.as_deref())?;
+    Ok(s)
+}
+
+/// The largest corrected figure taken, in fen (a hundred million yuan):
+/// far above any station's or person's month, far below overflow.
+pub const MAX_CORRECTED_FEN: i64 = 10_000_000_000;
+
+/// Checks a pushed resolution against the server's clock `now`: it names
+/// what it resolves (a station's or a branch's sign-off), the decision it
+/// answers, and a figure exactly when it accepts.
+pub fn check_resolution(mut r: ResolutionRecord, now: DateTime<Utc>) -> Result<ResolutionRecord, Refusal> {
+    check_common(&r.uuid, r.version, &mut r.created_at, &mut r.updated_at, now)?;
+    uuid::Uuid::parse_str(&r.signoff_uuid)
+        .map_err(|_| invalid("signoff_uuid", format!("{:?} is not a UUID", r.signoff_uuid)))?;
+    match (r.kind.as_str(), &r.station_id, &r.branch_id) {
+        ("station", Some(station), None) => check_id(station, "station_id")?,
+        ("branch", None, Some(branch)) => check_id(branch, "branch_id")?,
+        ("station" | "branch", _, _) => {
+            return Err(invalid(
+                "kind",
+                format!("a {} resolution names its {} alone", r.kind, r.kind),
+            ))
+        }
+        (other, _, _) => return Err(invalid("kind", format!("{other:?} is not station or branch"))),
+    }
+    check_id(&r.author_id, "author_id")?;
+    let editor = r.editor_id.get_or_insert_with(|| r.author_id.clone());
+    check_id(editor, "editor_id")?;
+    check_month(&r.month)?;
+    check_date(&r.resolved_on, "resolved_on")?;
+    r.answers = checked_time(&r.answers, "answers", now)?;
+    check_text(&r.reason, "reason")?;
+    match (r.outcome.as_str(), r.corrected_fen) {
+        ("accepted", Some(fen)) => {
+            let floor = if r.kind == "station" { 0 } else { -MAX_CORRECTED_FEN };
+            if !(floor..=MAX_CORRECTED_FEN).contains(&fen) {
+                return Err(invalid("corrected_fen", format!("{fen} is out of range")));
             }
         }
-        "disputed" => check_text(s.reason.as_deref().unwrap_or(""), "reason")?,
-        other => return Err(invalid("outcome", format!("{other:?} is not signed or disputed"))),
+        ("accepted", None) => return Err(invalid("corrected_fen", "missing for an accepted dispute")),
+        ("rejected", None) => {}
+        ("rejected", Some(_)) => return Err(invalid("corrected_fen", "given for a rejected dispute")),
+        (other, _) => return Err(invalid("outcome", format!("{other:?} is not accepted or rejected"))),
     }
-    Ok(s)
+    Ok(r)
 }
 
 /// Makes a pulled note complete: a field without its own time is given the
@@ -276,5 +350,84 @@ mod tests {
         let mut signed = s;
         signed.outcome = "signed".into();
         assert_eq!(check_signoff(signed, now()).unwrap().editor_id.as_deref(), Some("W01"));
+    }
+
+    fn resolution() -> ResolutionRecord {
+        ResolutionRecord {
+            uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7c".into(),
+            kind: "station".into(),
+            signoff_uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7b".into(),
+            station_id: Some("S1".into()),
+            branch_id: None,
+            month: "2026-10".into(),
+            answers: "2026-11-06T08:00:00+08:00".into(),
+            outcome: "accepted".into(),
+            corrected_fen: Some(4080),
+            reason: "核实后更正".into(),
+            resolved_on: "2026-11-09".into(),
+            author_id: "PT01".into(),
+            editor_id: None,
+            version: 1,
+            created_at: "2026-11-09T08:00:00Z".into(),
+            updated_at: "2026-11-09T08:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_resolution_names_one_thing_and_a_figure_exactly_when_it_accepts() {
+        let ok = check_resolution(resolution(), now()).unwrap();
+        assert_eq!(ok.answers, "2026-11-06T00:00:00.000Z");
+        assert_eq!(ok.editor_id.as_deref(), Some("PT01"));
+        let refused = |edit: &dyn Fn(&mut ResolutionRecord)| {
+            let mut r = resolution();
+            edit(&mut r);
+            check_resolution(r, now()).unwrap_err().args[0].clone()
+        };
+        assert_eq!(refused(&|r| r.branch_id = Some("B01".into())), "kind");
+        assert_eq!(refused(&|r| r.kind = "person".into()), "kind");
+        assert_eq!(refused(&|r| r.corrected_fen = None), "corrected_fen");
+        assert_eq!(refused(&|r| r.corrected_fen = Some(-1)), "corrected_fen");
+        assert_eq!(refused(&|r| r.outcome = "rejected".into()), "corrected_fen");
+        assert_eq!(refused(&|r| r.outcome = "maybe".into()), "outcome");
+        assert_eq!(refused(&|r| r.reason = " ".into()), "reason");
+        assert_eq!(refused(&|r| r.signoff_uuid = "x".into()), "signoff_uuid");
+        assert_eq!(refused(&|r| r.answers = "9999-01-01T00:00:00Z".into()), "answers");
+        let mut branch = resolution();
+        branch.kind = "branch".into();
+        branch.station_id = None;
+        branch.branch_id = Some("B01".into());
+        branch.corrected_fen = Some(-500);
+        assert!(
+            check_resolution(branch, now()).is_ok(),
+            "a branch net may be below zero"
+        );
+    }
+
+    #[test]
+    fn a_branch_signoff_is_the_managers_or_a_maintainers() {
+        let s = BranchSignoffRecord {
+            uuid: "6f1c3a52-8a84-4d0e-9a55-3f0d8c1e2b7d".into(),
+            branch_id: "B01".into(),
+            month: "2026-10".into(),
+            author_id: "W01".into(),
+            editor_id: None,
+            role: "maintainer".into(),
+            outcome: "disputed".into(),
+            reason: Some("扣罚有误".into()),
+            signed_on: "2026-11-10".into(),
+            version: 1,
+            created_at: "2026-11-10T08:00:00Z".into(),
+            updated_at: "2026-11-10T08:00:00Z".into(),
+        };
+        assert_eq!(
+            check_branch_signoff(s.clone(), now()).unwrap().editor_id.as_deref(),
+            Some("W01")
+        );
+        let mut clerk = s.clone();
+        clerk.role = "county".into();
+        assert_eq!(check_branch_signoff(clerk, now()).unwrap_err().args[0], "role");
+        let mut silent = s;
+        silent.reason = None;
+        assert_eq!(check_branch_signoff(silent, now()).unwrap_err().args[0], "reason");
     }
 }

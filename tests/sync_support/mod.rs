@@ -361,3 +361,32 @@ pub fn stations_of(db: &Path, person: &str) -> Vec<String> {
     let rows = stmt.query_map([person], |r| r.get(0)).unwrap();
     rows.map(Result::unwrap).collect()
 }
+
+/// `bianmin` with the laptop's own config file.
+pub fn on_laptop(laptop: &Path) -> Command {
+    let mut cmd = bianmin();
+    cmd.env("BIANMIN_CONFIG", laptop_config(laptop));
+    cmd
+}
+
+/// Connects a laptop as the issue spells it: `BIANMIN_TOKEN=T bianmin sync
+/// --db L --server URL`.
+pub fn connect(laptop: &Path, url: &str, token: &str) -> String {
+    ok(
+        &on_laptop(laptop)
+            .env("BIANMIN_TOKEN", token)
+            .args(["sync", "--server", url, "--db"])
+            .arg(laptop)
+            .output()
+            .unwrap(),
+        "connect",
+    )
+}
+
+/// `bianmin sync --db L` with nothing else: the config file has it all.
+pub fn sync_again(laptop: &Path) -> String {
+    ok(
+        &on_laptop(laptop).args(["sync", "--db"]).arg(laptop).output().unwrap(),
+        "sync with no flags",
+    )
+}

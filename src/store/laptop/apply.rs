@@ -6,11 +6,11 @@
 use rusqlite::{params, Connection, ToSql, TransactionBehavior};
 
 use super::sweep;
-use crate::store::records::{get_note, get_signoff, put_note, put_signoff};
+use crate::store::records::{get_note, put_note, DecisionTable};
 use crate::store::synced;
 use crate::store::{Store, StoreError};
-use crate::sync::{complete_pulled_note, merge_note, merge_signoff};
-use crate::wire::{CardRow, DeletedRow, NoteRow, PaymentRow, PullPage, ReferralRow, SignoffRow};
+use crate::sync::{complete_pulled_note, merge_decision, merge_note};
+use crate::wire::{CardRow, DeletedRow, NoteRow, PaymentRow, PullPage, ReferralRow};
 
 /// Where the laptop's pull stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +43,8 @@ fn delete_sql(table: &str) -> Option<(&'static str, usize)> {
         ),
         "visit_notes" => ("DELETE FROM visit_notes WHERE uuid = ?1", 1),
         "signoffs" => ("DELETE FROM signoffs WHERE uuid = ?1", 1),
+        "branch_signoffs" => ("DELETE FROM branch_signoffs WHERE uuid = ?1", 1),
+        "resolutions" => ("DELETE FROM resolutions WHERE uuid = ?1", 1),
         _ => return None,
     })
 }
@@ -216,19 +218,68 @@ fn records(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
             }
         }
     }
-    for SignoffRow { rev, signoff } in &page.signoffs {
-        match get_signoff(conn, &signoff.uuid)? {
-            None => put_signoff(conn, signoff, *rev)?,
+    merge_decisions(conn, page.signoffs.iter().map(|r| (r.rev, &r.signoff)))?;
+    merge_decisions(conn, page.branch_signoffs.iter().map(|r| (r.rev, &r.signoff)))?;
+    merge_decisions(conn, page.resolutions.iter().map(|r| (r.rev, &r.resolution)))
+}
+
+/// Merges pulled decision records (sign-offs, branch sheet sign-offs,
+/// resolutions) with what the laptop holds, each at the server's revision.
+fn merge_decisions<'a, R: DecisionTable + 'a>(
+    conn: &Connection,
+    rows: impl Iterator<Item = (i64, &'a R)>,
+) -> Result<(), StoreError> {
+    for (rev, incoming) in rows {
+        match R::get(conn, incoming.uuid())? {
+            None => match incoming.twin(conn)? {
+                Some(twin) => fold_twin(conn, incoming, &twin, rev)?,
+                None => incoming.put(conn, rev)?,
+            },
             Some(local) => {
-                let merged = merge_signoff(&local, signoff);
+                let merged = merge_decision(&local, incoming);
                 if merged != local {
-                    put_signoff(conn, &merged, *rev)?;
+                    merged.put(conn, rev)?;
                 } else {
-                    conn.prepare_cached("UPDATE signoffs SET rev = ?2 WHERE uuid = ?1")?
-                        .execute(params![signoff.uuid, rev])?;
+                    conn.prepare_cached(&format!("UPDATE {} SET rev = ?2 WHERE uuid = ?1", R::TABLE))?
+                        .execute(params![incoming.uuid(), rev])?;
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// The server holds `incoming` where this laptop holds `twin`, another
+/// record of the same thing (the same signer's sheet of a month written on
+/// two laptops, one dispute resolved on two): there is one, the server's.
+/// The laptop's decision is merged into it (the later wins, as always) and
+/// the twin goes, so the pull never stops on the duplicate. When the
+/// twin's decision is the later, it is sent again as the server's record,
+/// and the twin's outbox rows (a refusal among them) become that record's
+/// history; when the server's is the later, only what still waited is
+/// moved, and a refusal of the twin stays set aside with its reason.
+fn fold_twin<R: DecisionTable>(conn: &Connection, incoming: &R, twin: &str, rev: i64) -> Result<(), StoreError> {
+    let Some(local) = R::get(conn, twin)? else {
+        return incoming.put(conn, rev);
+    };
+    let merged = merge_decision(incoming, &local);
+    conn.prepare_cached(&format!("DELETE FROM {} WHERE uuid = ?1", R::TABLE))?
+        .execute([twin])?;
+    merged.put(conn, rev)?;
+    let ours_won = merged != *incoming;
+    conn.prepare_cached(
+        "UPDATE outbox SET record_uuid = ?2, record_kind = ?3
+         WHERE record_uuid = ?1 AND (?4 OR (sent_at IS NULL AND rejected_at IS NULL))",
+    )?
+    .execute(params![twin, incoming.uuid(), R::KIND, ours_won])?;
+    let waiting = conn
+        .prepare_cached("SELECT 1 FROM outbox WHERE record_uuid = ?1 AND sent_at IS NULL AND rejected_at IS NULL")?
+        .exists([incoming.uuid()])?;
+    if ours_won && !waiting {
+        conn.prepare_cached(
+            "INSERT INTO outbox (record_kind, record_uuid, version, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![R::KIND, incoming.uuid(), merged.version(), merged.decided_at()])?;
     }
     Ok(())
 }

@@ -13,9 +13,12 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::i18n::{refusal_text, Lang};
 use crate::month::timestamp;
-use crate::store::records::{get_note, get_signoff, put_note, put_signoff};
+use crate::store::records::{get_note, put_note, DecisionTable};
 use crate::store::{Store, StoreError};
-use crate::wire::{NoteRecord, PushOutcome, PushRecord, PushResult, Refusal, RefusalCode, SignoffRecord};
+use crate::wire::{
+    BranchSignoffRecord, NoteRecord, PushOutcome, PushRecord, PushResult, Refusal, RefusalCode, ResolutionRecord,
+    SignoffRecord,
+};
 
 /// Records to push, each with the outbox rows it settles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub struct OutboxBatch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
     pub id: i64,
-    /// `visit_note` or `signoff`
+    /// `visit_note`, `signoff`, `branch_signoff` or `resolution`
     pub record_kind: String,
     pub record_uuid: String,
     pub version: i64,
@@ -40,7 +43,7 @@ pub struct OutboxItem {
 /// A record the server refused, set aside here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// `visit_note` or `signoff`
+    /// `visit_note`, `signoff`, `branch_signoff` or `resolution`
     pub kind: String,
     pub uuid: String,
     pub version: i64,
@@ -76,6 +79,10 @@ impl fmt::Display for Rejection {
         let kind = match (self.kind.as_str(), lang) {
             ("signoff", Lang::Zh) => "签字确认",
             ("signoff", Lang::En) => "sign-off",
+            ("branch_signoff", Lang::Zh) => "支局签字",
+            ("branch_signoff", Lang::En) => "branch sheet sign-off",
+            ("resolution", Lang::Zh) => "异议处理",
+            ("resolution", Lang::En) => "resolution",
             (_, Lang::Zh) => "走访记录",
             (_, Lang::En) => "note",
         };
@@ -86,36 +93,32 @@ impl fmt::Display for Rejection {
 /// Moves every time of a record that lies after `now` back to `now`: a
 /// record written while this computer's clock ran ahead would be refused
 /// by the server (and win every merge if it were not).
-fn clamp_note(n: &mut NoteRecord, now: &str) -> bool {
+fn clamp<'a>(times: impl IntoIterator<Item = &'a mut String>, now: &str) -> bool {
     let mut changed = false;
-    let mut clamp = |t: &mut String| {
+    for t in times {
         if crate::sync::merge::later_than(t, now) {
             *t = now.to_string();
             changed = true;
         }
-    };
-    clamp(&mut n.created_at);
-    clamp(&mut n.updated_at);
-    for t in n.field_times.values_mut() {
-        clamp(t);
     }
     changed
 }
 
-fn clamp_signoff(s: &mut SignoffRecord, now: &str) -> bool {
-    let mut changed = false;
-    let mut clamp = |t: &mut String| {
-        if crate::sync::merge::later_than(t, now) {
-            *t = now.to_string();
-            changed = true;
-        }
+/// A record's latest state with its times clamped to `now` (stored so
+/// when they moved).
+fn latest<R: DecisionTable>(
+    conn: &Connection,
+    uuid: &str,
+    now: &str,
+    times: impl Fn(&mut R) -> Vec<&mut String>,
+) -> Result<Option<R>, StoreError> {
+    let Some(mut r) = R::get(conn, uuid)? else {
+        return Ok(None);
     };
-    clamp(&mut s.created_at);
-    clamp(&mut s.updated_at);
-    for t in s.field_times.values_mut() {
-        clamp(t);
+    if clamp(times(&mut r), now) {
+        r.put(conn, 0)?;
     }
-    changed
+    Ok(Some(r))
 }
 
 /// The latest state of a record, its times no later than `now`.
@@ -123,22 +126,32 @@ fn record_to_send(conn: &Connection, kind: &str, uuid: &str, now: &str) -> Resul
     Ok(match kind {
         "visit_note" => match get_note(conn, uuid)? {
             Some(mut n) => {
-                if clamp_note(&mut n, now) {
+                let times = [&mut n.created_at, &mut n.updated_at]
+                    .into_iter()
+                    .chain(n.field_times.values_mut());
+                if clamp(times, now) {
                     put_note(conn, &n, 0)?;
                 }
                 Some(PushRecord::VisitNote(n))
             }
             None => None,
         },
-        _ => match get_signoff(conn, uuid)? {
-            Some(mut s) => {
-                if clamp_signoff(&mut s, now) {
-                    put_signoff(conn, &s, 0)?;
-                }
-                Some(PushRecord::Signoff(s))
-            }
-            None => None,
-        },
+        "branch_signoff" => latest(conn, uuid, now, |s: &mut BranchSignoffRecord| {
+            vec![&mut s.created_at, &mut s.updated_at]
+        })?
+        .map(PushRecord::BranchSignoff),
+        // `answers` is the disputed decision's own time, from the server:
+        // it must stay exactly as it is.
+        "resolution" => latest(conn, uuid, now, |r: &mut ResolutionRecord| {
+            vec![&mut r.created_at, &mut r.updated_at]
+        })?
+        .map(PushRecord::Resolution),
+        _ => latest(conn, uuid, now, |s: &mut SignoffRecord| {
+            let mut times = vec![&mut s.created_at, &mut s.updated_at];
+            times.extend(s.field_times.values_mut());
+            times
+        })?
+        .map(PushRecord::Signoff),
     })
 }
 

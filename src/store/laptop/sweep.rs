@@ -2,7 +2,9 @@
 //! scope in full (`remember`); at the end of every pull the laptop deletes
 //! the rows outside it (`drop_out_of_scope`): a station moved to another
 //! maintainer loses its notes here, one moved to another branch goes
-//! whole, with its facts. Notes and sign-offs still waiting to be sent
+//! whole, with its facts. Branch sheet sign-offs follow their branch, the
+//! county's resolutions what they resolve (a station's records, a
+//! branch). Notes and sign-offs still waiting to be sent
 //! stay until the server has answered for them (and the station they name
 //! stays with them): nothing is dropped before it was sent or refused.
 
@@ -38,6 +40,12 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
     };
     let outside = |col: &str| format!("{col} NOT IN (SELECT value FROM json_each(?1))");
 
+    // A station's resolutions go where its sign-offs go (kind 'branch'
+    // rows have no station and are kept here: their branch decides).
+    let station_resolutions = format!(
+        "DELETE FROM resolutions WHERE kind = 'station' AND {} AND uuid NOT IN {PENDING}",
+        outside("station_id")
+    );
     if let Some(records) = json(&lists.record_stations) {
         for table in ["visit_notes", "signoffs"] {
             run(
@@ -48,6 +56,7 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
                 &records,
             )?;
         }
+        run(&station_resolutions, &records)?;
     }
     if let Some(stations) = json(&lists.stations) {
         for table in ["daily_payments", "daily_cards", "daily_referrals"] {
@@ -70,10 +79,12 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
                 &stations,
             )?;
         }
+        run(&station_resolutions, &stations)?;
         run(
             &format!(
                 "DELETE FROM stations WHERE {} AND id NOT IN
-                     (SELECT station_id FROM visit_notes UNION SELECT station_id FROM signoffs)",
+                     (SELECT station_id FROM visit_notes UNION SELECT station_id FROM signoffs
+                      UNION SELECT station_id FROM resolutions WHERE station_id IS NOT NULL)",
                 outside("id")
             ),
             &stations,
@@ -88,7 +99,23 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
         }
         run(
             &format!(
-                "DELETE FROM branches WHERE {} AND id NOT IN (SELECT branch_id FROM stations)",
+                "DELETE FROM branch_signoffs WHERE {} AND uuid NOT IN {PENDING}",
+                outside("branch_id")
+            ),
+            &branches,
+        )?;
+        run(
+            &format!(
+                "DELETE FROM resolutions WHERE kind = 'branch' AND {} AND uuid NOT IN {PENDING}",
+                outside("branch_id")
+            ),
+            &branches,
+        )?;
+        run(
+            &format!(
+                "DELETE FROM branches WHERE {} AND id NOT IN
+                     (SELECT branch_id FROM stations UNION SELECT branch_id FROM branch_signoffs
+                      UNION SELECT branch_id FROM resolutions WHERE branch_id IS NOT NULL)",
                 outside("id")
             ),
             &branches,
@@ -111,6 +138,10 @@ pub fn drop_out_of_scope(conn: &Connection) -> Result<(), StoreError> {
                      SELECT author_id FROM visit_notes
                      UNION SELECT author_id FROM signoffs
                      UNION SELECT editor_id FROM signoffs WHERE editor_id IS NOT NULL
+                     UNION SELECT author_id FROM branch_signoffs
+                     UNION SELECT editor_id FROM branch_signoffs WHERE editor_id IS NOT NULL
+                     UNION SELECT author_id FROM resolutions
+                     UNION SELECT editor_id FROM resolutions WHERE editor_id IS NOT NULL
                      UNION SELECT maintainer_id FROM stations
                      UNION SELECT manager_id FROM branches
                      UNION SELECT person_id FROM branch_maintainers)",

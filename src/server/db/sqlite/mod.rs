@@ -11,6 +11,7 @@
 mod accounts;
 mod pull;
 mod push;
+mod push_chain;
 mod scope;
 
 use std::path::{Path, PathBuf};

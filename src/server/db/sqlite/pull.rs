@@ -7,12 +7,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
 use crate::server::db::Scope;
-use crate::store::records::{note_from, signoff_from, NOTE_COLUMNS, SIGNOFF_COLUMNS};
+use crate::store::records::{
+    branch_signoff_from, note_from, resolution_from, signoff_from, BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS,
+    RESOLUTION_COLUMNS, SIGNOFF_COLUMNS,
+};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
-    BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
-    ReferralRow, SignoffRow, StationRow,
+    BranchRow, BranchSignoffRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow,
+    PullPage, ReferralRow, ResolutionRow, SignoffRow, StationRow,
 };
 
 /// Which scope set filters a table, through which column.
@@ -25,6 +28,9 @@ enum ScopeBy {
     Branch(&'static str),
     Person(&'static str),
     County(&'static str),
+    /// Resolutions: a station's by the record stations, a branch's by the
+    /// branches.
+    Resolution,
     /// Tombstones: by their scope_kind / scope_id.
     Deletion,
     /// The county's as a whole: every token.
@@ -99,6 +105,16 @@ const PULL_TABLES: &[PullTable] = &[
         scope: ScopeBy::Record("station_id"),
     },
     PullTable {
+        name: "branch_signoffs",
+        columns: "",
+        scope: ScopeBy::Branch("branch_id"),
+    },
+    PullTable {
+        name: "resolutions",
+        columns: "",
+        scope: ScopeBy::Resolution,
+    },
+    PullTable {
         name: "sync_deletions",
         columns: "rev, table_name, key",
         scope: ScopeBy::Deletion,
@@ -113,9 +129,11 @@ fn synced_scope(scope: TableScope) -> ScopeBy {
     }
 }
 
-/// The tables whose rows are records (notes, sign-offs): their tombstones
-/// go where their rows go.
-const RECORD_TABLES: &str = "('visit_notes', 'signoffs')";
+/// The tables whose rows are a station's records (notes, sign-offs, a
+/// station's resolutions): their tombstones go where their rows go.
+/// (Branch sheet sign-offs and a branch's resolutions leave tombstones
+/// of scope 'branch'.)
+const RECORD_TABLES: &str = "('visit_notes', 'signoffs', 'resolutions')";
 
 /// The scope sets as JSON arrays, bound as ?3 … ?7 (stations, branches,
 /// people, counties, record stations); `None` for a county account, which
@@ -162,6 +180,9 @@ impl ScopeParams {
             ScopeBy::County(col) => within(col, 6),
             ScopeBy::Record(col) => within(col, 7),
             ScopeBy::Everyone => String::new(),
+            ScopeBy::Resolution => " AND ((kind = 'station' AND station_id IN (SELECT value FROM json_each(?7)))
+                   OR (kind = 'branch' AND branch_id IN (SELECT value FROM json_each(?4))))"
+                .to_string(),
             ScopeBy::Deletion => format!(
                 " AND ((scope_kind = 'station' AND table_name IN {RECORD_TABLES}
                            AND scope_id IN (SELECT value FROM json_each(?7)))
@@ -197,6 +218,8 @@ fn columns(table: &PullTable) -> String {
     match table.name {
         "visit_notes" => format!("rev, {NOTE_COLUMNS}"),
         "signoffs" => format!("rev, {SIGNOFF_COLUMNS}"),
+        "branch_signoffs" => format!("rev, {BRANCH_SIGNOFF_COLUMNS}"),
+        "resolutions" => format!("rev, {RESOLUTION_COLUMNS}"),
         _ => table.columns.to_string(),
     }
 }
@@ -354,6 +377,14 @@ fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), S
             rev: r.get(0)?,
             signoff: signoff_from(r, 1)?,
         }),
+        "branch_signoffs" => page.branch_signoffs.push(BranchSignoffRow {
+            rev: r.get(0)?,
+            signoff: branch_signoff_from(r, 1)?,
+        }),
+        "resolutions" => page.resolutions.push(ResolutionRow {
+            rev: r.get(0)?,
+            resolution: resolution_from(r, 1)?,
+        }),
         _ => {
             let key: String = r.get(2)?;
             let parts: Vec<String> = serde_json::from_str(&key).map_err(|_| StoreError::BadValue {
@@ -371,10 +402,10 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
     Ok(PersonRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-/// The authors and editors of the page's notes and sign-offs come with
-/// them, whatever their revision: a county clerk or a manager of another
-/// branch may write on a station, and the laptop needs their names. (A
-/// county token receives every person anyway.)
+/// The authors and editors of the page's notes, sign-offs and resolutions
+/// come with them, whatever their revision: a county clerk or a manager of
+/// another branch may write on a station, and the laptop needs their
+/// names. (A county token receives every person anyway.)
 fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), StoreError> {
     let have: BTreeSet<&str> = page.people.iter().map(|p| p.1.as_str()).collect();
     let mut want: BTreeSet<String> = BTreeSet::new();
@@ -384,6 +415,14 @@ fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), Store
     for s in &page.signoffs {
         want.insert(s.signoff.author_id.clone());
         want.extend(s.signoff.editor_id.clone());
+    }
+    for s in &page.branch_signoffs {
+        want.insert(s.signoff.author_id.clone());
+        want.extend(s.signoff.editor_id.clone());
+    }
+    for r in &page.resolutions {
+        want.insert(r.resolution.author_id.clone());
+        want.extend(r.resolution.editor_id.clone());
     }
     want.retain(|id| !have.contains(id.as_str()));
     if want.is_empty() {

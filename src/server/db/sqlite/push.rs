@@ -8,10 +8,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::server::db::{Scope, ServerDbError};
 use crate::store::records::{get_note, get_signoff, put_note, put_signoff, signoff_of};
 use crate::store::StoreError;
-use crate::sync::{check_note, check_signoff, complete_pulled_note, merge_note, merge_signoff};
+use crate::sync::{check_note, check_signoff, complete_pulled_note, merge_decision, merge_note};
 use crate::wire::{PushOutcome, PushRecord, PushResult, Refusal, RefusalCode};
 
-fn refuse(code: RefusalCode, args: &[&str]) -> Refusal {
+pub(super) fn refuse(code: RefusalCode, args: &[&str]) -> Refusal {
     Refusal {
         code,
         args: args.iter().map(|a| a.to_string()).collect(),
@@ -133,7 +133,7 @@ fn receive_one(
             if stored.month != incoming.month {
                 return Ok(Err(refuse(RefusalCode::RecordMoved, &[])));
             }
-            let merged = merge_signoff(&stored, &incoming);
+            let merged = merge_decision(&stored, &incoming);
             if merged == stored {
                 return Ok(Ok(PushOutcome::Unchanged));
             }
@@ -155,6 +155,8 @@ fn receive_one(
             put_signoff(conn, &merged, 0)?;
             Ok(Ok(PushOutcome::Stored))
         }
+        PushRecord::BranchSignoff(signoff) => super::push_chain::receive_branch_signoff(conn, scope, signoff, now),
+        PushRecord::Resolution(resolution) => super::push_chain::receive_resolution(conn, scope, resolution, now),
     }
 }
 
