@@ -133,6 +133,24 @@ pub enum Command {
     },
     /// The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans.
     Watchlist(WatchlistArgs),
+    /// Today's visit plan (--as PERSON): the stations worth a visit, in route order, each with why; for a branch manager every maintainer's list and the stations that close the plan's shortfall (docs/PLAN.md).
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The day to plan for (default: today in China time; in the demo, the demo's day). Figures up to the day before count.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// A short printable list, or every station as CSV (columns: docs/PLAN.md).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Csv,
 }
 
 #[derive(Debug, Args)]

@@ -607,6 +607,44 @@ texts! {
     SignoffMonthNotOver => "{0} 尚未结束：确认单和签字表在月份结束后签署", "{0} is not over: statements and sheets are signed after it ends";
     RecordStaysInDemo => "这是演示数据，记录只保存在本机，不会上传", "this is the demo county: the record stays here and is never sent";
     ChainWhoResolves => "由谁处理？请用 --as 县局账号的工号，或在 {0} 中设置 person", "who resolves it? Give --as a county account's person, or set person in {0}";
+    // plan (issue 9 items 7, 10): today's visit plan and the shortfall list.
+    PlanTitle => "今日走访计划 {0} · {1}（{2}）· {3}", "Visit plan for {0} · {1} ({2}) · {3}";
+    PlanFiguresTo => "数据截至 {0} · 本月还剩 {1} 天", "figures to {0} · {1} days left in the month";
+    PlanFirstMorning => "本月还没有数据 · 本月共 {0} 天", "no figures for the month yet · {0} days in the month";
+    PlanNoStations => "没有站点", "no stations";
+    PlanMaintainerHead => "{0}（{1}）：今日走访 {2} 个站点", "{0} ({1}): stops today: {2}";
+    PlanNothingToday => "今日没有需要走访的站点", "nothing needs a visit today";
+    PlanMore => "另有 {0} 个站点值得走访（完整列表：--format csv）", "more stations worth a visit: {0} (the full list: --format csv)";
+    PlanQuiet => "{0} 个站点今日无事", "stations with nothing to do today: {0}";
+    PlanAtRisk => "有风险，走访可挽回：{0}", "at risk, a visit can still make it valid: {0}";
+    PlanOnTrack => "有望达标，仍需：{0}", "on track, still to do: {0}";
+    PlanOutOfReach => "本月已难达标：{0}", "out of reach this month: {0}";
+    PlanNeedPayments => "还需缴费 {0} 笔/天", "payments {0}/day";
+    PlanNeedCard => "还需刷卡 {0} 笔/天", "card transactions {0}/day";
+    PlanDaysLeft => "（本月还剩 {0} 天）", " ({0} d left)";
+    PlanNoDayLeft => "本月已结束", "the month is over";
+    PlanListSep => "、", ", ";
+    PlanFollowUpToday => "约定今天回访", "follow-up due today";
+    PlanFollowUpOverdue => "约定 {0} 回访，已过 {1} 天", "follow-up of {0}, overdue {1} d";
+    PlanStatementDue => "{0} 奖励确认单未签字（{1} 前签字）", "the {0} statement is not signed yet (due by {1})";
+    PlanStatementOverdue => "{0} 奖励确认单未签字，已逾期 {1} 天", "the {0} statement is not signed, overdue {1} d";
+    PlanNeverVisited => "从未走访", "never visited";
+    PlanNotVisitedFor => "{0} 天未走访", "not visited for {0} days";
+    PlanBranchLine => "{0}：计划 {1} 个有效站点 · 有效(含预测) {2} 个 · 差 {3} 个 · 扣罚 {4}", "{0}: plan {1} valid stations · valid (projected) {2} · {3} short · penalty {4}";
+    PlanNoPlan => "{0}：本月没有有效站点计划，不扣罚", "{0}: no valid-station plan this month, no penalty";
+    PlanMet => "{0}：计划 {1} 个有效站点 · 有效(含预测) {2} 个 · 已完成", "{0}: plan {1} valid stations · valid (projected) {2} · met";
+    PlanAnyOf => "下列 {1} 个站点中任意 {0} 个达标，{2}扣罚即可免除：", "make any {0} of these {1} valid and the {2} penalty goes away:";
+    PlanAllOf => "下列 {0} 个站点全部达标可少扣 {1}，仍扣 {2}：", "making all of these {0} valid saves {1}; {2} is still paid:";
+    PlanClosingReward => "（支局同时可得有效站点奖励 {0}）", "(and the branch earns the {0} valid-station reward)";
+    PlanNoneReachable => "本月没有站点还能达标，{0}扣罚难以避免", "no station can still be made valid this month; the {0} penalty stands";
+    PlanCandidate => "{0} · {1} · {2} · 单独达标免罚 {3} · 维护奖励至少 {4}", "{0} · {1} · {2} · on its own saves {3} · adds at least {4} maintenance";
+    PlanOutOfReachCount => "另有 {0} 个未达标站点本月已难达标", "stations not valid and out of reach this month: {0} more";
+    PlanUnknownPerson => "数据库中没有 {0}；请用 --as 写维护人员或支局长的工号", "{0} is not in the database; give --as a maintainer's or branch manager's id";
+    PlanNotInABranch => "{0} 不是维护人员或支局长，走访计划是为他们制定的（--as 工号）", "{0} is neither a maintainer nor a branch manager; the visit plan is theirs (--as PERSON)";
+    PlanWho => "为谁制定走访计划？请用 --as 工号，或在 {0} 中设置 person", "whose plan? Give --as PERSON, or set person in {0}";
+    PlanNoFigures => "数据库中还没有业务数据，无法制定走访计划", "the database holds no figures yet: there is nothing to plan from";
+    PlanOutsideFigures => "{0} 不在数据范围内：本数据库的数据从 {1} 到 {2}，而 {0} 的走访计划需要当月到前一天为止的数据", "{0} is outside the figures: this database's run from {1} to {2}, and a plan for {0} needs the month's figures up to the day before";
+    PlanTooLarge => "{0}：数字太大，无法计算", "{0}: a figure too large to compute with";
     // dashboard (issues 9 and 11): words for people on every screen, the
     // to-do calendar, notes in full, drafts, month limits, sign-offs.
     DashAllSigned => "{0} 奖励确认单已全部签字", "every statement of {0} is signed";

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod money;
 pub mod month;
 pub mod payout;
+pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod server;

@@ -49,6 +49,11 @@ fn main() -> ExitCode {
         Some(Command::Watchlist(args)) => commands::watchlist::run(&cli.global, &args),
         Some(Command::Signoff { action }) => commands::signoff::run(&cli.global, action),
         Some(Command::Dispute { action }) => commands::dispute::run(&cli.global, action),
+        // Exit 1 when the day lies outside the figures.
+        Some(Command::Plan(args)) => match commands::plan::run(&cli.global, &args) {
+            Ok(code) => return code,
+            Err(err) => Err(err),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -460,6 +460,7 @@ fn the_token_is_asked_for_at_a_prompt_that_does_not_show_it() {
     tmux(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "20", &command]);
     let _guard = Session(session.clone());
     wait_for(&session, "not shown as you type");
+    wait_for_hidden_input(&session);
     tmux(&["send-keys", "-t", &session, "-l", &token]);
     tmux(&["send-keys", "-t", &session, "Enter"]);
     let screen = wait_for(&session, "synced with");

@@ -9,6 +9,7 @@ pub mod import;
 pub mod note;
 pub mod overview;
 pub mod payout;
+pub mod plan;
 pub mod policy;
 pub mod reconcile;
 pub mod report;

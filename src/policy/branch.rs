@@ -53,6 +53,42 @@ pub fn plan_penalty(plan: Option<u64>, stations: u64, valid: u64, version: &Poli
         .to_fen(checked::mul(version.penalty.per_station, Decimal::from(counted))?))
 }
 
+/// What making `more` of a branch's stations valid would change (R7, R8),
+/// against `valid` now: the visit plan's "make any 2 of these 6 valid and
+/// the 4.00 penalty goes away".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoreValid {
+    /// The penalty with `more` more valid stations.
+    pub penalty_after: Decimal,
+    /// How much less penalty that is than with `valid`.
+    pub penalty_saved: Decimal,
+    /// How much more valid-station reward (R7) the branch would earn.
+    pub valid_station_reward_added: Decimal,
+}
+
+/// R7 and R8 at `valid + more` valid stations (never more than the
+/// branch has) against `valid`.
+pub fn more_valid(
+    kind: Kind,
+    plan: Option<u64>,
+    stations: u64,
+    valid: u64,
+    more: u64,
+    version: &PolicyVersion,
+) -> Checked<MoreValid> {
+    let valid = valid.min(stations);
+    let after = valid.saturating_add(more).min(stations);
+    let penalty_now = plan_penalty(plan, stations, valid, version)?;
+    let penalty_after = plan_penalty(plan, stations, after, version)?;
+    let reward_now = valid_station_reward(kind, stations, valid, version)?;
+    let reward_after = valid_station_reward(kind, stations, after, version)?;
+    Ok(MoreValid {
+        penalty_after,
+        penalty_saved: checked::sub(penalty_now, penalty_after)?,
+        valid_station_reward_added: checked::sub(reward_after, reward_now)?,
+    })
+}
+
 /// R7 + R8 for one branch.
 pub fn evaluate_branch(branch: &BranchFacts, tally: &BranchTally, version: &PolicyVersion) -> Checked<BranchResult> {
     let valid_station_reward = valid_station_reward(branch.kind, tally.stations, tally.valid_stations, version)?;

@@ -4,11 +4,11 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::branch::{plan_penalty, valid_station_reward};
+use super::branch::{more_valid, plan_penalty, valid_station_reward};
 use super::config::{PenaltyBasis, Policy, PolicyVersion};
 use super::facts::{BranchFacts, Kind, MonthFacts, StationFacts};
 use super::result::{Role, Status, Warning};
-use super::station::evaluate_station;
+use super::station::{evaluate_station, maintenance_if_valid};
 use super::{evaluate, evaluate_under, MonthResult};
 use crate::month::Month;
 
@@ -277,6 +277,69 @@ fn r8_penalty_per_station_short_of_plan() {
     // Plan missed by 2, but 5 stations are invalid.
     assert_eq!(plan_penalty(Some(5), 8, 3, &per_invalid), Ok(dec!(10.00)));
     assert_eq!(plan_penalty(Some(3), 8, 3, &per_invalid), Ok(dec!(0.00)));
+}
+
+#[test]
+fn r7_r8_what_more_valid_stations_would_change() {
+    let p = dezhou();
+    // Plan 5, 3 valid of 8: any 2 more take the 4.00 away, one takes 2.00.
+    let two = more_valid(Kind::Urban, Some(5), 8, 3, 2, &p).unwrap();
+    assert_eq!((two.penalty_saved, two.penalty_after), (dec!(4.00), dec!(0.00)));
+    let one = more_valid(Kind::Urban, Some(5), 8, 3, 1, &p).unwrap();
+    assert_eq!((one.penalty_saved, one.penalty_after), (dec!(2.00), dec!(2.00)));
+    // Past the plan nothing more is saved; never more stations than there are.
+    assert_eq!(
+        more_valid(Kind::Urban, Some(5), 8, 3, 9, &p).unwrap().penalty_saved,
+        dec!(4.00)
+    );
+    assert_eq!(
+        more_valid(Kind::Urban, None, 8, 3, 2, &p).unwrap().penalty_saved,
+        dec!(0.00)
+    );
+    // R7: the rural 100.00 comes with the last station; urban with the 20th.
+    let rural_last = more_valid(Kind::Rural, None, 8, 7, 1, &p).unwrap();
+    assert_eq!(rural_last.valid_station_reward_added, dec!(100.00));
+    assert_eq!(
+        more_valid(Kind::Rural, None, 8, 6, 1, &p)
+            .unwrap()
+            .valid_station_reward_added,
+        dec!(0.00)
+    );
+    assert_eq!(
+        more_valid(Kind::Urban, None, 30, 19, 1, &p)
+            .unwrap()
+            .valid_station_reward_added,
+        dec!(100.00)
+    );
+    // Per invalid station: the last of the shortfall saves what is left.
+    let mut per_invalid = dezhou();
+    per_invalid.penalty.basis = PenaltyBasis::PerInvalidStation;
+    assert_eq!(
+        more_valid(Kind::Urban, Some(5), 8, 3, 1, &per_invalid)
+            .unwrap()
+            .penalty_saved,
+        dec!(2.00)
+    );
+    assert_eq!(
+        more_valid(Kind::Urban, Some(5), 8, 4, 1, &per_invalid)
+            .unwrap()
+            .penalty_saved,
+        dec!(8.00)
+    );
+}
+
+#[test]
+fn r6_maintenance_if_valid_is_what_a_valid_station_earns() {
+    let p = dezhou();
+    let s = rural(200, 2)
+        .with_payment(MOBILE, 40, dec!(2000))
+        .with_payment(OTHER, 50, dec!(0))
+        .with_card(7, 6);
+    assert_eq!(maintenance_if_valid(&s, &p).unwrap(), station(&s, &p).maintenance);
+    // Not valid (4 card transactions): nothing paid, but 5.00 + 0.05 × 44 if it were.
+    let short = s.with_card(4, 4);
+    assert_eq!(station(&short, &p).maintenance.total, dec!(0.00));
+    assert_eq!(maintenance_if_valid(&short, &p).unwrap().total, dec!(7.20));
 }
 
 #[test]

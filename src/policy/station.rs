@@ -131,6 +131,30 @@ fn payment_line(
     Ok((line, untiered && figures.count > 0))
 }
 
+/// R6: the maintenance reward these figures earn the branch when the
+/// station counts as valid — what `evaluate_station` pays a valid
+/// station, and what making a station valid would add (the visit plan's
+/// shortfall list asks it of stations that are not valid yet).
+pub fn maintenance_if_valid(facts: &StationFacts, version: &PolicyVersion) -> Result<MaintenanceReward, TooLargeAt> {
+    let rounding = version.rounding;
+    let m = &version.maintenance;
+    let mut units: u64 = 0;
+    for category in version.categories.iter().filter(|c| c.commission) {
+        units =
+            checked::add_u64(units, facts.payment(&category.id).count).at(format!("payments.{}.count", category.id))?;
+    }
+    if m.commission_includes_card {
+        units = checked::add_u64(units, card_count(facts, version.card_cap.for_commission)).at("card_txns")?;
+    }
+    let base = rounding.to_fen(m.base);
+    let commission = rounding.to_fen(checked::mul(m.commission_rate, Decimal::from(units)).at("payments")?);
+    Ok(MaintenanceReward {
+        base,
+        commission,
+        total: checked::add(base, commission).at("payments")?,
+    })
+}
+
 /// R2–R6 for one station.
 pub fn evaluate_station(facts: &StationFacts, version: &PolicyVersion) -> Result<StationEvaluation, TooLargeAt> {
     let rounding = version.rounding;
@@ -179,22 +203,7 @@ pub fn evaluate_station(facts: &StationFacts, version: &PolicyVersion) -> Result
     // R5, R6
     let valid = valid_station(facts, version)?;
     let maintenance = if valid {
-        let m = &version.maintenance;
-        let mut units: u64 = 0;
-        for category in version.categories.iter().filter(|c| c.commission) {
-            units = checked::add_u64(units, facts.payment(&category.id).count)
-                .at(format!("payments.{}.count", category.id))?;
-        }
-        if m.commission_includes_card {
-            units = checked::add_u64(units, card_count(facts, version.card_cap.for_commission)).at("card_txns")?;
-        }
-        let base = rounding.to_fen(m.base);
-        let commission = rounding.to_fen(checked::mul(m.commission_rate, Decimal::from(units)).at("payments")?);
-        MaintenanceReward {
-            base,
-            commission,
-            total: checked::add(base, commission).at("payments")?,
-        }
+        maintenance_if_valid(facts, version)?
     } else {
         let zero = rounding.to_fen(Decimal::ZERO);
         MaintenanceReward {

@@ -62,31 +62,56 @@ fn add_cards(sum: &mut (u64, u64), raw: u64, valid: u64) -> Result<(), StoreErro
     Ok(())
 }
 
+/// A day as a fact table stores it, read back.
+fn stored_day(text: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+    text.map(|t| {
+        parse_date(&t).map_err(|_| StoreError::BadValue {
+            table: "daily_payments",
+            column: "day",
+            value: t,
+        })
+    })
+    .transpose()
+}
+
 fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
 impl Store {
+    /// One day read from the fact tables (`sql` selects at most one).
+    fn fact_day<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Option<NaiveDate>, StoreError> {
+        let text: Option<String> = self.conn().query_row(sql, params, |r| r.get(0)).optional()?.flatten();
+        stored_day(text)
+    }
+
     /// The last day any daily fact exists for: the date the figures run to.
     pub fn latest_fact_day(&self) -> Result<Option<NaiveDate>, StoreError> {
-        let text: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments
-                                     UNION ALL SELECT max(day) FROM daily_cards)",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        text.map(|t| {
-            parse_date(&t).map_err(|_| StoreError::BadValue {
-                table: "daily_payments",
-                column: "day",
-                value: t,
-            })
-        })
-        .transpose()
+        self.fact_day(
+            "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments
+                                 UNION ALL SELECT max(day) FROM daily_cards)",
+            [],
+        )
+    }
+
+    /// The first day any daily fact exists for: where the figures start.
+    pub fn first_fact_day(&self) -> Result<Option<NaiveDate>, StoreError> {
+        self.fact_day(
+            "SELECT min(d) FROM (SELECT min(day) AS d FROM daily_payments
+                                 UNION ALL SELECT min(day) FROM daily_cards)",
+            [],
+        )
+    }
+
+    /// The last day on or before `day` with any daily figure: what the
+    /// figures known on the morning after `day` run to (the visit plan's
+    /// "as of" for a given date).
+    pub fn last_fact_day_through(&self, day: NaiveDate) -> Result<Option<NaiveDate>, StoreError> {
+        self.fact_day(
+            "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day <= ?1
+                                 UNION ALL SELECT max(day) FROM daily_cards WHERE day <= ?1)",
+            [day_text(day)],
+        )
     }
 
     /// Adds to one station's day of one payment category (a category id

@@ -28,6 +28,11 @@ pub fn capture(session: &str) -> String {
     tmux(&["capture-pane", "-p", "-t", session])
 }
 
+/// How long a step may take before the test gives up: generous, because
+/// the machines running the tests are shared and sometimes very slow; it
+/// bounds a hang, it does not measure speed.
+const PATIENCE: Duration = Duration::from_secs(90);
+
 /// Waits until the screen shows `text`.
 pub fn wait_for(session: &str, text: &str) -> String {
     let start = Instant::now();
@@ -36,10 +41,7 @@ pub fn wait_for(session: &str, text: &str) -> String {
         if screen.contains(text) {
             return screen;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "waited for {text:?}; the screen:\n{screen}"
-        );
+        assert!(start.elapsed() < PATIENCE, "waited for {text:?}; the screen:\n{screen}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -52,11 +54,7 @@ pub fn wait_for_file(path: &Path) -> String {
                 return text;
             }
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "{} never appeared",
-            path.display()
-        );
+        assert!(start.elapsed() < PATIENCE, "{} never appeared", path.display());
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -80,4 +78,25 @@ pub fn demo_db(dir: &Path) -> std::path::PathBuf {
 pub fn paste(session: &str, text: &str) {
     tmux(&["set-buffer", "-b", "bianmin-test", "--", text]);
     tmux(&["paste-buffer", "-p", "-d", "-b", "bianmin-test", "-t", session]);
+}
+
+/// Waits until the program in the session has turned its terminal's echo
+/// off (a hidden prompt). The prompt is printed a moment before echo goes
+/// off, and keys typed in that moment would be shown.
+pub fn wait_for_hidden_input(session: &str) {
+    let tty = tmux(&["display-message", "-p", "-t", session, "#{pane_tty}"]);
+    let tty = tty.trim();
+    let start = Instant::now();
+    loop {
+        let out = Command::new("stty")
+            .args(["-F", tty, "-a"])
+            .output()
+            .expect("stty runs");
+        let settings = String::from_utf8_lossy(&out.stdout);
+        if settings.split_whitespace().any(|flag| flag == "-echo") {
+            return;
+        }
+        assert!(start.elapsed() < PATIENCE, "echo never went off on {tty}:\n{settings}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
