@@ -680,6 +680,14 @@ texts! {
     DashKeySign => "签字确认", "sign";
     DashKeyDispute => "有异议", "dispute";
     DashBranchTab => "支局", "Branch";
+    DashKeyScreens => "站点/支局/走访/日历/今日计划", "stations/branch/visits/calendar/today";
+    DashPlanMore => "另有 {0} 个站点值得走访", "more stations worth a visit: {0}";
+    DashPlanTab => "今日计划", "Today";
+    DashPlanTitle => "今日走访计划 {0}", "Today's visits {0}";
+    DashPlanCounty => "县局视图没有走访计划；请以维护人员或支局长身份打开（--as 工号）", "the county view has no visit plan; open as a maintainer or a manager (--as ID)";
+    DashPlanMaking => "正在制定今日计划…", "making today's plan…";
+    DashClosingTitle => "补足计划差额", "Closing the shortfall";
+    DashCandidateSaves => "单独达标免罚 {0} · 维护奖励至少 {1}", "on its own saves {0} · maintenance at least {1}";
     DashKeepWriting => "继续编辑", "keep writing";
     DashLoading => "载入中", "loading";
     DashMaintenanceLine => "维护奖励（归支局）{0} = 基础 {1} + 业务提成 {2}", "maintenance (to the branch) {0} = base {1} + commission {2}";

@@ -984,3 +984,75 @@ fn a_sync_runs_as_an_effect_and_its_outcome_reloads() {
     );
     assert!(effects.contains(&Effect::ReadStatus));
 }
+
+#[test]
+fn todays_plan_is_made_by_the_worker_and_opens_its_stations() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    let effects = dash.app.update(Msg::Key(key(KeyCode::Char('5'))));
+    assert_eq!(dash.app.screen(), &Screen::Plan);
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadPlan { person, .. }] if person == "W01"),
+        "{effects:?}"
+    );
+    assert!(render(&dash.app, 80, 24).contains("正在制定今日计划"));
+    bianmin::tui::settle(&mut dash.app, &mut dash.worker, effects);
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("今日走访") && shown.contains(" 1. "), "{shown}");
+    let first = dash.app.plan_list_stations()[0].clone();
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.screen(), &Screen::StationDetail { id: first, pane: 0 });
+    dash.key(KeyCode::Esc);
+    assert_eq!(dash.app.screen(), &Screen::Plan);
+    snapshot_all(&mut dash.app, "plan");
+    // The county view has no plan of its own.
+    let mut county = demo_app(Some("county"), Lang::Zh);
+    county.type_text("5");
+    assert_eq!(county.app.screen(), &Screen::County);
+    assert!(county
+        .app
+        .flash
+        .as_deref()
+        .unwrap_or("")
+        .contains("县局视图没有走访计划"));
+}
+
+#[test]
+fn a_manager_sees_the_fewest_stations_that_close_the_shortfall() {
+    let mut dash = demo_app(Some("M01"), Lang::Zh);
+    dash.type_text("2");
+    let Screen::Branch { id, .. } = dash.app.screen().clone() else {
+        panic!()
+    };
+    let shortfall = dash
+        .app
+        .branch_shortfall(&id)
+        .expect("the manager's plan is made")
+        .clone();
+    assert!(shortfall.shortfall > 0);
+    let shown = render(&dash.app, 120, 40);
+    let any_of = format!("任意 {} 个达标", shortfall.shortfall);
+    assert!(shown.contains("补足计划差额") && shown.contains(&any_of), "{shown}");
+    // Each with its maintainer and the penalty it saves on its own.
+    let first = &shortfall.within_reach()[0];
+    assert!(
+        shown.contains(&first.station.maintainer_name) && shown.contains("单独达标免罚"),
+        "{shown}"
+    );
+    dash.key(KeyCode::Enter);
+    assert_eq!(
+        dash.app.screen(),
+        &Screen::StationDetail {
+            id: first.station.id.clone(),
+            pane: 0
+        }
+    );
+    dash.key(KeyCode::Esc);
+    // A past month has no shortfall to close: the stations not valid.
+    dash.type_text("[");
+    assert!(dash.app.branch_shortfall(&id).is_none());
+    assert!(render(&dash.app, 120, 40).contains("尚未有效的站点"));
+    // The manager's plan lists every maintainer and the shortfall.
+    dash.type_text("]5");
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains(&any_of), "{shown}");
+}

@@ -79,9 +79,9 @@ const LONG_NOTE: &str = "站长反映：本月移动营业厅在村里设了代�
 另外，站长的绿卡还没办好，需要提醒支局长跟进。
 第四行：结束。";
 
-/// The morning: open, a station, a long multi-line Chinese note pasted
-/// (all of it in view while writing), saved, opened again in full from
-/// the station's visits, back, quit.
+/// The morning: open, today's plan, its first station, a long
+/// multi-line Chinese note pasted (all of it in view while writing),
+/// saved, opened again in full from the station's visits, back, quit.
 #[test]
 fn the_morning_journey_at_80_by_24() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,15 +91,18 @@ fn the_morning_journey_at_80_by_24() {
 
     let screen = wait_for(&session, "我的站点");
     assert!(
-        screen.contains("1 我的站点") && screen.contains("4 日历待办"),
+        screen.contains("1 我的站点") && screen.contains("5 今日计划"),
         "the tabs:\n{screen}"
     );
+    // Today's plan, made on the worker's thread; its first stop opens.
+    tmux(&["send-keys", "-t", &session, "5"]);
+    wait_for(&session, "今日走访计划");
+    wait_for(&session, "  1. ");
     tmux(&["send-keys", "-t", &session, "Enter"]);
-    let screen = wait_for(&session, "奖励明细");
-    assert!(
-        screen.contains("c 签字确认"),
-        "the station's own keys in the footer:\n{screen}"
-    );
+    // The footer is drawn last: once it shows the station's own keys, the
+    // station is on screen.
+    let screen = wait_for(&session, "c 签字确认");
+    assert!(screen.contains("奖励明细"), "the station:\n{screen}");
     tmux(&["send-keys", "-t", &session, "n"]);
     wait_for(&session, "新走访记录");
     paste(&session, LONG_NOTE);
@@ -116,7 +119,11 @@ fn the_morning_journey_at_80_by_24() {
     tmux(&["send-keys", "-t", &session, "Enter"]);
     let screen = wait_for(&session, "绿卡还没办好");
     assert!(screen.contains("第四行：结束。"), "the note in full:\n{screen}");
+    // One Escape at a time: two at once read as one key with Alt.
     tmux(&["send-keys", "-t", &session, "Escape"]);
+    wait_for(&session, "Tab 切换窗格");
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    wait_for(&session, "今日走访计划");
     tmux(&["send-keys", "-t", &session, "Escape"]);
     wait_for(&session, "排序");
     tmux(&["send-keys", "-t", &session, "q"]);

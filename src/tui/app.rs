@@ -6,7 +6,7 @@
 //! each list shows. Tested without a terminal.
 
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -21,6 +21,8 @@ use super::state::{Choice, Filters, HitMap, ListCursor, Picker, Screen, SortMode
 use super::worker::Boot;
 use crate::i18n::{fill, Lang, Text};
 use crate::month::Month;
+use crate::plan::TodayPlan;
+use crate::policy::Role;
 use crate::store::notes::VisitNote;
 
 /// Every list's cursor.
@@ -33,6 +35,7 @@ pub struct Cursors {
     /// The open station's visits (its second pane).
     pub station_notes: ListCursor,
     pub calendar: ListCursor,
+    pub plan: ListCursor,
 }
 
 /// A month's figures and the data generation they were read at.
@@ -91,6 +94,9 @@ pub struct App {
     /// The open station's month day by day.
     station_days: Option<(String, Month, StationDays)>,
     station_days_asked: Option<(String, Month)>,
+    /// Today's plans, by person, with the generation they were made at.
+    plans: HashMap<String, (u64, Result<Box<TodayPlan>, String>)>,
+    plans_asked: HashSet<String>,
     /// A note or sign-off is being written.
     pub saving: bool,
     pub(super) choices: Vec<Choice>,
@@ -145,6 +151,8 @@ impl App {
             sync_requested: false,
             station_days: None,
             station_days_asked: None,
+            plans: HashMap::new(),
+            plans_asked: HashSet::new(),
             saving: false,
             choices: boot.choices,
             out: Vec::new(),
@@ -208,6 +216,15 @@ impl App {
                 }
                 Err(e) => self.flash = Some(e),
             },
+            Msg::PlanLoaded {
+                person,
+                generation,
+                result,
+            } => {
+                self.plans_asked.remove(&person);
+                self.plans.insert(person, (generation, result));
+                self.clamp_cursors();
+            }
             Msg::NoteWritten(result) => self.note_written(result),
             Msg::SignoffRecorded { outcome, result } => self.signoff_recorded(outcome, result),
             Msg::DraftSaved(result) => {
@@ -226,7 +243,7 @@ impl App {
 
     /// Whether the worker has work of ours under way (the header says so).
     pub fn work_pending(&self) -> bool {
-        !self.loading.is_empty() || self.saving || self.station_days_asked.is_some()
+        !self.loading.is_empty() || self.saving || self.station_days_asked.is_some() || !self.plans_asked.is_empty()
     }
 
     pub fn data(&self) -> &MonthData {
@@ -330,7 +347,7 @@ impl App {
     /// After the shown month changed: lists and the open station follow.
     fn month_changed(&mut self) {
         self.recompute_visible();
-        self.want_station_days();
+        self.want_screen_data();
     }
 
     /// After a write or a sync: everything read before is stale.
@@ -347,11 +364,52 @@ impl App {
         self.emit(Effect::ReadStatus);
         self.station_days = None;
         self.station_days_asked = None;
+        self.plans_asked.clear();
+        self.want_screen_data();
+    }
+
+    /// Asks for what the current screen shows beyond the month's figures:
+    /// the open station's days, today's plan (of the viewer, or of a
+    /// branch's manager for its shortfall list).
+    pub(super) fn want_screen_data(&mut self) {
         self.want_station_days();
+        let person = match self.screen() {
+            Screen::Plan => self.viewer.as_ref().and_then(|v| v.person()).map(String::from),
+            Screen::Branch { id, .. } if self.month == Month::of(self.today) => self.branch_manager(id),
+            _ => None,
+        };
+        if let Some(person) = person {
+            self.want_plan(person);
+        }
+    }
+
+    /// The manager of a branch, as the month's figures name them.
+    pub fn branch_manager(&self, branch: &str) -> Option<String> {
+        self.data()
+            .report
+            .result
+            .people
+            .iter()
+            .find(|p| p.branch == branch && p.role == Role::Manager)
+            .map(|p| p.id.clone())
+    }
+
+    fn want_plan(&mut self, person: String) {
+        let fresh = self.plans.get(&person).is_some_and(|(g, _)| *g == self.generation);
+        if !fresh && self.plans_asked.insert(person.clone()) {
+            let generation = self.generation;
+            self.emit(Effect::LoadPlan { person, generation });
+        }
+    }
+
+    /// Today's plan of a person, once made (it may be of before the last
+    /// write while a new one is made).
+    pub fn plan_of(&self, person: &str) -> Option<&Result<Box<TodayPlan>, String>> {
+        self.plans.get(person).map(|(_, plan)| plan)
     }
 
     /// Asks for the open station's days if the station or month changed.
-    pub(super) fn want_station_days(&mut self) {
+    fn want_station_days(&mut self) {
         let Screen::StationDetail { id, .. } = self.screen() else {
             return;
         };

@@ -13,6 +13,7 @@ use super::data::MonthData;
 use super::draft::NoteDraft;
 use super::state::SyncView;
 use crate::month::Month;
+use crate::plan::TodayPlan;
 use crate::store::notes::{NewNote, NewSignoff, NoteEdit, Outcome, VisitNote};
 
 /// A station's month day by day: (payments, valid card transactions).
@@ -34,6 +35,9 @@ pub enum Effect {
     LoadStationDays { station: String, month: Month },
     /// Read the sync state and the months that hold figures.
     ReadStatus,
+    /// Make today's visit plan of a maintainer or a manager (with the
+    /// manager's shortfall lists).
+    LoadPlan { person: String, generation: u64 },
     /// Write a visit note (new or changed) with its outbox row.
     WriteNote(NoteWrite),
     /// Record a statement's sign-off or dispute.
@@ -85,6 +89,11 @@ pub enum Msg {
         result: Result<StationDays, String>,
     },
     Status(Result<Status, String>),
+    PlanLoaded {
+        person: String,
+        generation: u64,
+        result: Result<Box<TodayPlan>, String>,
+    },
     NoteWritten(Result<(), String>),
     SignoffRecorded {
         outcome: Outcome,

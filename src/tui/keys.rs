@@ -28,6 +28,7 @@ pub enum Action {
     ShowBranch,
     ShowVisits,
     ShowCalendar,
+    ShowPlan,
     NewNote,
     EditNote,
     SignOff,
@@ -60,7 +61,7 @@ use ScreenKind::*;
 
 /// Screens with a list to move in and open from (a station's visits are
 /// its second pane).
-const LISTS: &[ScreenKind] = &[MyStations, Branch, County, Visits, Calendar, StationDetail];
+const LISTS: &[ScreenKind] = &[MyStations, Branch, County, Visits, Calendar, StationDetail, Plan];
 
 /// Every binding, in the order the help popup lists them.
 pub static BINDINGS: &[Binding] = &[
@@ -141,7 +142,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::KeyNewNote,
         action: Action::NewNote,
         footer: true,
-        screens: &[MyStations, StationDetail, Visits, Branch, Calendar],
+        screens: &[MyStations, StationDetail, Visits, Branch, Calendar, Plan],
         matches: |k| char_is(k, &['n']),
     },
     Binding {
@@ -193,8 +194,8 @@ pub static BINDINGS: &[Binding] = &[
         matches: |k| char_is(k, &['s']),
     },
     Binding {
-        label: "1-4",
-        help: Text::KeyScreens,
+        label: "1-5",
+        help: Text::DashKeyScreens,
         action: Action::ShowStations,
         // The tab bar shows them.
         footer: false,
@@ -203,7 +204,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowBranch,
         footer: false,
         screens: &[],
@@ -211,7 +212,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowVisits,
         footer: false,
         screens: &[],
@@ -219,11 +220,19 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowCalendar,
         footer: false,
         screens: &[],
         matches: |k| char_is(k, &['4']),
+    },
+    Binding {
+        label: "",
+        help: Text::DashKeyScreens,
+        action: Action::ShowPlan,
+        footer: false,
+        screens: &[],
+        matches: |k| char_is(k, &['5', 'p']),
     },
     Binding {
         label: "r",
@@ -246,7 +255,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::KeyBack,
         action: Action::Back,
         footer: true,
-        screens: &[StationDetail, Branch, Visits, Calendar],
+        screens: &[StationDetail, Branch, Visits, Calendar, Plan],
         matches: |k| {
             k.code == KeyCode::Esc || k.code == KeyCode::Left || k.code == KeyCode::Backspace || char_is(k, &['h'])
         },

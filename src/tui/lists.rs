@@ -9,6 +9,7 @@ use super::data::{risk_rank, signing_deadline, Viewer};
 use super::names;
 use super::state::{Screen, ScreenKind, SortMode};
 use crate::payout::holds::StatementStanding;
+use crate::plan::{Shortfall, TodayPlan};
 use crate::policy::{BranchResult, StationResult};
 use crate::store::notes::VisitNote;
 
@@ -246,12 +247,48 @@ impl App {
         todos
     }
 
+    /// The viewer's plan for today, once made.
+    pub fn my_plan(&self) -> Option<&Result<Box<TodayPlan>, String>> {
+        let person = self.viewer.as_ref()?.person()?;
+        self.plan_of(person)
+    }
+
+    /// The shortfall list the branch screen shows: today's month, a plan
+    /// not met, its manager's plan made.
+    pub fn branch_shortfall(&self, branch: &str) -> Option<&Shortfall> {
+        if self.month != crate::month::Month::of(self.today) {
+            return None;
+        }
+        let manager = self.branch_manager(branch)?;
+        let plan = self.plan_of(&manager)?.as_ref().ok()?;
+        plan.shortfalls
+            .iter()
+            .find(|s| s.branch.id == branch && s.shortfall > 0)
+    }
+
+    /// The stations a branch screen's list opens, in its order.
+    pub fn branch_list_stations(&self, branch: &str) -> Vec<String> {
+        match self.branch_shortfall(branch) {
+            Some(s) => s.within_reach().iter().map(|c| c.station.id.clone()).collect(),
+            None => self.branch_at_risk(branch).iter().map(|s| s.id.clone()).collect(),
+        }
+    }
+
+    /// The stations the plan screen's list opens, in its order.
+    pub fn plan_list_stations(&self) -> Vec<String> {
+        match self.my_plan() {
+            Some(Ok(plan)) => plan_targets(plan),
+            _ => Vec::new(),
+        }
+    }
+
     /// The length of the list on the current screen.
     pub(super) fn list_len(&self) -> usize {
         match self.screen() {
             Screen::MyStations => self.visible.len(),
             Screen::County => self.ranked_branches().len(),
-            Screen::Branch { id, .. } => self.branch_at_risk(id).len(),
+            Screen::Branch { id, .. } => self.branch_list_stations(id).len(),
+            Screen::Plan => self.plan_list_stations().len(),
             Screen::Visits => self.visible_notes().len(),
             Screen::StationDetail { id, pane: 1 } => self.station_notes(id).len(),
             Screen::Calendar => self.todos().len(),
@@ -268,6 +305,7 @@ impl App {
             Screen::Visits => Some(&mut c.visits),
             Screen::StationDetail { pane: 1, .. } => Some(&mut c.station_notes),
             Screen::Calendar => Some(&mut c.calendar),
+            Screen::Plan => Some(&mut c.plan),
             Screen::StationDetail { .. } => None,
         }
     }
@@ -289,4 +327,21 @@ impl App {
     pub fn is_maintainer(&self) -> bool {
         matches!(self.viewer, Some(Viewer::Maintainer { .. }))
     }
+}
+
+/// A plan's stations in the order its screen lists them: each
+/// maintainer's stops in route order, then each shortfall's stations
+/// within reach.
+pub fn plan_targets(plan: &TodayPlan) -> Vec<String> {
+    let stops = plan
+        .visits
+        .maintainers
+        .iter()
+        .flat_map(|m| m.route.iter().map(|s| s.station.id.clone()));
+    let closing = plan
+        .shortfalls
+        .iter()
+        .filter(|s| s.shortfall > 0)
+        .flat_map(|s| s.within_reach().iter().map(|c| c.station.id.clone()));
+    stops.chain(closing).collect()
 }

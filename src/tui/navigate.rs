@@ -111,6 +111,13 @@ impl App {
             },
             Action::ShowVisits => self.push_root(Screen::Visits),
             Action::ShowCalendar => self.push_root(Screen::Calendar),
+            Action::ShowPlan => match self.viewer {
+                Some(Viewer::County) => self.flash = Some(Text::DashPlanCounty.get(self.lang).to_string()),
+                _ => {
+                    self.cursors.plan.reset();
+                    self.push_root(Screen::Plan);
+                }
+            },
             Action::NewNote => self.new_note(),
             Action::EditNote => {
                 let note = match self.screen() {
@@ -147,7 +154,7 @@ impl App {
         }
         // The screen may have changed: keep its cursor on a row.
         self.clamp_cursors();
-        self.want_station_days();
+        self.want_screen_data();
     }
 
     /// `[` and `]`: the month before or after among those with figures,
@@ -207,9 +214,15 @@ impl App {
             }
             Screen::Branch { id, .. } => {
                 let station = self
-                    .branch_at_risk(&id)
+                    .branch_list_stations(&id)
                     .get(self.cursors.branch.selected)
-                    .map(|s| s.id.clone());
+                    .cloned();
+                if let Some(station) = station {
+                    self.open_station(station);
+                }
+            }
+            Screen::Plan => {
+                let station = self.plan_list_stations().get(self.cursors.plan.selected).cloned();
                 if let Some(station) = station {
                     self.open_station(station);
                 }
@@ -248,7 +261,7 @@ impl App {
                 }
             }
         }
-        self.want_station_days();
+        self.want_screen_data();
     }
 
     /// My stations as (id, name) in pinyin order, for the editor's
@@ -272,10 +285,8 @@ impl App {
         match self.screen() {
             Screen::StationDetail { id, .. } => Some(id.clone()),
             Screen::MyStations => self.visible.get(self.cursors.stations.selected).cloned(),
-            Screen::Branch { id, .. } => self
-                .branch_at_risk(id)
-                .get(self.cursors.branch.selected)
-                .map(|s| s.id.clone()),
+            Screen::Branch { id, .. } => self.branch_list_stations(id).get(self.cursors.branch.selected).cloned(),
+            Screen::Plan => self.plan_list_stations().get(self.cursors.plan.selected).cloned(),
             Screen::Visits => self
                 .visible_notes()
                 .get(self.cursors.visits.selected)

@@ -16,6 +16,7 @@ pub enum ScreenKind {
     County,
     Visits,
     Calendar,
+    Plan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum Screen {
     County,
     Visits,
     Calendar,
+    /// Today's visit plan.
+    Plan,
 }
 
 impl Screen {
@@ -44,6 +47,7 @@ impl Screen {
             Screen::County => ScreenKind::County,
             Screen::Visits => ScreenKind::Visits,
             Screen::Calendar => ScreenKind::Calendar,
+            Screen::Plan => ScreenKind::Plan,
         }
     }
 }

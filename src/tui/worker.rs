@@ -124,6 +124,13 @@ impl Worker {
                 month,
             },
             Effect::ReadStatus => Msg::Status(self.status().map_err(|e| text(&e))),
+            Effect::LoadPlan { person, generation } => Msg::PlanLoaded {
+                result: crate::plan::today_plan(store, &self.policy, &person, self.today, &Default::default())
+                    .map(Box::new)
+                    .map_err(|e| text(&e)),
+                person,
+                generation,
+            },
             Effect::WriteNote(write) => Msg::NoteWritten(
                 match write {
                     NoteWrite::New(new) => store.add_note(&new, Utc::now()).map(|_| ()),

@@ -148,7 +148,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     .areas(inner);
     frame.render_widget(Paragraph::new(summary(app, b)).wrap(Wrap { trim: true }), summary_area);
     frame.render_widget(people, people_area);
-    draw_at_risk(frame, risk_area, app, id, pane == 1);
+    match app.branch_shortfall(id) {
+        Some(shortfall) => {
+            let block = titled(t(app, Text::DashClosingTitle).into(), pane == 1, app);
+            let inner = block.inner(risk_area);
+            frame.render_widget(block, risk_area);
+            let mut lines = Vec::new();
+            super::plan::shortfall_lines(app, shortfall, &mut 0, &mut lines);
+            // The branch line repeats the summary above: the list starts below it.
+            let lines = lines.into_iter().skip(1).collect();
+            super::plan::draw_lines(frame, inner, risk_area, app, lines, app.cursors.branch.selected);
+        }
+        None => draw_at_risk(frame, risk_area, app, id, pane == 1),
+    }
 }
 
 /// Stations not yet valid, grouped by maintainer.

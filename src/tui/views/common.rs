@@ -201,6 +201,7 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
         .find_map(|s| match s {
             Screen::Visits => Some(3),
             Screen::Calendar => Some(4),
+            Screen::Plan => Some(5),
             Screen::Branch { .. } if !county => Some(2),
             Screen::MyStations | Screen::County => Some(1),
             _ => None,
@@ -212,6 +213,9 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
         tabs.push((2, Text::DashBranchTab));
     }
     tabs.extend([(3, Text::Visits), (4, Text::DashCalendarTab)]);
+    if !county {
+        tabs.push((5, Text::DashPlanTab));
+    }
     let mut spans = Vec::new();
     for (n, text) in tabs {
         let label = format!(" {n} {} ", t(app, text));

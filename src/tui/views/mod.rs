@@ -9,6 +9,7 @@ pub mod county;
 pub mod editor;
 pub mod my_stations;
 pub mod overlays;
+pub mod plan;
 pub mod station;
 pub mod visits;
 
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::County => county::draw(frame, body, app),
         Screen::Visits => visits::draw(frame, body, app),
         Screen::Calendar => calendar::draw(frame, body, app),
+        Screen::Plan => plan::draw(frame, body, app),
     }
     common::footer(frame, footer, app);
     if app.help {
