@@ -123,6 +123,12 @@ const SHOTS: &[Shot] = &[
         reached: |app| app.screen() == &Screen::Calendar,
     },
     Shot {
+        name: "plan",
+        person: "M01",
+        keys: &[Key::Text("5")],
+        reached: |app| app.screen() == &Screen::Plan,
+    },
+    Shot {
         name: "help",
         person: "W01",
         keys: &[Key::Text("?")],
