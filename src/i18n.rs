@@ -697,9 +697,9 @@ texts! {
     DashMoreLines => "(+{0}行)", "(+{0} lines)";
     DashMoreLinesShort => "+{0}行", "+{0}";
     DashNeedsHeader => "每天还需", "needed a day";
-    DashNeedsLine => "还需缴费 {0} 笔/天、有效刷卡 {1} 笔/天（本月还剩 {2} 天）", "still needed: {0} payments and {1} valid card a day ({2} days left)";
     DashNeedsNothing => "已够有效站点标准（本月还剩 {0} 天）", "enough for a valid station ({0} days left)";
-    DashNeedsShort => "缴费{0} 刷卡{1}", "{0} pay {1} card";
+    DashNeedsPayments => "缴费{0}", "{0} pay";
+    DashNeedsCard => "刷卡{0}", "{0} card";
     DashSplitYuan => "2:8分配（元）", "2:8 split (yuan)";
     DashNewStation => "新站：装机后首月", "new: the first month after installation";
     DashNoData => "{0} 没有数据", "no figures for {0}";
@@ -730,7 +730,7 @@ texts! {
     DashStationSearchHint => "输入名称、编码或拼音首字母查找", "type a name, code or pinyin initials";
     DashSyncDone => "同步完成：上传 {0}，下载 {1}", "synced: {0} sent, {1} received";
     DashSyncRefused => "，被拒 {0}", ", {0} refused";
-    DashTodoAtRisk => "有风险 {0}：还需缴费 {1} 笔/天、刷卡 {2} 笔/天，剩 {3} 天", "at risk {0}: {1} payments and {2} card a day, {3} days left";
+    DashTodoAtRisk => "有风险 {0}：{1}", "at risk {0}: {1}";
     DashTodoDisputed => "{0} 确认单有异议：{1}", "statement of {0} disputed: {1}";
     DashTodoFollowUp => "跟进 {0}：{1}", "follow up {0}: {1}";
     DashTodoSign => "{0} 确认单待签字：{1}", "statement of {0} to sign: {1}";

@@ -56,11 +56,13 @@ fn todo_words(app: &App, todo: &Todo) -> String {
     match &todo.kind {
         TodoKind::Statement { month, disputed: false } => fill(t(app, Text::DashTodoSign), &[month, &name]),
         TodoKind::Statement { month, disputed: true } => fill(t(app, Text::DashTodoDisputed), &[month, &name]),
-        TodoKind::AtRisk {
-            payments,
-            card,
-            days_left,
-        } => fill(t(app, Text::DashTodoAtRisk), &[&name, payments, card, days_left]),
+        TodoKind::AtRisk { .. } => match app.data().station(&todo.station) {
+            Some(s) => fill(
+                t(app, Text::DashTodoAtRisk),
+                &[&name, &super::common::needs_sentence(app, s)],
+            ),
+            None => name.to_string(),
+        },
         TodoKind::FollowUp { first_line, .. } => fill(t(app, Text::DashTodoFollowUp), &[&name, first_line]),
     }
 }

@@ -91,10 +91,29 @@ pub fn money(amount: rust_decimal::Decimal) -> String {
     crate::money::format_grouped(amount)
 }
 
-/// What a station still needs a day, short for a list: `缴8 刷2`.
+/// What a station still needs a day, short for a list, the thresholds
+/// met left out: `缴费8 刷卡2`, `缴费8`.
 pub fn needs_short(app: &App, s: &StationResult) -> Option<String> {
     let n = s.needed_per_day;
-    (n.payments > 0 || n.card > 0).then(|| fill(t(app, Text::DashNeedsShort), &[&n.payments, &n.card]))
+    let mut parts = Vec::new();
+    if n.payments > 0 {
+        parts.push(fill(t(app, Text::DashNeedsPayments), &[&n.payments]));
+    }
+    if n.card > 0 {
+        parts.push(fill(t(app, Text::DashNeedsCard), &[&n.card]));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// What a station still needs a day in a sentence, as the plan says it:
+/// "还需缴费 3 笔/天（本月还剩 4 天）".
+pub fn needs_sentence(app: &App, s: &StationResult) -> String {
+    let needs = crate::plan::Needs {
+        payments_per_day: s.needed_per_day.payments,
+        card_per_day: s.needed_per_day.card,
+        days_left: u32::try_from(days_left(app)).unwrap_or(0),
+    };
+    crate::plan::render::needs_text(&needs, app.lang)
 }
 
 /// Days from the figures' last day to the month's end.

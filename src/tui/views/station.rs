@@ -144,13 +144,7 @@ fn figure_lines(app: &App, id: &str, s: &StationResult) -> Vec<Line<'static>> {
         )));
         let need = s.needed_per_day;
         let line = if need.payments > 0 || need.card > 0 {
-            Span::styled(
-                fill(
-                    t(app, Text::DashNeedsLine),
-                    &[&need.payments, &need.card, &days_left(app)],
-                ),
-                app.theme.warn(),
-            )
+            Span::styled(super::common::needs_sentence(app, s), app.theme.warn())
         } else {
             Span::styled(
                 fill(t(app, Text::DashNeedsNothing), &[&days_left(app)]),
