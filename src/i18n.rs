@@ -710,7 +710,7 @@ texts! {
     DashNothingDue => "近期没有待办事项", "nothing due soon";
     DashOffline => "连不上县局服务器，正离线工作（数据没有丢失）", "cannot reach the county server; working offline (nothing was lost)";
     DashOverdue => "未签字，已逾期（{0} 截止）", "not signed, overdue (due {0})";
-    DashPayoutOf => "{0} 奖励兑现", "payout of {0}";
+    DashPayoutOf => "{0} 奖励兑现进度", "payout of {0}";
     DashPenaltyYuan => "扣罚(元)", "penalty (yuan)";
     DashPlanMet => "已完成计划", "plan met";
     DashPoolLine => "维护奖励 {0} + 有效站点奖励 {1} = 奖励合计 {2}", "maintenance {0} + valid-station reward {1} = pool {2}";

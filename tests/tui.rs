@@ -471,6 +471,8 @@ fn the_county_table_labels_its_columns_and_adds_a_total_row() {
     let total: u64 = dash.app.data().report.result.branches.iter().map(|b| b.stations).sum();
     let total_line = shown.lines().find(|l| l.starts_with("│合计")).unwrap();
     assert!(total_line.contains(&total.to_string()), "{total_line}");
+    // Wide enough: where the payout of last month's rewards stands.
+    assert!(shown.contains("2026-10 奖励兑现进度"), "{shown}");
 }
 
 #[test]
@@ -789,6 +791,11 @@ fn after_the_12th_unsigned_statements_are_overdue_on_the_calendar_and_the_statio
     dash.type_text("4");
     let shown = render(&dash.app, 120, 40);
     assert!(shown.contains("已逾期（11-12 截止）"), "{shown}");
+    // The payout of October beside it: the stations' step is not done,
+    // overdue, with the tally the data gives.
+    assert!(shown.contains("2026-10 奖励兑现进度") && shown.contains("已签 "), "{shown}");
+    let line = shown.lines().find(|l| l.contains("便民站确认签字")).expect("the step");
+    assert!(line.contains("逾期 15 天"), "{line}");
     // The station whose statement is unsigned says so.
     let unsigned = dash
         .app

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::county::{build_watchlist, funnel, last_finished_month, missed_both, Watchlist, WatchlistError};
 use crate::month::Month;
 use crate::payout::holds::{statement_standing, StatementStanding};
+use crate::payout::steps::StepState;
 use crate::policy::benchmarks::Benchmarks;
 use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
@@ -95,6 +96,9 @@ pub struct MonthData {
     pub signoffs: HashMap<String, Signoff>,
     /// The county's answers to that month's disputes, by sign-off.
     pub resolutions: HashMap<String, Resolution>,
+    /// R11's payout steps of that month's rewards, where each stands
+    /// today (what the data says for the steps bianmin can see).
+    pub payout_steps: Vec<StepState>,
     /// Station id → position in the engine's result, for O(1) lookups.
     index: HashMap<String, usize>,
     /// Branch id → stations not yet valid and at risk (or invalid).
@@ -206,6 +210,7 @@ impl MonthData {
             statement_month,
             signoffs,
             resolutions: store.resolutions(statement_month)?,
+            payout_steps: crate::payout::month_status(store, statement_month, today)?,
         })
     }
 

@@ -18,24 +18,13 @@ use crate::tui::data::signing_deadline;
 use crate::tui::lists::{Due, Todo, TodoKind};
 use crate::tui::state::HitMap;
 
-/// (day of month, what happens) — RULES.md R11.
-pub const MILESTONES: &[(u32, Text)] = &[
-    (3, Text::MilestonePulled),
-    (6, Text::MilestoneCountyCheck),
-    (12, Text::MilestoneSignoffs),
-    (13, Text::MilestoneFiled),
-    (14, Text::MilestoneCityAudit),
-    (15, Text::MilestoneCountyLeader),
-    (24, Text::MilestonePaid),
-    (25, Text::MilestoneSms),
-];
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = titled(format!("{} {}", t(app, Text::DashTodoTitle), app.month), true, app);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width >= 100 && inner.height >= 10 {
-        let [list, side] = Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(inner);
+        let side_width = if inner.width >= 116 { 40 } else { 30 };
+        let [list, side] = Layout::horizontal([Constraint::Min(40), Constraint::Length(side_width)]).areas(inner);
         draw_todos(frame, list, area, app);
         draw_side(frame, side, app);
     } else {
@@ -141,8 +130,8 @@ fn draw_todos(frame: &mut Frame, area: Rect, block_area: Rect, app: &App) {
     scroll_mark(frame, block_area, offset, height, todos.len(), app);
 }
 
-/// The month's grid (milestones bold, today reversed) and the payout
-/// milestones for last month's rewards.
+/// The month's grid (payout days bold, today reversed) and where the
+/// payout of the statement month's rewards stands.
 fn draw_side(frame: &mut Frame, area: Rect, app: &App) {
     let month = app.month;
     let theme = app.theme;
@@ -156,7 +145,7 @@ fn draw_side(frame: &mut Frame, area: Rect, app: &App) {
         let Some(date) = NaiveDate::from_ymd_opt(month.year(), month.month(), d) else {
             continue;
         };
-        let mut style = if MILESTONES.iter().any(|(m, _)| *m == d) {
+        let mut style = if app.data().payout_steps.iter().any(|s| s.due == date) {
             theme.key()
         } else {
             ratatui::style::Style::new()
@@ -174,27 +163,39 @@ fn draw_side(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(row));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(dim(app, fill(t(app, Text::DashPayoutOf), &[&month.prev()]))));
-    for (day, text) in MILESTONES {
-        let date = NaiveDate::from_ymd_opt(month.year(), month.month(), *day);
-        let past = date.is_some_and(|d| d < app.today);
-        let today = date == Some(app.today);
-        let marker = if today {
-            "▶"
-        } else if past {
-            "✓"
-        } else {
-            " "
-        };
-        let style = if today {
-            theme.key()
-        } else if past {
-            theme.dim()
-        } else {
-            ratatui::style::Style::new()
-        };
-        let text = format!("{marker}{:>2} {}", day, t(app, *text));
-        lines.push(Line::from(Span::styled(cut(&text, area.width as usize), style)));
-    }
+    let head = fill(t(app, Text::DashPayoutOf), &[&app.data().statement_month]);
+    lines.push(Line::from(dim(app, cut(&head, area.width as usize))));
+    lines.extend(payout_lines(app, area.width as usize));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// R11's payout steps of the statement month, a line or two each: done ✓, due today ▶,
+/// overdue ! (in red, with the days), each with what the data says where
+/// bianmin can see it (sign-offs counted, the city's allocation checked).
+pub fn payout_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    use crate::payout::status::{evidence_text, standing_text};
+    use crate::payout::steps::Standing;
+    let theme = app.theme;
+    let data = app.data();
+    let mut lines = Vec::new();
+    for step in &data.payout_steps {
+        let (marker, style) = match step.standing {
+            Standing::Done => ("✓", theme.dim()),
+            Standing::DueToday => ("▶", theme.key()),
+            Standing::Overdue { .. } => ("!", theme.bad()),
+            Standing::Upcoming { .. } => (" ", ratatui::style::Style::new()),
+        };
+        let mut text = format!("{marker}{} {}", step.due.format("%m-%d"), t(app, step.spec.step.text()));
+        if let Standing::Overdue { .. } = step.standing {
+            text.push_str(&format!(" · {}", standing_text(step.standing, app.lang)));
+        }
+        lines.push(Line::from(Span::styled(cut(&text, width), style)));
+        if let Some(evidence) = &step.evidence {
+            lines.push(Line::from(dim(
+                app,
+                cut(&format!("      {}", evidence_text(evidence, app.lang)), width),
+            )));
+        }
+    }
+    lines
 }

@@ -151,7 +151,21 @@ fn draw_panels(frame: &mut Frame, area: Rect, app: &App) {
     if area.height < 3 {
         return;
     }
-    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    // Wide: the payout of the statement month's rewards between them.
+    let (left, right) = if area.width >= 110 {
+        let [left, middle, right] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(area);
+        let title = fill(t(app, Text::DashPayoutOf), &[&app.data().statement_month]);
+        let block = titled(title, false, app);
+        let inner = block.inner(middle);
+        let lines = super::calendar::payout_lines(app, inner.width as usize);
+        let total = lines.len();
+        frame.render_widget(Paragraph::new(lines).block(block), middle);
+        scroll_mark(frame, middle, 0, inner.height as usize, total, app);
+        (left, right)
+    } else {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        (left, right)
+    };
     let f = county.funnel;
     let mut lines = vec![Line::from(fill(
         t(app, Text::FunnelLine),

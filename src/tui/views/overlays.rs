@@ -209,6 +209,11 @@ pub fn picker(frame: &mut Frame, app: &App) {
     )
     .block(titled(t(app, Text::WhoAreYou).into(), true, app))
     .row_highlight_style(app.theme.selected());
-    let mut state = TableState::default().with_selected(Some(picker.cursor.selected));
+    let height = area.height.saturating_sub(2) as usize;
+    let offset = picker.cursor.offset_for(height);
+    let mut state = TableState::default()
+        .with_selected(Some(picker.cursor.selected))
+        .with_offset(offset);
     frame.render_stateful_widget(table, area, &mut state);
+    super::common::scroll_mark(frame, area, offset, height, picker.choices.len(), app);
 }
