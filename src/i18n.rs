@@ -711,10 +711,9 @@ texts! {
     DashOffline => "连不上县局服务器，正离线工作（数据没有丢失）", "cannot reach the county server; working offline (nothing was lost)";
     DashOverdue => "未签字，已逾期（{0} 截止）", "not signed, overdue (due {0})";
     DashPayoutOf => "{0} 奖励兑现进度", "payout of {0}";
-    DashPenaltyYuan => "扣罚(元)", "penalty (yuan)";
     DashPlanMet => "已完成计划", "plan met";
     DashPoolLine => "维护奖励 {0} + 有效站点奖励 {1} = 奖励合计 {2}", "maintenance {0} + valid-station reward {1} = pool {2}";
-    DashPoolYuan => "奖励合计(元)", "pool (yuan)";
+    DashAmountsInYuan => "金额单位：元", "amounts in yuan";
     DashQuarterPending => "季末（按目前情况）：返还 {0}，转入站点竞赛 {1}", "at the quarter's end, as it stands: {0} paid back, {1} to the station contest";
     DashQuarterSettled => "本季结算：返还 {0}，转入站点竞赛 {1}", "quarter settled: {0} paid back, {1} to the station contest";
     DashReasonNeeded => "请写明异议的原因", "say why the statement is disputed";

@@ -465,7 +465,16 @@ fn a_county_user_drills_from_branches_to_a_station() {
 fn the_county_table_labels_its_columns_and_adds_a_total_row() {
     let dash = demo_app(Some("county"), Lang::Zh);
     let shown = render(&dash.app, 120, 40);
-    for label in ["站点数", "有效", "计划", "差额", "扣罚(元)", "合计"] {
+    for label in [
+        "站点数",
+        "有效",
+        "计划",
+        "差额",
+        "扣罚",
+        "奖励合计",
+        "金额单位：元",
+        "合计",
+    ] {
         assert!(shown.contains(label), "{label}:\n{shown}");
     }
     let total: u64 = dash.app.data().report.result.branches.iter().map(|b| b.stations).sum();
@@ -793,7 +802,10 @@ fn after_the_12th_unsigned_statements_are_overdue_on_the_calendar_and_the_statio
     assert!(shown.contains("已逾期（11-12 截止）"), "{shown}");
     // The payout of October beside it: the stations' step is not done,
     // overdue, with the tally the data gives.
-    assert!(shown.contains("2026-10 奖励兑现进度") && shown.contains("已签 "), "{shown}");
+    assert!(
+        shown.contains("2026-10 奖励兑现进度") && shown.contains("已签 "),
+        "{shown}"
+    );
     let line = shown.lines().find(|l| l.contains("便民站确认签字")).expect("the step");
     assert!(line.contains("逾期 15 天"), "{line}");
     // The station whose statement is unsigned says so.

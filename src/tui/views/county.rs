@@ -37,8 +37,8 @@ fn draw_branches(frame: &mut Frame, area: Rect, app: &App) {
         t(app, Text::DashColValid),
         t(app, Text::Plan),
         t(app, Text::Shortfall),
-        t(app, Text::DashPenaltyYuan),
-        t(app, Text::DashPoolYuan),
+        t(app, Text::Penalty),
+        t(app, Text::Pool),
         t(app, Text::AtRiskShort),
     ];
     // The total row: sums of counts and of the engine's figures.
@@ -101,7 +101,12 @@ fn draw_branches(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let count = rows.len();
-    let title = with_filter(t(app, Text::BranchesByRisk).to_string(), app, ScreenKind::County);
+    // The unit once, in the title: the columns stay narrow.
+    let title = with_filter(
+        format!("{} · {}", t(app, Text::BranchesByRisk), t(app, Text::DashAmountsInYuan)),
+        app,
+        ScreenKind::County,
+    );
     let block = titled(title, true, app);
     let inner = block.inner(area);
     // The header row above, the total row below the branches.
@@ -200,7 +205,8 @@ fn draw_panels(frame: &mut Frame, area: Rect, app: &App) {
                 .entries
                 .iter()
                 .map(|e| {
-                    let mut spans = vec![Span::raw(format!("{} ", app.data().report.station_name(&e.station)))];
+                    let name = app.data().report.station_name(&e.station);
+                    let mut spans = vec![Span::raw(format!("{name} "))];
                     if e.new {
                         spans.push(Span::styled(
                             format!("[{}] ", t(app, Text::NewStation)),
@@ -208,7 +214,7 @@ fn draw_panels(frame: &mut Frame, area: Rect, app: &App) {
                         ));
                     }
                     spans.push(dim(app, fill(t(app, Text::MonthsMissed), &[&e.months.len()])));
-                    Line::from(spans)
+                    Line::from(super::common::cut_spans(spans, right.width.saturating_sub(2) as usize))
                 })
                 .collect();
             if lines.is_empty() {
