@@ -9,12 +9,12 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::common::{
-    cut, dim, fit, money, needs_short, no_match, scroll_mark, status_span, t, titled, with_filter, yuan,
+    cut, dim, fit, money, needs_short, no_match, scroll_mark, status_span, t, table_rows, titled, with_filter, yuan,
 };
 use crate::i18n::{fill, Text};
 use crate::policy::{BranchResult, Role};
 use crate::tui::app::App;
-use crate::tui::state::{HitMap, ScreenKind};
+use crate::tui::state::ScreenKind;
 
 /// The branch's standing in two sentences.
 fn summary(app: &App, b: &BranchResult) -> Vec<Line<'static>> {
@@ -210,13 +210,7 @@ fn draw_at_risk(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: boo
     );
     let block = titled(title, focused, app);
     let inner = block.inner(area);
-    let list = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    let offset = app.cursors.branch.offset_for(list.height as usize);
-    app.hits.set(HitMap { list, offset });
+    let (list, offset) = table_rows(app, inner, 0, app.cursors.branch);
     let table = Table::new(rows, widths.map(Constraint::Length))
         .header(
             Row::new(vec![

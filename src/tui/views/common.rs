@@ -409,6 +409,20 @@ pub fn scroll_mark(frame: &mut Frame, block_area: Rect, offset: usize, shown: us
     frame.render_widget(Paragraph::new(Span::styled(text, app.theme.key())), area);
 }
 
+/// A table's data rows inside its block (below the header row, above
+/// `footer` rows), and the first row it draws (the cursor's, moved only
+/// as far as the selection needs); both recorded for the mouse.
+pub fn table_rows(app: &App, inner: Rect, footer: u16, cursor: crate::tui::state::ListCursor) -> (Rect, usize) {
+    let list = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1 + footer),
+        ..inner
+    };
+    let offset = cursor.offset_for(list.height as usize);
+    app.hits.set(crate::tui::state::HitMap { list, offset });
+    (list, offset)
+}
+
 /// "No match" in a list's first row, when a filter hides everything.
 pub fn no_match(frame: &mut Frame, inner: Rect, app: &App, filtered: bool, empty: Text) {
     if inner.height < 2 {

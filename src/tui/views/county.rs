@@ -9,10 +9,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::common::{cut, dim, fit, money, no_match, scroll_mark, t, titled, with_filter, yuan};
+use super::common::{cut, dim, fit, money, no_match, scroll_mark, t, table_rows, titled, with_filter, yuan};
 use crate::i18n::{fill, Text};
 use crate::tui::app::App;
-use crate::tui::state::{HitMap, ScreenKind};
+use crate::tui::state::ScreenKind;
 
 /// How many rows the county view gives the panels below the table.
 fn panels_height(area: Rect) -> u16 {
@@ -109,14 +109,7 @@ fn draw_branches(frame: &mut Frame, area: Rect, app: &App) {
     );
     let block = titled(title, true, app);
     let inner = block.inner(area);
-    // The header row above, the total row below the branches.
-    let list = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(2),
-        ..inner
-    };
-    let offset = app.cursors.county.offset_for(list.height as usize);
-    app.hits.set(HitMap { list, offset });
+    let (list, offset) = table_rows(app, inner, 1, app.cursors.county);
     let header = Row::new(
         headers
             .iter()

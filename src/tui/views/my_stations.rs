@@ -7,11 +7,11 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::common::{
-    bar, cut, dim, fit, money, needs_short, no_match, scroll_mark, status_span, t, titled, with_filter,
+    bar, cut, dim, fit, money, needs_short, no_match, scroll_mark, status_span, t, table_rows, titled, with_filter,
 };
 use crate::i18n::Text;
 use crate::tui::app::App;
-use crate::tui::state::{HitMap, ScreenKind};
+use crate::tui::state::ScreenKind;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let data = app.data();
@@ -162,14 +162,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let block = titled(title, true, app);
     let inner = block.inner(area);
-    // Data rows start below the header row.
-    let list = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    let offset = app.cursors.stations.offset_for(list.height as usize);
-    app.hits.set(HitMap { list, offset });
+    let (list, offset) = table_rows(app, inner, 0, app.cursors.stations);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(app.theme.dim()))
         .block(block)

@@ -8,11 +8,11 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::common::{cut, first_line, fit, no_match, scroll_mark, t, titled, with_filter};
+use super::common::{cut, first_line, fit, no_match, scroll_mark, t, table_rows, titled, with_filter};
 use crate::i18n::Text;
 use crate::store::notes::{NoteKind, SyncState};
 use crate::tui::app::App;
-use crate::tui::state::{HitMap, ScreenKind};
+use crate::tui::state::ScreenKind;
 
 pub fn kind_text(kind: NoteKind) -> Text {
     match kind {
@@ -117,13 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = with_filter(format!("{} ({count})", t(app, Text::Visits)), app, ScreenKind::Visits);
     let block = titled(title, true, app);
     let inner = block.inner(area);
-    let list = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    let offset = app.cursors.visits.offset_for(list.height as usize);
-    app.hits.set(HitMap { list, offset });
+    let (list, offset) = table_rows(app, inner, 0, app.cursors.visits);
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(Row::new(header).style(app.theme.dim()))
         .block(block)
