@@ -105,6 +105,10 @@ macro_rules! texts {
         pub enum Text { $($key),* }
 
         impl Text {
+            /// Every text of the table, in its order (the test below checks
+            /// each has both languages).
+            pub const ALL: &'static [Text] = &[$(Text::$key),*];
+
             pub fn get(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((Text::$key, Lang::Zh) => $zh, (Text::$key, Lang::En) => $en,)*
@@ -270,7 +274,7 @@ texts! {
     Calendar => "奖励兑现日历", "Payout calendar";
     WeekdayHeader => "一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su";
     RewardsFor => "兑现月份", "rewards for";
-    DayOfMonth => "日", "";
+    DayOfMonthNumbered => "{0}日", "{0}";
     MilestonePulled => "市公司调取明细、分配奖励", "city pulls the figures and allocates";
     MilestoneCountyCheck => "县局核实站点奖励", "county checks station rewards";
     MilestoneSignoffs => "站点确认签字；支局长、维护人员签字", "stations sign; manager and maintainers sign";
@@ -556,6 +560,122 @@ texts! {
     Watchlist => "退出预警", "Exit watchlist";
     WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
     MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
+    // --- words helper (issue 9, the command line): clap's help and
+    // errors, CLI messages, library errors, reports and statements. ---
+    CliAbout => "便民 — 便民服务站维护人员的工作台", "便民 — the convenience-station maintainer's dashboard";
+    CliLongAbout => "便民（bianmin）：按县局政策精确计算邮政便民服务站的业务量、奖励和扣罚。\n\n不带命令运行时，显示本机数据库中本月的情况；还没有数据库时，先载入演示数据。", "便民 (bianmin): figures, rewards and penalties of China Post's convenience service stations (便民服务站), computed exactly under the county's policy.\n\nWith no command, bianmin shows this month's figures from the local database; with no database yet, it first loads the demo county.";
+    CliCalc => "计算一个月的业务数据（JSON，见 docs/CALC.md），以 JSON 输出结果", "Evaluate one month of facts (JSON, see docs/CALC.md) and print the result as JSON";
+    CliPolicy => "当前使用的政策，逐个版本列出（--policy，其次配置文件中的 policy，其次内置政策）", "The policy in effect, version by version (--policy, else `policy` in the config file, else built-in)";
+    CliImport => "导入业务系统的导出文件（UTF-8 或 GBK 的 CSV，或 XLSX）到数据库", "Import a source system's export (CSV in UTF-8 or GBK, or XLSX) into the database";
+    CliDemo => "在新数据库中建立演示县的数据", "Fill a new database with the demo county";
+    CliReport => "数据库中一个月的站点、支局和人员情况；或每站一份奖励确认单", "The month's stations, branches and people from the database; or one statement per station";
+    CliServe => "运行县局同步服务器（docs/SYNC.md）", "Run the county sync server over the database (docs/SYNC.md)";
+    CliSync => "与县局服务器同步：上传走访记录和签字情况，下载业务数据", "Sync with the county server: send notes and sign-offs, receive figures";
+    CliUser => "同步服务器的账号：每位维护人员、支局长或县局人员一个令牌", "The sync server's accounts: a token per maintainer, manager or county clerk";
+    CliUserAdd => "为一个人生成令牌并显示（只显示一次，服务器只保存其哈希值）", "Make a token for a person and print it (once: only its hash is kept)";
+    CliUserRevoke => "作废一个人的全部令牌，或某一个令牌", "End a person's tokens, or one token";
+    CliUserList => "列出账号（不显示令牌）", "The accounts (never the tokens)";
+    CliNote => "走访记录：写一条，或列出记录及其同步情况", "Visit notes: write one, or list them with their sync state";
+    CliNoteAdd => "写一条走访记录（下次同步时上传）", "Write a visit note (queued for the next sync)";
+    CliNoteList => "列出走访记录及其同步情况", "The notes with their sync state";
+    CliReconcile => "用本系统的数据核对市公司的奖励分配明细；有不一致时退出码为 1", "Check the city's reward allocation (奖励分配明细) against our figures; exit 1 on any difference";
+    CliExport => "为财务、薪酬和短信平台导出已结束月份的文件（docs/PAYOUT.md）", "Files for finance, payroll and the SMS platform, for a finished month (docs/PAYOUT.md)";
+    CliPayout => "一个月奖励兑现的各个步骤（R11）：进度，以及记录完成", "The month's payout steps (R11): where they stand, and recording them done";
+    CliPayoutStatus => "各步骤的进度、负责人，以及逾期的步骤", "Where each step of a month's payout stands, whose it is, and what is overdue";
+    CliPayoutDone => "记录某一步骤已完成（完成人：--as 工号，或配置文件中的 person）", "Record a step as done (who: --as PERSON, else `person` in the config file)";
+    CliPayoutUndo => "撤销误记的步骤", "Take back a step recorded by mistake";
+    CliPayoutInvoice => "登记某站点某月的发票已收到或未收到", "Record one station's invoice (发票) for a month as received, or not";
+    CliWatchlist => "退出预警（R15）：代收、分销计划均未完成的站点", "The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans";
+    CliArgDb => "数据库文件（默认：系统数据目录中的 bianmin.db）", "The database file (default: bianmin.db in the platform data folder)";
+    CliArgLang => "界面语言（默认：配置文件中的 lang，其次系统语言）", "Interface language (default: lang in the config file, else the locale)";
+    CliArgPolicy => "按此政策文件计算（默认：配置文件中的 policy，其次内置的德州政策）", "Evaluate under this policy file (default: `policy` in the config file, else the built-in Dezhou policy)";
+    CliArgAs => "您的工号，或 county（默认：配置文件中的设置；工作台会询问）", "Who you are (工号), or \"county\" (default: from the config file; the dashboard asks otherwise)";
+    CliArgNoMouse => "工作台不接管鼠标（便于在终端中选择文字）", "Do not capture the mouse in the dashboard (lets the terminal select text)";
+    CliArgHelp => "显示帮助", "Print help";
+    CliArgVersion => "显示版本", "Print version";
+    CliArgCalcFile => "输入的 JSON 文件，- 表示标准输入", "The input JSON file, or - for standard input";
+    CliArgPolicyToml => "改为输出政策的完整 TOML（便于复制修改）", "Print the policy's whole TOML instead (to copy and adapt)";
+    CliArgImportKind => "文件的种类", "What the file holds";
+    CliArgImportFile => "要导入的文件（各列见 docs/IMPORTS.md）", "The file to import (columns: docs/IMPORTS.md)";
+    CliArgDemoSeed => "演示县的随机种子（种子相同，数据相同）", "Seed of the demo county (the same seed gives the same county)";
+    CliArgDemoToday => "演示数据当作“今天”的日期（默认今天）；数据截至前一天", "The day the demo treats as today (default: today); facts run to the day before";
+    CliArgDemoForce => "替换已有的数据库文件", "Replace an existing database file";
+    CliArgReportMonth => "月份（默认：最新数据所在的月份；确认单默认为上一个已结束的月份）", "The month (default: the month of the latest figures; for statements, the last finished month)";
+    CliArgReportAsOf => "数据截至这一天（默认：有数据的最后一天）；早于月末时为预测", "Figures through this day (default: the last day with figures); earlier than the month's end projects";
+    CliArgReportBranch => "只看这个支局", "Only this branch";
+    CliArgFormat => "输出格式", "Output format";
+    CliArgReportTable => "与 --format csv 同用：哪一张表", "With --format csv: which table";
+    CliArgReportOutput => "写入此文件而不是标准输出（xlsx 必须指定）", "Write to this file instead of standard output (required for xlsx)";
+    CliArgReportStatements => "为每个站点写一份奖励确认单（R11），写入 --output 指定的文件夹", "Write one statement per station (R11) into --output (a folder) instead of the report";
+    CliArgReportStatementFormat => "确认单的文件格式", "Statement file format";
+    CliArgServeListen => "监听的地址和端口；端口 0 表示任选一个空闲端口", "Address and port to listen on; port 0 picks a free one";
+    CliArgServeMaxBody => "接受的最大请求体，字节", "The largest request body taken, in bytes";
+    CliArgServeMaxConnections => "同时打开的连接数上限；超出的回答 503（稍后再试）", "Connections open at once; one more is answered 503 (try later)";
+    CliArgServeHeaderTimeout => "客户端发送请求头的时限（秒），也是空闲连接保持的最长时间", "Seconds a client has to send a request's headers (and the longest an idle connection stays open)";
+    CliArgSyncServer => "县局服务器（默认：配置文件 [sync] 中的 server）", "The county server (default: `server` under [sync] in the config file)";
+    CliArgSyncToken => "本机的令牌（默认：BIANMIN_TOKEN，其次配置文件，其次输入时不显示的提示）", "This laptop's token (default: BIANMIN_TOKEN, else the config file's, else asked for without showing it)";
+    CliArgSyncStatus => "只显示同步情况（上次成功、离线时间、待上传记录）", "Only show where sync stands (last success, offline since, records waiting)";
+    CliArgUserPerson => "此人的工号，与站点登记表中一致", "The person (工号), as in the station registry";
+    CliArgUserRole => "角色", "The role";
+    CliArgUserName => "不在登记表中的县局人员：其姓名", "For a county account of someone not in the registry: their name";
+    CliArgRevokePerson => "此人的全部令牌", "Every token of this person";
+    CliArgRevokeToken => "这一个令牌", "This one token";
+    CliArgNoteStation => "走访的站点（站点编码）", "The station visited (站点编码)";
+    CliArgNoteKind => "走访的事由", "What the visit was about";
+    CliArgNoteText => "记录内容", "The note";
+    CliArgNoteFollowUp => "下次跟进的日期", "A day to come back";
+    CliArgNoteDate => "走访日期（默认今天）。作者为 --as 工号，其次配置文件中的 person", "The day of the visit (default: today). The author is --as PERSON, else `person` in the config file";
+    CliArgNoteListStation => "只列这个站点的", "Only this station's";
+    CliArgReconcileFile => "市公司的分配明细：CSV（UTF-8、带 BOM 或 GBK）或 XLSX，列为站点编码和金额，可另有工号和金额（docs/IMPORTS.md）", "The city's allocation: CSV (UTF-8, BOM or GBK) or XLSX, columns station code and amount, optionally person id (工号) and amount (docs/IMPORTS.md)";
+    CliArgRewardMonth => "奖励月份", "The reward month";
+    CliArgReconcileFormat => "差异以表格或 CSV 输出", "The differences as a table, or as CSV";
+    CliArgExportWhat => "导出哪一种文件", "Which file";
+    CliArgExportMonth => "奖励月份（只限已结束的月份）", "The reward month (finished months only)";
+    CliArgExportEncoding => "CSV 编码：带 BOM 的 UTF-8（Excel 的“CSV UTF-8”）、UTF-8 或 GBK", "CSV encoding: UTF-8 with a BOM (Excel's \"CSV UTF-8\"), plain UTF-8, or GBK";
+    CliArgPayoutStatusMonth => "奖励月份（默认上月，其兑现在本月进行）", "The reward month (default: last month, whose payout runs this month)";
+    CliArgPayoutDate => "把这一天当作今天", "Take this day as today";
+    CliArgPayoutStep => "步骤：pulled、county_check、stations_signed、branch_sheets_signed、filed、city_audit、leader_signature、paid 或 sms_sent", "The step: pulled, county_check, stations_signed, branch_sheets_signed, filed, city_audit, leader_signature, paid or sms_sent";
+    CliArgPayoutNote => "需要说明的情况", "What to know about it";
+    CliArgPayoutForce => "数据显示尚未完成时仍然记录（需要 --note）", "Record a step bianmin's data says is not done (needs --note)";
+    CliArgPayoutDoneDate => "完成日期（默认今天）", "The day it was done (default: today)";
+    CliArgInvoiceStation => "站点（站点编码）", "The station (站点编码)";
+    CliArgInvoiceMissing => "发票未收到（或不再算收到）", "The invoice is not (or no longer) received";
+    CliArgInvoiceNumber => "发票号码", "The invoice number (发票号码)";
+    CliArgWatchlistMonth => "已结束的月份（默认：上一个已结束的月份）", "A finished month (default: the last finished month)";
+    CliValueStations => "站点登记表（站点、支局、人员）", "the station registry (stations, branches, people)";
+    CliValuePlans => "支局的有效站点计划", "the branches' valid-station plans";
+    CliValuePayments => "便民缴费交易明细", "bill-payment transactions";
+    CliValueCards => "助农取款交易明细", "card-withdrawal transactions";
+    CliValueReferrals => "转介绍明细", "referrals";
+    CliValuePeople => "人员的手机号和绿卡（人员信息）", "people's phone and 绿卡 (人员信息)";
+    CliValueInvoices => "各站点各月收到的发票（发票登记）", "invoices received per station and month (发票登记)";
+    CliValueStationPlans => "各站点每月的代收和分销计划（R15）", "each station's monthly collection and distribution plan (R15)";
+    CliValueDistribution => "各站点每月的分销金额（R15）", "each station's monthly distribution sales (R15)";
+    CliValueExportPayments => "各站点兑现到绿卡的奖励，或暂缓及原因", "every station's reward to pay to its 绿卡, or held back with the reason";
+    CliValueExportPayroll => "每位支局长和维护人员的奖励、扣罚和实发", "every manager's and maintainer's reward, penalty and net";
+    CliValueExportSms => "每个对象（每一条）的短信通知", "one SMS notice per recipient (and part)";
+    CliPossibleValues => "［可选值：{0}］", " [possible values: {0}]";
+    CliDefault => "［默认：{0}］", " [default: {0}]";
+    CliEnv => "［环境变量：{0}］", " [env: {0}]";
+    CliHeadingArguments => "参数", "Arguments";
+    CliHeadingOptions => "选项", "Options";
+    CliHeadingCommands => "命令", "Commands";
+    CliHelpTemplate => "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}", "{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}";
+    CliHelpCommand => "显示本帮助，或某个命令的帮助", "Print this message or the help of the given subcommand(s)";
+    CliHelpCommandArg => "要查看帮助的命令", "Print help for the subcommand(s)";
+    CliErrorLayout => "错误：{0}\n\n用法：{1}\n\n查看说明请加 --help", "error: {0}\n\nUsage: {1}\n\nFor more information, try '--help'.";
+    CliErrorNoValue => "{0} 需要一个值", "a value is required for '{0}' but none was supplied";
+    CliErrorBadValue => "“{0}”不是 {1} 可用的值", "invalid value '{0}' for '{1}'";
+    CliErrorUnknownArgument => "没有 {0} 这个参数", "unexpected argument '{0}' found";
+    CliErrorUnknownCommand => "没有 {0} 这个命令", "unrecognized subcommand '{0}'";
+    CliErrorMissing => "缺少必需的参数：{0}", "the following required arguments were not provided: {0}";
+    CliErrorMissingCommand => "请指定一个命令：{0}", "a subcommand is required: {0}";
+    CliErrorConflict => "{0} 不能与 {1} 同时使用", "the argument '{0}' cannot be used with '{1}'";
+    CliErrorTwice => "{0} 只能用一次", "the argument '{0}' cannot be used multiple times";
+    CliErrorValueCount => "{0} 的值的个数不对", "wrong number of values for '{0}'";
+    CliErrorNotUtf8 => "命令行中有不是 UTF-8 的文字", "the command line holds text that is not UTF-8";
+    CliErrorBecause => "（{0}）", " ({0})";
+    CliErrorSuggest => "\n\n提示：是不是 {0}？", "\n\ntip: a similar one exists: '{0}'";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.
@@ -632,15 +752,56 @@ pub fn status_name(status: crate::policy::Status, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The `{0}`, `{1}` … a template holds.
+    fn placeholders(template: &str) -> std::collections::BTreeSet<usize> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            if let Some(close) = rest.find('}') {
+                if let Ok(i) = rest[..close].parse::<usize>() {
+                    found.insert(i);
+                }
+            }
+        }
+        found
+    }
+
     #[test]
     fn every_text_has_both_languages() {
-        for text in [Text::Demo, Text::StatusAtRisk, Text::StatementTitle] {
-            assert!(!text.get(Lang::Zh).is_empty());
-            assert!(!text.get(Lang::En).is_empty());
-            assert_ne!(text.get(Lang::Zh), text.get(Lang::En));
+        assert!(Text::ALL.len() > 400, "the table lists every text");
+        let mut missing = Vec::new();
+        for text in Text::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                if text.get(lang).trim().is_empty() {
+                    missing.push(format!("{text:?} has no {lang:?}"));
+                }
+            }
+            // A template fills the same values in both languages.
+            let (zh, en) = (placeholders(text.get(Lang::Zh)), placeholders(text.get(Lang::En)));
+            if zh != en {
+                missing.push(format!("{text:?}: Chinese fills {zh:?}, English {en:?}"));
+            }
         }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
         assert_eq!(Lang::parse("zh"), Some(Lang::Zh));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn the_chinese_of_a_text_is_chinese() {
+        // A text whose Chinese has no Chinese character was left in English
+        // (codes and units such as "R14" or "%" excepted by length).
+        let chinese = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "：，。（）、".contains(c);
+        let untranslated: Vec<String> = Text::ALL
+            .iter()
+            .filter(|t| {
+                let zh = t.get(Lang::Zh);
+                zh.chars().filter(|c| c.is_ascii_alphabetic()).count() > 3 && !zh.chars().any(chinese)
+            })
+            .map(|t| format!("{t:?}"))
+            .collect();
+        assert!(untranslated.is_empty(), "{}", untranslated.join(", "));
     }
 
     #[test]

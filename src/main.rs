@@ -1,17 +1,22 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 mod cli;
+mod cli_words;
 mod commands;
 
-use cli::{Cli, Command};
+use cli::Command;
 
 /// Exit status for input that cannot be used (CALC.md): nothing changed.
 const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The language first, so that the help and clap's errors are in it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    bianmin::i18n::set_current(commands::lang_before_parsing(&args));
+    let cli = match cli_words::parse(args) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     bianmin::i18n::set_current(commands::lang(&cli.global));
     let result = match cli.command {
         None => commands::overview::run(&cli.global),

@@ -117,11 +117,43 @@ pub fn author(global: &Global, store: &Store, config: &Config, config_path: &Pat
         .with_context(|| trf(Text::WhoWrote, &[&config_path.display()]))
 }
 
-/// The language: `--lang`, else the locale.
+/// The language: `--lang`, else `lang` in the config file, else the
+/// locale (the same choice `lang_before_parsing` made for the help).
 pub fn lang(global: &Global) -> Lang {
     match global.lang {
         Some(LangArg::Zh) => Lang::Zh,
         Some(LangArg::En) => Lang::En,
-        None => Lang::from_env(),
+        None => configured_lang().unwrap_or_else(Lang::from_env),
     }
+}
+
+/// `lang` in the config file; a config file that cannot be read says so
+/// later, where it is needed.
+fn configured_lang() -> Option<Lang> {
+    Config::load(&default_config_path())
+        .ok()?
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+}
+
+/// The language, decided before the command line is parsed so that
+/// `--help` and clap's own errors are in it: `--lang X` or `--lang=X`
+/// wherever it stands before `--`, else the config file, else the locale.
+pub fn lang_before_parsing(args: &[std::ffi::OsString]) -> Lang {
+    let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(lang) = value.and_then(Lang::parse) {
+            return lang;
+        }
+    }
+    configured_lang().unwrap_or_else(Lang::from_env)
 }

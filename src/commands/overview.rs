@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::demo::{build_demo, DEFAULT_SEED};
-use bianmin::i18n::{tr, trf, Lang, Text};
+use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::today_shanghai;
 use bianmin::report::build_report;
 use bianmin::report::table::render_table;
@@ -83,11 +83,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     let path = database(global)?;
     let store = Store::open(&path)?;
     let policy = super::policy_in_effect(global, Some(&store))?;
-    let lang = match (global.lang, config.lang.as_deref().and_then(Lang::parse)) {
-        (Some(_), _) | (None, None) => super::lang(global),
-        (None, Some(lang)) => lang,
-    };
-    bianmin::i18n::set_current(lang);
+    let lang = super::lang(global);
     // Who is looking: decided (and --as checked against the laptop's
     // token) before anything is shown, on a screen or not.
     let person = super::viewer(global, &store, &config)?;
