@@ -9,6 +9,9 @@ use cli::Command;
 /// Exit status for input that cannot be used (CALC.md): nothing changed.
 const EXIT_BAD_INPUT: u8 = 2;
 
+/// Exit status when there is nothing to show (a month without figures).
+const EXIT_NOTHING: u8 = 1;
+
 fn main() -> ExitCode {
     // The language first, so that the help and clap's errors are in it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -59,7 +62,11 @@ fn main() -> ExitCode {
             // The chain of causes on one line, each said once (import
             // errors list rows below it).
             eprintln!("bianmin: {}", bianmin::errors::chain_text(&*err));
-            ExitCode::from(EXIT_BAD_INPUT)
+            if err.downcast_ref::<commands::NothingToShow>().is_some() {
+                ExitCode::from(EXIT_NOTHING)
+            } else {
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
         }
     }
 }

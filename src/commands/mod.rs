@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use bianmin::config::{default_config_path, Config};
+use bianmin::errors::io_text;
 use bianmin::i18n::{trf, Lang, Text};
 use bianmin::policy::{resolve_policy, Policy, PolicyChoice, ResolvedPolicy};
 use bianmin::store::{default_db_path, default_demo_path, Store};
@@ -32,8 +33,28 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
+        other => other.map_err(|e| anyhow::anyhow!(trf(Text::CannotWriteStdout, &[&io_text(&e)]))),
     }
+}
+
+/// A command that found nothing to show (a month without figures, a
+/// person without stations): said on stderr, exit status 1, where bad
+/// input is 2.
+#[derive(Debug)]
+pub struct NothingToShow(pub String);
+
+impl std::fmt::Display for NothingToShow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NothingToShow {}
+
+/// An I/O failure on `path` in words: what was tried (a template with
+/// the path as `{0}` and the OS error as `{1}`), the OS error said once.
+pub fn io_failed(what: Text, path: &Path) -> impl FnOnce(std::io::Error) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!(trf(what, &[&path.display(), &io_text(&e)]))
 }
 
 /// The policy in effect (RULES.md R12): `--policy FILE`, else `policy`

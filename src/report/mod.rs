@@ -6,6 +6,7 @@ pub mod county;
 pub mod csv;
 pub mod file_name;
 pub mod quarter;
+pub mod rules;
 pub mod statement;
 pub mod table;
 pub mod xlsx;

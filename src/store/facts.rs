@@ -89,6 +89,29 @@ impl Store {
         .transpose()
     }
 
+    /// The first day any daily fact exists for (with `latest_fact_day`,
+    /// the months a report can be made of).
+    pub fn first_fact_day(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT min(d) FROM (SELECT min(day) AS d FROM daily_payments
+                                     UNION ALL SELECT min(day) FROM daily_cards)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        text.map(|t| {
+            parse_date(&t).map_err(|_| StoreError::BadValue {
+                table: "daily_payments",
+                column: "day",
+                value: t,
+            })
+        })
+        .transpose()
+    }
+
     /// Adds to one station's day of one payment category (a category id
     /// of the policy version in force that day).
     pub fn add_daily_payment(
