@@ -886,6 +886,26 @@ texts! {
     StatementsOverdue => "其中 {0} 份逾期未签字（应于次月12日前签字）", "{0} of them overdue: not signed by the 12th";
     StatementsDisputed => "其中 {0} 份有异议，原因写在确认单上", "{0} of them disputed; the reasons are on the statements";
     LabelValue => "{0}：{1}", "{0}: {1}";
+    BasisPerPaymentOne => "{0} 笔 × {1} 元/笔", "{0} payment × {1} yuan each";
+    NoteRefusedBecause => "被拒：{0}", "refused: {0}";
+    NoteLocal => "演示（不上传）", "demo (never sent)";
+    NoteAuthor => "作者", "author";
+    NoteVisited => "走访日期", "visited";
+    NoteVersion => "版本", "version";
+    NoteText => "内容", "text";
+    NotesCountOne => "共 {0} 条记录，{1} 条待上传", "{0} note, {1} waiting to be sent";
+    NotesCountMany => "共 {0} 条记录，{1} 条待上传", "{0} notes, {1} waiting to be sent";
+    UserRevokeWhom => "请用 --person 工号 或 --token 令牌 指定", "give --person ID or --token TOKEN";
+    UserTokenHash => "令牌摘要", "token hash";
+    UserCreated => "建立时间", "created";
+    UserRevoked => "作废时间", "revoked";
+    DemoExists => "{0} 已经存在；演示数据只写入新的数据库。请用 --db 指定另一个文件，或加 --force 替换它", "{0} already exists; the demo fills a new database. Use --db to name another file, or --force to replace it";
+    DemoMade => "{0}：演示县（演示数据），{1} 个支局、{2} 人、{3} 个站点，每日数据 {4} 至 {5}，走访记录 {6} 条", "{0}: demo county (演示数据) with {1} branches, {2} people, {3} stations, daily figures {4} to {5}, {6} visit notes";
+    CalcStdin => "无法以 UTF-8 读取标准输入：{0}", "cannot read standard input as UTF-8: {0}";
+    DemoCannotMove => "无法移动旧的演示数据库 {0}：{1}", "cannot move the old demo database {0}: {1}";
+    CannotMove => "无法把 {0} 移到 {1}：{2}", "cannot move {0} to {1}: {2}";
+    DashboardFailed => "工作台出错：{0}", "the dashboard: {0}";
+    ServeFailed => "bianmin serve --db {0}：{1}", "bianmin serve --db {0}: {1}";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

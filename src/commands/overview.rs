@@ -7,7 +7,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::demo::{build_demo, DEFAULT_SEED};
 use bianmin::i18n::{tr, trf, Text};
@@ -28,9 +27,14 @@ fn move_database(from: &Path, to: &Path) -> anyhow::Result<()> {
         store
             .conn()
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .context("cannot move the old demo database")?;
+            .map_err(|e| anyhow::anyhow!(trf(Text::DemoCannotMove, &[&from.display(), &e])))?;
     }
-    std::fs::rename(from, to).with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+    std::fs::rename(from, to).map_err(|e| {
+        anyhow::anyhow!(trf(
+            Text::CannotMove,
+            &[&from.display(), &to.display(), &bianmin::errors::io_text(&e)]
+        ))
+    })?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", from.display()));
         if side.exists() {
@@ -57,14 +61,14 @@ fn database(global: &Global) -> anyhow::Result<PathBuf> {
             return Ok(real);
         }
         if demo.exists() {
-            std::fs::remove_file(&demo).with_context(|| format!("cannot replace {}", demo.display()))?;
+            std::fs::remove_file(&demo).map_err(super::io_failed(Text::CannotReplace, &demo))?;
         }
         move_database(&real, &demo)?;
         eprintln!("{}", trf(Text::DemoMoved, &[&demo.display()]));
     }
     if !demo.exists() {
         if let Some(dir) = demo.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(super::io_failed(Text::CannotCreate, dir))?;
         }
         let mut store = Store::open(&demo)?;
         let summary = build_demo(&mut store, DEFAULT_SEED, today_shanghai())?;
@@ -109,7 +113,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
             std::time::Instant::now(),
         ));
     }
-    bianmin::tui::run(&mut app, !global.no_mouse).context("the dashboard")?;
+    bianmin::tui::run(&mut app, !global.no_mouse).map_err(|e| anyhow::anyhow!(trf(Text::DashboardFailed, &[&e])))?;
     if let Some(picked) = app.picked_person.take() {
         config.person = Some(picked);
         config.save(&config_path)?;

@@ -76,7 +76,12 @@ fn rate_shown(rate: Decimal) -> String {
 
 fn payment_basis(line: &crate::policy::result::PaymentLine, lang: Lang) -> String {
     if line.per_transaction {
-        fill(Text::BasisPerPayment.get(lang), &[&line.count, &rate_shown(line.rate)])
+        let text = if line.count == 1 {
+            Text::BasisPerPaymentOne
+        } else {
+            Text::BasisPerPayment
+        };
+        fill(text.get(lang), &[&line.count, &rate_shown(line.rate)])
     } else {
         let percent = (line.rate * Decimal::ONE_HUNDRED).normalize();
         fill(
@@ -447,6 +452,7 @@ pub fn to_html(st: &Statement, lang: Lang) -> String {
          th, td {{ border: 1px solid #444; padding: 4px 6px; vertical-align: top; }}\n\
          td.amount, th.amount {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}\n\
          td.rule {{ font-size: 9pt; }}\n\
+         td:first-child {{ white-space: nowrap; }}\n\
          tr.total td {{ font-weight: bold; }}\n\
          p.sum {{ font-size: 12pt; font-weight: bold; }}\n\
          p.signoff {{ border: 1px solid #444; padding: 4px 8px; }}\n\

@@ -25,13 +25,17 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// Renders with two spaces between columns.
+    /// Renders with two spaces between columns. A cell with line breaks
+    /// (a wrapped note) takes as many lines as it has; the row's other
+    /// cells stay on its first.
     pub fn render(&self) -> String {
         let columns = self.header.len();
         let mut widths: Vec<usize> = self.header.iter().map(|h| printable(h).width()).collect();
         for row in &self.rows {
             for (i, cell) in row.iter().enumerate().take(columns) {
-                widths[i] = widths[i].max(printable(cell).width());
+                for part in cell.split('\n') {
+                    widths[i] = widths[i].max(printable(part).width());
+                }
             }
         }
         let line = |cells: &[String]| {
@@ -61,8 +65,15 @@ impl Grid {
         out.push_str(&line(&rule));
         out.push('\n');
         for row in &self.rows {
-            out.push_str(&line(row));
-            out.push('\n');
+            let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
+            for k in 0..height {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| c.split('\n').nth(k).unwrap_or("").to_string())
+                    .collect();
+                out.push_str(&line(&cells));
+                out.push('\n');
+            }
         }
         out
     }
@@ -77,6 +88,39 @@ impl Grid {
         }
         writer.finish()
     }
+}
+
+/// `text` wrapped to `width` display columns, every character kept:
+/// lines break at a space where there is one (English), anywhere between
+/// characters otherwise (Chinese has no spaces); its own line breaks stay.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(2);
+    let mut out: Vec<String> = Vec::new();
+    for source in text.lines() {
+        let mut line = String::new();
+        let mut used = 0;
+        for c in source.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > width && !line.is_empty() {
+                // Carry the last word over when the line has a space.
+                let carried = match line.rfind(' ') {
+                    Some(at) if at > 0 => {
+                        let rest = line[at + 1..].to_string();
+                        line.truncate(at);
+                        rest
+                    }
+                    _ => String::new(),
+                };
+                out.push(std::mem::take(&mut line));
+                line = carried;
+                used = line.width();
+            }
+            line.push(c);
+            used += w;
+        }
+        out.push(line);
+    }
+    out.join("\n")
 }
 
 /// A cell as it may reach a terminal: control characters (an escape
@@ -338,6 +382,29 @@ pub fn render_table(report: &MonthReport, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_text_keeps_every_character_and_fits() {
+        let note =
+            "站长反映电费缴费机器这几天经常断网，已联系县局技术人员。\nSecond line with some English words in it";
+        let wrapped = wrap(note, 20);
+        assert!(wrapped.lines().all(|l| l.width() <= 20), "{wrapped}");
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(strip(&wrapped), strip(note));
+        assert!(wrapped.contains("English"), "words are not cut: {wrapped}");
+    }
+
+    #[test]
+    fn a_cell_of_several_lines_takes_several_lines() {
+        let grid = Grid {
+            header: vec!["a".into(), "text".into()],
+            rows: vec![vec!["1".into(), "第一行\n第二行".into()]],
+            right_aligned: vec![false, false],
+        };
+        let text = grid.render();
+        assert_eq!(text.lines().count(), 4, "{text}");
+        assert!(text.lines().nth(3).unwrap().ends_with("第二行"), "{text}");
+    }
 
     #[test]
     fn chinese_cells_line_up_by_display_width() {
