@@ -580,12 +580,12 @@ texts! {
     CliNoteList => "列出走访记录及其同步情况", "The notes with their sync state";
     CliReconcile => "用本系统的数据核对市公司的奖励分配明细；有不一致时退出码为 1", "Check the city's reward allocation (奖励分配明细) against our figures; exit 1 on any difference";
     CliExport => "为财务、薪酬和短信平台导出已结束月份的文件（docs/PAYOUT.md）", "Files for finance, payroll and the SMS platform, for a finished month (docs/PAYOUT.md)";
-    CliPayout => "一个月奖励兑现的各个步骤（R11）：进度，以及记录完成", "The month's payout steps (R11): where they stand, and recording them done";
+    CliPayout => "一个月奖励兑现的各个步骤（奖励兑现流程）：进度，以及记录完成", "The month's payout steps (the payout calendar): where they stand, and recording them done";
     CliPayoutStatus => "各步骤的进度、负责人，以及逾期的步骤", "Where each step of a month's payout stands, whose it is, and what is overdue";
     CliPayoutDone => "记录某一步骤已完成（完成人：--as 工号，或配置文件中的 person）", "Record a step as done (who: --as PERSON, else `person` in the config file)";
     CliPayoutUndo => "撤销误记的步骤", "Take back a step recorded by mistake";
     CliPayoutInvoice => "登记某站点某月的发票已收到或未收到", "Record one station's invoice (发票) for a month as received, or not";
-    CliWatchlist => "退出预警（R15）：代收、分销计划均未完成的站点", "The exit watchlist (RULES.md R15): stations that missed both their collection and distribution plans";
+    CliWatchlist => "退出预警：代收、分销计划均未完成的站点", "The exit watchlist: stations that missed both their collection and distribution plans";
     CliArgDb => "数据库文件（默认：系统数据目录中的 bianmin.db）", "The database file (default: bianmin.db in the platform data folder)";
     CliArgLang => "界面语言（默认：配置文件中的 lang，其次系统语言）", "Interface language (default: lang in the config file, else the locale)";
     CliArgPolicy => "按此政策文件计算（默认：配置文件中的 policy，其次内置的德州政策）", "Evaluate under this policy file (default: `policy` in the config file, else the built-in Dezhou policy)";
@@ -606,7 +606,7 @@ texts! {
     CliArgFormat => "输出格式", "Output format";
     CliArgReportTable => "与 --format csv 同用：哪一张表", "With --format csv: which table";
     CliArgReportOutput => "写入此文件而不是标准输出（xlsx 必须指定）", "Write to this file instead of standard output (required for xlsx)";
-    CliArgReportStatements => "为每个站点写一份奖励确认单（R11），写入 --output 指定的文件夹", "Write one statement per station (R11) into --output (a folder) instead of the report";
+    CliArgReportStatements => "为每个站点写一份奖励确认单，写入 --output 指定的文件夹（--as 只写此人的站点）", "Write one statement per station into --output (a folder) instead of the report (--as: that person's stations only)";
     CliArgReportStatementFormat => "确认单的文件格式", "Statement file format";
     CliArgServeListen => "监听的地址和端口；端口 0 表示任选一个空闲端口", "Address and port to listen on; port 0 picks a free one";
     CliArgServeMaxBody => "接受的最大请求体，字节", "The largest request body taken, in bytes";
@@ -649,8 +649,8 @@ texts! {
     CliValueReferrals => "转介绍明细", "referrals";
     CliValuePeople => "人员的手机号和绿卡（人员信息）", "people's phone and 绿卡 (人员信息)";
     CliValueInvoices => "各站点各月收到的发票（发票登记）", "invoices received per station and month (发票登记)";
-    CliValueStationPlans => "各站点每月的代收和分销计划（R15）", "each station's monthly collection and distribution plan (R15)";
-    CliValueDistribution => "各站点每月的分销金额（R15）", "each station's monthly distribution sales (R15)";
+    CliValueStationPlans => "各站点每月的代收和分销计划（退出预警用）", "each station's monthly collection and distribution plan (for the exit watchlist)";
+    CliValueDistribution => "各站点每月的分销金额（退出预警用）", "each station's monthly distribution sales (for the exit watchlist)";
     CliValueExportPayments => "各站点兑现到绿卡的奖励，或暂缓及原因", "every station's reward to pay to its 绿卡, or held back with the reason";
     CliValueExportPayroll => "每位支局长和维护人员的奖励、扣罚和实发", "every manager's and maintainer's reward, penalty and net";
     CliValueExportSms => "每个对象（每一条）的短信通知", "one SMS notice per recipient (and part)";
