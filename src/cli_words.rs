@@ -445,6 +445,24 @@ mod tests {
         assert!(unworded.is_empty(), "add these to VALUES: {unworded:?}");
     }
 
+    #[test]
+    fn help_names_no_rule_by_its_number() {
+        let texts = ABOUT
+            .iter()
+            .map(|(_, t)| *t)
+            .chain(HELP.iter().map(|(_, _, t)| *t))
+            .chain(VALUES.iter().map(|(_, _, t)| *t));
+        for text in texts {
+            for lang in [Lang::Zh, Lang::En] {
+                let words = text.get(lang);
+                let coded = words
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w.len() >= 2 && w.starts_with('R') && w[1..].chars().all(|c| c.is_ascii_digit()));
+                assert!(!coded, "{text:?}: {words}");
+            }
+        }
+    }
+
     fn help_text(lang: Lang, path: &[&str]) -> String {
         let mut cmd = command(lang);
         let mut c = &mut cmd;
