@@ -84,7 +84,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ratatui::style::Style::new()
         };
         lines.push(Line::from(Span::styled(
-            format!("{marker} {:>2}{} {}", day, t(app, Text::DayOfMonth), t(app, *text)),
+            format!(
+                "{marker} {} {}",
+                crate::i18n::fill(t(app, Text::DayOfMonthNumbered), &[&format!("{day:>2}")]),
+                t(app, *text)
+            ),
             style,
         )));
     }
