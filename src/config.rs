@@ -36,11 +36,11 @@ pub struct SyncConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::ConfigRead, &[path, &crate::errors::io_text(source)]))]
     Read { path: String, source: std::io::Error },
-    #[error("{path}: {message}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::ConfigParse, &[path, message]))]
     Parse { path: String, message: String },
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::ConfigWrite, &[path, &crate::errors::io_text(source)]))]
     Write { path: String, source: std::io::Error },
 }
 

@@ -8,6 +8,8 @@
 
 use std::error::Error;
 
+use crate::i18n::{current, fill, Lang, Text};
+
 /// `message: cause: cause`, leaving out a cause whose text the line
 /// already holds.
 pub fn chain_text(err: &(dyn Error + 'static)) -> String {
@@ -22,6 +24,29 @@ pub fn chain_text(err: &(dyn Error + 'static)) -> String {
         next = cause.source();
     }
     out
+}
+
+/// An OS error as people read it. In Chinese: what it means, then the
+/// system's own words once, which stay English (the program does not set
+/// the C library's locale): "找不到该文件或文件夹（No such file or
+/// directory (os error 2)）". In English: the system's words.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let meaning = match e.kind() {
+        NotFound => Text::IoNotFound,
+        PermissionDenied => Text::IoPermissionDenied,
+        AlreadyExists => Text::IoAlreadyExists,
+        IsADirectory => Text::IoIsADirectory,
+        NotADirectory => Text::IoNotADirectory,
+        StorageFull => Text::IoStorageFull,
+        ReadOnlyFilesystem => Text::IoReadOnly,
+        // Our own errors (`io::Error::other`) are already in words.
+        _ => return e.to_string(),
+    };
+    match current() {
+        Lang::Zh => fill(meaning.get(Lang::Zh), &[e]),
+        Lang::En => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +83,15 @@ mod tests {
             text.starts_with("import payments: a.csv: cannot open the file"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn os_errors_keep_the_system_words_once() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let zh = fill(Text::IoNotFound.get(Lang::Zh), &[&e]);
+        assert!(zh.contains("找不到") && zh.matches(&e.to_string()).count() == 1, "{zh}");
+        let own = std::io::Error::other("它是文件夹");
+        assert_eq!(io_text(&own), "它是文件夹");
     }
 
     #[test]

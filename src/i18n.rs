@@ -105,6 +105,10 @@ macro_rules! texts {
         pub enum Text { $($key),* }
 
         impl Text {
+            /// Every text of the table, in its order (the test below checks
+            /// each has both languages).
+            pub const ALL: &'static [Text] = &[$(Text::$key),*];
+
             pub fn get(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((Text::$key, Lang::Zh) => $zh, (Text::$key, Lang::En) => $en,)*
@@ -270,7 +274,7 @@ texts! {
     Calendar => "奖励兑现日历", "Payout calendar";
     WeekdayHeader => "一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su";
     RewardsFor => "兑现月份", "rewards for";
-    DayOfMonth => "日", "";
+    DayOfMonthNumbered => "{0}日", "{0}";
     MilestonePulled => "市公司调取明细、分配奖励", "city pulls the figures and allocates";
     MilestoneCountyCheck => "县局核实站点奖励", "county checks station rewards";
     MilestoneSignoffs => "站点确认签字；支局长、维护人员签字", "stations sign; manager and maintainers sign";
@@ -527,7 +531,7 @@ texts! {
     CollectionTarget => "代收计划", "collection plan";
     DistributionSales => "分销金额", "distribution";
     DistributionTarget => "分销计划", "distribution plan";
-    Benchmarks => "县局对标(R16)", "County benchmarks (R16)";
+    Benchmarks => "县局对标", "County benchmarks";
     BenchmarksLine => "点均日交易金额 {0} 元 · 点均日交易笔数 {1} 笔 · 前十强占 {2}% · 后十位占 {3}%({4} 个站点, {5} 天)", "per station and day: {0} yuan in {1} payments · top ten {2}% of the amount · bottom ten {3}% ({4} stations, {5} days)";
     TopTen => "前十强", "top ten";
     BottomTen => "后十位", "bottom ten";
@@ -645,6 +649,375 @@ texts! {
     PlanNoFigures => "数据库中还没有业务数据，无法制定走访计划", "the database holds no figures yet: there is nothing to plan from";
     PlanOutsideFigures => "{0} 不在数据范围内：本数据库的数据从 {1} 到 {2}，而 {0} 的走访计划需要当月到前一天为止的数据", "{0} is outside the figures: this database's run from {1} to {2}, and a plan for {0} needs the month's figures up to the day before";
     PlanTooLarge => "{0}：数字太大，无法计算", "{0}: a figure too large to compute with";
+    // --- words helper (issue 9, the command line): clap's help and
+    // errors, CLI messages, library errors, reports and statements. ---
+    CliAbout => "便民 — 便民服务站维护人员的工作台", "便民 — the convenience-station maintainer's dashboard";
+    CliLongAbout => "便民（bianmin）：按县局政策精确计算邮政便民服务站的业务量、奖励和扣罚。\n\n不带命令运行时，显示本机数据库中本月的情况；还没有数据库时，先载入演示数据。", "便民 (bianmin): figures, rewards and penalties of China Post's convenience service stations (便民服务站), computed exactly under the county's policy.\n\nWith no command, bianmin shows this month's figures from the local database; with no database yet, it first loads the demo county.";
+    CliCalc => "计算一个月的业务数据（JSON，见 docs/CALC.md），以 JSON 输出结果", "Evaluate one month of facts (JSON, see docs/CALC.md) and print the result as JSON";
+    CliPolicy => "当前使用的政策，逐个版本列出（--policy，其次配置文件中的 policy，其次内置政策）", "The policy in effect, version by version (--policy, else `policy` in the config file, else built-in)";
+    CliImport => "导入业务系统的导出文件（UTF-8 或 GBK 的 CSV，或 XLSX）到数据库", "Import a source system's export (CSV in UTF-8 or GBK, or XLSX) into the database";
+    CliDemo => "在新数据库中建立演示县的数据", "Fill a new database with the demo county";
+    CliReport => "数据库中一个月的站点、支局和人员情况；或每站一份奖励确认单", "The month's stations, branches and people from the database; or one statement per station";
+    CliServe => "运行县局同步服务器（docs/SYNC.md）", "Run the county sync server over the database (docs/SYNC.md)";
+    CliSync => "与县局服务器同步：上传走访记录和签字情况，下载业务数据", "Sync with the county server: send notes and sign-offs, receive figures";
+    CliUser => "同步服务器的账号：每位维护人员、支局长或县局人员一个令牌", "The sync server's accounts: a token per maintainer, manager or county clerk";
+    CliUserAdd => "为一个人生成令牌并显示（只显示一次，服务器只保存其哈希值）", "Make a token for a person and print it (once: only its hash is kept)";
+    CliUserRevoke => "作废一个人的全部令牌，或某一个令牌", "End a person's tokens, or one token";
+    CliUserList => "列出账号（不显示令牌）", "The accounts (never the tokens)";
+    CliNote => "走访记录：写一条，或列出记录及其同步情况", "Visit notes: write one, or list them with their sync state";
+    CliNoteAdd => "写一条走访记录（下次同步时上传）", "Write a visit note (queued for the next sync)";
+    CliNoteList => "列出走访记录及其同步情况", "The notes with their sync state";
+    CliReconcile => "用本系统的数据核对市公司的奖励分配明细；有不一致时退出码为 1", "Check the city's reward allocation (奖励分配明细) against our figures; exit 1 on any difference";
+    CliExport => "为财务、薪酬和短信平台导出已结束月份的文件（docs/PAYOUT.md）", "Files for finance, payroll and the SMS platform, for a finished month (docs/PAYOUT.md)";
+    CliPayout => "一个月奖励兑现的各个步骤（奖励兑现流程）：进度，以及记录完成", "The month's payout steps (the payout calendar): where they stand, and recording them done";
+    CliPayoutStatus => "各步骤的进度、负责人，以及逾期的步骤", "Where each step of a month's payout stands, whose it is, and what is overdue";
+    CliPayoutDone => "记录某一步骤已完成（完成人：--as 工号，或配置文件中的 person）", "Record a step as done (who: --as PERSON, else `person` in the config file)";
+    CliPayoutUndo => "撤销误记的步骤", "Take back a step recorded by mistake";
+    CliPayoutInvoice => "登记某站点某月的发票已收到或未收到", "Record one station's invoice (发票) for a month as received, or not";
+    CliWatchlist => "退出预警：代收、分销计划均未完成的站点", "The exit watchlist: stations that missed both their collection and distribution plans";
+    CliArgDb => "数据库文件（默认：系统数据目录中的 bianmin.db）", "The database file (default: bianmin.db in the platform data folder)";
+    CliArgLang => "界面语言（默认：配置文件中的 lang，其次系统语言）", "Interface language (default: lang in the config file, else the locale)";
+    CliArgPolicy => "按此政策文件计算（默认：配置文件中的 policy，其次内置的德州政策）", "Evaluate under this policy file (default: `policy` in the config file, else the built-in Dezhou policy)";
+    CliArgAs => "您的工号，或 county（默认：配置文件中的设置；工作台会询问）", "Who you are (工号), or \"county\" (default: from the config file; the dashboard asks otherwise)";
+    CliArgNoMouse => "工作台不接管鼠标（便于在终端中选择文字）", "Do not capture the mouse in the dashboard (lets the terminal select text)";
+    CliArgHelp => "显示帮助", "Print help";
+    CliArgVersion => "显示版本", "Print version";
+    CliArgCalcFile => "输入的 JSON 文件，- 表示标准输入", "The input JSON file, or - for standard input";
+    CliArgPolicyToml => "改为输出政策的完整 TOML（便于复制修改）", "Print the policy's whole TOML instead (to copy and adapt)";
+    CliArgImportKind => "文件的种类", "What the file holds";
+    CliArgImportFile => "要导入的文件（各列见 docs/IMPORTS.md）", "The file to import (columns: docs/IMPORTS.md)";
+    CliArgDemoSeed => "演示县的随机种子（种子相同，数据相同）", "Seed of the demo county (the same seed gives the same county)";
+    CliArgDemoToday => "演示数据当作“今天”的日期（默认今天）；数据截至前一天", "The day the demo treats as today (default: today); facts run to the day before";
+    CliArgDemoForce => "替换已有的数据库文件", "Replace an existing database file";
+    CliArgReportMonth => "月份（默认：最新数据所在的月份；确认单默认为上一个已结束的月份）", "The month (default: the month of the latest figures; for statements, the last finished month)";
+    CliArgReportAsOf => "数据截至这一天（默认：有数据的最后一天）；早于月末时为预测", "Figures through this day (default: the last day with figures); earlier than the month's end projects";
+    CliArgReportBranch => "只看这个支局", "Only this branch";
+    CliArgFormat => "输出格式", "Output format";
+    // The lead, merging: the sign-off, dispute and plan commands' words.
+    CliSignoff => "签字确认或提出异议：便民站的奖励确认单、支局的奖励分配表（同步到县局）", "Sign a month's station statement or branch sheet, or dispute it; synced to the county";
+    CliSignoffStation => "便民站的月度奖励确认单，由站点签字（或提出异议）", "A station's statement of a month, as signed (or disputed) at the station";
+    CliSignoffBranch => "支局的奖励分配表（奖励总额、二八分配、考核扣款），由支局长或维护人员签字", "A branch sheet (pool, 2:8 split, penalty), signed by its manager or one of its maintainers";
+    CliDispute => "县局处理异议：异议清单与处理（仅县局）", "The county's queue of disputes, and resolving them (county only)";
+    CliDisputeList => "本月的异议：待处理的在前、提出早的在前，附系统金额与处理结果", "The month's disputes: open ones first, oldest first, with the computed figure and any resolution";
+    CliDisputeResolve => "处理一条异议：接受并给出更正金额，或驳回；都要写明理由", "Resolve a dispute: accept it with the corrected figure, or reject it; with a reason";
+    CliPlan => "今天的走访计划（--as 人员）：值得去的站点按线路排列并说明原因；支局长看到每位维护人员的清单，以及补足计划缺口的站点（见 docs/PLAN.md）", "Today's visit plan (--as PERSON): the stations worth a visit, in route order, each with why; for a branch manager every maintainer's list and the stations that close the plan's shortfall (docs/PLAN.md)";
+    CliArgSignoffStation => "站点编码", "The station (站点编码)";
+    CliArgSignoffMonth => "奖励月份（默认：上个月）", "The reward month (default: last month)";
+    CliArgSignoffDispute => "不签字，而是对确认单提出异议，并写明原因", "Dispute the statement instead of signing it, with the reason";
+    CliArgSignoffBranch => "支局（默认：你所在签字表的支局）", "The branch (default: the one whose sheet you are on)";
+    CliArgSignoffSheetDispute => "不签字，而是对分配表提出异议，并写明原因", "Dispute the sheet instead of signing it, with the reason";
+    CliArgSignoffRole => "以何身份签字（默认：人员名册中你的身份）", "The place you sign in (default: the one the registry gives you)";
+    CliArgDisputeUuid => "有异议的签字记录：完整编号，或其唯一的开头或结尾（dispute list 显示结尾）", "The disputed sign-off: its uuid, or its unique beginning or end (`dispute list` shows the end)";
+    CliArgDisputeAccept => "异议成立：按更正金额兑现（--amount）", "The dispute is right: pay the corrected figure (--amount)";
+    CliArgDisputeReject => "异议不成立：按系统金额兑现", "The dispute is not upheld: pay the computed figure";
+    CliArgDisputeAmount => "更正后的金额（元）：站点的奖励；支局分配表则为提出异议者的实发金额", "The corrected figure in yuan: the station's reward, or for a branch sheet the disputing signer's net";
+    CliArgDisputeReason => "理由（必填）", "Why (required)";
+    CliArgPlanDate => "计划哪一天（默认：今天，中国时间；演示数据中为演示的当天）。计入前一天为止的数字", "The day to plan for (default: today in China time; in the demo, the demo's day). Figures up to the day before count";
+    CliArgPlanFormat => "简短的打印清单，或全部站点的 CSV（列见 docs/PLAN.md）", "A short printable list, or every station as CSV (columns: docs/PLAN.md)";
+    CliArgReportTable => "与 --format csv 同用：哪一张表", "With --format csv: which table";
+    CliArgReportOutput => "写入此文件而不是标准输出（xlsx 必须指定）", "Write to this file instead of standard output (required for xlsx)";
+    CliArgReportStatements => "为每个站点写一份奖励确认单，写入 --output 指定的文件夹（--as 只写此人的站点）", "Write one statement per station into --output (a folder) instead of the report (--as: that person's stations only)";
+    CliArgReportStatementFormat => "确认单的文件格式", "Statement file format";
+    CliArgServeListen => "监听的地址和端口；端口 0 表示任选一个空闲端口", "Address and port to listen on; port 0 picks a free one";
+    CliArgServeMaxBody => "接受的最大请求体，字节", "The largest request body taken, in bytes";
+    CliArgServeMaxConnections => "同时打开的连接数上限；超出的回答 503（稍后再试）", "Connections open at once; one more is answered 503 (try later)";
+    CliArgServeHeaderTimeout => "客户端发送请求头的时限（秒），也是空闲连接保持的最长时间", "Seconds a client has to send a request's headers (and the longest an idle connection stays open)";
+    CliArgSyncServer => "县局服务器（默认：配置文件 [sync] 中的 server）", "The county server (default: `server` under [sync] in the config file)";
+    CliArgSyncToken => "本机的令牌（默认：BIANMIN_TOKEN，其次配置文件，其次输入时不显示的提示）", "This laptop's token (default: BIANMIN_TOKEN, else the config file's, else asked for without showing it)";
+    CliArgSyncStatus => "只显示同步情况（上次成功、离线时间、待上传记录）", "Only show where sync stands (last success, offline since, records waiting)";
+    CliArgUserPerson => "此人的工号，与站点登记表中一致", "The person (工号), as in the station registry";
+    CliArgUserRole => "角色", "The role";
+    CliArgUserName => "不在登记表中的县局人员：其姓名", "For a county account of someone not in the registry: their name";
+    CliArgRevokePerson => "此人的全部令牌", "Every token of this person";
+    CliArgRevokeToken => "这一个令牌", "This one token";
+    CliArgNoteStation => "走访的站点（站点编码）", "The station visited (站点编码)";
+    CliArgNoteKind => "走访的事由", "What the visit was about";
+    CliArgNoteText => "记录内容", "The note";
+    CliArgNoteFollowUp => "下次跟进的日期", "A day to come back";
+    CliArgNoteDate => "走访日期（默认今天）。作者为 --as 工号，其次配置文件中的 person", "The day of the visit (default: today). The author is --as PERSON, else `person` in the config file";
+    CliArgNoteListStation => "只列这个站点的", "Only this station's";
+    CliArgReconcileFile => "市公司的分配明细：CSV（UTF-8、带 BOM 或 GBK）或 XLSX，列为站点编码和金额，可另有工号和金额（docs/IMPORTS.md）", "The city's allocation: CSV (UTF-8, BOM or GBK) or XLSX, columns station code and amount, optionally person id (工号) and amount (docs/IMPORTS.md)";
+    CliArgRewardMonth => "奖励月份", "The reward month";
+    CliArgReconcileFormat => "差异以表格或 CSV 输出", "The differences as a table, or as CSV";
+    CliArgExportWhat => "导出哪一种文件", "Which file";
+    CliArgExportMonth => "奖励月份（只限已结束的月份）", "The reward month (finished months only)";
+    CliArgExportEncoding => "CSV 编码：带 BOM 的 UTF-8（Excel 的“CSV UTF-8”）、UTF-8 或 GBK", "CSV encoding: UTF-8 with a BOM (Excel's \"CSV UTF-8\"), plain UTF-8, or GBK";
+    CliArgPayoutStatusMonth => "奖励月份（默认上月，其兑现在本月进行）", "The reward month (default: last month, whose payout runs this month)";
+    CliArgPayoutDate => "把这一天当作今天", "Take this day as today";
+    CliArgPayoutStep => "步骤：pulled、county_check、stations_signed、branch_sheets_signed、filed、city_audit、leader_signature、paid 或 sms_sent", "The step: pulled, county_check, stations_signed, branch_sheets_signed, filed, city_audit, leader_signature, paid or sms_sent";
+    CliArgPayoutNote => "需要说明的情况", "What to know about it";
+    CliArgPayoutForce => "数据显示尚未完成时仍然记录（需要 --note）", "Record a step bianmin's data says is not done (needs --note)";
+    CliArgPayoutDoneDate => "完成日期（默认今天）", "The day it was done (default: today)";
+    CliArgInvoiceStation => "站点（站点编码）", "The station (站点编码)";
+    CliArgInvoiceMissing => "发票未收到（或不再算收到）", "The invoice is not (or no longer) received";
+    CliArgInvoiceNumber => "发票号码", "The invoice number (发票号码)";
+    CliArgWatchlistMonth => "已结束的月份（默认：上一个已结束的月份）", "A finished month (default: the last finished month)";
+    CliValueStations => "站点登记表（站点、支局、人员）", "the station registry (stations, branches, people)";
+    CliValuePlans => "支局的有效站点计划", "the branches' valid-station plans";
+    CliValuePayments => "便民缴费交易明细", "bill-payment transactions";
+    CliValueCards => "助农取款交易明细", "card-withdrawal transactions";
+    CliValueReferrals => "转介绍明细", "referrals";
+    CliValuePeople => "人员的手机号和绿卡（人员信息）", "people's phone and 绿卡 (人员信息)";
+    CliValueInvoices => "各站点各月收到的发票（发票登记）", "invoices received per station and month (发票登记)";
+    CliValueStationPlans => "各站点每月的代收和分销计划（退出预警用）", "each station's monthly collection and distribution plan (for the exit watchlist)";
+    CliValueDistribution => "各站点每月的分销金额（退出预警用）", "each station's monthly distribution sales (for the exit watchlist)";
+    CliValueExportPayments => "各站点兑现到绿卡的奖励，或暂缓及原因", "every station's reward to pay to its 绿卡, or held back with the reason";
+    CliValueExportPayroll => "每位支局长和维护人员的奖励、扣罚和实发", "every manager's and maintainer's reward, penalty and net";
+    CliValueExportSms => "每个对象（每一条）的短信通知", "one SMS notice per recipient (and part)";
+    CliPossibleValues => "［可选值：{0}］", " [possible values: {0}]";
+    CliDefault => "［默认：{0}］", " [default: {0}]";
+    CliEnv => "［环境变量：{0}］", " [env: {0}]";
+    CliHeadingArguments => "参数", "Arguments";
+    CliHeadingOptions => "选项", "Options";
+    CliHeadingCommands => "命令", "Commands";
+    CliHelpTemplate => "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}", "{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}";
+    CliHelpCommand => "显示本帮助，或某个命令的帮助", "Print this message or the help of the given subcommand(s)";
+    CliHelpCommandArg => "要查看帮助的命令", "Print help for the subcommand(s)";
+    CliErrorLayout => "错误：{0}\n\n用法：{1}\n\n查看说明请加 --help", "error: {0}\n\nUsage: {1}\n\nFor more information, try '--help'.";
+    CliErrorNoValue => "{0} 需要一个值", "a value is required for '{0}' but none was supplied";
+    CliErrorBadValue => "“{0}”不是 {1} 可用的值", "invalid value '{0}' for '{1}'";
+    CliErrorUnknownArgument => "没有 {0} 这个参数", "unexpected argument '{0}' found";
+    CliErrorUnknownCommand => "没有 {0} 这个命令", "unrecognized subcommand '{0}'";
+    CliErrorMissing => "缺少必需的参数：{0}", "the following required arguments were not provided: {0}";
+    CliErrorMissingCommand => "请指定一个命令：{0}", "a subcommand is required: {0}";
+    CliErrorConflict => "{0} 不能与 {1} 同时使用", "the argument '{0}' cannot be used with '{1}'";
+    CliErrorTwice => "{0} 只能用一次", "the argument '{0}' cannot be used multiple times";
+    CliErrorValueCount => "{0} 的值的个数不对", "wrong number of values for '{0}'";
+    CliErrorNotUtf8 => "命令行中有不是 UTF-8 的文字", "the command line holds text that is not UTF-8";
+    CliErrorBecause => "（{0}）", " ({0})";
+    CliErrorSuggest => "\n\n提示：是不是 {0}？", "\n\ntip: a similar one exists: '{0}'";
+    IoNotFound => "找不到该文件或文件夹（{0}）", "{0}";
+    IoPermissionDenied => "没有权限（{0}）", "{0}";
+    IoAlreadyExists => "已经存在（{0}）", "{0}";
+    IoIsADirectory => "这是文件夹，不是文件（{0}）", "{0}";
+    IoNotADirectory => "路径中有一部分不是文件夹（{0}）", "{0}";
+    IoStorageFull => "磁盘已满（{0}）", "{0}";
+    IoReadOnly => "只读的磁盘或文件系统（{0}）", "{0}";
+    IngestOpen => "{0}：无法打开文件：{1}", "{0}: cannot open the file: {1}";
+    IngestRead => "{0}：无法读取文件：{1}", "{0}: cannot read the file: {1}";
+    IngestEmpty => "{0}：文件是空的", "{0}: the file is empty";
+    IngestNoHeader => "{0}：没有表头行（文件中只有空行）", "{0}: no header row (the file has only blank lines)";
+    IngestDuplicateColumn => "{0}：{1} 列和 {2} 列都是 {3}；请只保留一列", "{0}: the columns {1} and {2} are both {3}; keep one";
+    IngestNotCsvOrXlsx => "{0}：不是 CSV 或 XLSX 文件：{1}", "{0}: not a CSV or XLSX file: {1}";
+    IngestWorkbook => "{0}：无法读取工作簿：{1}", "{0}: cannot read the workbook: {1}";
+    IngestMissingColumn => "{0}：缺少列 {1}；表头行中有：{2}", "{0}: missing column {1}; the header row has: {2}";
+    IngestMissingColumns => "{0}：缺少列 {1}；表头行中有：{2}", "{0}: missing columns {1}; the header row has: {2}";
+    RowAt => "第 {0} 行：{1}", "line {0}: {1}";
+    RowAtColumn => "第 {0} 行，{1} 列：{2}", "line {0}, column {1}: {2}";
+    IngestXlsxSheet => "XLSX（工作表 {0}）", "XLSX (worksheet {0})";
+    IngestCannotReadFurther => "无法继续读取：{0}", "cannot read further: {0}";
+    IngestFieldCountOne => "有 {0} 个字段，但表头有 {1} 个", "has {0} field but the header has {1}";
+    IngestFieldCount => "有 {0} 个字段，但表头有 {1} 个", "has {0} fields but the header has {1}";
+    ImportEmpty => "是空的", "is empty";
+    ImportScientific => "{0} 看起来是被 Excel 缩短的数字（只保留 15 位）；请在源系统中把该列设为文本格式后重新导出", "{0} looks like a number Excel shortened (it keeps only 15 digits); format the column as text in the source and export again";
+    ImportNotDate => "{0} 不是日期（例如 2026-10-05）", "{0} is not a date (e.g. 2026-10-05)";
+    ImportNotDateTime => "{0} 不是日期和时间（例如 2026-10-05 14:03:22）", "{0} is not a date and time (e.g. 2026-10-05 14:03:22)";
+    ImportNotMonth => "{0} 不是月份（例如 2026-10）", "{0} is not a month (e.g. 2026-10)";
+    ImportNotAmount => "{0} 不是金额", "{0} is not an amount";
+    ImportTooManyDecimals => "{0} 的小数超过两位", "{0} has more than two decimals";
+    ImportAmountHuge => "{0} 太大，不是金额", "{0} is too large to be an amount";
+    ImportNotWholeNumber => "{0} 不是整数", "{0} is not a whole number";
+    ImportNotKind => "{0} 不是站点类型（农村/rural 或 城市/urban）", "{0} is not a station kind (农村/rural or 城市/urban)";
+    ImportNotTxnStatus => "{0} 不是交易状态（成功/success，或 冲正/撤销/退款/reversed）", "{0} is not a transaction status (成功/success or 冲正/撤销/退款/reversed)";
+    ImportNotStationStatus => "{0} 不是站点状态（正常/open、暂停/suspended 或 撤销/closed）", "{0} is not a station status (正常/open, 暂停/suspended or 撤销/closed)";
+    ImportNotYesNo => "{0} 不是“是”或“否”（是/否、yes/no、1/0）", "{0} is not yes or no (是/否, yes/no, 1/0)";
+    ImportNotReferralKind => "{0} 不是转介绍类别（惠农通、金融客户、车险客户、车险成交）", "{0} is not a referral kind (惠农通, 金融客户, 车险客户, 车险成交)";
+    ImportNotCardNumber => "{0} 不是卡号（12 到 19 位数字）", "{0} is not a card number (12 to 19 digits)";
+    ImportNotMobile => "{0} 不是手机号（以 1 开头的 11 位数字）；短信通知需要手机号", "{0} is not a mobile number (11 digits starting with 1); the SMS notice needs a mobile";
+    ImportBadBytes => "{0} 中有不是 {1} 编码的字节（文件开头判断出的编码）", "{0} holds bytes that are not valid {1} (the encoding found at the start of the file)";
+    ImportTooLarge => "{0} 太大", "{0} is too large";
+    ImportNoStationsInVillage => "是 0；这个村至少有本站", "is 0; the village has at least this station";
+    ImportClosedBeforeOpened => "{0} 早于开业日期 {1}", "{0} is before the opening date {1}";
+    ImportInstalledBeforeSigned => "{0} 早于签约日期 {1}", "{0} is before the signing date {1}";
+    ImportNegativeNotReversed => "{0} 是负数，但交易没有标为冲正", "{0} is negative but the transaction is not marked reversed (冲正)";
+    ImportStationAndPerson => "这一行既有站点 {0} 又有人员 {1}；一行只能付给其中之一", "the line names station {0} and person {1}; a line pays one of them";
+    ImportNoPayee => "是空的；每行应付给一个站点或一个人", "is empty; a line pays a station or a person";
+    ImportNegative => "{0} 是负数", "{0} is negative";
+    ImportIsDirectory => "这是文件夹，不是文件", "it is a directory";
+    ImportXls => "这是 Excel 97-2003（.xls）或加密的工作簿；请另存为 .xlsx 或 CSV", "it is an Excel 97-2003 (.xls) or encrypted workbook; save it as .xlsx or CSV";
+    ImportUtf16 => "这是 UTF-16 文本（Excel 的“Unicode 文本”）；请另存为 CSV", "it is UTF-16 text (Excel's \"Unicode text\"); save it as CSV";
+    ImportBinary => "其中是二进制数据，不是文字", "it holds binary data, not text";
+    ImportSheetReaderStopped => "工作表读取意外中止", "the worksheet reader stopped unexpectedly";
+    ImportNamedXlsx => "文件名是 .xlsx，但不是工作簿（{0}）", "it is named .xlsx but is not a workbook ({0})";
+    ImportNoWorksheet => "工作簿中没有工作表", "the workbook has no worksheet";
+    ImportWorksheetError => "工作表 {0}：{1}", "worksheet {0}: {1}";
+    ImportReadOne => "{0}：读取 {1} 行（{2}），新增 {3}", "{0}: {1} row read ({2}), {3} new";
+    ImportReadMany => "{0}：读取 {1} 行（{2}），新增 {3}", "{0}: {1} rows read ({2}), {3} new";
+    ImportUpdated => "，更新 {0}", ", {0} updated";
+    ImportDuplicate => "，{0} 行以前已导入", ", {0} already imported";
+    ImportReversed => "，{0} 行已冲正或撤销（不计入）", ", {0} reversed or cancelled (not counted)";
+    ImportBadRowsOne => "{0}：有 {1} 行有误，什么也没有导入。请修正文件后重新导入。", "{0}: {1} bad row; nothing was imported. Fix the file and import it again.";
+    ImportBadRowsMany => "{0}：有 {1} 行有误，什么也没有导入。请修正文件后重新导入。", "{0}: {1} bad rows; nothing was imported. Fix the file and import it again.";
+    ImportAndMore => "……另有 {0} 行", "… and {0} more";
+    ImportUnknownStation => "站点 {0} 不在站点登记表中；请先导入站点", "station {0} is not in the registry; import the stations first";
+    ImportStationTwice => "站点 {0} 在第 {1} 行也出现了", "station {0} is also on line {1}";
+    ImportBranchManagerDiffers => "支局 {0} 在第 {2} 行的支局长是 {1}，这里是 {3}", "branch {0} has manager {1} on line {2}, here {3}";
+    ImportBranchKindDiffers => "支局 {0} 在第 {2} 行是 {1}", "branch {0} is {1} on line {2}";
+    ImportOneBranchEach => "{0} 维护支局 {1} 的站点（第 {2} 行）；一个人只属于一个支局", "{0} maintains stations of branch {1} (line {2}); a person belongs to one branch";
+    ImportMaintainerCannotManageLine => "{0} 维护支局 {1} 的站点（第 {2} 行），不能担任 {3} 的支局长", "{0} maintains stations of branch {1} (line {2}) and cannot manage {3}";
+    ImportMaintainerCannotManage => "{0} 维护支局 {1} 的站点，不能担任 {2} 的支局长", "{0} maintains stations of branch {1} and cannot manage {2}";
+    ImportUnknownBranch => "支局 {0} 不在站点登记表中；请先导入站点", "branch {0} is not in the registry; import the stations first";
+    ImportNotWholeFen => "{0} 不是整分", "{0} is not a whole number of fen";
+    ImportNoReferralKind => "政策 {0} 在 {2}（{3} 起的版本）没有 {1} 这种转介绍奖励", "the policy {0} pays no referral of kind {1} in {2} (version from {3})";
+    ImportCategoryNotThen => "{0} 属于缴费类别 {1}，但政策 {2} 在 {3}（{4} 起的版本）没有这个类别；当时的类别：{5}", "{0} is the payment category {1}, which the policy {2} does not have in {3} (version from {4}); its categories then: {5}";
+    ImportNotCategory => "{0} 不是政策 {1} 在 {2}（{3} 起的版本）的缴费类别：{4}", "{0} is not a payment category of the policy {1} in {2} (version from {3}): {4}";
+    ImportStationMonthTwice => "站点 {0} 月份 {1} 在第 {2} 行也出现了", "station {0}, month {1} is also on line {2}";
+    ImportPersonTwice => "人员 {0} 在第 {1} 行也出现了", "person {0} is also on line {1}";
+    ImportUnknownPerson => "人员 {0} 不在登记表中；请先导入站点（站点登记表中有支局长和维护人员）", "person {0} is not in the registry; import the stations (which name the managers and maintainers) first";
+    ImportMonthToCome => "{0} 是还没到的月份", "{0} is a month still to come";
+    ImportNumberWithoutInvoice => "这一行写明发票未收到，却有发票号码", "an invoice number on a line that says the invoice was not received";
+    ImportProgress => "{bar:40} {binary_bytes}/{binary_total_bytes} 已用 {elapsed}，约剩 {eta}", "{bar:40} {binary_bytes}/{binary_total_bytes} {elapsed} eta {eta}";
+    PolicyErrRead => "无法读取政策文件 {0}：{1}", "cannot read policy file {0}: {1}";
+    PolicyErrNoVersionIn => "政策 {0} 在 {1} 没有生效的版本；第一个版本从 {2} 开始", "no version of the policy {0} is in force in {1}; the first starts {2}";
+    PolicyErrNegative => "{0} 是负数", "{0} is negative";
+    PolicyErrAtLeastOne => "至少应为 1", "must be at least 1";
+    PolicyErrCategoryId => "{0} 不是类别编号（小写英文字母、数字和 _，以字母开头）", "{0} is not a category id (lower-case ASCII letters, digits and _, starting with a letter)";
+    PolicyErrReservedId => "{0} 是奖励中另有的一项；请换一个编号", "{0} is a line of the reward of its own; choose another id";
+    PolicyErrNotThisRule => "不适用于这种计算方式", "does not apply to this rule";
+    PolicyErrMissing => "缺少", "missing";
+    PolicyErrNoCategory => "至少需要一个缴费类别", "needs at least one payment category";
+    PolicyErrTwice => "{0} 列出了两次", "{0} is listed twice";
+    PolicyErrNamesOther => "{0} 已经是类别 {1} 的名称", "{0} already names the category {1}";
+    PolicyErrNamesOtherId => "写了 {0}，这是另一个类别的编号", "names {0}, the id of another category";
+    PolicyErrSplit => "支局长 {0} + 维护人员 {1} = {2}，合计应为 1", "manager {0} + maintainers {1} = {2}, must add up to 1";
+    PolicyErrOneToTwelve => "应为 1 到 12", "must be 1 to 12";
+    PolicyErrNoVersion => "至少需要一个版本", "needs at least one version";
+    PolicyErrVersionOrder => "{0} 不晚于上一个版本的 {1}；版本应按时间从早到晚排列", "{0} is not after the previous version's {1}; list versions oldest first";
+    PolicyErrNoTier => "至少需要一档", "needs at least one tier";
+    PolicyErrFirstTier => "第一档应从 0 开始（含 0）", "the first tier must start at 0, inclusive";
+    PolicyErrUnboundedTier => "只有最后一档可以没有上限", "only the last tier may be unbounded";
+    PolicyErrLastTierMax => "最后一档不能有上限", "the last tier must have no max";
+    PolicyErrMaxNotAboveMin => "{0} 不大于下限 {1}", "{0} is not above min {1}";
+    PolicyErrGap => "有空缺：上一档止于 {0}，这一档从 {1} 开始", "gap: the previous tier ends at {0}, this one starts at {1}";
+    PolicyErrOverlap => "有重叠：上一档止于 {0}，这一档从 {1} 开始", "overlap: the previous tier ends at {0}, this one starts at {1}";
+    PolicyErrInBoth => "有重叠：{0} 既在第 {1} 档又在第 {2} 档", "overlap: {0} is in both tier {1} and tier {2}";
+    PolicyErrInNeither => "有空缺：{0} 既不在第 {1} 档也不在第 {2} 档", "gap: {0} is in neither tier {1} nor tier {2}";
+    StoreCreateDir => "无法建立文件夹 {0}：{1}", "cannot create the folder {0}: {1}";
+    StoreOpen => "{0}：无法作为数据库打开：{1}", "{0}: {1}";
+    StoreCreateFile => "无法建立 {0}：{1}", "cannot create {0}: {1}";
+    StoreTooNew => "{0} 由更新版本的 bianmin 写入（数据库结构版本 {1}，本程序最高支持 {2}）。请升级 bianmin 后再打开；文件没有改动。", "{0} was written by a newer bianmin (schema version {1}; this bianmin knows up to {2}). Upgrade bianmin to open it; the file was not changed.";
+    StoreMigrate => "{0}：升级数据库结构失败，文件没有改动：{1}", "{0}: upgrading the schema failed, the file was not changed: {1}";
+    StoreSql => "数据库：{0}", "database: {0}";
+    StoreBadValue => "数据库的 {0}.{1} 中有不正确的值：{2}", "database holds a bad value in {0}.{1}: {2}";
+    NotesUnknownStation => "数据库中没有站点 {0}", "station {0} is not in the database";
+    NotesUnknownPerson => "数据库中没有人员 {0}", "person {0} is not in the database";
+    NotesEmptyBody => "走访记录需要填写内容", "a note needs some text";
+    NotesDisputeWithoutReason => "有异议时需要写明原因", "a dispute needs a reason";
+    NotesUnknownNote => "数据库中没有走访记录 {0}", "note {0} is not in the database";
+    ConfigRead => "无法读取 {0}：{1}", "cannot read {0}: {1}";
+    ConfigParse => "{0}：配置文件的格式不对：{1}", "{0}: {1}";
+    ConfigWrite => "无法写入 {0}：{1}", "cannot write {0}: {1}";
+    ReportFacts => "数据库中的业务数据无法计算：{0}", "the stored facts cannot be evaluated: {0}";
+    ReportEarlierMonth => "本季度较早的 {0} 的业务数据（用于季度考核扣留）无法计算：{1}", "the stored facts of {0} (earlier in the quarter, for withholding) cannot be evaluated: {1}";
+    ReportUnknownBranch => "数据库中没有支局 {0}", "branch {0} is not in the database";
+    WatchlistNotFinished => "{0} 尚未结束；退出预警只看已结束的月份（最近的是 {1}）", "{0} is not over yet; the watchlist looks at finished months (the last is {1})";
+    BadMonthArg => "{0} 不是月份（格式 YYYY-MM）", "{0} is not a month (YYYY-MM)";
+    BadDateArg => "{0} 不是日期（格式 YYYY-MM-DD）", "{0} is not a date (YYYY-MM-DD)";
+    NotADecimal => "{0} 不是数字", "{0} is not a decimal";
+    FactsOutsideMonth => "{0} 不在 {1} 月内", "{0} is outside the month {1}";
+    FactsDuplicateBranch => "支局编号 {0} 重复", "duplicate branch id {0}";
+    FactsNoMaintainers => "支局 {0} 没有维护人员", "branch {0} has no maintainers";
+    FactsOneBranchEach => "{0} 已属于支局 {1}；每人只属于一个支局", "{0} already belongs to branch {1}; each person belongs to one branch";
+    FactsDuplicateMaintainer => "维护人员 {0} 重复", "duplicate maintainer {0}";
+    FactsDuplicateStation => "站点编号 {0} 重复", "duplicate station id {0}";
+    FactsUnlistedBranch => "支局 {0} 不在 branches 中", "branch {0} is not listed in branches";
+    FactsNotMaintainerOf => "{0} 不是支局 {1} 的维护人员", "{0} is not a maintainer of branch {1}";
+    FactsBelowOne => "{0} 小于 1", "{0} is below 1";
+    FactsNoCategory => "{0} 没有缴费类别 {1}（政策 {2}，{3} 起的版本：{4}）", "{0} has no payment category {1} (policy {2}, version from {3}: {4})";
+    FactsValidAboveRaw => "有效刷卡 {0} 笔，超过了记录的 {1} 笔", "{0} valid card transactions exceed the {1} recorded";
+    FactsUnknownReferral => "没有这种转介绍；政策 {0}（{1} 起的版本）中有：{2}", "unknown referral kind; the policy {0} (version from {1}) knows {2}";
+    FactsNoWithholding => "{0} 生效的政策版本（{1} 起）没有季度考核扣留", "the policy version in force in {0} (from {1}) withholds nothing";
+    FactsNotEarlierMonth => "{0} 不是 {1} 所在季度中更早的月份", "{0} is not an earlier month of the quarter of {1}";
+    FactsOverflow => "数字太大，无法计算（合计或乘积溢出）", "is too large to compute with (a sum or product of the figures overflows)";
+    FactsSumOverflows => "当月合计溢出", "the month's sum overflows";
+    FactsStationSumOverflows => "{0} {1}：当月合计溢出", "{0} {1}: the month's sum overflows";
+    ServeCannotListen => "无法在 {0} 上监听：{1}", "cannot listen on {0}: {1}";
+    ServeCannotStart => "无法启动服务器：{0}", "cannot start the server: {0}";
+    UserUnknownPerson => "数据库中没有人员 {0}；请先导入站点登记表（不在登记表中的县局人员可用 --name 建立账号）", "person {0} is not in the database; import the station registry first (a county account may be made with --name for someone not in it)";
+    UserNothingToRevoke => "{0} 没有在用的令牌", "no token of {0} is in use";
+    UserUnknownToken => "此数据库中没有这个令牌", "that token is not known to this database";
+    UserRandom => "无法生成随机令牌：{0}", "cannot make a random token: {0}";
+    ReconcileOtherMonth => "这一行是 {0} 的，不是 {1} 的", "the line is for {0}, not {1}";
+    ReconcileSumTooLarge => "{0} 的合计太大", "the sum for {0} is too large";
+    CannotWriteStdout => "无法写到标准输出：{0}", "cannot write to standard output: {0}";
+    CannotWrite => "无法写入 {0}：{1}", "cannot write {0}: {1}";
+    CannotCreate => "无法建立 {0}：{1}", "cannot create {0}: {1}";
+    CannotRead => "无法读取 {0}：{1}", "cannot read {0}: {1}";
+    CannotRemove => "无法删除 {0}：{1}", "cannot remove {0}: {1}";
+    CannotReplace => "无法替换 {0}：{1}", "cannot replace {0}: {1}";
+    RuleCardCap => "每卡每天有效刷卡次数限制（方案二（二））", "per-card daily limit on valid transactions (plan 2.2)";
+    RulePayments => "便民缴费营销政策（方案二（一））", "bill-payment reward (plan 2.1)";
+    RuleCard => "助农取款营销政策（方案二（二））", "card-withdrawal reward (plan 2.2)";
+    RuleReferrals => "转介绍营销政策（方案二（三））", "referral reward (plan 2.3)";
+    RuleStationReward => "缴费 + 取款 + 转介绍", "payments + card + referrals";
+    RuleValidity => "有效站点认定（方案二（四）1）", "valid station (plan 2.4.1)";
+    RuleMaintenance => "维护奖励（方案二（四）1）", "maintenance reward (plan 2.4.1)";
+    RuleProjection => "按已有天数推算至月末", "projected from the days so far";
+    RulePayout => "奖励兑现流程，方案三（一）3", "payout steps, plan 3.1.3";
+    RuleWithholding => "季度考核（加盟费考评）", "quarterly withholding (franchise-fee review)";
+    BasisPerPayment => "{0} 笔 × {1} 元/笔", "{0} payments × {1} yuan each";
+    BasisShareOfAmount => "代收金额 {0} 元 × {1}%", "amount collected {0} yuan × {1}%";
+    BasisCard => "有效 {0} 笔 × {1} 元/笔（共刷卡 {2} 笔）", "{0} valid transactions × {1} yuan each ({2} in all)";
+    BasisPerReferral => "{0} 个 × {1} 元/个", "{0} × {1} yuan each";
+    StatementTitleProjected => "{0}（预测，非最终金额）", "{0} (projected, not final)";
+    StatementProjectedNote => "以上为预测：按截至 {0} 的数据推算至月末（{2}；本月还剩 {1} 天），不是最终金额。", "These figures are projected: the figures to {0} carried to the month's end ({2}; {1} days left in the month); they are not final.";
+    StatementCommsCovered => "本月通讯费（5元包）由邮政承担（{0} 元），不计入现金奖励。", "The post office pays this month's communication package ({0} yuan); it is not part of the cash reward.";
+    StatementValidityLine => "{0}：{1}——缴费 {2} 笔（至少 {3} 笔），有效刷卡 {4} 笔（至少 {5} 笔）。", "{0}: {1} — {2} payments (at least {3} needed), {4} valid card transactions (at least {5} needed).";
+    StatementMaintenanceLine => "{0}：{1} 元（基础 {2} 元 + 提成 {3} 元），归支局长及维护人员，不计入站点奖励。", "{0}: {1} yuan (base {2} + commission {3}); it goes to the branch's manager and maintainers, not to the station.";
+    StatementWithholdingNote => "{0}：{1}，{2}。{3}", "{0}: {1}: {2}. {3}";
+    StatementSignBy => "请于 {0} 前签字确认（{1}）。", "Please sign by {0} ({1}).";
+    StatementItem => "项目", "item";
+    StatementHow => "计算", "computed as";
+    AmountYuan => "金额（元）", "amount (yuan)";
+    StatementAmountLine => "本月应付站点：{0} 元", "To be paid to the station for the month: {0} yuan";
+    StatementSignoffStatus => "签字情况", "Sign-off";
+    SignoffSignedOn => "已签字（{0}，{1} 记录）", "signed on {0} (recorded by {1})";
+    SignoffDisputedOn => "有异议（{0}，{1} 记录）。原因：{2}", "disputed on {0} (recorded by {1}). Reason: {2}";
+    SignoffResolvedAccepted => "县局已处理（{0}）：接受，更正为 {1} 元。理由：{2}", "resolved by the county on {0}: accepted, corrected to {1} yuan. Reason: {2}";
+    SignoffResolvedRejected => "县局已处理（{0}）：驳回，按系统金额兑现。理由：{1}", "resolved by the county on {0}: rejected, paid as computed. Reason: {1}";
+    SignoffOverdue => "逾期未签字：应于 {0} 前签字，已逾期 {1} 天", "OVERDUE: not signed; it was due by {0} ({1} days ago)";
+    SignoffNotYet => "尚未签字，请于 {0} 前签字", "not signed yet; sign by {0}";
+    HeaderYuan => "{0}（元）", "{0} (yuan)";
+    HeaderProjected => "{0}（预测）", "{0} (projected)";
+    HeaderYuanProjected => "{0}（元，预测）", "{0} (yuan, projected)";
+    HeaderPerDay => "{0}（笔）", "{0}";
+    ReportHeadingProjected => "{0} 月报：预测至月末（数据截至 {1}，本月还剩 {2} 天）", "{0}: projected to the month's end (figures to {1}, {2} days left in the month)";
+    ReportHeadingWhole => "{0} 月报：全月实际数据（截至 {1}）", "{0}: the whole month's actual figures (to {1})";
+    ReportContestPool => "站点竞赛奖金池（季度考核）：{0} 元", "Station contest pool (quarterly withholding): {0} yuan";
+    ReportAsOfOutside => "--as-of {0} 不在 {1} 月内", "--as-of {0} is outside the month {1}";
+    StatementsNeedOutput => "--statements 为每个站点写一个文件：请用 --output 指定文件夹", "--statements writes one file per station: name the folder with --output DIR";
+    XlsxNeedsOutput => "--format xlsx 写出工作簿：请用 --output 文件名.xlsx 指定文件", "--format xlsx writes a workbook: name the file with --output FILE.xlsx";
+    ReportWritten => "{0}：{1} 的报表", "{0}: report for {1}";
+    NoDataForMonth => "{0} 没有数据：数据库中没有这个月的业务数据（{1}）", "no data for {0}: the database holds no figures of that month ({1})";
+    NoDataHeld => "有数据的月份：{0} 至 {1}", "it holds {0} to {1}";
+    NoDataAtAll => "数据库中还没有任何业务数据，请先导入或同步", "it holds no figures at all yet: import or sync first";
+    PersonNotInDatabase => "数据库中没有人员 {0}", "{0} is not a person in the database";
+    PersonNoStations => "{0} 在 {1} 没有站点，没有确认单可写", "{0} has no stations in {1}: no statement to write";
+    StatementsCollide => "两个站点的确认单都会写成 {0}", "two stations' statements would both be {0}";
+    StatementsWritten => "{0}：已写入 {2} 的奖励确认单 {1} 份", "{0}: {1} statements for {2}";
+    StatementsOverdue => "其中 {0} 份逾期未签字（应于次月12日前签字）", "{0} of them overdue: not signed by the 12th";
+    StatementsDisputed => "其中 {0} 份有异议，原因写在确认单上", "{0} of them disputed; the reasons are on the statements";
+    LabelValue => "{0}：{1}", "{0}: {1}";
+    BasisPerPaymentOne => "{0} 笔 × {1} 元/笔", "{0} payment × {1} yuan each";
+    NoteRefusedBecause => "被拒：{0}", "refused: {0}";
+    NoteLocal => "演示（不上传）", "demo (never sent)";
+    NoteAuthor => "作者", "author";
+    NoteVisited => "走访日期", "visited";
+    NoteVersion => "版本", "version";
+    NoteText => "内容", "text";
+    NotesCountOne => "共 {0} 条记录，{1} 条待上传", "{0} note, {1} waiting to be sent";
+    NotesCountMany => "共 {0} 条记录，{1} 条待上传", "{0} notes, {1} waiting to be sent";
+    UserRevokeWhom => "请用 --person 工号 或 --token 令牌 指定", "give --person ID or --token TOKEN";
+    UserTokenHash => "令牌摘要", "token hash";
+    UserCreated => "建立时间", "created";
+    UserRevoked => "作废时间", "revoked";
+    DemoExists => "{0} 已经存在；演示数据只写入新的数据库。请用 --db 指定另一个文件，或加 --force 替换它", "{0} already exists; the demo fills a new database. Use --db to name another file, or --force to replace it";
+    DemoMade => "{0}：演示县（演示数据），{1} 个支局、{2} 人、{3} 个站点，每日数据 {4} 至 {5}，走访记录 {6} 条", "{0}: demo county (演示数据) with {1} branches, {2} people, {3} stations, daily figures {4} to {5}, {6} visit notes";
+    CalcStdin => "无法以 UTF-8 读取标准输入：{0}", "cannot read standard input as UTF-8: {0}";
+    DemoCannotMove => "无法移动旧的演示数据库 {0}：{1}", "cannot move the old demo database {0}: {1}";
+    CannotMove => "无法把 {0} 移到 {1}：{2}", "cannot move {0} to {1}: {2}";
+    DashboardFailed => "工作台出错：{0}", "the dashboard: {0}";
+    ServeFailed => "bianmin serve --db {0}：{1}", "bianmin serve --db {0}: {1}";
     // dashboard (issues 9 and 11): words for people on every screen, the
     // to-do calendar, notes in full, drafts, month limits, sign-offs.
     DashAllSigned => "{0} 奖励确认单已全部签字", "every statement of {0} is signed";
@@ -840,15 +1213,56 @@ pub fn status_name(status: crate::policy::Status, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The `{0}`, `{1}` … a template holds.
+    fn placeholders(template: &str) -> std::collections::BTreeSet<usize> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            if let Some(close) = rest.find('}') {
+                if let Ok(i) = rest[..close].parse::<usize>() {
+                    found.insert(i);
+                }
+            }
+        }
+        found
+    }
+
     #[test]
     fn every_text_has_both_languages() {
-        for text in [Text::Demo, Text::StatusAtRisk, Text::StatementTitle] {
-            assert!(!text.get(Lang::Zh).is_empty());
-            assert!(!text.get(Lang::En).is_empty());
-            assert_ne!(text.get(Lang::Zh), text.get(Lang::En));
+        assert!(Text::ALL.len() > 400, "the table lists every text");
+        let mut missing = Vec::new();
+        for text in Text::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                if text.get(lang).trim().is_empty() {
+                    missing.push(format!("{text:?} has no {lang:?}"));
+                }
+            }
+            // A template fills the same values in both languages.
+            let (zh, en) = (placeholders(text.get(Lang::Zh)), placeholders(text.get(Lang::En)));
+            if zh != en {
+                missing.push(format!("{text:?}: Chinese fills {zh:?}, English {en:?}"));
+            }
         }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
         assert_eq!(Lang::parse("zh"), Some(Lang::Zh));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn the_chinese_of_a_text_is_chinese() {
+        // A text whose Chinese has no Chinese character was left in English
+        // (codes and units such as "R14" or "%" excepted by length).
+        let chinese = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "：，。（）、".contains(c);
+        let untranslated: Vec<String> = Text::ALL
+            .iter()
+            .filter(|t| {
+                let zh = t.get(Lang::Zh);
+                zh.chars().filter(|c| c.is_ascii_alphabetic()).count() > 3 && !zh.chars().any(chinese)
+            })
+            .map(|t| format!("{t:?}"))
+            .collect();
+        assert!(untranslated.is_empty(), "{}", untranslated.join(", "));
     }
 
     #[test]

@@ -1,17 +1,25 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 mod cli;
+mod cli_words;
 mod commands;
 
-use cli::{Cli, Command};
+use cli::Command;
 
 /// Exit status for input that cannot be used (CALC.md): nothing changed.
 const EXIT_BAD_INPUT: u8 = 2;
 
+/// Exit status when there is nothing to show (a month without figures).
+const EXIT_NOTHING: u8 = 1;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The language first, so that the help and clap's errors are in it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    bianmin::i18n::set_current(commands::lang_before_parsing(&args));
+    let cli = match cli_words::parse(args) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     bianmin::i18n::set_current(commands::lang(&cli.global));
     let result = match cli.command {
         None => commands::overview::run(&cli.global),
@@ -61,7 +69,11 @@ fn main() -> ExitCode {
             // The chain of causes on one line, each said once (import
             // errors list rows below it).
             eprintln!("bianmin: {}", bianmin::errors::chain_text(&*err));
-            ExitCode::from(EXIT_BAD_INPUT)
+            if err.downcast_ref::<commands::NothingToShow>().is_some() {
+                ExitCode::from(EXIT_NOTHING)
+            } else {
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
         }
     }
 }

@@ -4,6 +4,8 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
+use crate::i18n::{trf, Text};
+
 /// Decimal places of a fen.
 pub const FEN_SCALE: u32 = 2;
 
@@ -99,17 +101,19 @@ pub fn parse_yuan(text: &str) -> Result<Decimal, String> {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let well_formed = all_digits(whole) && frac.is_none_or(all_digits);
     if !well_formed {
-        return Err(format!("{text:?} is not a decimal"));
+        return Err(not_a_decimal(text));
     }
     if frac.is_some_and(|f| f.len() > FEN_SCALE as usize) {
-        return Err(format!("{text:?} has more than two decimals"));
+        return Err(trf(Text::ImportTooManyDecimals, &[&format!("{text:?}")]));
     }
     if whole.len() > 15 {
-        return Err(format!("{text:?} is too large"));
+        return Err(trf(Text::ImportTooLarge, &[&format!("{text:?}")]));
     }
-    trimmed
-        .parse::<Decimal>()
-        .map_err(|_| format!("{text:?} is not a decimal"))
+    trimmed.parse::<Decimal>().map_err(|_| not_a_decimal(text))
+}
+
+fn not_a_decimal(text: &str) -> String {
+    trf(Text::NotADecimal, &[&format!("{text:?}")])
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl FromStr for Month {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Month, String> {
-        let bad = || format!("{s:?} is not a month (YYYY-MM)");
+        let bad = || crate::i18n::trf(crate::i18n::Text::BadMonthArg, &[&format!("{s:?}")]);
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -105,7 +105,7 @@ impl FromStr for Month {
 /// Parses `YYYY-MM-DD` strictly (no times, no other separators). Written
 /// by hand: `calc` parses one date per card transaction.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let bad = || format!("{s:?} is not a date (YYYY-MM-DD)");
+    let bad = || crate::i18n::trf(crate::i18n::Text::BadDateArg, &[&format!("{s:?}")]);
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(bad());

@@ -142,8 +142,20 @@ fn a_payment_in_a_category_the_month_does_not_have_is_refused_with_its_line() {
     );
     assert!(stderr.contains("line 4") && stderr.contains("gas bill"), "{stderr}");
     assert!(stderr.contains("nothing was imported"), "{stderr}");
-    let report = report_json(&db, Some(&sample_policy()), "2012-12");
-    assert_eq!(station(&report, "S1")["payment_count"], 0);
+    // Nothing was imported, so December has no figures: said, exit 1.
+    let out = bianmin(&db)
+        .arg("--policy")
+        .arg(sample_policy())
+        .args(["report", "--month", "2012-12", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no data for 2012-12"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Jan–Mar 2013 under the sample county's policy (withhold 20.00; the bar
@@ -270,7 +282,10 @@ fn withholding_across_a_quarter_through_the_store_and_report() {
         .output()
         .unwrap());
     assert!(table.contains("withheld") && table.contains("payable"), "{table}");
-    assert!(table.contains("station contest pool (R14): 3.00"), "{table}");
+    assert!(
+        table.contains("Station contest pool (quarterly withholding): 3.00 yuan") && !table.contains("R14"),
+        "{table}"
+    );
     let out_dir = dir.path().join("statements");
     ok(bianmin(&db)
         .args(["--lang", "zh", "--policy"])

@@ -80,10 +80,12 @@ fn a_note_written_on_a_connected_laptop_is_the_tokens_persons_and_waits_for_sync
         .lines()
         .find(|l| l.contains(&uuid[uuid.len() - 12..]))
         .unwrap_or_else(|| panic!("{table}"));
+    // The whole note, wrapped, never cut with "…".
     assert!(
-        line.contains("pending") && line.contains("商易通终端无法打印小票…"),
+        line.contains("pending") && line.contains("商易通终端无法打印小票"),
         "{line}"
     );
+    assert!(!table.contains('…') && table.contains("已更换打印纸"), "{table}");
     assert!(table.contains("1 waiting to be sent"), "{table}");
 
     // --as another person cannot write on this laptop: the server takes

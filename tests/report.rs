@@ -270,9 +270,17 @@ fn xlsx_and_statements_are_written_to_files() {
     let files = std::fs::read_dir(&out_dir).unwrap().count();
     assert!(files > 150, "{files} statements");
     let first = std::fs::read_to_string(out_dir.join("S0001-2026-10.txt")).unwrap();
-    for needed in ["便民服务站奖励确认单", "R2", "合计", "站点负责人签字", "R5"] {
+    for needed in [
+        "便民服务站奖励确认单",
+        "便民缴费营销政策（方案二（一））",
+        "合计",
+        "站点负责人签字",
+        "有效站点认定",
+        "签字情况",
+    ] {
         assert!(first.contains(needed), "statement lacks {needed}:\n{first}");
     }
+    assert!(!first.contains("R2") && !first.contains("R5"), "a rule code:\n{first}");
     let html_dir = dir.path().join("html");
     ok(bianmin(db)
         .args(["report", "--month", "2026-10", "--statements", "--output"])

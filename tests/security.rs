@@ -48,6 +48,19 @@ fn registry_db(dir: &Path) -> PathBuf {
     db
 }
 
+/// One day of figures at `station` in October 2026: a report of a month
+/// without any is "no data" (exit 1), not a table of zeros.
+fn a_day_of_figures(db: &Path, station: &str) {
+    Store::open(db)
+        .unwrap()
+        .conn()
+        .execute(
+            "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, '2026-10-03', 'mobile', 1, 3000)",
+            [station],
+        )
+        .unwrap();
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -169,6 +182,7 @@ fn statements_of_hostile_codes_already_in_the_database_stay_in_the_folder() {
                 .unwrap();
         }
     }
+    a_day_of_figures(&db, "S001");
     let out_dir = dir.path().join("out");
     for format in ["text", "html"] {
         ok(bianmin(&db)
@@ -313,6 +327,7 @@ fn formulas_in_names_are_neutralised_in_csv_exports() {
     }
     let file = write(dir.path(), "stations.csv", &text);
     ok(import(&db, "stations", &file));
+    a_day_of_figures(&db, "S0");
     for table in ["stations", "branches"] {
         let csv = ok(bianmin(&db)
             .args(["report", "--month", "2026-10", "--format", "csv", "--table", table])
@@ -524,6 +539,12 @@ fn an_older_database_key_moves_to_the_key_file_and_hashes_still_match() {
             )
             .unwrap();
         }
+        // A day of figures, so that the month is not "no data".
+        conn.execute(
+            "INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S001', '2026-10-03', 2, 2)",
+            [],
+        )
+        .unwrap();
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)", []).ok();
     }
     assert!(!key_file(&db).exists());

@@ -2,7 +2,9 @@
 
 use std::io::Read;
 
-use anyhow::Context;
+use std::path::Path;
+
+use bianmin::i18n::{trf, Text};
 
 use crate::cli::Global;
 
@@ -12,10 +14,10 @@ pub fn run(global: &Global, file: &str) -> anyhow::Result<()> {
     let origin = if file == "-" {
         std::io::stdin()
             .read_to_string(&mut text)
-            .context("cannot read standard input as UTF-8")?;
+            .map_err(|e| anyhow::anyhow!(trf(Text::CalcStdin, &[&bianmin::errors::io_text(&e)])))?;
         "<stdin>".to_string()
     } else {
-        text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+        text = std::fs::read_to_string(file).map_err(super::io_failed(Text::CannotRead, Path::new(file)))?;
         file.to_string()
     };
     let output = bianmin::calc::calc(&text, &origin, &policy)?;

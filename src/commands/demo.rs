@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context};
 use bianmin::demo::{build_demo, DemoSummary};
+use bianmin::i18n::{trf, Text};
 use bianmin::month::{parse_date, today_shanghai};
 
 use crate::cli::Global;
@@ -14,15 +15,12 @@ pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyh
     };
     if path.exists() {
         if !force {
-            bail!(
-                "{} already exists; the demo fills a new database. Use --db to name another file, or --force to replace it",
-                path.display()
-            );
+            bail!("{}", trf(Text::DemoExists, &[&path.display()]));
         }
         for suffix in ["", "-wal", "-shm"] {
             let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
             if file.exists() {
-                std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
+                std::fs::remove_file(&file).map_err(super::io_failed(Text::CannotRemove, &file))?;
             }
         }
     }
@@ -33,8 +31,16 @@ pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyh
 }
 
 pub fn describe(s: &DemoSummary, path: &str) -> String {
-    format!(
-        "{path}: demo county (演示数据) with {} branches, {} people, {} stations, daily figures {} to {}, {} visit notes",
-        s.branches, s.people, s.stations, s.first_day, s.last_day, s.notes
+    trf(
+        Text::DemoMade,
+        &[
+            &path,
+            &s.branches,
+            &s.people,
+            &s.stations,
+            &s.first_day,
+            &s.last_day,
+            &s.notes,
+        ],
     )
 }

@@ -26,7 +26,7 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
     };
     let month: Month = args.month.parse().map_err(anyhow::Error::msg).context("--month")?;
     let workbook = match (args.format, &args.output) {
-        (ExportFormat::Xlsx, None) => bail!("--format xlsx writes a workbook: name the file with --output FILE.xlsx"),
+        (ExportFormat::Xlsx, None) => bail!("{}", bianmin::i18n::tr(Text::XlsxNeedsOutput)),
         (ExportFormat::Xlsx, Some(path)) => Some(path),
         (ExportFormat::Csv, _) => None,
     };
@@ -97,9 +97,7 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<()> {
             };
             let bytes = csv_bytes(&grid, encoding)?;
             match &args.output {
-                Some(path) => {
-                    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?
-                }
+                Some(path) => std::fs::write(path, bytes).map_err(super::io_failed(Text::CannotWrite, path))?,
                 None => super::write_stdout(&bytes)?,
             }
         }

@@ -6,49 +6,66 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bianmin::i18n::{tr, Text};
 use bianmin::ingest::{self, ProgressHandle};
+use bianmin::policy::Policy;
 use bianmin::store::import::ImportSummary;
+use bianmin::store::Store;
 
 use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
-    let store = super::open_or_create(global, &super::db_path(global))?;
-    let policy = super::policy_in_effect(global, Some(&store))?;
+    // The file is opened (and its header read) before the database: a
+    // file that cannot be read leaves no database behind.
+    let open = || -> anyhow::Result<(Store, Policy)> {
+        let store = super::open_or_create(global, &super::db_path(global))?;
+        let policy = super::policy_in_effect(global, Some(&store))?;
+        Ok((store, policy))
+    };
     let summary = match kind {
         ImportKindArg::Stations => {
             let rows = ingest::read_stations(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_stations(rows))?
         }
         ImportKindArg::Plans => {
             let rows = ingest::read_plans(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_plans(rows))?
         }
         ImportKindArg::Payments => {
             let rows = ingest::read_payments(file)?;
+            let (store, policy) = open()?;
             with_progress(rows.progress_handle(), || store.import_payments(rows, &policy))?
         }
         ImportKindArg::Cards => {
             let rows = ingest::read_cards(file)?;
+            let (store, policy) = open()?;
             with_progress(rows.progress_handle(), || store.import_cards(rows, &policy))?
         }
         ImportKindArg::Referrals => {
             let rows = ingest::read_referrals(file)?;
+            let (store, policy) = open()?;
             with_progress(rows.progress_handle(), || store.import_referrals(rows, &policy))?
         }
         ImportKindArg::People => {
             let rows = ingest::read_people(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_people(rows))?
         }
         ImportKindArg::Invoices => {
             let rows = ingest::read_invoices(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_invoices(rows))?
         }
         ImportKindArg::StationPlans => {
             let rows = ingest::read_station_plans(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_station_plans(rows))?
         }
         ImportKindArg::Distribution => {
             let rows = ingest::read_distribution(file)?;
+            let (store, _) = open()?;
             with_progress(rows.progress_handle(), || store.import_distribution(rows))?
         }
     };
@@ -78,10 +95,8 @@ fn with_progress<T>(handle: ProgressHandle, work: impl FnOnce() -> T) -> T {
             let total = handle.get().total_bytes;
             let bar = indicatif::ProgressBar::new(total);
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {binary_bytes}/{binary_total_bytes} {elapsed} eta {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(tr(Text::ImportProgress))
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             while !done.load(Ordering::Relaxed) {
                 bar.set_position(handle.get().bytes_read);

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use bianmin::config::{default_config_path, Config};
+use bianmin::errors::io_text;
 use bianmin::i18n::{trf, Lang, Text};
 use bianmin::policy::{resolve_policy, Policy, PolicyChoice, ResolvedPolicy};
 use bianmin::store::{default_db_path, default_demo_path, Store};
@@ -35,8 +36,28 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
+        other => other.map_err(|e| anyhow::anyhow!(trf(Text::CannotWriteStdout, &[&io_text(&e)]))),
     }
+}
+
+/// A command that found nothing to show (a month without figures, a
+/// person without stations): said on stderr, exit status 1, where bad
+/// input is 2.
+#[derive(Debug)]
+pub struct NothingToShow(pub String);
+
+impl std::fmt::Display for NothingToShow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NothingToShow {}
+
+/// An I/O failure on `path` in words: what was tried (a template with
+/// the path as `{0}` and the OS error as `{1}`), the OS error said once.
+pub fn io_failed(what: Text, path: &Path) -> impl FnOnce(std::io::Error) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!(trf(what, &[&path.display(), &io_text(&e)]))
 }
 
 /// The policy in effect (RULES.md R12): `--policy FILE`, else `policy`
@@ -120,11 +141,43 @@ pub fn author(global: &Global, store: &Store, config: &Config, config_path: &Pat
         .with_context(|| trf(Text::WhoWrote, &[&config_path.display()]))
 }
 
-/// The language: `--lang`, else the locale.
+/// The language: `--lang`, else `lang` in the config file, else the
+/// locale (the same choice `lang_before_parsing` made for the help).
 pub fn lang(global: &Global) -> Lang {
     match global.lang {
         Some(LangArg::Zh) => Lang::Zh,
         Some(LangArg::En) => Lang::En,
-        None => Lang::from_env(),
+        None => configured_lang().unwrap_or_else(Lang::from_env),
     }
+}
+
+/// `lang` in the config file; a config file that cannot be read says so
+/// later, where it is needed.
+fn configured_lang() -> Option<Lang> {
+    Config::load(&default_config_path())
+        .ok()?
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+}
+
+/// The language, decided before the command line is parsed so that
+/// `--help` and clap's own errors are in it: `--lang X` or `--lang=X`
+/// wherever it stands before `--`, else the config file, else the locale.
+pub fn lang_before_parsing(args: &[std::ffi::OsString]) -> Lang {
+    let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(lang) = value.and_then(Lang::parse) {
+            return lang;
+        }
+    }
+    configured_lang().unwrap_or_else(Lang::from_env)
 }

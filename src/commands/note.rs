@@ -5,10 +5,9 @@ use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::parse_date;
-use bianmin::report::table::Grid;
+use bianmin::report::table::{wrap, Grid};
 use bianmin::store::notes::{NewNote, NoteKind, SyncState, VisitNote};
 use chrono::Utc;
-use unicode_width::UnicodeWidthChar;
 
 use crate::cli::{Global, NoteAction, NoteAddArgs, NoteFormat, NoteKindArg};
 
@@ -19,6 +18,17 @@ fn kind(arg: NoteKindArg) -> NoteKind {
         NoteKindArg::Promotion => NoteKind::Promotion,
         NoteKindArg::Reconciliation => NoteKind::Reconciliation,
         NoteKindArg::Other => NoteKind::Other,
+    }
+}
+
+/// A note's kind in words.
+fn kind_text(kind: NoteKind) -> Text {
+    match kind {
+        NoteKind::Collection => Text::KindCollection,
+        NoteKind::Equipment => Text::KindEquipment,
+        NoteKind::Promotion => Text::KindPromotion,
+        NoteKind::Reconciliation => Text::KindReconciliation,
+        NoteKind::Other => Text::KindOther,
     }
 }
 
@@ -76,38 +86,21 @@ fn add(global: &Global, args: &NoteAddArgs) -> anyhow::Result<()> {
 
 fn sync_text(state: &SyncState) -> String {
     match state {
-        SyncState::Pending => "pending".into(),
-        SyncState::Synced => "synced".into(),
-        SyncState::Rejected(reason) => format!("refused: {reason}"),
-        SyncState::Local => "demo".into(),
+        SyncState::Pending => tr(Text::Pending).to_string(),
+        SyncState::Synced => tr(Text::Synced).to_string(),
+        SyncState::Rejected(reason) => trf(Text::NoteRefusedBecause, &[reason]),
+        SyncState::Local => tr(Text::NoteLocal).to_string(),
     }
 }
 
-/// The first line of a text, cut to `width` columns.
-fn excerpt(text: &str, width: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    let mut out = String::new();
-    let mut used = 0;
-    for c in line.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) {
-            out.push('…');
-            return out;
-        }
-        used += w;
-        out.push(c);
-    }
-    if text.lines().nth(1).is_some() {
-        out.push('…');
-    }
-    out
-}
+/// How wide a note's text is wrapped in the table (display columns).
+const TEXT_WIDTH: usize = 36;
 
 fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
     let store = super::open_store(global)?;
     if let Some(id) = station {
         if store.station(id)?.is_none() {
-            anyhow::bail!("station {id:?} is not in {}", store.path());
+            anyhow::bail!("{}", trf(Text::PayoutUnknownStation, &[&id, &store.path()]));
         }
     }
     let mut notes: Vec<VisitNote> = store.notes(station)?;
@@ -121,17 +114,17 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
         NoteFormat::Table => {
             let grid = Grid {
                 header: [
-                    "note",
-                    "station",
-                    "author",
-                    "visited",
-                    "kind",
-                    "follow-up",
-                    "version",
-                    "sync",
-                    "text",
+                    Text::Note,
+                    Text::Station,
+                    Text::NoteAuthor,
+                    Text::NoteVisited,
+                    Text::Kind,
+                    Text::FollowUp,
+                    Text::NoteVersion,
+                    Text::SyncShort,
+                    Text::NoteText,
                 ]
-                .map(String::from)
+                .map(|t| tr(t).to_string())
                 .to_vec(),
                 rows: notes
                     .iter()
@@ -143,11 +136,12 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
                             n.station_id.clone(),
                             n.author_id.clone(),
                             n.visited_on.to_string(),
-                            n.kind.as_str().to_string(),
+                            tr(kind_text(n.kind)).to_string(),
                             n.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
                             n.version.to_string(),
-                            sync_text(&n.sync),
-                            excerpt(&n.body, 30),
+                            wrap(&sync_text(&n.sync), TEXT_WIDTH / 2),
+                            // The whole note, wrapped: nothing is cut.
+                            wrap(&n.body, TEXT_WIDTH),
                         ]
                     })
                     .collect(),
@@ -155,11 +149,13 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
             };
             let mut text = grid.render();
             let pending = notes.iter().filter(|n| n.sync == SyncState::Pending).count();
-            text.push_str(&format!(
-                "{} note{}, {pending} waiting to be sent\n",
-                notes.len(),
-                if notes.len() == 1 { "" } else { "s" }
-            ));
+            let count = if notes.len() == 1 {
+                Text::NotesCountOne
+            } else {
+                Text::NotesCountMany
+            };
+            text.push_str(&trf(count, &[&notes.len(), &pending]));
+            text.push('\n');
             text
         }
     };

@@ -7,10 +7,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::demo::{build_demo, DEFAULT_SEED};
-use bianmin::i18n::{tr, trf, Lang, Text};
+use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::today_shanghai;
 use bianmin::report::build_report;
 use bianmin::report::table::render_table;
@@ -25,9 +24,16 @@ fn move_database(from: &Path, to: &Path) -> anyhow::Result<()> {
     {
         // Everything into the main file first, so the side files can go.
         let store = Store::open(from)?;
-        store.checkpoint_wal().context("cannot move the old demo database")?;
+        store
+            .checkpoint_wal()
+            .map_err(|e| anyhow::anyhow!(trf(Text::DemoCannotMove, &[&from.display(), &e])))?;
     }
-    std::fs::rename(from, to).with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+    std::fs::rename(from, to).map_err(|e| {
+        anyhow::anyhow!(trf(
+            Text::CannotMove,
+            &[&from.display(), &to.display(), &bianmin::errors::io_text(&e)]
+        ))
+    })?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", from.display()));
         if side.exists() {
@@ -54,14 +60,14 @@ fn database(global: &Global) -> anyhow::Result<PathBuf> {
             return Ok(real);
         }
         if demo.exists() {
-            std::fs::remove_file(&demo).with_context(|| format!("cannot replace {}", demo.display()))?;
+            std::fs::remove_file(&demo).map_err(super::io_failed(Text::CannotReplace, &demo))?;
         }
         move_database(&real, &demo)?;
         eprintln!("{}", trf(Text::DemoMoved, &[&demo.display()]));
     }
     if !demo.exists() {
         if let Some(dir) = demo.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(super::io_failed(Text::CannotCreate, dir))?;
         }
         let mut store = Store::open(&demo)?;
         let summary = build_demo(&mut store, DEFAULT_SEED, today_shanghai())?;
@@ -80,11 +86,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     let path = database(global)?;
     let store = Store::open(&path)?;
     let policy = super::policy_in_effect(global, Some(&store))?;
-    let lang = match (global.lang, config.lang.as_deref().and_then(Lang::parse)) {
-        (Some(_), _) | (None, None) => super::lang(global),
-        (None, Some(lang)) => lang,
-    };
-    bianmin::i18n::set_current(lang);
+    let lang = super::lang(global);
     // Who is looking: decided (and --as checked against the laptop's
     // token) before anything is shown, on a screen or not.
     let person = super::viewer(global, &store, &config)?;
@@ -123,7 +125,8 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         });
     }
     let worker = bianmin::tui::WorkerThread::spawn(worker, target);
-    bianmin::tui::run(&mut app, worker, !global.no_mouse).context("the dashboard")?;
+    bianmin::tui::run(&mut app, worker, !global.no_mouse)
+        .map_err(|e| anyhow::anyhow!(trf(Text::DashboardFailed, &[&e])))?;
     if let Some(picked) = app.picked_person.take() {
         config.person = Some(picked);
         config.save(&config_path)?;

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::Context;
 use bianmin::i18n::{trf, Text};
 use bianmin::policy::PolicySource;
 use bianmin::server::{serve, Limits, ServerOptions};
@@ -56,6 +55,6 @@ pub fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         let _ = std::io::stdout().flush();
         eprintln!("{}", trf(Text::ServeListening, &[&db.display()]));
     })
-    .with_context(|| format!("bianmin serve --db {}", db.display()))?;
+    .map_err(|e| anyhow::anyhow!(trf(Text::ServeFailed, &[&db.display(), &e])))?;
     Ok(())
 }

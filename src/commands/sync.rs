@@ -52,7 +52,12 @@ fn status(global: &Global) -> anyhow::Result<()> {
     line(Text::StatusServer, s.server_url.clone().unwrap_or(none));
     if let Some(me) = store.identity()? {
         let name = me.name.map(|n| format!(" {n}")).unwrap_or_default();
-        line(Text::StatusWho, format!("{}{name} ({})", me.person_id, me.role));
+        let role = match me.role.as_str() {
+            "manager" => Text::RoleManager,
+            "county" => Text::RoleCounty,
+            _ => Text::RoleMaintainer,
+        };
+        line(Text::StatusWho, format!("{}{name} ({})", me.person_id, tr(role)));
     }
     line(Text::StatusLastSuccess, when(s.last_success_at));
     line(Text::StatusLastAttempt, when(s.last_attempt_at));

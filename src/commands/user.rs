@@ -2,7 +2,8 @@
 //! kept only as a hash.
 
 use anyhow::bail;
-use bianmin::i18n::{trf, Text};
+use bianmin::i18n::{tr, trf, Text};
+use bianmin::month::china_time_of;
 use bianmin::report::table::Grid;
 use bianmin::server::db::{Account, Role, ServerDb, SqliteServerDb};
 use chrono::Utc;
@@ -14,6 +15,15 @@ fn role(arg: RoleArg) -> Role {
         RoleArg::Maintainer => Role::Maintainer,
         RoleArg::Manager => Role::Manager,
         RoleArg::County => Role::County,
+    }
+}
+
+/// A role in words.
+fn role_text(role: Role) -> Text {
+    match role {
+        Role::Maintainer => Text::RoleMaintainer,
+        Role::Manager => Text::RoleManager,
+        Role::County => Text::RoleCounty,
     }
 }
 
@@ -31,9 +41,10 @@ pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
             })?;
             let stations = db.me(&scope, Utc::now())?.stations;
             super::write_stdout(format!("{token}\n").as_bytes())?;
-            eprintln!("{}", trf(Text::UserTokenMade, &[&person, &role, &stations]));
+            let role_words = tr(role_text(role));
+            eprintln!("{}", trf(Text::UserTokenMade, &[&person, &role_words, &stations]));
             if stations == 0 && role != Role::County {
-                eprintln!("{}", trf(Text::UserNoStations, &[&person, &role]));
+                eprintln!("{}", trf(Text::UserNoStations, &[&person, &role_words]));
             }
         }
         UserAction::Revoke { person, token } => match (person, token) {
@@ -45,23 +56,30 @@ pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
                 let person = db.revoke_token(&token, Utc::now())?;
                 eprintln!("{}", trf(Text::UserRevokedToken, &[&person]));
             }
-            (None, None) => bail!("give --person ID or --token TOKEN"),
+            (None, None) => bail!("{}", tr(Text::UserRevokeWhom)),
         },
         UserAction::List => {
             let grid = Grid {
-                header: ["person", "role", "token hash", "created", "revoked"]
-                    .map(String::from)
-                    .to_vec(),
+                header: [
+                    Text::ExportPerson,
+                    Text::Role,
+                    Text::UserTokenHash,
+                    Text::UserCreated,
+                    Text::UserRevoked,
+                ]
+                .map(|t| tr(t).to_string())
+                .to_vec(),
                 rows: db
                     .accounts()?
                     .into_iter()
                     .map(|a| {
                         vec![
                             a.person_id,
-                            a.role.to_string(),
+                            tr(role_text(a.role)).to_string(),
                             a.token_hash_prefix,
-                            a.created_at,
-                            a.revoked_at.unwrap_or_else(|| "-".into()),
+                            // Stored in UTC; people read China time.
+                            china_time_of(&a.created_at),
+                            a.revoked_at.map_or_else(|| "-".into(), |at| china_time_of(&at)),
                         ]
                     })
                     .collect(),

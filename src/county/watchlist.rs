@@ -24,7 +24,7 @@ pub enum WatchlistError {
     Store(#[from] StoreError),
     #[error(transparent)]
     NoVersion(#[from] NoVersion),
-    #[error("{month} is not over yet; the watchlist looks at finished months (the last is {last_finished})")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::WatchlistNotFinished, &[month, last_finished]))]
     NotFinished { month: Month, last_finished: Month },
 }
 

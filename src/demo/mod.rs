@@ -78,6 +78,13 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
             phone: Some(format!("1{}", rng.range(3_000_000_000, 8_999_999_999))),
             has_green_card: true,
         };
+        // Two people of one branch never share a name: a manager would not
+        // know which of two 张建国 a line is about.
+        let mut taken = std::collections::HashSet::new();
+        let manager = Person {
+            name: unique_name(manager.name, &mut taken),
+            ..manager
+        };
         insert_person(&tx, &manager)?;
         people += 1;
         let kind = if *urban { Kind::Urban } else { Kind::Rural };
@@ -105,6 +112,7 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
                 // One maintainer without a green card, so the flag shows.
                 has_green_card: maintainer_no != 4,
             };
+            person.name = unique_name(person.name, &mut taken);
             // And one whose mobile is not on record (the SMS export skips him).
             if id == "W06" {
                 person.phone = None;
@@ -222,6 +230,15 @@ impl TxStore<'_> {
 
 fn person_name(rng: &mut Rng) -> String {
     format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+}
+
+/// A person's name unique among `taken` (the branch's people so far): on
+/// a clash the next given name of the list, keeping the surname. No draw
+/// of the random stream, so every figure of the demo stays as it was.
+fn unique_name(drawn: String, taken: &mut std::collections::HashSet<String>) -> String {
+    let name = names::unique_among(&drawn, taken);
+    taken.insert(name.clone());
+    name
 }
 
 fn insert_person(tx: &rusqlite::Transaction, p: &Person) -> Result<(), StoreError> {
@@ -442,6 +459,35 @@ mod tests {
         let invalid_share = invalid as f64 / result.stations.len() as f64;
         assert!((0.15..=0.6).contains(&invalid_share), "{invalid_share:.2} invalid");
         eprintln!("top ten {share:.2}, invalid {invalid_share:.2}, total {total}");
+    }
+
+    #[test]
+    fn no_two_people_of_a_branch_share_a_name() {
+        for seed in [DEFAULT_SEED, 1, 2, 3, 7, 42] {
+            let store = demo_store(seed);
+            let names: std::collections::HashMap<String, String> =
+                store.people().unwrap().into_iter().map(|p| (p.id, p.name)).collect();
+            for branch in store.branches().unwrap() {
+                let mut seen = std::collections::HashSet::new();
+                let people =
+                    std::iter::once(branch.manager_id.clone()).chain(store.branch_maintainers(&branch.id).unwrap());
+                for id in people {
+                    assert!(
+                        seen.insert(names[&id].clone()),
+                        "seed {seed}: {} twice in {}",
+                        names[&id],
+                        branch.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_clashing_name_takes_the_next_given_name() {
+        let taken: std::collections::HashSet<String> = ["张建国".to_string()].into();
+        assert_eq!(names::unique_among("张建国", &taken), "张秀英");
+        assert_eq!(names::unique_among("李建国", &taken), "李建国");
     }
 
     #[test]

@@ -72,3 +72,20 @@ pub const SHOPS: &[&str] = &[
     "万家福",
     "金源副食",
 ];
+
+/// `name` if no one in `taken` has it, else the same surname with the
+/// next given name of [`GIVEN`] that no one has (every surname is one
+/// character).
+pub fn unique_among(name: &str, taken: &std::collections::HashSet<String>) -> String {
+    if !taken.contains(name) {
+        return name.to_string();
+    }
+    let surname: String = name.chars().take(1).collect();
+    let given: String = name.chars().skip(1).collect();
+    let start = GIVEN.iter().position(|g| *g == given).unwrap_or(0);
+    (1..=GIVEN.len())
+        .map(|k| format!("{surname}{}", GIVEN[(start + k) % GIVEN.len()]))
+        .find(|candidate| !taken.contains(candidate))
+        // More people in one branch than given names: numbered.
+        .unwrap_or_else(|| format!("{name}{}", taken.len() + 1))
+}

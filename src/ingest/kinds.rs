@@ -14,6 +14,7 @@ use super::rows::{
 };
 use super::table::Record;
 use super::RowError;
+use crate::i18n::{tr, trf, Text};
 
 /// The cells of one record, looked up by column.
 pub(crate) struct Cells<'a> {
@@ -49,15 +50,7 @@ impl Cells<'_> {
             return Ok(None);
         }
         if let (Some(encoding), true) = (self.encoding, text.contains('\u{fffd}')) {
-            return Err(self.error(
-                col,
-                format!(
-                    "{} holds bytes that are not valid {} (the encoding \
-                     found at the start of the file)",
-                    quote(text),
-                    encoding.charset()
-                ),
-            ));
+            return Err(self.error(col, trf(Text::ImportBadBytes, &[&quote(text), &encoding.charset()])));
         }
         Ok(Some(text))
     }
@@ -72,13 +65,13 @@ impl Cells<'_> {
 
     /// A required cell: refused when blank.
     fn req<T>(&self, col: usize, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, RowError> {
-        self.get(col, parse)?.ok_or_else(|| self.error(col, "is empty".into()))
+        self.get(col, parse)?.ok_or_else(|| self.error(col, parse::empty()))
     }
 }
 
 fn count_u32(text: &str) -> Result<u32, String> {
     let n = parse::count(text)?;
-    u32::try_from(n).map_err(|_| format!("{} is too large", quote(text)))
+    u32::try_from(n).map_err(|_| trf(Text::ImportTooLarge, &[&quote(text)]))
 }
 
 pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
@@ -98,10 +91,7 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
     let village_households = c.get(VILLAGE_HOUSEHOLDS, parse::count)?;
     let stations_in_village = c.get(STATIONS_IN_VILLAGE, parse::count)?.unwrap_or(1);
     if stations_in_village == 0 {
-        return Err(c.error(
-            STATIONS_IN_VILLAGE,
-            "is 0; the village has at least this station".into(),
-        ));
+        return Err(c.error(STATIONS_IN_VILLAGE, tr(Text::ImportNoStationsInVillage).to_string()));
     }
     let route_order = c.get(ROUTE_ORDER, count_u32)?;
     let status = c.get(STATUS, parse::station_status)?;
@@ -109,7 +99,7 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
     let closed_on = c.get(CLOSED_ON, parse::date)?;
     if let (Some(opened), Some(closed)) = (opened_on, closed_on) {
         if closed < opened {
-            return Err(c.error(CLOSED_ON, format!("{closed} is before the opening date {opened}")));
+            return Err(c.error(CLOSED_ON, trf(Text::ImportClosedBeforeOpened, &[&closed, &opened])));
         }
     }
     let has_terminal = c.get(HAS_TERMINAL, parse::boolean)?.unwrap_or(true);
@@ -118,7 +108,10 @@ pub(crate) fn station_row(c: &Cells) -> Result<StationRow, RowError> {
     let installed_on = c.get(INSTALLED_ON, parse::date)?;
     if let (Some(signed), Some(installed)) = (signed_on, installed_on) {
         if installed < signed {
-            return Err(c.error(INSTALLED_ON, format!("{installed} is before the signing date {signed}")));
+            return Err(c.error(
+                INSTALLED_ON,
+                trf(Text::ImportInstalledBeforeSigned, &[&installed, &signed]),
+            ));
         }
     }
     Ok(StationRow {
@@ -164,10 +157,7 @@ pub(crate) fn plan_row(c: &Cells) -> Result<PlanRow, RowError> {
 /// successful one it would silently lower the month's sum.
 fn check_sign(c: &Cells, col: usize, amount: rust_decimal::Decimal, reversed: bool) -> Result<(), RowError> {
     if amount.is_sign_negative() && !amount.is_zero() && !reversed {
-        return Err(c.error(
-            col,
-            format!("{amount} is negative but the transaction is not marked reversed (冲正)"),
-        ));
+        return Err(c.error(col, trf(Text::ImportNegativeNotReversed, &[&amount])));
     }
     Ok(())
 }
@@ -254,19 +244,14 @@ pub(crate) fn allocation_row(c: &Cells) -> Result<AllocationRow, RowError> {
     let payee = match (station, person) {
         (Some(code), None) => Payee::Station(code),
         (None, Some(id)) => Payee::Person(id),
-        (Some(code), Some(id)) => {
-            return Err(c.error(
-                PERSON_ID,
-                format!("the line names station {code} and person {id}; a line pays one of them"),
-            ))
-        }
+        (Some(code), Some(id)) => return Err(c.error(PERSON_ID, trf(Text::ImportStationAndPerson, &[&code, &id]))),
         (None, None) => {
             let column = if c.map.index[STATION_CODE].is_some() {
                 STATION_CODE
             } else {
                 PERSON_ID
             };
-            return Err(c.error(column, "is empty; a line pays a station or a person".into()));
+            return Err(c.error(column, tr(Text::ImportNoPayee).to_string()));
         }
     };
     // Negative amounts are allowed: a person's net may be below zero (R9).
@@ -282,7 +267,7 @@ pub(crate) fn allocation_row(c: &Cells) -> Result<AllocationRow, RowError> {
 fn non_negative_amount(c: &Cells, col: usize) -> Result<rust_decimal::Decimal, RowError> {
     let amount = c.req(col, parse::amount)?;
     if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(c.error(col, format!("{amount} is negative")));
+        return Err(c.error(col, trf(Text::ImportNegative, &[&amount])));
     }
     Ok(amount)
 }

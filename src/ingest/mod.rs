@@ -37,6 +37,8 @@ use columns::{map_headers, HeaderMap, Mapping};
 use kinds::Cells;
 use table::{Record, Table};
 
+use crate::i18n::{trf, Text};
+
 /// How many non-blank rows at the top of a file may be looked through for
 /// the header row: exports often start with a title line or two
 /// (`便民缴费交易明细 2026年10月`) above it.
@@ -47,13 +49,13 @@ const HEADER_SEARCH_ROWS: usize = 10;
 pub enum IngestError {
     // The OS error is part of the message and deliberately not the
     // error's `source()`, so that a chain of causes says it once.
-    #[error("{}: cannot open the file: {cause}", file.display())]
+    #[error("{}", trf(Text::IngestOpen, &[&file.display(), &crate::errors::io_text(cause)]))]
     Open { file: PathBuf, cause: io::Error },
-    #[error("{}: cannot read the file: {cause}", file.display())]
+    #[error("{}", trf(Text::IngestRead, &[&file.display(), &crate::errors::io_text(cause)]))]
     Read { file: PathBuf, cause: io::Error },
-    #[error("{}: the file is empty", file.display())]
+    #[error("{}", trf(Text::IngestEmpty, &[&file.display()]))]
     Empty { file: PathBuf },
-    #[error("{}: no header row (the file has only blank lines)", file.display())]
+    #[error("{}", trf(Text::IngestNoHeader, &[&file.display()]))]
     NoHeader { file: PathBuf },
     /// Required columns are not in the header row; `found` is the header
     /// row as written.
@@ -65,11 +67,11 @@ pub enum IngestError {
     },
     /// Two headers name the same column (`金额` and `amount`).
     #[error(
-        "{}: the columns {} and {} are both {}; keep one",
-        file.display(),
-        quote::quote(first),
-        quote::quote(second),
-        column.label()
+        "{}",
+        trf(
+            Text::IngestDuplicateColumn,
+            &[&file.display(), &quote::quote(first), &quote::quote(second), &column.label()]
+        )
     )]
     DuplicateColumn {
         file: PathBuf,
@@ -77,7 +79,7 @@ pub enum IngestError {
         first: String,
         second: String,
     },
-    #[error("{}: not a CSV or XLSX file: {reason}", file.display())]
+    #[error("{}", trf(Text::IngestNotCsvOrXlsx, &[&file.display(), reason]))]
     NotCsvOrXlsx { file: PathBuf, reason: String },
     /// A workbook that unpacks to more than its limits allow (an XLSX
     /// bomb, or an export too big for one file); `what` says which limit.
@@ -85,7 +87,7 @@ pub enum IngestError {
     TooLarge { file: PathBuf, what: String },
     /// A zip file that calamine cannot read as a workbook, or one with no
     /// worksheet.
-    #[error("{}: cannot read the workbook: {reason}", file.display())]
+    #[error("{}", trf(Text::IngestWorkbook, &[&file.display(), reason]))]
     Workbook { file: PathBuf, reason: String },
 }
 
@@ -108,15 +110,15 @@ impl IngestError {
 
 fn missing_message(file: &Path, missing: &[ColumnSpec], found: &[String]) -> String {
     let names: Vec<String> = missing.iter().map(ColumnSpec::label).collect();
-    let plural = if names.len() == 1 { "" } else { "s" };
+    let text = if names.len() == 1 {
+        Text::IngestMissingColumn
+    } else {
+        Text::IngestMissingColumns
+    };
     // A header row can be 50 MB (a file that is not what it says): the
     // list is cut to a couple of hundred characters.
     let found = quote::excerpt_list(found.iter().map(String::as_str).filter(|h| !h.is_empty()));
-    format!(
-        "{}: missing column{plural} {}; the header row has: {found}",
-        file.display(),
-        names.join(", "),
-    )
+    trf(text, &[&file.display(), &names.join(", "), &found])
 }
 
 /// A problem with one record: the record is skipped, the others are read.
@@ -136,9 +138,9 @@ pub struct RowError {
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.column.is_empty() {
-            write!(f, "line {}: {}", self.line, self.reason)
+            f.write_str(&trf(Text::RowAt, &[&self.line, &self.reason]))
         } else {
-            write!(f, "line {}, column {}: {}", self.line, self.column, self.reason)
+            f.write_str(&trf(Text::RowAtColumn, &[&self.line, &self.column, &self.reason]))
         }
     }
 }
@@ -159,7 +161,7 @@ impl fmt::Display for FileFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FileFormat::Csv { encoding } => write!(f, "CSV ({encoding})"),
-            FileFormat::Xlsx { sheet } => write!(f, "XLSX (worksheet {sheet})"),
+            FileFormat::Xlsx { sheet } => f.write_str(&trf(Text::IngestXlsxSheet, &[sheet])),
         }
     }
 }
@@ -301,7 +303,7 @@ impl<T> Iterator for Rows<T> {
                     return Some(Err(RowError {
                         line: failure.line,
                         column: String::new(),
-                        reason: format!("cannot read further: {}", quote::excerpt(&failure.message)),
+                        reason: trf(Text::IngestCannotReadFurther, &[&quote::excerpt(&failure.message)]),
                     }));
                 }
                 Ok(true) if self.record.is_blank() => continue,
@@ -312,9 +314,13 @@ impl<T> Iterator for Rows<T> {
                         return Some(Err(RowError {
                             line: self.record.line,
                             column: String::new(),
-                            reason: format!(
-                                "has {fields} field{} but the header has {expected}",
-                                if fields == 1 { "" } else { "s" }
+                            reason: trf(
+                                if fields == 1 {
+                                    Text::IngestFieldCountOne
+                                } else {
+                                    Text::IngestFieldCount
+                                },
+                                &[&fields, &expected],
                             ),
                         }));
                     }

@@ -70,8 +70,15 @@ fn looks_scientific(s: &str) -> bool {
     all_digits(whole) && all_digits(frac) && all_digits(exponent)
 }
 
-const SCIENTIFIC_HINT: &str = "looks like a number Excel shortened (it keeps only 15 digits); \
-     format the column as text in the source and export again";
+/// A number Excel has already rounded, in words.
+fn scientific(t: &str) -> String {
+    trf(Text::ImportScientific, &[&quote(t)])
+}
+
+/// An empty cell, in words.
+pub(crate) fn empty() -> String {
+    crate::i18n::tr(Text::ImportEmpty).to_string()
+}
 
 /// The longest code or id accepted, in characters: real ones are 3 to 30
 /// (`S001`, `371402001`, a 22-character transaction id); a file name is
@@ -89,11 +96,11 @@ pub const MAX_TEXT_CHARS: usize = 100;
 pub fn identifier(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("is empty".into());
+        return Err(empty());
     }
     check_length(t, MAX_CODE_CHARS)?;
     if looks_scientific(t) {
-        return Err(format!("{} {SCIENTIFIC_HINT}", quote(t)));
+        return Err(scientific(t));
     }
     if let Some(c) = t.chars().find(|&c| invisible(c) || (c.is_whitespace() && c != ' ')) {
         return Err(trf(Text::ImportHasControl, &[&quote(t), &c.escape_unicode()]));
@@ -120,7 +127,7 @@ pub fn code(text: &str) -> Result<String, String> {
 pub fn text(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("is empty".into());
+        return Err(empty());
     }
     check_length(t, MAX_TEXT_CHARS)?;
     if let Some(c) = t
@@ -202,7 +209,7 @@ fn time_only(s: &str) -> Option<NaiveTime> {
 /// exports write for a date).
 pub fn date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
-    let refused = || format!("{} is not a date (e.g. 2026-10-05)", quote(t));
+    let refused = || trf(Text::ImportNotDate, &[&quote(t)]);
     if let Some(d) = date_only(t) {
         return Ok(d);
     }
@@ -217,7 +224,7 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
 /// alone (midnight).
 pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    let refused = || format!("{} is not a date and time (e.g. 2026-10-05 14:03:22)", quote(t));
+    let refused = || trf(Text::ImportNotDateTime, &[&quote(t)]);
     if let Some(d) = date_only(t) {
         return Ok(d.and_time(NaiveTime::MIN));
     }
@@ -232,7 +239,7 @@ pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
 /// typed `2026-10` into 2026-10-01).
 pub fn month(text: &str) -> Result<Month, String> {
     let t = text.trim();
-    let refused = || format!("{} is not a month (e.g. 2026-10)", quote(t));
+    let refused = || trf(Text::ImportNotMonth, &[&quote(t)]);
     let (y, m) = if t.len() == 6 && all_digits(t) {
         (&t[..4], &t[4..])
     } else if let Some(rest) = t.strip_suffix('月') {
@@ -276,7 +283,7 @@ pub const MAX_COUNT: u64 = 1_000_000;
 /// `1,23`, `¥12`, `1e3` are refused.
 pub fn amount(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    let refused = || format!("{} is not an amount", quote(t));
+    let refused = || trf(Text::ImportNotAmount, &[&quote(t)]);
     let body = t.strip_prefix('-').unwrap_or(t);
     let (whole, frac) = match body.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -303,11 +310,11 @@ pub fn amount(text: &str) -> Result<Decimal, String> {
     };
     match frac {
         Some(f) if !all_digits(f) => return Err(refused()),
-        Some(f) if f.len() > 2 => return Err(format!("{} has more than two decimals", quote(t))),
+        Some(f) if f.len() > 2 => return Err(trf(Text::ImportTooManyDecimals, &[&quote(t)])),
         _ => {}
     }
     if whole_digits.len() > 15 {
-        return Err(format!("{} is too large to be an amount", quote(t)));
+        return Err(trf(Text::ImportAmountHuge, &[&quote(t)]));
     }
     let sign = if body.len() < t.len() { "-" } else { "" };
     let plain = match frac {
@@ -326,7 +333,7 @@ pub fn amount(text: &str) -> Result<Decimal, String> {
 pub fn count(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if !all_digits(t) {
-        return Err(format!("{} is not a whole number", quote(t)));
+        return Err(trf(Text::ImportNotWholeNumber, &[&quote(t)]));
     }
     match t.parse::<u64>() {
         Ok(n) if n <= MAX_COUNT => Ok(n),
@@ -342,12 +349,7 @@ pub fn kind(text: &str) -> Result<Kind, String> {
         ("城市", Kind::Urban),
         ("urban", Kind::Urban),
     ];
-    lookup(text, TABLE).ok_or_else(|| {
-        format!(
-            "{} is not a station kind (农村/rural or 城市/urban)",
-            quote(text.trim())
-        )
-    })
+    lookup(text, TABLE).ok_or_else(|| trf(Text::ImportNotKind, &[&quote(text.trim())]))
 }
 
 /// A transaction status: `false` for 成功/正常/success/ok, `true` for
@@ -372,12 +374,7 @@ pub fn reversed(text: &str) -> Result<bool, String> {
         ("canceled", true),
         ("refunded", true),
     ];
-    lookup(text, TABLE).ok_or_else(|| {
-        format!(
-            "{} is not a transaction status (成功/success or 冲正/撤销/退款/reversed)",
-            quote(text.trim())
-        )
-    })
+    lookup(text, TABLE).ok_or_else(|| trf(Text::ImportNotTxnStatus, &[&quote(text.trim())]))
 }
 
 /// 正常/营业/open, 暂停/suspended, 撤销/关闭/closed.
@@ -392,12 +389,7 @@ pub fn station_status(text: &str) -> Result<StationStatus, String> {
         ("关闭", StationStatus::Closed),
         ("closed", StationStatus::Closed),
     ];
-    lookup(text, TABLE).ok_or_else(|| {
-        format!(
-            "{} is not a station status (正常/open, 暂停/suspended or 撤销/closed)",
-            quote(text.trim())
-        )
-    })
+    lookup(text, TABLE).ok_or_else(|| trf(Text::ImportNotStationStatus, &[&quote(text.trim())]))
 }
 
 /// 是/否, 有/无, yes/no, y/n, true/false, 1/0.
@@ -416,7 +408,7 @@ pub fn boolean(text: &str) -> Result<bool, String> {
         ("false", false),
         ("0", false),
     ];
-    lookup(text, TABLE).ok_or_else(|| format!("{} is not yes or no (是/否, yes/no, 1/0)", quote(text.trim())))
+    lookup(text, TABLE).ok_or_else(|| trf(Text::ImportNotYesNo, &[&quote(text.trim())]))
 }
 
 /// 惠农通/huinongtong, 金融/金融客户/finance_leads,
@@ -436,12 +428,7 @@ pub fn referral_kind(text: &str) -> Result<&'static str, String> {
         ("车险转介成功", converted),
         ("car_insurance_converted", converted),
     ];
-    lookup(text, table).ok_or_else(|| {
-        format!(
-            "{} is not a referral kind (惠农通, 金融客户, 车险客户, 车险成交)",
-            quote(text.trim())
-        )
-    })
+    lookup(text, table).ok_or_else(|| trf(Text::ImportNotReferralKind, &[&quote(text.trim())]))
 }
 
 /// A bank card number: digits with optional spaces, 12 to 19 digits once
@@ -450,10 +437,10 @@ pub fn card_number(text: &str) -> Result<String, String> {
     let t = text.trim();
     let digits: String = t.chars().filter(|&c| c != ' ').collect();
     if looks_scientific(&digits) {
-        return Err(format!("{} {SCIENTIFIC_HINT}", quote(t)));
+        return Err(scientific(t));
     }
     if !all_digits(&digits) || !(12..=19).contains(&digits.len()) {
-        return Err(format!("{} is not a card number (12 to 19 digits)", quote(t)));
+        return Err(trf(Text::ImportNotCardNumber, &[&quote(t)]));
     }
     Ok(digits)
 }
@@ -471,9 +458,7 @@ pub fn phone(text: &str) -> Result<String, String> {
     if digits.len() == 11 && all_digits(digits) && digits.starts_with('1') {
         Ok(digits.to_string())
     } else {
-        Err(format!(
-            "{t:?} is not a mobile number (11 digits starting with 1); the SMS notice needs a mobile"
-        ))
+        Err(trf(Text::ImportNotMobile, &[&format!("{t:?}")]))
     }
 }
 

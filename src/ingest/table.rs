@@ -22,7 +22,7 @@ use encoding_rs_io::DecodeReaderBytes;
 use super::encoding::{self, SAMPLE_SIZE};
 use super::xlsx_guard::{self, Breach, MAX_COLUMNS, MAX_ROW_BYTES};
 use super::{FileFormat, IngestError};
-use crate::i18n::{trf, Text};
+use crate::i18n::{tr, trf, Text};
 
 /// One record: its 1-based line (CSV: the physical line it starts on;
 /// XLSX: the row number Excel shows) and its fields.
@@ -163,7 +163,7 @@ impl Table {
         let mut file = File::open(path).map_err(file_err)?;
         let meta = file.metadata().map_err(file_err)?;
         if meta.is_dir() {
-            return Err(file_err(io::Error::other("it is a directory")));
+            return Err(file_err(io::Error::other(tr(Text::ImportIsDirectory))));
         }
         let size = meta.len();
         let sample = read_sample(&mut file).map_err(read_err)?;
@@ -185,17 +185,13 @@ impl Table {
             reason: reason.to_string(),
         };
         if sample.starts_with(OLE_MAGIC) {
-            return Err(not_table(
-                "it is an Excel 97-2003 (.xls) or encrypted workbook; save it as .xlsx or CSV",
-            ));
+            return Err(not_table(tr(Text::ImportXls)));
         }
         if sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF") {
-            return Err(not_table(
-                "it is UTF-16 text (Excel's \"Unicode text\"); save it as CSV",
-            ));
+            return Err(not_table(tr(Text::ImportUtf16)));
         }
         if sample.contains(&0) {
-            return Err(not_table("it holds binary data, not text"));
+            return Err(not_table(tr(Text::ImportBinary)));
         }
         let complete = (sample.len() as u64) >= size;
         let text_encoding = encoding::sniff(&sample, complete);
@@ -246,7 +242,7 @@ impl Table {
                 Ok(SheetMessage::End) => Ok(false),
                 Err(_) => Err(ReadFailure {
                     line: out.line,
-                    message: "the worksheet reader stopped unexpectedly".into(),
+                    message: tr(Text::ImportSheetReaderStopped).to_string(),
                 }),
             },
         }
@@ -274,7 +270,7 @@ fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Res
         } else {
             IngestError::NotCsvOrXlsx {
                 file: path.to_path_buf(),
-                reason: format!("it is named .xlsx but is not a workbook ({reason})"),
+                reason: trf(Text::ImportNamedXlsx, &[&reason]),
             }
         }
     };
@@ -305,7 +301,7 @@ fn open_xlsx(path: &Path, file: File, read: Arc<AtomicU64>, is_zip: bool) -> Res
         .find(|s| s.visible == SheetVisible::Visible)
         .or_else(|| worksheets().next())
         .map(|s| s.name.clone())
-        .ok_or_else(|| bad("the workbook has no worksheet".into()))?;
+        .ok_or_else(|| bad(tr(Text::ImportNoWorksheet).to_string()))?;
     // Rows waiting for the importer: at most 64 × MAX_ROW_BYTES.
     let (tx, rx) = sync_channel(64);
     let file_name = PathBuf::from(path);
@@ -342,7 +338,7 @@ fn breach_text(breach: &Breach) -> String {
 fn stream_sheet(mut workbook: Xlsx<XlsxSource>, sheet: &str, tx: &SyncSender<SheetMessage>) {
     let failure = |line, e: calamine::XlsxError| ReadFailure {
         line,
-        message: format!("worksheet {sheet:?}: {e}"),
+        message: trf(Text::ImportWorksheetError, &[&format!("{sheet:?}"), &e]),
     };
     let mut cells = match workbook.worksheet_cells_reader(sheet) {
         Ok(cells) => cells,

@@ -5,7 +5,6 @@
 use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
-use crate::money::parse_yuan;
 use crate::policy::StationResult;
 use crate::report::statement::statement;
 use crate::report::MonthReport;
@@ -15,9 +14,7 @@ pub fn station_lines(report: &MonthReport, station: &StationResult, lang: Lang) 
     statement(report, station, lang)
         .lines
         .into_iter()
-        // The statement formats the engine's amounts with two decimals;
-        // read back, they are the engine's figures exactly.
-        .filter_map(|line| parse_yuan(&line.amount).ok().map(|amount| (line.item, amount)))
+        .map(|line| (line.item, line.amount))
         .filter(|(_, amount)| !amount.is_zero())
         .collect()
 }

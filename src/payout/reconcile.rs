@@ -89,12 +89,12 @@ pub fn collect(
             bad(RowError {
                 line: row.line,
                 column: Text::Month.get(Lang::Zh).to_string(),
-                reason: format!("the line is for {other}, not {month}"),
+                reason: crate::i18n::trf(Text::ReconcileOtherMonth, &[&other, &month]),
             });
             continue;
         }
         let Some(fen) = fen_from_yuan(row.amount) else {
-            bad(amount_error(format!("{} is not a whole number of fen", row.amount)));
+            bad(amount_error(crate::i18n::trf(Text::ImportNotWholeFen, &[&row.amount])));
             continue;
         };
         let (claims, id) = match &row.payee {
@@ -105,7 +105,7 @@ pub fn collect(
         match claim.fen.checked_add(fen) {
             Some(sum) => claim.fen = sum,
             None => {
-                bad(amount_error(format!("the sum for {id} is too large")));
+                bad(amount_error(crate::i18n::trf(Text::ReconcileSumTooLarge, &[id])));
                 continue;
             }
         }

@@ -28,7 +28,7 @@ pub const DEZHOU_2012_ORIGIN: &str = "policies/dezhou-2012.toml";
 /// Why a policy file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("cannot read policy file {path}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::PolicyErrRead, &[path, &crate::errors::io_text(source)]))]
     Read { path: String, source: std::io::Error },
     #[error("{origin}:{line}:{column}: {key}: {message}")]
     Syntax {
@@ -218,7 +218,7 @@ pub struct Policy {
 
 /// No version of the policy is in force in a month (it precedes the first).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no version of the policy {policy} is in force in {month}; the first starts {first}")]
+#[error("{}", crate::i18n::trf(crate::i18n::Text::PolicyErrNoVersionIn, &[policy, month, first]))]
 pub struct NoVersion {
     pub policy: String,
     pub month: Month,

@@ -59,7 +59,7 @@ pub fn progress_of(facts: &MonthFacts) -> MonthProgress {
 fn too_large(path: String) -> FactsError {
     FactsError {
         path,
-        message: "is too large to compute with (a sum or product of the figures overflows)".into(),
+        message: crate::i18n::tr(crate::i18n::Text::FactsOverflow).to_string(),
     }
 }
 

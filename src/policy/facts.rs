@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::config::PolicyVersion;
 use super::withholding::same_quarter_before;
+use crate::i18n::{trf, Text};
 use crate::month::Month;
 
 /// Rural (农村) or urban (城市); for a station it picks the electricity
@@ -162,7 +163,7 @@ impl MonthFacts {
         if !self.month.contains(self.as_of) {
             return Err(error(
                 "as_of".into(),
-                format!("{} is outside the month {}", self.as_of, self.month),
+                trf(Text::FactsOutsideMonth, &[&self.as_of, &self.month]),
             ));
         }
         let mut branch_index: HashMap<&str, usize> = HashMap::new();
@@ -171,19 +172,22 @@ impl MonthFacts {
             if branch_index.insert(&branch.id, i).is_some() {
                 return Err(error(
                     format!("branches[{i}].id"),
-                    format!("duplicate branch id {:?}", branch.id),
+                    trf(Text::FactsDuplicateBranch, &[&format!("{:?}", branch.id)]),
                 ));
             }
             if branch.maintainers.is_empty() {
                 return Err(error(
                     format!("branches[{i}].maintainers"),
-                    format!("branch {:?} has no maintainers", branch.id),
+                    trf(Text::FactsNoMaintainers, &[&format!("{:?}", branch.id)]),
                 ));
             }
             let mut claim = |person: &'a str, path: String| match person_branch.get(person) {
                 Some(other) if *other != branch.id => Err(error(
                     path,
-                    format!("{person:?} already belongs to branch {other:?}; each person belongs to one branch"),
+                    trf(
+                        Text::FactsOneBranchEach,
+                        &[&format!("{person:?}"), &format!("{other:?}")],
+                    ),
                 )),
                 _ => {
                     person_branch.insert(person, &branch.id);
@@ -195,7 +199,10 @@ impl MonthFacts {
             for (j, maintainer) in branch.maintainers.iter().enumerate() {
                 let path = format!("branches[{i}].maintainers[{j}]");
                 if !seen.insert(maintainer.as_str()) {
-                    return Err(error(path, format!("duplicate maintainer {maintainer:?}")));
+                    return Err(error(
+                        path,
+                        trf(Text::FactsDuplicateMaintainer, &[&format!("{maintainer:?}")]),
+                    ));
                 }
                 claim(maintainer, path)?;
             }
@@ -204,27 +211,30 @@ impl MonthFacts {
         for (i, station) in self.stations.iter().enumerate() {
             let at = |field: &str| format!("stations[{i}].{field}");
             if !station_ids.insert(station.id.as_str()) {
-                return Err(error(at("id"), format!("duplicate station id {:?}", station.id)));
+                return Err(error(
+                    at("id"),
+                    trf(Text::FactsDuplicateStation, &[&format!("{:?}", station.id)]),
+                ));
             }
             let Some(&b) = branch_index.get(station.branch.as_str()) else {
                 return Err(error(
                     at("branch"),
-                    format!("branch {:?} is not listed in branches", station.branch),
+                    trf(Text::FactsUnlistedBranch, &[&format!("{:?}", station.branch)]),
                 ));
             };
             if !self.branches[b].maintainers.contains(&station.maintainer) {
                 return Err(error(
                     at("maintainer"),
-                    format!(
-                        "{:?} is not a maintainer of branch {:?}",
-                        station.maintainer, station.branch
+                    trf(
+                        Text::FactsNotMaintainerOf,
+                        &[&format!("{:?}", station.maintainer), &format!("{:?}", station.branch)],
                     ),
                 ));
             }
             if station.stations_in_village < 1 {
                 return Err(error(
                     at("stations_in_village"),
-                    format!("{} is below 1", station.stations_in_village),
+                    trf(Text::FactsBelowOne, &[&station.stations_in_village]),
                 ));
             }
             for (key, figures) in &station.payments {
@@ -232,28 +242,23 @@ impl MonthFacts {
                     let known: Vec<&str> = version.categories.iter().map(|c| c.id.as_str()).collect();
                     return Err(error(
                         at(&format!("payments.{key}")),
-                        format!(
-                            "{} has no payment category {key} (policy {policy_id}, version from {}: {})",
-                            self.month,
-                            version.effective_from,
-                            known.join(", ")
+                        trf(
+                            Text::FactsNoCategory,
+                            &[&self.month, key, &policy_id, &version.effective_from, &known.join(", ")],
                         ),
                     ));
                 }
                 if figures.amount < Decimal::ZERO {
                     return Err(error(
                         at(&format!("payments.{key}.amount")),
-                        format!("{} is negative", figures.amount),
+                        trf(Text::PolicyErrNegative, &[&figures.amount]),
                     ));
                 }
             }
             if station.card.valid > station.card.raw {
                 return Err(error(
                     at("card_txns"),
-                    format!(
-                        "{} valid card transactions exceed the {} recorded",
-                        station.card.valid, station.card.raw
-                    ),
+                    trf(Text::FactsValidAboveRaw, &[&station.card.valid, &station.card.raw]),
                 ));
             }
             for kind in station.referrals.keys() {
@@ -261,10 +266,9 @@ impl MonthFacts {
                     let known: Vec<&str> = version.referral_rates.keys().map(String::as_str).collect();
                     return Err(error(
                         at(&format!("referrals.{kind}")),
-                        format!(
-                            "unknown referral kind; the policy {policy_id} (version from {}) knows {}",
-                            version.effective_from,
-                            known.join(", ")
+                        trf(
+                            Text::FactsUnknownReferral,
+                            &[&policy_id, &version.effective_from, &known.join(", ")],
                         ),
                     ));
                 }
@@ -289,10 +293,7 @@ impl MonthFacts {
         if version.withholding.is_none() {
             return Err(error(
                 format!("stations[{i}].withholding_history"),
-                format!(
-                    "the policy version in force in {} (from {}) withholds nothing",
-                    self.month, version.effective_from
-                ),
+                trf(Text::FactsNoWithholding, &[&self.month, &version.effective_from]),
             ));
         }
         for (j, entry) in history.iter().enumerate() {
@@ -300,17 +301,14 @@ impl MonthFacts {
             if !same_quarter_before(entry.month, self.month) {
                 return Err(error(
                     at("month"),
-                    format!(
-                        "{} is not an earlier month of the quarter of {}",
-                        entry.month, self.month
-                    ),
+                    trf(Text::FactsNotEarlierMonth, &[&entry.month, &self.month]),
                 ));
             }
             if history[..j].iter().any(|e| e.month == entry.month) {
-                return Err(error(at("month"), format!("{} is listed twice", entry.month)));
+                return Err(error(at("month"), trf(Text::PolicyErrTwice, &[&entry.month])));
             }
             if entry.withheld < Decimal::ZERO {
-                return Err(error(at("withheld"), format!("{} is negative", entry.withheld)));
+                return Err(error(at("withheld"), trf(Text::PolicyErrNegative, &[&entry.withheld])));
             }
         }
         Ok(())

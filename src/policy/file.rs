@@ -14,6 +14,7 @@ use super::config::{
     Policy, PolicyError, PolicyVersion, Split, Validity, Withholding,
 };
 use super::tiers::{Tier, Tiers};
+use crate::i18n::{tr, trf, Text};
 use crate::money::Rounding;
 use crate::month::Month;
 
@@ -120,7 +121,7 @@ struct DecimalValue(#[serde(with = "decimal_str")] Decimal);
 
 fn non_negative(key: &str, value: Decimal) -> Result<Decimal, PolicyError> {
     if value < Decimal::ZERO {
-        Err(invalid(key, format!("{value} is negative")))
+        Err(invalid(key, trf(Text::PolicyErrNegative, &[&value])))
     } else {
         Ok(value)
     }
@@ -128,7 +129,7 @@ fn non_negative(key: &str, value: Decimal) -> Result<Decimal, PolicyError> {
 
 fn at_least_one(key: &str, value: u64) -> Result<(), PolicyError> {
     if value == 0 {
-        Err(invalid(key, "must be at least 1"))
+        Err(invalid(key, tr(Text::PolicyErrAtLeastOne)))
     } else {
         Ok(())
     }
@@ -139,26 +140,23 @@ impl RawCategory {
         if !valid_id(&self.id) {
             return Err(invalid(
                 format!("{key}.id"),
-                format!(
-                    "{:?} is not a category id (lower-case ASCII letters, digits and _, starting with a letter)",
-                    self.id
-                ),
+                trf(Text::PolicyErrCategoryId, &[&format!("{:?}", self.id)]),
             ));
         }
         if RESERVED_IDS.contains(&self.id.as_str()) {
             return Err(invalid(
                 format!("{key}.id"),
-                format!("{:?} is a line of the reward of its own; choose another id", self.id),
+                trf(Text::PolicyErrReservedId, &[&format!("{:?}", self.id)]),
             ));
         }
         for (field, text) in [("name", &self.name), ("name_en", &self.name_en)] {
             if text.trim().is_empty() {
-                return Err(invalid(format!("{key}.{field}"), "is empty"));
+                return Err(invalid(format!("{key}.{field}"), tr(Text::ImportEmpty)));
             }
         }
         for (i, name) in self.business_types.iter().enumerate() {
             if name.trim().is_empty() {
-                return Err(invalid(format!("{key}.business_types[{i}]"), "is empty"));
+                return Err(invalid(format!("{key}.business_types[{i}]"), tr(Text::ImportEmpty)));
             }
         }
         let rule = self.rule(key)?;
@@ -175,14 +173,14 @@ impl RawCategory {
     fn rule(&self, key: &str) -> Result<CategoryRule, PolicyError> {
         let unexpected = |field: &str, present: bool| -> Result<(), PolicyError> {
             if present {
-                Err(invalid(format!("{key}.{field}"), "does not apply to this rule"))
+                Err(invalid(format!("{key}.{field}"), tr(Text::PolicyErrNotThisRule)))
             } else {
                 Ok(())
             }
         };
         let rate = |rate: Option<Decimal>| -> Result<Decimal, PolicyError> {
             let rate_key = format!("{key}.rate");
-            let value = rate.ok_or_else(|| invalid(&rate_key, "missing"))?;
+            let value = rate.ok_or_else(|| invalid(&rate_key, tr(Text::PolicyErrMissing)))?;
             non_negative(&rate_key, value)
         };
         match self.rule {
@@ -200,7 +198,9 @@ impl RawCategory {
                 unexpected("rate", self.rate.is_some())?;
                 let tiers = |tiers: &Option<Vec<Tier>>, field: &str| {
                     let tiers_key = format!("{key}.{field}");
-                    let list = tiers.clone().ok_or_else(|| invalid(&tiers_key, "missing"))?;
+                    let list = tiers
+                        .clone()
+                        .ok_or_else(|| invalid(&tiers_key, tr(Text::PolicyErrMissing)))?;
                     Tiers::new(list, &tiers_key)
                 };
                 Ok(CategoryRule::Tiered {
@@ -219,14 +219,14 @@ impl RawCategory {
 /// names one category only (an import must never have to guess).
 fn check_categories(raw: Vec<RawCategory>, key: &str) -> Result<Vec<Category>, PolicyError> {
     if raw.is_empty() {
-        return Err(invalid(key, "needs at least one payment category"));
+        return Err(invalid(key, tr(Text::PolicyErrNoCategory)));
     }
     let mut categories: Vec<Category> = Vec::with_capacity(raw.len());
     for (i, category) in raw.into_iter().enumerate() {
         let at = format!("{key}[{i}]");
         let category = category.check(&at)?;
         if categories.iter().any(|c| c.id == category.id) {
-            return Err(invalid(format!("{at}.id"), format!("{} is listed twice", category.id)));
+            return Err(invalid(format!("{at}.id"), trf(Text::PolicyErrTwice, &[&category.id])));
         }
         for (j, name) in category.business_types.iter().enumerate() {
             let at_j = format!("{at}.business_types[{j}]");
@@ -234,19 +234,19 @@ fn check_categories(raw: Vec<RawCategory>, key: &str) -> Result<Vec<Category>, P
                 .iter()
                 .any(|n| n.trim().eq_ignore_ascii_case(name.trim()))
             {
-                return Err(invalid(at_j, format!("{name:?} is listed twice")));
+                return Err(invalid(at_j, trf(Text::PolicyErrTwice, &[&format!("{name:?}")])));
             }
             if let Some(other) = categories.iter().find(|c| c.is_named(name)) {
                 return Err(invalid(
                     at_j,
-                    format!("{name:?} already names the category {}", other.id),
+                    trf(Text::PolicyErrNamesOther, &[&format!("{name:?}"), &other.id]),
                 ));
             }
         }
         if let Some(other) = categories.iter().find(|c| category.is_named(&c.id)) {
             return Err(invalid(
                 format!("{at}.business_types"),
-                format!("names {:?}, the id of another category", other.id),
+                trf(Text::PolicyErrNamesOtherId, &[&format!("{:?}", other.id)]),
             ));
         }
         categories.push(category);
@@ -262,7 +262,7 @@ impl RawVersion {
             .parse()
             .map_err(|e: String| invalid(k("effective_from"), e))?;
         if self.card_cap.per_card_per_day == 0 {
-            return Err(invalid(k("card_cap.per_card_per_day"), "must be at least 1"));
+            return Err(invalid(k("card_cap.per_card_per_day"), tr(Text::PolicyErrAtLeastOne)));
         }
         let categories = check_categories(self.categories, &k("categories"))?;
         let card_tiers = Tiers::new(self.card.tiers, &k("card.tiers"))?;
@@ -287,11 +287,9 @@ impl RawVersion {
         if split.manager + split.maintainers != Decimal::ONE {
             return Err(invalid(
                 k("split"),
-                format!(
-                    "manager {} + maintainers {} = {}, must add up to 1",
-                    split.manager,
-                    split.maintainers,
-                    split.manager + split.maintainers
+                trf(
+                    Text::PolicyErrSplit,
+                    &[&split.manager, &split.maintainers, &(split.manager + split.maintainers)],
                 ),
             ));
         }
@@ -300,7 +298,10 @@ impl RawVersion {
             non_negative(&k("withholding.bar_amount"), w.bar_amount)?;
         }
         if !(1..=12).contains(&self.exit_watchlist.after_months) {
-            return Err(invalid(k("exit_watchlist.after_months"), "must be 1 to 12"));
+            return Err(invalid(
+                k("exit_watchlist.after_months"),
+                tr(Text::PolicyErrOneToTwelve),
+            ));
         }
         Ok(PolicyVersion {
             effective_from,
@@ -324,7 +325,7 @@ impl RawVersion {
 impl RawPolicy {
     fn check(self) -> Result<Policy, PolicyError> {
         if self.versions.is_empty() {
-            return Err(invalid("versions", "needs at least one version"));
+            return Err(invalid("versions", tr(Text::PolicyErrNoVersion)));
         }
         let mut versions: Vec<PolicyVersion> = Vec::with_capacity(self.versions.len());
         for (i, raw) in self.versions.into_iter().enumerate() {
@@ -333,9 +334,9 @@ impl RawPolicy {
                 if version.effective_from <= previous.effective_from {
                     return Err(invalid(
                         format!("versions[{i}].effective_from"),
-                        format!(
-                            "{} is not after the previous version's {}; list versions oldest first",
-                            version.effective_from, previous.effective_from
+                        trf(
+                            Text::PolicyErrVersionOrder,
+                            &[&version.effective_from, &previous.effective_from],
                         ),
                     ));
                 }

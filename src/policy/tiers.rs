@@ -5,6 +5,8 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::i18n::{tr, trf, Text};
+
 use super::checked::{self, Checked};
 use super::config::{decimal_str, opt_decimal_str, PolicyError};
 
@@ -54,59 +56,48 @@ impl Tiers {
         let Some(first) = tiers.first() else {
             return Err(PolicyError::Invalid {
                 key: key.to_string(),
-                message: "needs at least one tier".into(),
+                message: tr(Text::PolicyErrNoTier).to_string(),
             });
         };
         if !first.min.is_zero() || !first.min_inclusive {
-            return Err(err(0, "min", "the first tier must start at 0, inclusive".into()));
+            return Err(err(0, "min", tr(Text::PolicyErrFirstTier).to_string()));
         }
         for (i, tier) in tiers.iter().enumerate() {
             if tier.rate.is_sign_negative() && !tier.rate.is_zero() {
-                return Err(err(i, "rate", format!("{} is negative", tier.rate)));
+                return Err(err(i, "rate", trf(Text::PolicyErrNegative, &[&tier.rate])));
             }
             if tier.min.is_sign_negative() && !tier.min.is_zero() {
-                return Err(err(i, "min", format!("{} is negative", tier.min)));
+                return Err(err(i, "min", trf(Text::PolicyErrNegative, &[&tier.min])));
             }
             let last = i + 1 == tiers.len();
             match (tier.max, last) {
                 (None, true) => {}
-                (None, false) => return Err(err(i, "max", "only the last tier may be unbounded".into())),
-                (Some(_), true) => return Err(err(i, "max", "the last tier must have no max".into())),
+                (None, false) => return Err(err(i, "max", tr(Text::PolicyErrUnboundedTier).to_string())),
+                (Some(_), true) => return Err(err(i, "max", tr(Text::PolicyErrLastTierMax).to_string())),
                 (Some(max), false) => {
                     if max <= tier.min {
-                        return Err(err(i, "max", format!("{max} is not above min {}", tier.min)));
+                        return Err(err(i, "max", trf(Text::PolicyErrMaxNotAboveMin, &[&max, &tier.min])));
                     }
                     let next = &tiers[i + 1];
                     if next.min > max {
-                        return Err(err(
-                            i + 1,
-                            "min",
-                            format!("gap: the previous tier ends at {max}, this one starts at {}", next.min),
-                        ));
+                        return Err(err(i + 1, "min", trf(Text::PolicyErrGap, &[&max, &next.min])));
                     }
                     if next.min < max {
-                        return Err(err(
-                            i + 1,
-                            "min",
-                            format!(
-                                "overlap: the previous tier ends at {max}, this one starts at {}",
-                                next.min
-                            ),
-                        ));
+                        return Err(err(i + 1, "min", trf(Text::PolicyErrOverlap, &[&max, &next.min])));
                     }
                     match (tier.max_inclusive, next.min_inclusive) {
                         (true, true) => {
                             return Err(err(
                                 i + 1,
                                 "min_inclusive",
-                                format!("overlap: {max} is in both tier {i} and tier {}", i + 1),
+                                trf(Text::PolicyErrInBoth, &[&max, &i, &(i + 1)]),
                             ))
                         }
                         (false, false) => {
                             return Err(err(
                                 i + 1,
                                 "min_inclusive",
-                                format!("gap: {max} is in neither tier {i} nor tier {}", i + 1),
+                                trf(Text::PolicyErrInNeither, &[&max, &i, &(i + 1)]),
                             ))
                         }
                         _ => {}

@@ -7,7 +7,7 @@ use chrono::Datelike;
 
 use super::MonthReport;
 use crate::i18n::{fill, Lang, Text};
-use crate::money::format_yuan;
+
 use crate::policy::benchmarks::{county_benchmarks, Benchmarks, StationVolume};
 use crate::policy::station::{payment_amount, payment_count};
 
@@ -45,7 +45,7 @@ pub fn render_benchmarks(report: &MonthReport, b: &Benchmarks, lang: Lang) -> St
     out.push_str(&fill(
         Text::BenchmarksLine.get(lang),
         &[
-            &format_yuan(b.amount_per_station_day),
+            &crate::money::format_grouped(b.amount_per_station_day),
             &b.count_per_station_day,
             &b.top_share,
             &b.bottom_share,

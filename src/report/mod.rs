@@ -6,6 +6,7 @@ pub mod county;
 pub mod csv;
 pub mod file_name;
 pub mod quarter;
+pub mod rules;
 pub mod statement;
 pub mod table;
 pub mod xlsx;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::calc::CalcOutput;
+use crate::i18n::{trf, Text};
 use crate::month::Month;
 use crate::policy::{evaluate, FactsError, MonthResult, Policy, PolicyVersion};
 use crate::store::facts::BranchScope;
@@ -25,13 +27,13 @@ use crate::store::{Store, StoreError};
 pub enum ReportError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the stored facts cannot be evaluated: {0}")]
+    #[error("{}", trf(Text::ReportFacts, &[.0]))]
     Facts(#[from] FactsError),
-    #[error("the stored facts of {month} (earlier in the quarter, for withholding) cannot be evaluated: {problem}")]
+    #[error("{}", trf(Text::ReportEarlierMonth, &[month, problem]))]
     EarlierMonth { month: Month, problem: FactsError },
     #[error(transparent)]
     NoVersion(#[from] crate::policy::NoVersion),
-    #[error("branch {0:?} is not in the database")]
+    #[error("{}", trf(Text::ReportUnknownBranch, &[&format!("{:?}", .0)]))]
     UnknownBranch(String),
     #[error("{path}: {message}")]
     Write { path: String, message: String },

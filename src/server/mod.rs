@@ -63,9 +63,9 @@ impl Default for ServerOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::ServeCannotListen, &[addr, &crate::errors::io_text(source)]))]
     Bind { addr: String, source: std::io::Error },
-    #[error("cannot start the server: {0}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::ServeCannotStart, &[&crate::errors::io_text(.0)]))]
     Runtime(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),

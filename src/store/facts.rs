@@ -55,7 +55,7 @@ fn add_cards(sum: &mut (u64, u64), raw: u64, valid: u64) -> Result<(), StoreErro
     let overflow = || StoreError::BadValue {
         table: "daily_cards",
         column: "raw",
-        value: "the month's sum overflows".into(),
+        value: crate::i18n::tr(crate::i18n::Text::FactsSumOverflows).to_string(),
     };
     sum.0 = sum.0.checked_add(raw).ok_or_else(overflow)?;
     sum.1 = sum.1.checked_add(valid).ok_or_else(overflow)?;
@@ -219,14 +219,18 @@ impl Store {
                 Some(facts) => facts,
                 None => payments.entry(category.to_string()).or_default(),
             };
-            facts.count = facts
-                .count
-                .checked_add(count)
-                .ok_or_else(|| too_large("count", format!("{station} {category}: the month's sum overflows")))?;
-            facts.amount = facts
-                .amount
-                .checked_add(yuan_from_fen(fen))
-                .ok_or_else(|| too_large("amount_fen", format!("{station} {category}: the month's sum overflows")))?;
+            facts.count = facts.count.checked_add(count).ok_or_else(|| {
+                too_large(
+                    "count",
+                    crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
+                )
+            })?;
+            facts.amount = facts.amount.checked_add(yuan_from_fen(fen)).ok_or_else(|| {
+                too_large(
+                    "amount_fen",
+                    crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
+                )
+            })?;
             Ok(())
         };
         let mut card_sums: HashMap<usize, (u64, u64)> = HashMap::new();
@@ -295,7 +299,7 @@ impl Store {
             *sum = sum.checked_add(count).ok_or_else(|| StoreError::BadValue {
                 table: "daily_referrals",
                 column: "count",
-                value: "the month's sum overflows".into(),
+                value: crate::i18n::tr(crate::i18n::Text::FactsSumOverflows).to_string(),
             })?;
         }
 

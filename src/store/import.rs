@@ -13,6 +13,7 @@ pub use super::card_key::card_hash;
 use super::facts::fen_from_yuan;
 use super::row_policy::{category_of_row, version_of_row};
 use super::{Store, StoreError};
+use crate::i18n::{trf, Text};
 use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
 use crate::month::Month;
 use crate::policy::Policy;
@@ -43,19 +44,20 @@ pub struct ImportSummary {
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} rows read ({}), {} new",
-            self.file, self.rows_read, self.format, self.rows_new
-        )?;
+        let read = if self.rows_read == 1 {
+            Text::ImportReadOne
+        } else {
+            Text::ImportReadMany
+        };
+        f.write_str(&trf(read, &[&self.file, &self.rows_read, &self.format, &self.rows_new]))?;
         if self.rows_updated > 0 {
-            write!(f, ", {} updated", self.rows_updated)?;
+            f.write_str(&trf(Text::ImportUpdated, &[&self.rows_updated]))?;
         }
         if self.rows_duplicate > 0 {
-            write!(f, ", {} already imported", self.rows_duplicate)?;
+            f.write_str(&trf(Text::ImportDuplicate, &[&self.rows_duplicate]))?;
         }
         if self.rows_reversed > 0 {
-            write!(f, ", {} reversed or cancelled (not counted)", self.rows_reversed)?;
+            f.write_str(&trf(Text::ImportReversed, &[&self.rows_reversed]))?;
         }
         Ok(())
     }
@@ -83,15 +85,18 @@ impl From<rusqlite::Error> for ImportError {
 }
 
 fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
-    let mut out = format!(
-        "{file}: {total} bad row{}; nothing was imported. Fix the file and import it again.",
-        if total == 1 { "" } else { "s" }
-    );
+    let bad = if total == 1 {
+        Text::ImportBadRowsOne
+    } else {
+        Text::ImportBadRowsMany
+    };
+    let mut out = trf(bad, &[&file, &total]);
     for e in errors {
         out.push_str(&format!("\n  {e}"));
     }
     if total > errors.len() as u64 {
-        out.push_str(&format!("\n  … and {} more", total - errors.len() as u64));
+        out.push_str("\n  ");
+        out.push_str(&trf(Text::ImportAndMore, &[&(total - errors.len() as u64)]));
     }
     out
 }
@@ -141,11 +146,7 @@ pub(super) fn known_station<T>(
     };
     let (code, line) = station_of(&row);
     if !stations.contains(code) {
-        problems.add(row_error(
-            line,
-            "站点编码",
-            format!("station {code} is not in the registry; import the stations first"),
-        ));
+        problems.add(row_error(line, "站点编码", trf(Text::ImportUnknownStation, &[&code])));
         return None;
     }
     Some(row)
@@ -295,7 +296,7 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "站点编码",
-                    format!("station {} is also on line {first}", row.code),
+                    trf(Text::ImportStationTwice, &[&row.code, &first]),
                 ));
                 continue;
             }
@@ -304,9 +305,9 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "支局长",
-                        format!(
-                            "branch {} has manager {} on line {line}, here {}",
-                            row.branch_code, manager, row.manager_id
+                        trf(
+                            Text::ImportBranchManagerDiffers,
+                            &[&row.branch_code, manager, line, &row.manager_id],
                         ),
                     ));
                     continue;
@@ -315,7 +316,7 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "支局类型",
-                        format!("branch {} is {} on line {line}", row.branch_code, kind.as_str()),
+                        trf(Text::ImportBranchKindDiffers, &[&row.branch_code, &kind.as_str(), line]),
                     ));
                     continue;
                 }
@@ -332,10 +333,7 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "维护人员",
-                        format!(
-                            "{} maintains stations of branch {branch} (line {line}); a person belongs to one branch",
-                            row.maintainer_id
-                        ),
+                        trf(Text::ImportOneBranchEach, &[&row.maintainer_id, branch, line]),
                     ));
                     continue;
                 }
@@ -352,9 +350,9 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "支局长",
-                        format!(
-                            "{} maintains stations of branch {branch} (line {line}) and cannot manage {}",
-                            row.manager_id, row.branch_code
+                        trf(
+                            Text::ImportMaintainerCannotManageLine,
+                            &[&row.manager_id, branch, line, &row.branch_code],
                         ),
                     ));
                 }
@@ -458,9 +456,9 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "支局长",
-                    format!(
-                        "{} maintains stations of branch {branch} and cannot manage {}",
-                        row.manager_id, row.branch_code
+                    trf(
+                        Text::ImportMaintainerCannotManage,
+                        &[&row.manager_id, &branch, &row.branch_code],
                     ),
                 ));
             }
@@ -486,10 +484,7 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "支局编码",
-                    format!(
-                        "branch {} is not in the registry; import the stations first",
-                        row.branch_code
-                    ),
+                    trf(Text::ImportUnknownBranch, &[&row.branch_code]),
                 ));
                 continue;
             }
@@ -549,7 +544,7 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "金额",
-                        format!("{} is not a whole number of fen", row.amount),
+                        trf(Text::ImportNotWholeFen, &[&row.amount]),
                     ));
                     continue;
                 };
@@ -769,12 +764,9 @@ impl Store {
                     problems.add(row_error(
                         row.line,
                         "类型",
-                        format!(
-                            "the policy {} pays no referral of kind {} in {} (version from {})",
-                            policy.id,
-                            row.kind,
-                            Month::of(row.date),
-                            version.effective_from
+                        trf(
+                            Text::ImportNoReferralKind,
+                            &[&policy.id, &row.kind, &Month::of(row.date), &version.effective_from],
                         ),
                     ));
                     continue;

@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+use crate::i18n::{trf, Text};
+
 pub use migrate::{schema_version, SCHEMA_VERSION};
 
 /// Why the store could not be opened or used.
@@ -29,24 +31,21 @@ pub use migrate::{schema_version, SCHEMA_VERSION};
 pub enum StoreError {
     // Causes are part of the messages and deliberately not `source()`,
     // so that a chain of causes says each once.
-    #[error("cannot create the folder {path}: {cause}")]
+    #[error("{}", trf(Text::StoreCreateDir, &[path, &crate::errors::io_text(cause)]))]
     CreateDir { path: String, cause: std::io::Error },
-    #[error("{path}: {cause}")]
+    #[error("{}", trf(Text::StoreOpen, &[path, cause]))]
     Open { path: String, cause: rusqlite::Error },
-    #[error("cannot create {path}: {cause}")]
+    #[error("{}", trf(Text::StoreCreateFile, &[path, &crate::errors::io_text(cause)]))]
     CreateFile { path: String, cause: std::io::Error },
-    #[error(
-        "{path} was written by a newer bianmin (schema version {found}; this bianmin knows up to {supported}). \
-         Upgrade bianmin to open it; the file was not changed."
-    )]
+    #[error("{}", trf(Text::StoreTooNew, &[path, found, supported]))]
     TooNew { path: String, found: i64, supported: i64 },
-    #[error("{path}: upgrading the schema failed, the file was not changed: {message}")]
+    #[error("{}", trf(Text::StoreMigrate, &[path, message]))]
     Migrate { path: String, message: String },
-    #[error("database: {0}")]
+    #[error("{}", trf(Text::StoreSql, &[.0]))]
     Sql(rusqlite::Error),
     #[error(transparent)]
     CardKey(#[from] card_key::CardKeyError),
-    #[error("database holds a bad value in {table}.{column}: {value:?}")]
+    #[error("{}", trf(Text::StoreBadValue, &[table, column, &format!("{value:?}")]))]
     BadValue {
         table: &'static str,
         column: &'static str,

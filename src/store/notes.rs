@@ -15,6 +15,7 @@ use super::records::{
     SIGNOFF_COLUMNS,
 };
 use super::{Store, StoreError};
+use crate::i18n::{tr, trf, Text};
 use crate::month::{parse_date, Month};
 use crate::sync::NOTE_FIELDS;
 use crate::wire::{NoteRecord, SignoffRecord};
@@ -163,15 +164,15 @@ pub struct NewSignoff {
 /// Why a note could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum NoteError {
-    #[error("station {0:?} is not in the database")]
+    #[error("{}", trf(Text::NotesUnknownStation, &[&format!("{:?}", .0)]))]
     UnknownStation(String),
-    #[error("person {0:?} is not in the database")]
+    #[error("{}", trf(Text::NotesUnknownPerson, &[&format!("{:?}", .0)]))]
     UnknownPerson(String),
-    #[error("a note needs some text")]
+    #[error("{}", tr(Text::NotesEmptyBody))]
     EmptyBody,
-    #[error("a dispute needs a reason")]
+    #[error("{}", tr(Text::NotesDisputeWithoutReason))]
     DisputeWithoutReason,
-    #[error("note {0} is not in the database")]
+    #[error("{}", trf(Text::NotesUnknownNote, &[.0]))]
     UnknownNote(String),
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -11,12 +11,13 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::facts::fen_from_yuan;
 use super::import::{known_station, row_error, ImportError, ImportSummary, Problems};
 use super::Store;
+use crate::i18n::{trf, Text};
 use crate::ingest::{DistributionRow, RowError, Rows, StationPlanRow};
 use crate::month::Month;
 
 /// Whole fen of a yuan amount, or the bad row naming the column.
 fn fen(amount: rust_decimal::Decimal, line: u64, column: &str) -> Result<i64, RowError> {
-    fen_from_yuan(amount).ok_or_else(|| row_error(line, column, format!("{amount} is too large")))
+    fen_from_yuan(amount).ok_or_else(|| row_error(line, column, trf(Text::ImportTooLarge, &[&amount])))
 }
 
 /// A row's station, month and line.
@@ -49,7 +50,7 @@ impl Store {
                 problems.add(row_error(
                     line,
                     "站点编码",
-                    format!("station {station}, month {month} is also on line {first}"),
+                    trf(Text::ImportStationMonthTwice, &[&station, &month, &first]),
                 ));
                 continue;
             }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::import::row_error;
+use crate::i18n::{trf, Text};
 use crate::ingest::{PaymentRow, RowError};
 use crate::month::Month;
 use crate::policy::{Policy, PolicyVersion};
@@ -40,21 +41,26 @@ pub(super) fn category_of_row<'p>(policy: &'p Policy, row: &PaymentRow) -> Resul
         .iter()
         .find_map(|v| v.category_for_business_type(&row.business_type));
     let reason = match elsewhere {
-        Some(category) => format!(
-            "{:?} is the payment category {}, which the policy {} does not have in {month} (version from {}); \
-             its categories then: {}",
-            row.business_type,
-            category.id,
-            policy.id,
-            version.effective_from,
-            known.join(", ")
+        Some(category) => trf(
+            Text::ImportCategoryNotThen,
+            &[
+                &format!("{:?}", row.business_type),
+                &category.id,
+                &policy.id,
+                &month,
+                &version.effective_from,
+                &known.join(", "),
+            ],
         ),
-        None => format!(
-            "{:?} is not a payment category of the policy {} in {month} (version from {}): {}",
-            row.business_type,
-            policy.id,
-            version.effective_from,
-            known.join(", ")
+        None => trf(
+            Text::ImportNotCategory,
+            &[
+                &format!("{:?}", row.business_type),
+                &policy.id,
+                &month,
+                &version.effective_from,
+                &known.join(", "),
+            ],
         ),
     };
     Err(row_error(row.line, COLUMN, reason))

@@ -109,16 +109,13 @@ pub fn is_busy(e: &rusqlite::Error) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error(
-        "person {0:?} is not in the database; import the station registry first \
-         (a county account may be made with --name for someone not in it)"
-    )]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::UserUnknownPerson, &[&format!("{:?}", .0)]))]
     UnknownPerson(String),
-    #[error("no token of {0:?} is in use")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::UserNothingToRevoke, &[&format!("{:?}", .0)]))]
     NothingToRevoke(String),
-    #[error("that token is not known to this database")]
+    #[error("{}", crate::i18n::tr(crate::i18n::Text::UserUnknownToken))]
     UnknownToken,
-    #[error("cannot make a random token: {0}")]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::UserRandom, &[.0]))]
     Random(String),
     #[error(transparent)]
     Db(#[from] ServerDbError),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{row_error, ImportError, ImportSummary, Problems};
+use crate::i18n::{tr, trf, Text};
 use crate::ingest::{InvoiceRow, PersonRow, RowError, Rows};
 use crate::month::Month;
 use crate::store::{Store, StoreError};
@@ -84,7 +85,7 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "工号",
-                    format!("person {} is also on line {first}", row.person_id),
+                    trf(Text::ImportPersonTwice, &[&row.person_id, &first]),
                 ));
                 continue;
             }
@@ -92,10 +93,7 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "工号",
-                    format!(
-                        "person {} is not in the registry; import the stations (which name the managers and maintainers) first",
-                        row.person_id
-                    ),
+                    trf(Text::ImportUnknownPerson, &[&row.person_id]),
                 ));
                 continue;
             }
@@ -134,26 +132,19 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "站点编码",
-                    format!(
-                        "station {} is not in the registry; import the stations first",
-                        row.station_code
-                    ),
+                    trf(Text::ImportUnknownStation, &[&row.station_code]),
                 ));
                 continue;
             }
             if row.month > this_month {
-                problems.add(row_error(
-                    row.line,
-                    "月份",
-                    format!("{} is a month still to come", row.month),
-                ));
+                problems.add(row_error(row.line, "月份", trf(Text::ImportMonthToCome, &[&row.month])));
                 continue;
             }
             if !row.received && row.invoice_no.is_some() {
                 problems.add(row_error(
                     row.line,
                     "发票号码",
-                    "an invoice number on a line that says the invoice was not received".into(),
+                    tr(Text::ImportNumberWithoutInvoice).to_string(),
                 ));
                 continue;
             }
@@ -161,10 +152,7 @@ impl Store {
                 problems.add(row_error(
                     row.line,
                     "站点编码",
-                    format!(
-                        "station {} and month {} are also on line {first}",
-                        row.station_code, row.month
-                    ),
+                    trf(Text::ImportStationMonthTwice, &[&row.station_code, &row.month, &first]),
                 ));
                 continue;
             }
