@@ -26,7 +26,7 @@ use anyhow::{bail, ensure, Context, Result};
 use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Position;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
@@ -36,9 +36,9 @@ use bianmin::demo::{build_demo, DEFAULT_SEED};
 use bianmin::i18n::Lang;
 use bianmin::policy::Policy;
 use bianmin::store::Store;
-use bianmin::tui::app::Screen;
+use bianmin::tui::state::Screen;
 use bianmin::tui::theme::Theme;
-use bianmin::tui::{views, App};
+use bianmin::tui::{views, App, Inline};
 
 /// The terminal: columns and rows.
 const COLS: u16 = 120;
@@ -123,6 +123,12 @@ const SHOTS: &[Shot] = &[
         reached: |app| app.screen() == &Screen::Calendar,
     },
     Shot {
+        name: "plan",
+        person: "M01",
+        keys: &[Key::Text("5")],
+        reached: |app| app.screen() == &Screen::Plan,
+    },
+    Shot {
         name: "help",
         person: "W01",
         keys: &[Key::Text("?")],
@@ -130,14 +136,10 @@ const SHOTS: &[Shot] = &[
     },
 ];
 
-fn demo_app(person: &str, lang: Lang) -> Result<App> {
+fn demo_app(person: &str, lang: Lang) -> Result<Inline> {
     let mut store = Store::open_in_memory()?;
     build_demo(&mut store, DEFAULT_SEED, today())?;
-    Ok(App::new(store, Policy::dezhou_2012(), lang, Some(person))?)
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
+    Ok(Inline::open(store, Policy::dezhou_2012(), lang, Some(person))?)
 }
 
 fn main() -> Result<()> {
@@ -146,19 +148,20 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&out_dir)?;
     let mut painter = Painter::new()?;
     for shot in SHOTS {
-        let mut app = demo_app(shot.person, Lang::Zh)?;
-        app.theme = Theme { colour: true };
+        let mut dash = demo_app(shot.person, Lang::Zh)?;
+        dash.app.theme = Theme { colour: true };
         for k in shot.keys {
             match k {
-                Key::Text(s) => s.chars().for_each(|c| app.on_key(key(KeyCode::Char(c)))),
-                Key::Enter => app.on_key(key(KeyCode::Enter)),
+                Key::Text(s) => dash.type_text(s),
+                Key::Enter => dash.key(KeyCode::Enter),
             }
         }
+        let mut app = dash.app;
         ensure!((shot.reached)(&app), "{}: the keys did not reach the screen", shot.name);
         for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
             app.lang = lang;
             let mut terminal = Terminal::new(TestBackend::new(COLS, ROWS))?;
-            terminal.draw(|frame| views::draw(frame, &mut app))?;
+            terminal.draw(|frame| views::draw(frame, &app))?;
             let backend = terminal.backend();
             let cursor = backend.cursor_visible().then(|| backend.cursor_position());
             for (x, y) in cut_wide_characters(backend.buffer()) {

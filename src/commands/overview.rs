@@ -90,6 +90,13 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     // Who is looking: decided (and --as checked against the laptop's
     // token) before anything is shown, on a screen or not.
     let person = super::viewer(global, &store, &config)?;
+    // `--as` names someone the database must know: a typo is an error,
+    // not a silent fall back to the picker.
+    if let Some(asked) = &global.person {
+        if asked != "county" && bianmin::tui::data::Viewer::resolve(&store, asked)?.is_none() {
+            anyhow::bail!(trf(Text::DashUnknownAs, &[asked, &path.display()]));
+        }
+    }
 
     if !std::io::stdout().is_terminal() {
         let month = store.default_month()?;
@@ -99,20 +106,27 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     }
 
     let syncs = store.queues_records()?;
-    let mut app = App::new(store, policy, lang, person.as_deref())?;
+    let worker = bianmin::tui::Worker::new(store, policy)?;
+    let boot = worker.boot(person.as_deref())?;
+    let mut app = App::new(boot, lang);
     app.theme = Theme::from_env(config.colours);
     app.sync.configured = syncs && config.sync.server.is_some();
+    let mut target = None;
     if let (true, Some(server), Some(token)) = (syncs, &config.sync.server, &config.sync.token) {
         let minutes = config.sync.interval_minutes.unwrap_or(5).max(1);
-        app.background = Some(bianmin::tui::background::BackgroundSync::new(
-            path.clone(),
-            server.clone(),
-            token.clone(),
+        app.schedule = Some(bianmin::tui::background::BackgroundSync::new(
             std::time::Duration::from_secs(minutes * 60),
             std::time::Instant::now(),
         ));
+        target = Some(bianmin::tui::background::SyncTarget {
+            db_path: path.clone(),
+            server: server.clone(),
+            token: token.clone(),
+        });
     }
-    bianmin::tui::run(&mut app, !global.no_mouse).map_err(|e| anyhow::anyhow!(trf(Text::DashboardFailed, &[&e])))?;
+    let worker = bianmin::tui::WorkerThread::spawn(worker, target);
+    bianmin::tui::run(&mut app, worker, !global.no_mouse)
+        .map_err(|e| anyhow::anyhow!(trf(Text::DashboardFailed, &[&e])))?;
     if let Some(picked) = app.picked_person.take() {
         config.person = Some(picked);
         config.save(&config_path)?;

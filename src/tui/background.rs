@@ -1,10 +1,10 @@
 //! Sync in the background: on a key, every few minutes, and (with
 //! exponential backoff and jitter) until an unreachable server answers
-//! again. The sync runs on its own thread with its own database
-//! connection and reports through a channel; the screen never waits.
+//! again. `BackgroundSync` is the schedule (plain state in the app);
+//! `SyncTarget::run` is the sync itself, which the worker runs on its own
+//! thread with its own database connection; the screen never waits.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::client::{sync_once, Backoff, SyncReport};
@@ -20,36 +20,52 @@ pub enum SyncOutcome {
     Failed(String),
 }
 
-/// When to sync next, and the sync in flight.
+/// Where and as whom a sync goes: what the thread that runs it needs.
+/// The dashboard's state never holds the token.
+#[derive(Debug, Clone)]
+pub struct SyncTarget {
+    pub db_path: PathBuf,
+    pub server: String,
+    pub token: String,
+}
+
+impl SyncTarget {
+    /// One sync, start to end (blocking: run it on its own thread). It
+    /// opens its own connection to the database.
+    pub fn run(&self) -> SyncOutcome {
+        match sync_once(&self.db_path, &self.server, &self.token) {
+            Ok(report) => SyncOutcome::Done(Box::new(report)),
+            Err(e) if e.is_offline() => SyncOutcome::Offline(e.to_string()),
+            Err(e) => SyncOutcome::Failed(e.to_string()),
+        }
+    }
+}
+
+/// When to sync next, and whether one is in flight: plain state that
+/// `App::update` keeps; the worker runs the sync (`Effect::Sync`).
 pub struct BackgroundSync {
-    db_path: PathBuf,
-    server: String,
-    token: String,
     interval: Duration,
     backoff: Backoff,
     /// Failed attempts in a row while offline.
     attempt: u32,
     next_at: Instant,
-    running: Option<Receiver<SyncOutcome>>,
+    running: bool,
 }
 
 impl BackgroundSync {
     /// Syncs soon after start, then every `interval`.
-    pub fn new(db_path: PathBuf, server: String, token: String, interval: Duration, now: Instant) -> BackgroundSync {
+    pub fn new(interval: Duration, now: Instant) -> BackgroundSync {
         BackgroundSync {
-            db_path,
-            server,
-            token,
             interval,
             backoff: Backoff::default(),
             attempt: 0,
             next_at: now,
-            running: None,
+            running: false,
         }
     }
 
     pub fn running(&self) -> bool {
-        self.running.is_some()
+        self.running
     }
 
     /// The user asked for a sync now.
@@ -62,22 +78,20 @@ impl BackgroundSync {
         self.next_at
     }
 
-    /// Starts a sync that is due, and collects one that finished.
-    pub fn poll(&mut self, now: Instant) -> Option<SyncOutcome> {
-        if let Some(rx) = &self.running {
-            let outcome = match rx.try_recv() {
-                Ok(outcome) => outcome,
-                Err(TryRecvError::Empty) => return None,
-                Err(TryRecvError::Disconnected) => SyncOutcome::Failed("the sync thread stopped".into()),
-            };
-            self.running = None;
-            self.schedule_after(&outcome, now);
-            return Some(outcome);
+    /// Whether a sync should start now; if so it counts as running until
+    /// `finish`.
+    pub fn start_if_due(&mut self, now: Instant) -> bool {
+        if self.running || now < self.next_at {
+            return false;
         }
-        if now >= self.next_at {
-            self.start();
-        }
-        None
+        self.running = true;
+        true
+    }
+
+    /// A sync ended: schedule the next.
+    pub fn finish(&mut self, outcome: &SyncOutcome, now: Instant) {
+        self.running = false;
+        self.schedule_after(outcome, now);
     }
 
     /// The next sync after an outcome: the interval after a success or a
@@ -94,21 +108,6 @@ impl BackgroundSync {
             }
         }
     }
-
-    fn start(&mut self) {
-        let (tx, rx) = channel();
-        let (db, server, token) = (self.db_path.clone(), self.server.clone(), self.token.clone());
-        std::thread::spawn(move || {
-            let outcome = match sync_once(&db, &server, &token) {
-                Ok(report) => SyncOutcome::Done(Box::new(report)),
-                Err(e) if e.is_offline() => SyncOutcome::Offline(e.to_string()),
-                Err(e) => SyncOutcome::Failed(e.to_string()),
-            };
-            // The dashboard may have quit meanwhile: nothing to tell then.
-            let _ = tx.send(outcome);
-        });
-        self.running = Some(rx);
-    }
 }
 
 #[cfg(test)]
@@ -116,13 +115,7 @@ mod tests {
     use super::*;
 
     fn scheduler(now: Instant) -> BackgroundSync {
-        BackgroundSync::new(
-            PathBuf::from("unused.db"),
-            "http://127.0.0.1:9".into(),
-            "token".into(),
-            Duration::from_secs(300),
-            now,
-        )
+        BackgroundSync::new(Duration::from_secs(300), now)
     }
 
     #[test]
@@ -154,30 +147,30 @@ mod tests {
     }
 
     #[test]
-    fn an_unreachable_server_is_reported_offline_without_blocking() {
+    fn a_sync_starts_when_due_and_not_twice() {
         let now = Instant::now();
+        let mut s = scheduler(now);
+        assert!(s.start_if_due(now), "due at start");
+        assert!(s.running());
+        assert!(!s.start_if_due(now), "one at a time");
+        s.finish(&SyncOutcome::Done(Box::default()), now);
+        assert!(!s.running());
+        assert!(!s.start_if_due(now + Duration::from_secs(299)));
+        assert!(s.start_if_due(now + Duration::from_secs(300)));
+    }
+
+    #[test]
+    fn an_unreachable_server_is_reported_offline() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("laptop.db");
         crate::store::Store::open(&db).unwrap();
         // Port 9 (discard) on loopback: nothing listens there.
-        let mut s = BackgroundSync::new(
-            db,
-            "http://127.0.0.1:9".into(),
-            "t".into(),
-            Duration::from_secs(300),
-            now,
-        );
-        assert_eq!(s.poll(now), None);
-        assert!(s.running());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let outcome = loop {
-            if let Some(outcome) = s.poll(Instant::now()) {
-                break outcome;
-            }
-            assert!(Instant::now() < deadline, "the sync never finished");
-            std::thread::sleep(Duration::from_millis(20));
+        let target = SyncTarget {
+            db_path: db,
+            server: "http://127.0.0.1:9".into(),
+            token: "t".into(),
         };
+        let outcome = target.run();
         assert!(matches!(outcome, SyncOutcome::Offline(_)), "{outcome:?}");
-        assert!(!s.running());
     }
 }

@@ -7,10 +7,13 @@ use chrono::NaiveDate;
 
 use crate::county::{build_watchlist, funnel, last_finished_month, missed_both, Watchlist, WatchlistError};
 use crate::month::Month;
+use crate::payout::holds::{statement_standing, StatementStanding};
+use crate::payout::steps::StepState;
 use crate::policy::benchmarks::Benchmarks;
 use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
 use crate::report::{build_report, MonthReport, ReportError};
+use crate::store::chain::Resolution;
 use crate::store::notes::{Outcome, Signoff, SyncState};
 use crate::store::Store;
 
@@ -86,8 +89,16 @@ pub struct MonthData {
     pub last_visit: BTreeMap<String, NaiveDate>,
     /// Stations with a note or sign-off not yet acknowledged by the server.
     pub unsynced: HashSet<String>,
-    /// Last month's sign-offs, by station.
+    /// The month whose statements are signed while this month is shown
+    /// (`statement_month`).
+    pub statement_month: Month,
+    /// That month's sign-offs, by station.
     pub signoffs: HashMap<String, Signoff>,
+    /// The county's answers to that month's disputes, by sign-off.
+    pub resolutions: HashMap<String, Resolution>,
+    /// R11's payout steps of that month's rewards, where each stands
+    /// today (what the data says for the steps bianmin can see).
+    pub payout_steps: Vec<StepState>,
     /// Station id → position in the engine's result, for O(1) lookups.
     index: HashMap<String, usize>,
     /// Branch id → stations not yet valid and at risk (or invalid).
@@ -127,8 +138,15 @@ impl CountyData {
 
 impl MonthData {
     /// Loads a month; `branch` narrows it to one branch (a maintainer's or
-    /// manager's view needs no other).
-    pub fn load(store: &Store, policy: &Policy, month: Month, branch: Option<&str>) -> Result<MonthData, ReportError> {
+    /// manager's view needs no other). `today` decides which statement
+    /// the month's screens sign (`statement_month`).
+    pub fn load(
+        store: &Store,
+        policy: &Policy,
+        month: Month,
+        branch: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<MonthData, ReportError> {
         let report = build_report(store, policy, month, None, branch)?;
         let facts: &MonthFacts = &report.facts;
         let so_far = facts
@@ -151,8 +169,9 @@ impl MonthData {
                 unsynced.insert(note.station_id.clone());
             }
         }
+        let statement_month = statement_month(month, today);
         let signoffs: HashMap<String, Signoff> = store
-            .signoffs(month.prev())?
+            .signoffs(statement_month)?
             .into_iter()
             .map(|s| (s.station_id.clone(), s))
             .collect();
@@ -188,7 +207,10 @@ impl MonthData {
             so_far,
             last_visit: store.last_visits()?,
             unsynced,
+            statement_month,
             signoffs,
+            resolutions: store.resolutions(statement_month)?,
+            payout_steps: crate::payout::month_status(store, statement_month, today)?,
         })
     }
 
@@ -217,10 +239,53 @@ impl MonthData {
         format!("{warn}{}", crate::report::county::marked_name(&self.report, id, lang))
     }
 
-    /// Last month's statement: signed, disputed, or missing.
+    /// The statement of `statement_month`: signed, disputed, or missing.
     pub fn signoff(&self, id: &str) -> Option<Outcome> {
         self.signoffs.get(id).map(|s| s.outcome)
     }
+
+    /// Where the statement stands: signed, disputed, disputed and
+    /// answered by the county, or unsigned (`payout::holds` decides).
+    pub fn standing(&self, id: &str) -> StatementStanding {
+        let signoff = self.signoffs.get(id);
+        let resolution = signoff.and_then(|s| self.resolutions.get(&s.uuid));
+        statement_standing(signoff, resolution)
+    }
+
+    /// The county's answer to the station's dispute, if it answers the
+    /// dispute as it stands.
+    pub fn resolution(&self, id: &str) -> Option<&Resolution> {
+        match self.standing(id) {
+            StatementStanding::Resolved { .. } => self.signoffs.get(id).and_then(|s| self.resolutions.get(&s.uuid)),
+            _ => None,
+        }
+    }
+
+    /// The statement's sign-off with its dispute reason, if any.
+    pub fn signoff_record(&self, id: &str) -> Option<&Signoff> {
+        self.signoffs.get(id)
+    }
+
+    /// The statement is not signed and its day (the 12th) has passed.
+    pub fn statement_overdue(&self, id: &str, today: NaiveDate) -> bool {
+        self.signoff(id).is_none() && today > signing_deadline(self.statement_month)
+    }
+}
+
+/// The statement a month's screens sign: the month itself once it is
+/// over, last month's while it runs (a statement is of a whole month).
+pub fn statement_month(month: Month, today: NaiveDate) -> Month {
+    if month < Month::of(today) {
+        month
+    } else {
+        month.prev()
+    }
+}
+
+/// R11: stations sign a month's statement by the 12th of the next month.
+pub fn signing_deadline(statement: Month) -> NaiveDate {
+    let next = statement.next();
+    next.first_day() + chrono::Days::new(11)
 }
 
 /// How much a station puts the plan at risk: lower sorts first.

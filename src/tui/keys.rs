@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::ScreenKind;
+use super::state::ScreenKind;
 use crate::i18n::Text;
 
 /// Something the user asked for.
@@ -28,6 +28,7 @@ pub enum Action {
     ShowBranch,
     ShowVisits,
     ShowCalendar,
+    ShowPlan,
     NewNote,
     EditNote,
     SignOff,
@@ -58,7 +59,9 @@ fn char_is(key: &KeyEvent, chars: &[char]) -> bool {
 
 use ScreenKind::*;
 
-const LISTS: &[ScreenKind] = &[MyStations, Branch, County, Visits];
+/// Screens with a list to move in and open from (a station's visits are
+/// its second pane).
+const LISTS: &[ScreenKind] = &[MyStations, Branch, County, Visits, Calendar, StationDetail, Plan];
 
 /// Every binding, in the order the help popup lists them.
 pub static BINDINGS: &[Binding] = &[
@@ -111,12 +114,44 @@ pub static BINDINGS: &[Binding] = &[
         matches: |k| k.code == KeyCode::End || char_is(k, &['G']),
     },
     Binding {
-        label: "Enter/l",
+        label: "Enter",
         help: Text::KeyOpen,
         action: Action::Open,
         footer: true,
         screens: LISTS,
         matches: |k| k.code == KeyCode::Enter || k.code == KeyCode::Right || char_is(k, &['l']),
+    },
+    Binding {
+        label: "c",
+        help: Text::DashKeySign,
+        action: Action::SignOff,
+        footer: true,
+        screens: &[StationDetail],
+        matches: |k| char_is(k, &['c']),
+    },
+    Binding {
+        label: "d",
+        help: Text::DashKeyDispute,
+        action: Action::Dispute,
+        footer: true,
+        screens: &[StationDetail],
+        matches: |k| char_is(k, &['d']),
+    },
+    Binding {
+        label: "n",
+        help: Text::KeyNewNote,
+        action: Action::NewNote,
+        footer: true,
+        screens: &[MyStations, StationDetail, Visits, Branch, Calendar, Plan],
+        matches: |k| char_is(k, &['n']),
+    },
+    Binding {
+        label: "e",
+        help: Text::KeyEditNote,
+        action: Action::EditNote,
+        footer: true,
+        screens: &[Visits, StationDetail],
+        matches: |k| char_is(k, &['e']),
     },
     Binding {
         label: "Tab",
@@ -147,7 +182,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::KeyFilter,
         action: Action::Filter,
         footer: true,
-        screens: &[MyStations, Visits],
+        screens: super::state::FILTERED,
         matches: |k| char_is(k, &['/']),
     },
     Binding {
@@ -159,48 +194,17 @@ pub static BINDINGS: &[Binding] = &[
         matches: |k| char_is(k, &['s']),
     },
     Binding {
-        label: "n",
-        help: Text::KeyNewNote,
-        action: Action::NewNote,
-        footer: true,
-        screens: &[MyStations, StationDetail, Visits],
-        matches: |k| char_is(k, &['n']),
-    },
-    Binding {
-        label: "e",
-        help: Text::KeyEditNote,
-        action: Action::EditNote,
-        footer: true,
-        screens: &[Visits],
-        matches: |k| char_is(k, &['e']),
-    },
-    Binding {
-        label: "c",
-        help: Text::KeySignOff,
-        action: Action::SignOff,
-        footer: true,
-        screens: &[StationDetail],
-        matches: |k| char_is(k, &['c']),
-    },
-    Binding {
-        label: "d",
-        help: Text::KeyDispute,
-        action: Action::Dispute,
-        footer: true,
-        screens: &[StationDetail],
-        matches: |k| char_is(k, &['d']),
-    },
-    Binding {
-        label: "1-4",
-        help: Text::KeyScreens,
+        label: "1-5",
+        help: Text::DashKeyScreens,
         action: Action::ShowStations,
-        footer: true,
+        // The tab bar shows them.
+        footer: false,
         screens: &[],
         matches: |k| char_is(k, &['1']),
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowBranch,
         footer: false,
         screens: &[],
@@ -208,7 +212,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowVisits,
         footer: false,
         screens: &[],
@@ -216,11 +220,19 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "",
-        help: Text::KeyScreens,
+        help: Text::DashKeyScreens,
         action: Action::ShowCalendar,
         footer: false,
         screens: &[],
         matches: |k| char_is(k, &['4']),
+    },
+    Binding {
+        label: "",
+        help: Text::DashKeyScreens,
+        action: Action::ShowPlan,
+        footer: false,
+        screens: &[],
+        matches: |k| char_is(k, &['5', 'p']),
     },
     Binding {
         label: "r",
@@ -243,7 +255,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::KeyBack,
         action: Action::Back,
         footer: true,
-        screens: &[StationDetail, Branch, Visits, Calendar],
+        screens: &[StationDetail, Branch, Visits, Calendar, Plan],
         matches: |k| {
             k.code == KeyCode::Esc || k.code == KeyCode::Left || k.code == KeyCode::Backspace || char_is(k, &['h'])
         },
@@ -272,17 +284,19 @@ pub fn action_for(key: &KeyEvent, screen: ScreenKind) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The bindings the footer shows on a screen.
-///
-/// Help and quit come first, so a narrow terminal still shows them.
+/// The bindings the footer shows on a screen, most useful first: the
+/// screen's own keys, then help and quit, then the keys that work
+/// everywhere. A narrow footer keeps as many as fit from the start.
 pub fn footer(screen: ScreenKind) -> impl Iterator<Item = &'static Binding> {
+    let own = |b: &Binding| !b.screens.is_empty();
     let first = |b: &Binding| matches!(b.action, Action::Help | Action::Quit);
     let shown = move |b: &&'static Binding| b.footer && applies(b, screen);
     BINDINGS
         .iter()
-        .filter(move |b| first(b))
+        .filter(move |b| own(b))
         .filter(shown)
-        .chain(BINDINGS.iter().filter(move |b| !first(b)).filter(shown))
+        .chain(BINDINGS.iter().filter(move |b| first(b)).filter(shown))
+        .chain(BINDINGS.iter().filter(move |b| !own(b) && !first(b)).filter(shown))
 }
 
 /// The bindings the help popup lists on a screen (one line per label).

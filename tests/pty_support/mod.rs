@@ -59,6 +59,27 @@ pub fn wait_for_file(path: &Path) -> String {
     }
 }
 
+/// A demo county database made by the real binary in `dir`, for
+/// 2026-11-27.
+pub fn demo_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    let made = Command::new(env!("CARGO_BIN_EXE_bianmin"))
+        .arg("--db")
+        .arg(&db)
+        .args(["demo", "--today", "2026-11-27"])
+        .output()
+        .expect("bianmin runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    db
+}
+
+/// Sends text to the program as a bracketed paste (as a terminal does
+/// when the user pastes), not as typed keys.
+pub fn paste(session: &str, text: &str) {
+    tmux(&["set-buffer", "-b", "bianmin-test", "--", text]);
+    tmux(&["paste-buffer", "-p", "-d", "-b", "bianmin-test", "-t", session]);
+}
+
 /// Waits until the program in the session has turned its terminal's echo
 /// off (a hidden prompt). The prompt is printed a moment before echo goes
 /// off, and keys typed in that moment would be shown.

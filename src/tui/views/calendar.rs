@@ -1,5 +1,7 @@
-//! 日历: this month's payout milestones for last month's rewards (R11),
-//! today marked, and what is due from me.
+//! 日历: a to-do list for the person using it — statements to sign by
+//! the 12th (with the count; overdue in red), follow-ups from notes,
+//! stations still to make valid with the days left — overdue first; beside
+//! it the month's grid and the payout milestones of R11.
 
 use chrono::{Datelike, NaiveDate};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,32 +9,132 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-use super::common::{dim, t, titled};
-use crate::i18n::Text;
+use super::common::{cut, dim, scroll_mark, t, titled};
+use crate::i18n::{fill, Text};
 use crate::tui::app::App;
-
-/// (day of month, for stations?, what happens) — RULES.md R11.
-pub const MILESTONES: &[(u32, Text)] = &[
-    (3, Text::MilestonePulled),
-    (6, Text::MilestoneCountyCheck),
-    (12, Text::MilestoneSignoffs),
-    (13, Text::MilestoneFiled),
-    (14, Text::MilestoneCityAudit),
-    (15, Text::MilestoneCountyLeader),
-    (24, Text::MilestonePaid),
-    (25, Text::MilestoneSms),
-];
+use crate::tui::data::signing_deadline;
+use crate::tui::lists::{Due, Todo, TodoKind};
+use crate::tui::state::HitMap;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let month = app.month;
-    let theme = app.theme;
-    let block = titled(format!("{} {month}", t(app, Text::Calendar)), true, app);
+    let block = titled(format!("{} {}", t(app, Text::DashTodoTitle), app.month), true, app);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [grid_area, list_area] = Layout::horizontal([Constraint::Length(23), Constraint::Min(20)]).areas(inner);
+    if inner.width >= 100 && inner.height >= 10 {
+        let side_width = if inner.width >= 116 { 40 } else { 30 };
+        let [list, side] = Layout::horizontal([Constraint::Min(40), Constraint::Length(side_width)]).areas(inner);
+        draw_todos(frame, list, area, app);
+        draw_side(frame, side, app);
+    } else {
+        draw_todos(frame, inner, area, app);
+    }
+}
 
-    // A month grid, Monday first, milestones bold, today reversed.
+fn due_words(app: &App, due: Due) -> String {
+    match due {
+        Due::Overdue(days) => fill(t(app, Text::DashDueOverdue), &[&days]),
+        Due::Today => t(app, Text::DashDueToday).to_string(),
+        Due::On(day) => fill(t(app, Text::DashDueBy), &[&day.format("%m-%d")]),
+    }
+}
+
+fn todo_words(app: &App, todo: &Todo) -> String {
+    let name = app.data().report.station_name(&todo.station);
+    match &todo.kind {
+        TodoKind::Statement { month, disputed: false } => fill(t(app, Text::DashTodoSign), &[month, &name]),
+        TodoKind::Statement { month, disputed: true } => fill(t(app, Text::DashTodoDisputed), &[month, &name]),
+        TodoKind::AtRisk { .. } => match app.data().station(&todo.station) {
+            Some(s) => fill(
+                t(app, Text::DashTodoAtRisk),
+                &[&name, &super::common::needs_sentence(app, s)],
+            ),
+            None => name.to_string(),
+        },
+        TodoKind::FollowUp { first_line, .. } => fill(t(app, Text::DashTodoFollowUp), &[&name, first_line]),
+    }
+}
+
+/// The to-do list: a summary of the statements, then one line a thing.
+fn draw_todos(frame: &mut Frame, area: Rect, block_area: Rect, app: &App) {
+    let theme = app.theme;
+    let data = app.data();
+    let todos = app.todos();
+    let unsigned = todos
+        .iter()
+        .filter(|t| matches!(t.kind, TodoKind::Statement { disputed: false, .. }))
+        .count();
+    let deadline = signing_deadline(data.statement_month);
+    let overdue = app.today > deadline;
+    let summary_style = if unsigned == 0 {
+        theme.good()
+    } else if overdue {
+        theme.bad()
+    } else {
+        theme.warn()
+    };
+    let summary = if unsigned == 0 {
+        fill(t(app, Text::DashAllSigned), &[&data.statement_month])
+    } else if overdue {
+        fill(
+            t(app, Text::DashUnsignedOverdue),
+            &[&data.statement_month, &unsigned, &deadline.format("%m-%d")],
+        )
+    } else {
+        fill(
+            t(app, Text::DashUnsignedDue),
+            &[&data.statement_month, &unsigned, &deadline.format("%m-%d")],
+        )
+    };
+    let [head, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(cut(&summary, head.width as usize), summary_style)),
+        head,
+    );
+    let height = list.height as usize;
+    let offset = app.cursors.calendar.offset_for(height);
+    app.hits.set(HitMap { list, offset });
+    if todos.is_empty() {
+        frame.render_widget(Paragraph::new(dim(app, t(app, Text::DashNothingDue))), list);
+        return;
+    }
+    let dues: Vec<String> = todos.iter().map(|t| due_words(app, t.due)).collect();
+    let due_width = dues.iter().map(|d| d.width()).max().unwrap_or(0);
+    let width = list.width as usize;
+    let lines: Vec<Line> = todos
+        .iter()
+        .zip(&dues)
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, (todo, due))| {
+            let style = match todo.due {
+                Due::Overdue(_) => theme.bad(),
+                Due::Today => theme.warn(),
+                Due::On(_) => Default::default(),
+            };
+            let words = cut(&todo_words(app, todo), width.saturating_sub(due_width + 1));
+            let line = Line::from(vec![
+                Span::styled(format!("{due}{} ", " ".repeat(due_width - due.width())), style),
+                Span::raw(words),
+            ]);
+            if i == app.cursors.calendar.selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    scroll_mark(frame, block_area, offset, height, todos.len(), app);
+}
+
+/// The month's grid (payout days bold, today reversed) and where the
+/// payout of the statement month's rewards stands.
+fn draw_side(frame: &mut Frame, area: Rect, app: &App) {
+    let month = app.month;
+    let theme = app.theme;
     let mut lines = vec![Line::from(dim(app, t(app, Text::WeekdayHeader)))];
     let first = month.first_day();
     let mut row: Vec<Span> = Vec::new();
@@ -40,8 +142,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         row.push(Span::raw("   "));
     }
     for d in 1..=month.days() {
-        let date = NaiveDate::from_ymd_opt(month.year(), month.month(), d).expect("a day of the month");
-        let mut style = if MILESTONES.iter().any(|(m, _)| *m == d) {
+        let Some(date) = NaiveDate::from_ymd_opt(month.year(), month.month(), d) else {
+            continue;
+        };
+        let mut style = if app.data().payout_steps.iter().any(|s| s.due == date) {
             theme.key()
         } else {
             ratatui::style::Style::new()
@@ -58,73 +162,40 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if !row.is_empty() {
         lines.push(Line::from(row));
     }
-    frame.render_widget(Paragraph::new(lines), grid_area);
+    lines.push(Line::raw(""));
+    let head = fill(t(app, Text::DashPayoutOf), &[&app.data().statement_month]);
+    lines.push(Line::from(dim(app, cut(&head, area.width as usize))));
+    lines.extend(payout_lines(app, area.width as usize));
+    frame.render_widget(Paragraph::new(lines), area);
+}
 
-    // The milestones, then what is due from me.
-    let mut lines = vec![Line::from(dim(
-        app,
-        format!("{} {}", t(app, Text::RewardsFor), month.prev()),
-    ))];
-    for (day, text) in MILESTONES {
-        let date = NaiveDate::from_ymd_opt(month.year(), month.month(), *day);
-        let past = date.is_some_and(|d| d < app.today);
-        let today = date == Some(app.today);
-        let marker = if today {
-            "▶"
-        } else if past {
-            "✓"
-        } else {
-            " "
-        };
-        let style = if today {
-            theme.key()
-        } else if past {
-            theme.dim()
-        } else {
-            ratatui::style::Style::new()
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{marker} {} {}",
-                crate::i18n::fill(t(app, Text::DayOfMonthNumbered), &[&format!("{day:>2}")]),
-                t(app, *text)
-            ),
-            style,
-        )));
-    }
+/// R11's payout steps of the statement month, a line or two each: done ✓, due today ▶,
+/// overdue ! (in red, with the days), each with what the data says where
+/// bianmin can see it (sign-offs counted, the city's allocation checked).
+pub fn payout_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    use crate::payout::status::{evidence_text, standing_text};
+    use crate::payout::steps::Standing;
+    let theme = app.theme;
     let data = app.data();
-    if let Some(viewer) = &app.viewer {
-        let missing: Vec<&str> = data
-            .report
-            .result
-            .stations
-            .iter()
-            .filter(|s| viewer.sees(s) && data.signoff(&s.id).is_none())
-            .map(|s| data.report.station_name(&s.id))
-            .collect();
-        lines.push(Line::raw(""));
-        let deadline = NaiveDate::from_ymd_opt(month.year(), month.month(), 12);
-        let overdue = deadline.is_some_and(|d| app.today > d) && !missing.is_empty();
-        let style = if overdue {
-            theme.bad()
-        } else if missing.is_empty() {
-            theme.good()
-        } else {
-            theme.warn()
+    let mut lines = Vec::new();
+    for step in &data.payout_steps {
+        let (marker, style) = match step.standing {
+            Standing::Done => ("✓", theme.dim()),
+            Standing::DueToday => ("▶", theme.key()),
+            Standing::Overdue { .. } => ("!", theme.bad()),
+            Standing::Upcoming { .. } => (" ", ratatui::style::Style::new()),
         };
-        lines.push(Line::from(Span::styled(
-            format!("{} {}: {}", t(app, Text::SignoffsMissing), month.prev(), missing.len()),
-            style,
-        )));
-        let shown = missing
-            .len()
-            .min(list_area.height.saturating_sub(lines.len() as u16 + 1) as usize);
-        for name in &missing[..shown] {
-            lines.push(Line::raw(format!("  {name}")));
+        let mut text = format!("{marker}{} {}", step.due.format("%m-%d"), t(app, step.spec.step.text()));
+        if let Standing::Overdue { .. } = step.standing {
+            text.push_str(&format!(" · {}", standing_text(step.standing, app.lang)));
         }
-        if shown < missing.len() {
-            lines.push(Line::from(dim(app, format!("  … +{}", missing.len() - shown))));
+        lines.push(Line::from(Span::styled(cut(&text, width), style)));
+        if let Some(evidence) = &step.evidence {
+            lines.push(Line::from(dim(
+                app,
+                cut(&format!("      {}", evidence_text(evidence, app.lang)), width),
+            )));
         }
     }
-    frame.render_widget(Paragraph::new(lines), list_area);
+    lines
 }

@@ -6,34 +6,35 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::common::{bar, dim, fit, money, status_span, t, titled};
+use super::common::{
+    bar, cut, dim, fit, money, needs_short, no_match, scroll_mark, status_span, t, table_rows, titled, with_filter,
+};
 use crate::i18n::Text;
-use crate::tui::app::{App, HitMap};
-use crate::tui::data::Viewer;
+use crate::tui::app::App;
+use crate::tui::state::ScreenKind;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let data = app.data();
     let validity = &data.report.version.validity;
     let wide = area.width >= 110;
-    let show_maintainer = wide && !matches!(app.viewer, Some(Viewer::Maintainer { .. }));
+    let show_maintainer = wide && !app.is_maintainer();
     let rows_shown = app.visible_stations();
     let total = rows_shown.len();
     let valid = rows_shown.iter().filter(|s| s.counts_as_valid).count();
+    let reward_header = if data.report.result.projected {
+        t(app, Text::DashRewardProjected)
+    } else {
+        t(app, Text::DashRewardActual)
+    };
 
-    let mut header = vec![
-        Cell::from(t(app, Text::Station)),
-        Cell::from(t(app, Text::PaymentsShort)),
-        Cell::from(t(app, Text::CardShort)),
-        Cell::from(t(app, Text::Status)),
-        Cell::from(t(app, Text::NeededShort)),
-        Cell::from(Line::from(t(app, Text::RewardShort)).right_aligned()),
-        Cell::from(Line::from(t(app, Text::VisitShort)).right_aligned()),
-        Cell::from(""),
-    ];
-    if show_maintainer {
-        header.insert(1, Cell::from(t(app, Text::Maintainer)));
-    }
-    let bar_width = if wide { 8 } else { 4 };
+    // Narrow: the figures without the bars, so the names keep some room.
+    let bar_width = if wide {
+        8
+    } else if area.width >= 76 {
+        4
+    } else {
+        0
+    };
     // Columns as wide as their widest bar ("▰▰▰▰ 1697/30").
     let bars: Vec<(String, String)> = rows_shown
         .iter()
@@ -45,105 +46,123 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             )
         })
         .collect();
-    let payments_width = bars.iter().map(|b| b.0.width()).max().unwrap_or(0);
-    let card_width = bars.iter().map(|b| b.1.width()).max().unwrap_or(0);
+    let needs: Vec<Option<String>> = rows_shown.iter().map(|s| needs_short(app, s)).collect();
+    let visits: Vec<String> = rows_shown
+        .iter()
+        .map(|s| match data.days_since_visit(&s.id, app.today) {
+            Some(days) => format!("{days}{}", t(app, Text::DaysShort)),
+            None => "-".into(),
+        })
+        .collect();
+    // ● marks a station with a note or sign-off not yet sent.
+    let names: Vec<String> = rows_shown
+        .iter()
+        .map(|s| {
+            let mark = if data.unsynced.contains(&s.id) { " ●" } else { "" };
+            format!("{}{mark}", data.marked_name(&s.id, app.lang))
+        })
+        .collect();
+    // Narrow: the days since the last visit give way to the name.
+    let show_visit = area.width >= 70;
+
+    let mut fixed = vec![
+        fit(t(app, Text::PaymentsShort), bars.iter().map(|b| b.0.width())),
+        fit(t(app, Text::CardShort), bars.iter().map(|b| b.1.width())),
+        fit(
+            t(app, Text::Status),
+            rows_shown
+                .iter()
+                .map(|s| crate::i18n::status_name(s.status, app.lang).width()),
+        ),
+        fit(
+            t(app, Text::DashNeedsHeader),
+            needs.iter().map(|n| n.as_deref().map_or(1, UnicodeWidthStr::width)),
+        ),
+        fit(reward_header, rows_shown.iter().map(|s| money(s.reward.total).len())),
+    ];
+    if show_visit {
+        fixed.push(fit(t(app, Text::VisitShort), visits.iter().map(|v| v.width())));
+    }
+    if show_maintainer {
+        fixed.insert(
+            0,
+            fit(
+                t(app, Text::Maintainer),
+                rows_shown
+                    .iter()
+                    .map(|s| data.report.person_name(&s.maintainer).width()),
+            ),
+        );
+    }
+    // Every column as wide as it needs; the name takes what is left, up
+    // to what the longest name needs; a longer name is cut with "…".
+    let spacing = fixed.len() as u16;
+    let left = area.width.saturating_sub(2 + spacing + fixed.iter().sum::<u16>());
+    let names_width = names.iter().map(|n| n.width()).max().unwrap_or(0);
+    let name_width = (names_width.max(t(app, Text::Station).width()) as u16).min(left).max(6);
+
+    let mut header = vec![
+        Cell::from(t(app, Text::Station)),
+        Cell::from(t(app, Text::PaymentsShort)),
+        Cell::from(t(app, Text::CardShort)),
+        Cell::from(t(app, Text::Status)),
+        Cell::from(t(app, Text::DashNeedsHeader)),
+        Cell::from(Line::from(reward_header).right_aligned()),
+    ];
+    if show_visit {
+        header.push(Cell::from(Line::from(t(app, Text::VisitShort)).right_aligned()));
+    }
+    if show_maintainer {
+        header.insert(1, Cell::from(t(app, Text::Maintainer)));
+    }
     let rows: Vec<Row> = rows_shown
         .iter()
         .zip(bars)
-        .map(|(s, (payments_bar, card_bar))| {
-            let needed = if s.needed_per_day.payments == 0 && s.needed_per_day.card == 0 {
-                dim(app, "-")
-            } else {
-                Span::raw(format!("{}/{}", s.needed_per_day.payments, s.needed_per_day.card))
+        .zip(needs)
+        .zip(visits)
+        .zip(&names)
+        .map(|((((s, (payments_bar, card_bar)), need), visit), name)| {
+            let need = match need {
+                Some(text) => Span::raw(text),
+                None => dim(app, "-"),
             };
-            let visit = match data.days_since_visit(&s.id, app.today) {
-                Some(days) => format!("{days}{}", t(app, Text::DaysShort)),
-                None => "-".into(),
-            };
-            let mark = if data.unsynced.contains(&s.id) { "●" } else { "" };
             let mut cells = vec![
-                Cell::from(data.marked_name(&s.id, app.lang)),
+                Cell::from(cut(name, name_width as usize)),
                 Cell::from(payments_bar),
                 Cell::from(card_bar),
                 Cell::from(status_span(app, s.status)),
-                Cell::from(needed),
+                Cell::from(need),
                 Cell::from(Line::from(money(s.reward.total)).right_aligned()),
-                Cell::from(Line::from(visit).right_aligned()),
-                Cell::from(Span::styled(mark, app.theme.warn())),
             ];
+            if show_visit {
+                cells.push(Cell::from(Line::from(visit).right_aligned()));
+            }
             if show_maintainer {
                 cells.insert(1, Cell::from(data.report.person_name(&s.maintainer).to_string()));
             }
             Row::new(cells)
         })
         .collect();
-
-    // Every column as wide as it needs; the name takes what is left, up to
-    // what the longest name needs, and spare room stays on the right.
-    let names_width = rows_shown
-        .iter()
-        .map(|s| data.marked_name(&s.id, app.lang).width())
-        .max()
-        .unwrap_or(0);
-    let statuses = rows_shown
-        .iter()
-        .map(|s| crate::i18n::status_name(s.status, app.lang).width());
-    let needs = rows_shown
-        .iter()
-        .map(|s| format!("{}/{}", s.needed_per_day.payments, s.needed_per_day.card).width());
-    let rewards = rows_shown.iter().map(|s| money(s.reward.total).len());
-    let visits = rows_shown.iter().map(|s| {
-        data.days_since_visit(&s.id, app.today)
-            .map_or(1, |d| d.to_string().len() + 2)
-    });
-    let mut fixed = vec![
-        fit(t(app, Text::PaymentsShort), [payments_width]),
-        fit(t(app, Text::CardShort), [card_width]),
-        fit(t(app, Text::Status), statuses),
-        fit(t(app, Text::NeededShort), needs),
-        fit(t(app, Text::RewardShort), rewards),
-        fit(t(app, Text::VisitShort), visits),
-        1,
-    ];
-    if show_maintainer {
-        let maintainers = rows_shown
-            .iter()
-            .map(|s| data.report.person_name(&s.maintainer).width());
-        fixed.insert(0, fit(t(app, Text::Maintainer), maintainers));
-    }
-    let spacing = fixed.len() as u16;
-    let left = area.width.saturating_sub(2 + spacing + fixed.iter().sum::<u16>());
-    let name_width = (names_width.max(t(app, Text::Station).width()) as u16).min(left).max(6);
     let widths: Vec<Constraint> = std::iter::once(name_width)
         .chain(fixed)
         .map(Constraint::Length)
         .collect();
-    let sort = app.sort.text().get(app.lang);
-    let title = format!(
-        "{} {}/{} {} · {} {}{}",
-        t(app, Text::MyStations),
-        valid,
-        total,
-        t(app, Text::ValidOrProjected),
-        t(app, Text::SortedBy),
-        sort,
-        if app.filter.is_empty() {
-            String::new()
-        } else {
-            format!(" · /{}", app.filter)
-        }
+    let title = with_filter(
+        format!(
+            "{} {}/{} {} · {} {}",
+            t(app, Text::MyStations),
+            valid,
+            total,
+            t(app, Text::ValidOrProjected),
+            t(app, Text::SortedBy),
+            app.sort.text().get(app.lang),
+        ),
+        app,
+        ScreenKind::MyStations,
     );
     let block = titled(title, true, app);
     let inner = block.inner(area);
-    // Data rows start below the header row.
-    app.hits.set(HitMap {
-        list: Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        },
-    });
-    app.stations.scroll_into_view(inner.height.saturating_sub(1) as usize);
+    let (list, offset) = table_rows(app, inner, 0, app.cursors.stations);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(app.theme.dim()))
         .block(block)
@@ -151,8 +170,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
         .flex(ratatui::layout::Flex::Start)
         .row_highlight_style(app.theme.selected());
     let mut state = TableState::default()
-        .with_selected(if total == 0 { None } else { Some(app.stations.selected) })
-        .with_offset(app.stations.offset);
+        .with_selected((total > 0).then_some(app.cursors.stations.selected))
+        .with_offset(offset);
     frame.render_stateful_widget(table, area, &mut state);
-    app.stations.offset = state.offset();
+    if total == 0 {
+        let filtered = !app.filters.get(ScreenKind::MyStations).is_empty();
+        no_match(frame, inner, app, filtered, Text::DashNoStations);
+    }
+    scroll_mark(frame, area, offset, list.height as usize, total, app);
 }

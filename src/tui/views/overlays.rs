@@ -1,17 +1,20 @@
-//! Popups over a screen: help, the note editor, the sign-off prompt and
-//! the first-run person picker.
+//! Popups over a screen: help, a note in full, the sign-off prompt (which
+//! names the station, the month and the amount), the offer of last
+//! time's unsaved note, and the first-run person picker.
 
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-use super::common::{dim, popup, t, titled};
-use crate::i18n::Text;
-use crate::store::notes::NoteKind;
+use super::common::{cut, dim, popup, t, titled, yuan};
+use super::visits::{kind_name, sync_span};
+use crate::i18n::{fill, Text};
 use crate::tui::app::App;
-use crate::tui::editor::{EditorMode, Field, PromptKind};
+use crate::tui::editor::PromptKind;
 use crate::tui::keys;
+use crate::tui::state::HitMap;
 
 /// `?`: the same key table as the footer.
 pub fn help(frame: &mut Frame, app: &App) {
@@ -34,177 +37,146 @@ pub fn help(frame: &mut Frame, app: &App) {
     );
 }
 
-/// The visit-note editor.
-pub fn editor(frame: &mut Frame, app: &mut App) {
-    let lang = app.lang;
+/// A visit note in full: who, where, when, and all of its text, wrapped.
+pub fn note(frame: &mut Frame, app: &App) {
+    let Some(view) = &app.note_view else { return };
+    let n = &view.note;
+    let report = &app.data().report;
+    let screen = frame.area();
+    let area = popup(frame, 84, screen.height.saturating_sub(2).max(10));
+    let title = format!("{} · {}", report.station_name(&n.station_id), n.visited_on);
+    let block = titled(cut(&title, area.width.saturating_sub(4) as usize), true, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut head = vec![
+        dim(app, format!("{} ", t(app, Text::DashAuthor))),
+        Span::raw(format!("{}  ", report.person_name(&n.author_id))),
+        dim(app, format!("{} ", t(app, Text::Kind))),
+        Span::raw(format!("{}  ", kind_name(app, n.kind))),
+    ];
+    if let Some(day) = n.follow_up_on {
+        head.push(dim(app, format!("{} ", t(app, Text::FollowUp))));
+        head.push(Span::raw(format!("{day}  ")));
+    }
+    head.push(sync_span(app, &n.sync));
+    let [head_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(Line::from(head)).wrap(Wrap { trim: true }), head_area);
+    app.hits.set(HitMap { list: body, offset: 0 });
+    let lines = super::common::wrap_text(&n.body, body.width as usize);
+    let total = lines.len();
+    let height = body.height as usize;
+    let scroll = (view.scroll as usize).min(total.saturating_sub(height));
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(shown), body);
+    super::common::scroll_mark(frame, area, scroll, height, total, app);
+}
+
+/// The sign-off or dispute prompt: which station, which month's
+/// statement, and the amount being signed.
+pub fn prompt(frame: &mut Frame, app: &App) {
     let theme = app.theme;
-    let Some(editor) = app.editor.as_mut() else {
-        return;
+    let Some(prompt) = &app.prompt else { return };
+    let name = app.data().report.station_name(&prompt.station).to_string();
+    let amount = app
+        .month_data(prompt.month)
+        .and_then(|d| d.station(&prompt.station))
+        .map(|s| yuan(app, crate::payout::amount_to_pay(s)));
+    let area = popup(frame, 64, 11);
+    let (title, question) = match prompt.kind {
+        PromptKind::SignOff => (Text::SignOffTitle, Text::DashSignQuestion),
+        PromptKind::Dispute => (Text::DisputeTitle, Text::DashDisputeQuestion),
     };
-    let title = match editor.mode {
-        EditorMode::New { .. } => Text::NewNote.get(lang),
-        EditorMode::Edit { .. } => Text::EditNote.get(lang),
-    };
-    let area = popup(frame, 76, 20);
     let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
+        .title(Span::styled(t(app, title), theme.title()))
         .border_style(theme.focus_border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [station, date, kind, body_label, body, follow, help] = Layout::vertical([
+    let [what, q, input, err] = Layout::vertical([
+        Constraint::Length(3),
         Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Min(1),
     ])
     .areas(inner);
-    let focus = editor.focus;
-    let lw = 10;
-    let split = |area| Layout::horizontal([Constraint::Length(lw), Constraint::Min(1)]).areas::<2>(area);
-
-    let [l, v] = split(station);
-    frame.render_widget(
-        Line::from(label_for(lang, theme, Text::Station, focus == Field::Station)),
-        l,
-    );
-    let (id, name) = editor.stations.get(editor.station).cloned().unwrap_or_default();
-    let arrows = if focus == Field::Station && matches!(editor.mode, EditorMode::New { .. }) {
-        "◀ ▶ "
-    } else {
-        ""
-    };
-    frame.render_widget(Line::raw(format!("{arrows}{name} ({id})")), v);
-
-    let [l, v] = split(date);
-    frame.render_widget(Line::from(label_for(lang, theme, Text::Date, focus == Field::Date)), l);
-    editor.date.set_cursor_style(cursor(theme, focus == Field::Date));
-    frame.render_widget(&editor.date, v);
-
-    let [l, v] = split(kind);
-    frame.render_widget(Line::from(label_for(lang, theme, Text::Kind, focus == Field::Kind)), l);
-    let kinds: Vec<Span> = NoteKind::ALL
-        .iter()
-        .flat_map(|k| {
-            let name = kind_text(*k).get(lang);
-            let style = if *k == editor.kind {
-                theme.selected()
-            } else {
-                theme.dim()
-            };
-            [Span::styled(name, style), Span::raw(" ")]
-        })
-        .collect();
-    frame.render_widget(Line::from(kinds), v);
-
-    frame.render_widget(
-        Line::from(label_for(lang, theme, Text::Note, focus == Field::Body)),
-        body_label,
-    );
-    editor
-        .body
-        .set_block(Block::bordered().border_style(theme.focus_border(focus == Field::Body)));
-    editor.body.set_cursor_style(cursor(theme, focus == Field::Body));
-    frame.render_widget(&editor.body, body);
-
-    let [l, v] = split(follow);
-    frame.render_widget(
-        Line::from(label_for(lang, theme, Text::FollowUp, focus == Field::FollowUp)),
-        l,
-    );
-    editor
-        .follow_up
-        .set_cursor_style(cursor(theme, focus == Field::FollowUp));
-    frame.render_widget(&editor.follow_up, v);
-
-    let help_line = match &editor.error {
-        Some(error) => Line::from(Span::styled(error.clone(), theme.bad())),
-        None => Line::from(vec![
-            Span::styled("Tab", theme.key()),
-            Span::raw(format!(" {}  ", Text::NextField.get(lang))),
-            Span::styled("Ctrl-S", theme.key()),
-            Span::raw(format!(" {}  ", Text::Save.get(lang))),
-            Span::styled("Esc", theme.key()),
-            Span::raw(format!(" {}", Text::Cancel.get(lang))),
+    let amount_line = match amount {
+        Some(amount) => Line::from(vec![
+            dim(app, format!("{} ", t(app, Text::DashAmountToSign))),
+            Span::styled(amount, theme.title()),
         ]),
+        None => Line::from(dim(app, t(app, Text::DashAmountLoading))),
     };
-    frame.render_widget(help_line, help);
-}
-
-fn cursor(theme: crate::tui::theme::Theme, focused: bool) -> ratatui::style::Style {
-    if focused {
-        theme.selected()
-    } else {
-        ratatui::style::Style::new()
-    }
-}
-
-fn label_for(lang: crate::i18n::Lang, theme: crate::tui::theme::Theme, text: Text, focused: bool) -> Span<'static> {
-    let style = if focused { theme.key() } else { theme.dim() };
-    Span::styled(text.get(lang).to_string(), style)
-}
-
-pub fn kind_text(kind: NoteKind) -> Text {
-    match kind {
-        NoteKind::Collection => Text::KindCollection,
-        NoteKind::Equipment => Text::KindEquipment,
-        NoteKind::Promotion => Text::KindPromotion,
-        NoteKind::Reconciliation => Text::KindReconciliation,
-        NoteKind::Other => Text::KindOther,
-    }
-}
-
-/// The sign-off or dispute prompt.
-pub fn prompt(frame: &mut Frame, app: &mut App) {
-    let lang = app.lang;
-    let theme = app.theme;
-    let name = app
-        .prompt
-        .as_ref()
-        .map(|p| app.data().report.station_name(&p.station).to_string())
-        .unwrap_or_default();
-    let Some(prompt) = app.prompt.as_mut() else {
-        return;
-    };
-    let area = popup(frame, 64, 8);
-    let (title, question) = match prompt.kind {
-        PromptKind::SignOff => (Text::SignOffTitle, Text::SignOffQuestion),
-        PromptKind::Dispute => (Text::DisputeTitle, Text::DisputeQuestion),
-    };
-    let block = Block::bordered()
-        .title(Span::styled(title.get(lang), theme.title()))
-        .border_style(theme.focus_border(true));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [q, input, err] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(3), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(format!("{name} · {} {}", prompt.month, question.get(lang)))
-            .wrap(ratatui::widgets::Wrap { trim: true }),
+        Paragraph::new(vec![
+            Line::from(vec![
+                dim(app, format!("{} ", t(app, Text::Station))),
+                Span::raw(format!("{name} ({})", prompt.station)),
+            ]),
+            Line::from(vec![
+                dim(app, format!("{} ", t(app, Text::Month))),
+                Span::raw(prompt.month.to_string()),
+            ]),
+            amount_line,
+        ]),
+        what,
+    );
+    frame.render_widget(
+        Paragraph::new(fill(t(app, question), &[&prompt.month])).wrap(Wrap { trim: true }),
         q,
     );
     match prompt.kind {
         PromptKind::Dispute => {
-            prompt.reason.set_block(Block::bordered().title(Text::Reason.get(lang)));
-            frame.render_widget(&prompt.reason, input);
+            let mut reason = prompt.reason.clone();
+            reason.set_block(Block::bordered().title(t(app, Text::Reason)));
+            reason.set_cursor_style(theme.selected());
+            frame.render_widget(&reason, input);
         }
         PromptKind::SignOff => {
             frame.render_widget(
                 Line::from(vec![
                     Span::styled("y/Enter", theme.key()),
-                    Span::raw(format!(" {}  ", Text::Confirm.get(lang))),
+                    Span::raw(format!(" {}  ", t(app, Text::Confirm))),
                     Span::styled("n/Esc", theme.key()),
-                    Span::raw(format!(" {}", Text::Cancel.get(lang))),
+                    Span::raw(format!(" {}", t(app, Text::Cancel))),
                 ]),
                 input,
             );
         }
     }
     if let Some(error) = &prompt.error {
-        frame.render_widget(Line::from(Span::styled(error.clone(), theme.bad())), err);
+        frame.render_widget(
+            Paragraph::new(Span::styled(error.clone(), theme.bad())).wrap(Wrap { trim: true }),
+            err,
+        );
     }
+}
+
+/// Last time's unsaved note: keep writing it, or let it go.
+pub fn draft_offer(frame: &mut Frame, app: &App) {
+    let Some(draft) = &app.draft_offer else { return };
+    let report = &app.data().report;
+    let station = draft
+        .station
+        .as_deref()
+        .map(|id| report.station_name(id).to_string())
+        .unwrap_or_default();
+    let area = popup(frame, 64, 9);
+    let block = titled(t(app, Text::DashDraftTitle).into(), true, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let first = draft.body.lines().next().unwrap_or("");
+    let lines = vec![
+        Line::raw(fill(t(app, Text::DashDraftFrom), &[&station, &draft.changed_at])),
+        Line::from(dim(app, cut(first, width))),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Enter", app.theme.key()),
+            Span::raw(format!(" {}  ", t(app, Text::DashKeepWriting))),
+            Span::styled("Esc", app.theme.key()),
+            Span::raw(format!(" {}", t(app, Text::DashDiscard))),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
 /// The first-run picker: who am I?
@@ -214,20 +186,34 @@ pub fn picker(frame: &mut Frame, app: &App) {
     let rows: Vec<Row> = picker
         .choices
         .iter()
-        .map(|(id, name, role)| {
+        .map(|c| {
             Row::new(vec![
-                Cell::from(id.clone()),
-                Cell::from(t(app, *role)),
-                Cell::from(name.clone()),
+                Cell::from(c.id.clone()),
+                Cell::from(t(app, c.role)),
+                Cell::from(c.label.clone()),
             ])
         })
         .collect();
+    let role_width = [Text::RoleMaintainer, Text::RoleManager, Text::RoleCounty]
+        .iter()
+        .map(|r| t(app, *r).width())
+        .max()
+        .unwrap_or(8) as u16;
     let table = Table::new(
         rows,
-        [Constraint::Length(8), Constraint::Length(10), Constraint::Min(10)],
+        [
+            Constraint::Length(8),
+            Constraint::Length(role_width),
+            Constraint::Min(10),
+        ],
     )
     .block(titled(t(app, Text::WhoAreYou).into(), true, app))
     .row_highlight_style(app.theme.selected());
-    let mut state = TableState::default().with_selected(Some(picker.cursor.selected));
+    let height = area.height.saturating_sub(2) as usize;
+    let offset = picker.cursor.offset_for(height);
+    let mut state = TableState::default()
+        .with_selected(Some(picker.cursor.selected))
+        .with_offset(offset);
     frame.render_stateful_widget(table, area, &mut state);
+    super::common::scroll_mark(frame, area, offset, height, picker.choices.len(), app);
 }

@@ -1,6 +1,8 @@
-//! Station detail: the month day by day, each reward line with its rule,
-//! the maintenance reward it earns the branch, the projection, visits and
-//! last month's sign-off.
+//! Station detail: the month day by day, what the station still needs a
+//! day and how many days are left, each reward line in words (counts in
+//! 笔, amounts in 元, rates as 元/笔 or %), the maintenance reward it earns
+//! the branch; beside it the statement's sign-off (overdue in red, a
+//! dispute with its reason) and the station's visits.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -8,58 +10,58 @@ use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::common::{dim, money, pad, status_span, t, titled};
+use super::common::{cut, days_left, dim, first_line, money, pad, scroll_mark, status_span, t, titled, yuan};
 use crate::i18n::{category_name_in, fill, referral_name, Text};
 use crate::policy::StationResult;
 use crate::store::notes::Outcome;
 use crate::tui::app::App;
+use crate::tui::data::signing_deadline;
+use crate::tui::state::HitMap;
 
-/// One reward line: what, on what basis, which rule, how much.
+/// One reward line: what, on what basis, how much.
 struct RewardRow {
     item: String,
     basis: String,
-    rule: &'static str,
     amount: String,
 }
 
 fn reward_rows(app: &App, s: &StationResult) -> Vec<RewardRow> {
     let mut rows = Vec::new();
+    let per_each = |count: u64, rate| fill(t(app, Text::DashBasisEach), &[&count, &money(rate)]);
     for line in &s.reward.payments {
         if line.count == 0 {
             continue;
         }
         let basis = if line.per_transaction {
-            format!("{} × {}", line.count, money(line.rate))
+            per_each(line.count, line.rate)
         } else {
             let percent = (line.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize();
-            format!("{} × {percent}%", money(line.amount))
+            fill(t(app, Text::DashBasisShare), &[&money(line.amount), &percent])
         };
         rows.push(RewardRow {
             item: category_name_in(&app.data().report.result, &line.category, app.lang).to_string(),
             basis,
-            rule: "R2",
             amount: money(line.reward),
         });
     }
     rows.push(RewardRow {
-        item: t(app, Text::CardShort).to_string(),
-        basis: format!("{} × {}", s.card_valid, money(s.reward.card_rate)),
-        rule: "R3",
+        item: t(app, Text::Card).to_string(),
+        basis: per_each(s.card_valid, s.reward.card_rate),
         amount: money(s.reward.card),
     });
     for r in &s.reward.referral_lines {
         rows.push(RewardRow {
             item: referral_name(&r.kind, app.lang),
-            basis: format!("{} × {}", r.count, money(r.rate)),
-            rule: "R4",
+            basis: per_each(r.count, r.rate),
             amount: money(r.reward),
         });
     }
     rows
 }
 
-/// R14: what is withheld this month, what the quarter's end will do with
-/// it, what decides it and how far the station is from the bar.
+/// Quarterly withholding: what is withheld this month, what the
+/// quarter's end will do with it, what decides it and how far the
+/// station is from the bar.
 fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
     let Some(w) = s.withholding else {
         return Vec::new();
@@ -71,8 +73,8 @@ fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
     };
     let mut lines = vec![Line::from(vec![
         Span::raw(fill(
-            t(app, Text::WithheldThisMonth),
-            &[&money(w.withheld), &money(w.payable)],
+            t(app, Text::DashWithheld),
+            &[&yuan(app, w.withheld), &yuan(app, w.payable)],
         )),
         Span::raw(" · "),
         verdict,
@@ -80,7 +82,7 @@ fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
     lines.push(Line::from(dim(
         app,
         fill(
-            t(app, Text::TuiBar),
+            t(app, Text::DashWithholdingBar),
             &[
                 &money(w.bar_amount),
                 &w.bar_count,
@@ -91,112 +93,113 @@ fn withholding_lines(app: &App, s: &StationResult) -> Vec<Line<'static>> {
     )));
     let quarter = if w.quarter_end {
         fill(
-            t(app, Text::TuiQuarterSettled),
-            &[&money(w.released), &money(w.forfeited)],
+            t(app, Text::DashQuarterSettled),
+            &[&yuan(app, w.released), &yuan(app, w.forfeited)],
         )
     } else {
         fill(
-            t(app, Text::TuiQuarterPending),
-            &[&money(w.pending_release), &money(w.pending_forfeit)],
+            t(app, Text::DashQuarterPending),
+            &[&yuan(app, w.pending_release), &yuan(app, w.pending_forfeit)],
         )
     };
     lines.push(Line::from(dim(app, quarter)));
     if w.missing_amount > rust_decimal::Decimal::ZERO || w.missing_count > 0 {
         lines.push(Line::from(Span::styled(
-            fill(t(app, Text::BarDistance), &[&money(w.missing_amount), &w.missing_count]),
+            fill(
+                t(app, Text::DashBarDistance),
+                &[&money(w.missing_amount), &w.missing_count],
+            ),
             app.theme.warn(),
         )));
     }
     lines
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
+/// The figures pane: where the station stands, then its money.
+fn figure_lines(app: &App, id: &str, s: &StationResult) -> Vec<Line<'static>> {
     let data = app.data();
-    let Some(s) = data.station(id) else {
-        frame.render_widget(Paragraph::new(format!("{}: {id}", t(app, Text::NotFound))), area);
-        return;
+    let projected = data.report.result.projected;
+    let basis = if projected {
+        Text::DashMonthProjected
+    } else {
+        Text::DashMonthActual
     };
-    let station = data.report.stations.get(id);
-    let title = format!(
-        "{} ({id}) · {} · {}",
-        data.report.station_name(id),
-        data.report.branch_name(&s.branch),
-        data.report.person_name(&s.maintainer)
-    );
-    let block = titled(title, true, app);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    // The figures first: they decide the layout's heights.
     let mut lines = vec![Line::from(vec![
         status_span(app, s.status),
-        Span::raw(format!(
-            "  {} {} · {} {}",
-            t(app, Text::Payments),
-            s.payment_count,
-            t(app, Text::CardValid),
-            s.card_valid
-        )),
+        Span::raw("  "),
+        Span::raw(fill(t(app, basis), &[&s.payment_count, &s.card_valid])),
     ])];
-    // R15, R16: what the maintainer must know first.
+    if projected {
+        let so_far = data.so_far(id);
+        lines.push(Line::from(dim(
+            app,
+            fill(
+                t(app, Text::DashSoFarLine),
+                &[
+                    &data.report.result.as_of.format("%m-%d"),
+                    &so_far.payments,
+                    &so_far.card,
+                ],
+            ),
+        )));
+        let need = s.needed_per_day;
+        let line = if need.payments > 0 || need.card > 0 {
+            Span::styled(super::common::needs_sentence(app, s), app.theme.warn())
+        } else {
+            Span::styled(
+                fill(t(app, Text::DashNeedsNothing), &[&days_left(app)]),
+                app.theme.good(),
+            )
+        };
+        lines.push(Line::from(line));
+    }
+    // What the maintainer must know first.
     if data.missed_last_month.contains(id) {
         lines.push(Line::from(Span::styled(
-            t(app, Text::MissedBothLastMonth),
+            t(app, Text::DashMissedBothLastMonth),
             app.theme.bad(),
         )));
     }
     if data.report.new_stations.contains(id) {
-        lines.push(Line::from(dim(app, t(app, Text::NewStationNote))));
+        lines.push(Line::from(dim(app, t(app, Text::DashNewStation))));
     }
-    if data.report.result.projected {
-        let so_far = data.so_far(id);
-        lines.push(Line::from(dim(
-            app,
-            format!(
-                "{}: {} {} · {} {}   {}: {}/{}",
-                t(app, Text::SoFar),
-                t(app, Text::PaymentsShort),
-                so_far.payments,
-                t(app, Text::CardShort),
-                so_far.card,
-                t(app, Text::NeededShort),
-                s.needed_per_day.payments,
-                s.needed_per_day.card
-            ),
-        )));
-    }
+    // The sums first: on a small screen they are what stays in view.
+    let total_label = if projected {
+        Text::DashStationRewardProjected
+    } else {
+        Text::CashReward
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} ", t(app, total_label)), app.theme.title()),
+        Span::styled(yuan(app, s.reward.total), app.theme.title()),
+    ]));
+    lines.push(Line::from(fill(
+        t(app, Text::DashMaintenanceLine),
+        &[
+            &yuan(app, s.maintenance.total),
+            &money(s.maintenance.base),
+            &money(s.maintenance.commission),
+        ],
+    )));
     let rows = reward_rows(app, s);
-    let item_width = rows.iter().map(|r| r.item.width()).max().unwrap_or(0).min(20);
-    let basis_width = rows.iter().map(|r| r.basis.width()).max().unwrap_or(0).min(22);
+    let item_width = rows.iter().map(|r| r.item.width()).max().unwrap_or(0).min(16);
+    let basis_width = rows.iter().map(|r| r.basis.width()).max().unwrap_or(0).min(28);
+    let amount_width = rows.iter().map(|r| r.amount.len()).max().unwrap_or(0);
     for r in &rows {
         lines.push(Line::from(vec![
-            Span::raw(pad(&r.item, item_width)),
-            dim(app, format!(" {} ", pad(&r.basis, basis_width))),
-            dim(app, r.rule),
-            Span::raw(format!(" {:>8}", r.amount)),
+            Span::raw(pad(&cut(&r.item, item_width), item_width)),
+            dim(app, format!(" {} ", pad(&cut(&r.basis, basis_width), basis_width))),
+            Span::raw(format!("{:>amount_width$}", r.amount)),
         ]));
     }
-    let total_width = item_width + basis_width + 2 + 2;
-    lines.push(Line::from(vec![
-        Span::styled(pad(t(app, Text::CashReward), total_width), app.theme.title()),
-        Span::styled(format!(" {:>8}", money(s.reward.total)), app.theme.title()),
-    ]));
     if !s.comms_fee_covered.is_zero() {
         lines.push(Line::from(dim(
             app,
-            format!("{} R3 {}", t(app, Text::CommsFee), money(s.comms_fee_covered)),
+            fill(t(app, Text::DashCommsFee), &[&yuan(app, s.comms_fee_covered)]),
         )));
     }
-    lines.push(Line::from(format!(
-        "{} R6 {} ({} {} + {} {})",
-        t(app, Text::Maintenance),
-        money(s.maintenance.total),
-        t(app, Text::Base),
-        money(s.maintenance.base),
-        t(app, Text::Commission),
-        money(s.maintenance.commission)
-    )));
     lines.extend(withholding_lines(app, s));
+    let station = data.report.stations.get(id);
     if s.provisional {
         lines.push(Line::from(Span::styled(
             t(app, Text::WarningNoHouseholds),
@@ -209,21 +212,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     if station.is_some_and(|st| !st.has_green_card) {
         lines.push(Line::from(Span::styled(t(app, Text::NoGreenCard), app.theme.bad())));
     }
-    let figures_height = lines.len() as u16 + 2;
+    lines
+}
 
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
+    let data = app.data();
+    let Some(s) = data.station(id) else {
+        frame.render_widget(Paragraph::new(format!("{}: {id}", t(app, Text::NotFound))), area);
+        return;
+    };
+    let title = format!(
+        "{} ({id}) · {} · {}",
+        data.report.station_name(id),
+        data.report.branch_name(&s.branch),
+        data.report.person_name(&s.maintainer)
+    );
+    let block = titled(cut(&title, area.width.saturating_sub(4) as usize), true, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let lines = figure_lines(app, id, s);
+    let figures_height = lines.len() as u16 + 2;
     let [chart_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     let (figures_area, visits_area) = if inner.width >= 100 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
         (l, r)
     } else {
-        let [l, r] = Layout::vertical([Constraint::Length(figures_height), Constraint::Min(0)]).areas(body);
+        // Narrow: the pane in use gets the room.
+        let figures = if pane == 0 {
+            figures_height.min(body.height.saturating_sub(4))
+        } else {
+            figures_height.min(body.height / 3)
+        };
+        let [l, r] = Layout::vertical([Constraint::Length(figures), Constraint::Min(0)]).areas(body);
         (l, r)
     };
 
     draw_days(frame, chart_area, app, id);
+    let inner_width = figures_area.width.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner_width)).sum();
     frame.render_widget(
-        Paragraph::new(lines).block(titled(t(app, Text::Figures).into(), pane == 0, app)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(titled(t(app, Text::Figures).into(), pane == 0, app)),
         figures_area,
+    );
+    scroll_mark(
+        frame,
+        figures_area,
+        0,
+        figures_area.height.saturating_sub(2) as usize,
+        rows,
+        app,
     );
     draw_visits(frame, visits_area, app, id, pane == 1);
 }
@@ -260,35 +300,100 @@ fn draw_days(frame: &mut Frame, area: Rect, app: &App, id: &str) {
     }
 }
 
-/// Last month's sign-off, then the station's visits.
-fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool) {
+/// The statement's sign-off in words: signed, disputed with its reason,
+/// not signed (overdue in red after the 12th).
+pub fn signoff_line(app: &App, id: &str) -> Line<'static> {
     let data = app.data();
-    let mut lines = Vec::new();
-    let signoff = match data.signoff(id) {
-        Some(Outcome::Signed) => Span::styled(t(app, Text::Signed), app.theme.good()),
-        Some(Outcome::Disputed) => Span::styled(t(app, Text::Disputed), app.theme.bad()),
-        None => Span::styled(t(app, Text::NotSigned), app.theme.warn()),
-    };
-    lines.push(Line::from(vec![
-        Span::raw(format!("{} {}: ", app.month.prev(), t(app, Text::Statement))),
-        signoff,
-    ]));
-    let notes: Vec<_> = app.notes.iter().filter(|n| n.station_id == id).collect();
+    let month = data.statement_month;
+    let deadline = signing_deadline(month);
+    let mut spans = vec![Span::raw(fill(t(app, Text::DashStatementOf), &[&month]))];
+    match data.signoff_record(id) {
+        Some(r) if r.outcome == Outcome::Signed => {
+            spans.push(Span::styled(t(app, Text::Signed), app.theme.good()));
+            spans.push(dim(app, format!(" {}", r.signed_on.format("%m-%d"))));
+        }
+        Some(r) => {
+            let answer = data.resolution(id);
+            let style = if answer.is_some() {
+                app.theme.warn()
+            } else {
+                app.theme.bad()
+            };
+            spans.push(Span::styled(t(app, Text::Disputed), style));
+            if let Some(reason) = &r.reason {
+                spans.push(Span::styled(fill(t(app, Text::DashReasonSaid), &[reason]), style));
+            }
+            if let Some(answer) = answer {
+                let outcome = match answer.corrected_fen {
+                    Some(fen) => fill(
+                        t(app, Text::DashDisputeAccepted),
+                        &[&yuan(app, rust_decimal::Decimal::new(fen, 2))],
+                    ),
+                    None => t(app, Text::DashDisputeRejected).to_string(),
+                };
+                spans.push(Span::raw(fill(
+                    t(app, Text::DashCountyAnswered),
+                    &[&outcome, &answer.reason],
+                )));
+            }
+        }
+        None if data.statement_overdue(id, app.today) => {
+            spans.push(Span::styled(
+                fill(t(app, Text::DashOverdue), &[&deadline.format("%m-%d")]),
+                app.theme.bad(),
+            ));
+        }
+        None => spans.push(Span::styled(
+            fill(t(app, Text::DashSignBy), &[&deadline.format("%m-%d")]),
+            app.theme.warn(),
+        )),
+    }
+    Line::from(spans)
+}
+
+/// The statement's sign-off, then the station's visits (a list: Enter
+/// opens a note in full).
+fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool) {
+    let block = titled(t(app, Text::Visits).into(), focused, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    let [sign, list] = Layout::vertical([Constraint::Length(2.min(inner.height)), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(signoff_line(app, id)).wrap(Wrap { trim: true }), sign);
+    let notes = app.station_notes(id);
     if notes.is_empty() {
-        lines.push(Line::from(dim(app, t(app, Text::NoVisits))));
+        frame.render_widget(Paragraph::new(dim(app, t(app, Text::NoVisits))), list);
+        return;
     }
-    for note in notes {
-        let first = note.body.lines().next().unwrap_or("");
-        lines.push(Line::from(vec![
-            Span::raw(format!("{} ", note.visited_on.format("%m-%d"))),
-            dim(app, format!("{} ", super::visits::kind_name(app, note.kind))),
-            Span::raw(first.to_string()),
-        ]));
+    let height = list.height as usize;
+    let cursor = app.cursors.station_notes;
+    let offset = cursor.offset_for(height);
+    if focused {
+        app.hits.set(HitMap { list, offset });
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(titled(t(app, Text::Visits).into(), focused, app)),
-        area,
-    );
+    let width = list.width as usize;
+    let lines: Vec<Line> = notes
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, note)| {
+            let head = format!(
+                "{} {} ",
+                note.visited_on.format("%m-%d"),
+                super::visits::kind_name(app, note.kind)
+            );
+            let text = first_line(app, &note.body, width.saturating_sub(head.width()));
+            let line = Line::from(vec![dim(app, head), Span::raw(text)]);
+            if focused && i == cursor.selected {
+                line.style(app.theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    scroll_mark(frame, area, offset, height, notes.len(), app);
 }
