@@ -12,9 +12,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use bianmin::client::sync_once;
+use bianmin::records::{NewNote, NoteKind};
 use bianmin::server::db::{Role, ServerDb, SqliteServerDb};
 use bianmin::server::{spawn, ServerOptions};
-use bianmin::store::notes::{NewNote, NoteKind};
 use bianmin::store::Store;
 use chrono::{Days, NaiveDate, Utc};
 use rusqlite::params;

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use bianmin::client::sync_once;
 use bianmin::demo::build_demo;
+use bianmin::records::{NewNote, NoteKind};
 use bianmin::server::db::{Role, ServerDb, SqliteServerDb};
 use bianmin::server::{spawn, ServerOptions};
-use bianmin::store::notes::{NewNote, NoteKind};
 use bianmin::store::Store;
 use chrono::{NaiveDate, Utc};
 

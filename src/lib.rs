@@ -19,6 +19,7 @@ pub mod month;
 pub mod payout;
 pub mod plan;
 pub mod policy;
+pub mod records;
 pub mod report;
 pub mod server;
 pub mod store;

@@ -7,7 +7,7 @@ mod sync_support;
 
 use std::path::Path;
 
-use bianmin::store::notes::{NewNote, NewSignoff, NoteEdit, NoteKind, Outcome};
+use bianmin::records::{NewNote, NewSignoff, NoteEdit, NoteKind, Outcome};
 use bianmin::store::Store;
 use chrono::{Duration, NaiveDate, Utc};
 use sync_support::*;

@@ -14,7 +14,7 @@ use bianmin::demo::build_demo;
 use bianmin::i18n::Lang;
 use bianmin::month::Month;
 use bianmin::policy::{Policy, Status};
-use bianmin::store::notes::{Outcome, SyncState};
+use bianmin::records::{Outcome, SyncState};
 use bianmin::store::Store;
 use bianmin::tui::effect::{Effect, Msg};
 use bianmin::tui::state::{Screen, SortMode};
@@ -500,9 +500,9 @@ fn sign_off_names_station_month_and_amount_and_a_dispute_keeps_its_reason() {
     dash.worker
         .store()
         .resolve_dispute(
-            &bianmin::store::chain::NewResolution {
+            &bianmin::records::NewResolution {
                 signoff_uuid: signoff,
-                outcome: bianmin::store::chain::ResolutionOutcome::Accepted,
+                outcome: bianmin::records::ResolutionOutcome::Accepted,
                 corrected_fen: Some(1234),
                 reason: "电费笔数已核实".into(),
                 author_id: "M01".into(),

@@ -7,7 +7,7 @@ mod pty_support;
 
 use std::process::Command;
 
-use bianmin::store::notes::SyncState;
+use bianmin::records::SyncState;
 use bianmin::store::Store;
 use pty_support::*;
 

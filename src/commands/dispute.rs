@@ -8,7 +8,7 @@ use bianmin::config::{default_config_path, Config};
 use bianmin::i18n::{self, trf, Text};
 use bianmin::money::{format_yuan, parse_yuan};
 use bianmin::payout::disputes::{queue, queue_grid, QueueEntry};
-use bianmin::store::chain::{NewResolution, ResolutionOutcome};
+use bianmin::records::{NewResolution, ResolutionOutcome};
 use bianmin::store::facts::{fen_from_yuan, yuan_from_fen};
 use chrono::Utc;
 

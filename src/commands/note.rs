@@ -5,8 +5,8 @@ use anyhow::Context;
 use bianmin::config::{default_config_path, Config};
 use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::parse_date;
+use bianmin::records::{NewNote, NoteKind, SyncState, VisitNote};
 use bianmin::report::table::{wrap, Grid};
-use bianmin::store::notes::{NewNote, NoteKind, SyncState, VisitNote};
 use chrono::Utc;
 
 use crate::cli::{Global, NoteAction, NoteAddArgs, NoteFormat, NoteKindArg};

@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 use bianmin::config::{default_config_path, Config};
 use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::Month;
-use bianmin::store::chain::{BranchRole, NewBranchSignoff};
-use bianmin::store::notes::{NewSignoff, Outcome};
+use bianmin::records::{BranchRole, NewBranchSignoff};
+use bianmin::records::{NewSignoff, Outcome};
 use bianmin::store::Store;
 use chrono::Utc;
 

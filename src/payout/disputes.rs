@@ -11,11 +11,11 @@ use crate::i18n::{fill, Lang, Text};
 use crate::money::format_yuan;
 use crate::month::Month;
 use crate::policy::Policy;
+use crate::records::SyncState;
+use crate::records::{Dispute, DisputeKind, ResolutionOutcome};
 use crate::report::table::Grid;
 use crate::report::{build_report, MonthReport};
-use crate::store::chain::{Dispute, DisputeKind, ResolutionOutcome};
 use crate::store::facts::yuan_from_fen;
-use crate::store::notes::SyncState;
 use crate::store::{Store, StoreError};
 
 /// One dispute of the queue, with names and the disputed figure.

@@ -16,10 +16,10 @@ use super::{Due, PayoutMonth};
 use crate::i18n::{fill, trf, Lang, Text};
 use crate::money::format_yuan;
 use crate::policy::Role;
+use crate::records::ResolutionOutcome;
 use crate::report::table::Grid;
 use crate::report::xlsx::write_grid;
 use crate::report::ReportError;
-use crate::store::chain::ResolutionOutcome;
 use crate::store::facts::yuan_from_fen;
 
 /// How a CSV file is encoded.

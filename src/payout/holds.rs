@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::i18n::Text;
-use crate::store::chain::Resolution;
-use crate::store::notes::{Outcome, Signoff};
+use crate::records::Resolution;
+use crate::records::{Outcome, Signoff};
 
 /// Where a station's statement of a month stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,8 +140,8 @@ mod tests {
 
     #[test]
     fn a_sign_off_becomes_a_standing_and_a_resolution_answers_one_decision() {
-        use crate::store::chain::{DisputeKind, ResolutionOutcome};
-        use crate::store::notes::SyncState;
+        use crate::records::SyncState;
+        use crate::records::{DisputeKind, ResolutionOutcome};
         assert_eq!(statement_standing(None, None), StatementStanding::Unsigned);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 6).unwrap();
         let disputed = Signoff {

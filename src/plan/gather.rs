@@ -20,9 +20,9 @@ use crate::payout::steps::{Step, SCHEDULE};
 use crate::policy::engine::{progress_of, project_station};
 use crate::policy::station::maintenance_if_valid;
 use crate::policy::{evaluate, MonthFacts, MonthResult, Policy, PolicyVersion, Role};
+use crate::records::Resolution;
+use crate::records::Signoff;
 use crate::report::{build_report, MonthReport, ReportError};
-use crate::store::chain::Resolution;
-use crate::store::notes::Signoff;
 use crate::store::{Store, StoreError};
 
 /// Why there is no plan.
@@ -435,7 +435,7 @@ mod tests {
     use super::*;
     use crate::month::parse_date;
     use crate::policy::Kind;
-    use crate::store::notes::{NewNote, NoteKind};
+    use crate::records::{NewNote, NoteKind};
     use crate::store::registry::{Branch, Person, Station};
 
     fn day(text: &str) -> NaiveDate {

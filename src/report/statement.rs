@@ -21,8 +21,8 @@ use crate::month::Month;
 use crate::payout::holds::{statement_standing, StatementStanding};
 use crate::payout::steps::{standing, Standing, Step};
 use crate::policy::StationResult;
-use crate::store::chain::Resolution;
-use crate::store::notes::Signoff;
+use crate::records::Resolution;
+use crate::records::Signoff;
 
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]

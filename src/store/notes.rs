@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
 use super::records::{
     collect, get_note, get_signoff, note_from, put_note, put_signoff, signoff_from, signoff_of, NOTE_COLUMNS,
@@ -17,149 +16,9 @@ use super::records::{
 use super::{Store, StoreError};
 use crate::i18n::{tr, trf, Text};
 use crate::month::{parse_date, Month};
+use crate::records::{NewNote, NewSignoff, NoteEdit, NoteKind, Outcome, Signoff, SyncState, VisitNote};
 use crate::sync::NOTE_FIELDS;
 use crate::wire::{NoteRecord, SignoffRecord};
-
-/// What a visit was about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteKind {
-    /// 催缴/收费推动
-    Collection,
-    /// 设备故障
-    Equipment,
-    /// 宣传推广
-    Promotion,
-    /// 对账
-    Reconciliation,
-    Other,
-}
-
-impl NoteKind {
-    pub const ALL: [NoteKind; 5] = [
-        NoteKind::Collection,
-        NoteKind::Equipment,
-        NoteKind::Promotion,
-        NoteKind::Reconciliation,
-        NoteKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoteKind::Collection => "collection",
-            NoteKind::Equipment => "equipment",
-            NoteKind::Promotion => "promotion",
-            NoteKind::Reconciliation => "reconciliation",
-            NoteKind::Other => "other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<NoteKind> {
-        NoteKind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-}
-
-/// Where a record stands with the county server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "state", content = "reason")]
-pub enum SyncState {
-    /// Written here, not yet acknowledged by the server.
-    Pending,
-    /// The server acknowledged the latest version (or the record came from
-    /// the server, or this is the server's own database).
-    Synced,
-    /// The server refused the latest version; the reason in words.
-    Rejected(String),
-    /// A demo database: the record stays here, it is never sent.
-    Local,
-}
-
-/// When each field was last set (RFC 3339, UTC).
-pub type FieldTimes = BTreeMap<String, String>;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VisitNote {
-    pub uuid: String,
-    pub station_id: String,
-    pub author_id: String,
-    pub visited_on: NaiveDate,
-    pub kind: NoteKind,
-    pub body: String,
-    pub follow_up_on: Option<NaiveDate>,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub field_times: FieldTimes,
-    pub sync: SyncState,
-}
-
-/// A note as written by its author.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewNote {
-    pub station_id: String,
-    pub author_id: String,
-    pub visited_on: NaiveDate,
-    pub kind: NoteKind,
-    pub body: String,
-    pub follow_up_on: Option<NaiveDate>,
-}
-
-/// The fields an edit may change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NoteEdit {
-    pub visited_on: Option<NaiveDate>,
-    pub kind: Option<NoteKind>,
-    pub body: Option<String>,
-    pub follow_up_on: Option<Option<NaiveDate>>,
-}
-
-/// A station's sign-off, or dispute, of a month's statement (R11).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Signed,
-    Disputed,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Signed => "signed",
-            Outcome::Disputed => "disputed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Signoff {
-    pub uuid: String,
-    pub station_id: String,
-    pub month: String,
-    /// Who recorded it first; never changes.
-    pub author_id: String,
-    /// Who recorded its latest decision.
-    pub editor_id: String,
-    pub outcome: Outcome,
-    pub reason: Option<String>,
-    pub signed_on: NaiveDate,
-    pub version: i64,
-    pub updated_at: String,
-    pub sync: SyncState,
-}
-
-/// A sign-off as recorded at the station.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSignoff {
-    pub station_id: String,
-    pub month: Month,
-    /// Who records it (the author of a new sign-off, the editor of a
-    /// changed one).
-    pub author_id: String,
-    pub outcome: Outcome,
-    /// Required for a dispute.
-    pub reason: Option<String>,
-    pub signed_on: NaiveDate,
-}
 
 /// Why a note could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,7 @@ use crate::i18n::{fill, Lang, Text};
 use crate::month::Month;
 use crate::plan::TodayPlan;
 use crate::policy::Role;
-use crate::store::notes::VisitNote;
+use crate::records::VisitNote;
 
 /// Every list's cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

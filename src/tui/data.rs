@@ -12,9 +12,9 @@ use crate::payout::steps::StepState;
 use crate::policy::benchmarks::Benchmarks;
 use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
+use crate::records::Resolution;
+use crate::records::{Outcome, Signoff, SyncState};
 use crate::report::{build_report, MonthReport, ReportError};
-use crate::store::chain::Resolution;
-use crate::store::notes::{Outcome, Signoff, SyncState};
 use crate::store::Store;
 
 /// Who is looking, and so which stations and branches they see.

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::notes::NoteKind;
+use crate::records::NoteKind;
 use crate::store::{Store, StoreError};
 
 /// The `meta` key of the draft; an empty value means none.

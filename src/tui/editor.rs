@@ -14,7 +14,7 @@ use super::effect::NoteWrite;
 use super::theme::Theme;
 use crate::i18n::{Lang, Text};
 use crate::month::{parse_date, Month};
-use crate::store::notes::{NewNote, NoteEdit, NoteKind, VisitNote};
+use crate::records::{NewNote, NoteEdit, NoteKind, VisitNote};
 
 /// What a key did to a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use super::draft::NoteDraft;
 use super::state::SyncView;
 use crate::month::Month;
 use crate::plan::TodayPlan;
-use crate::store::notes::{NewNote, NewSignoff, NoteEdit, Outcome, VisitNote};
+use crate::records::{NewNote, NewSignoff, NoteEdit, Outcome, VisitNote};
 
 /// A station's month day by day: (payments, valid card transactions).
 pub type StationDays = std::collections::BTreeMap<chrono::NaiveDate, (u64, u64)>;

@@ -12,7 +12,7 @@ use super::effect::Effect;
 use super::state::ScreenKind;
 use crate::i18n::Text;
 use crate::month::china_time;
-use crate::store::notes::{NewSignoff, Outcome, VisitNote};
+use crate::records::{NewSignoff, Outcome, VisitNote};
 
 /// A note open in full, scrolled by `scroll` lines.
 #[derive(Debug, Clone, PartialEq, Eq)]

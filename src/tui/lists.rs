@@ -11,7 +11,7 @@ use super::state::{Screen, ScreenKind, SortMode};
 use crate::payout::holds::StatementStanding;
 use crate::plan::{Shortfall, TodayPlan};
 use crate::policy::{BranchResult, StationResult};
-use crate::store::notes::VisitNote;
+use crate::records::VisitNote;
 
 /// When a to-do is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

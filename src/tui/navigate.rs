@@ -311,7 +311,7 @@ impl App {
         self.editor = Some(editor);
     }
 
-    pub(super) fn edit_note(&mut self, note: &crate::store::notes::VisitNote) {
+    pub(super) fn edit_note(&mut self, note: &crate::records::VisitNote) {
         self.note_view = None;
         let mut editor = NoteEditor::edit(note, self.stations_for_editor());
         editor.set_look(self.theme, self.lang);

@@ -17,8 +17,8 @@ use super::state::{Choice, SyncView};
 use crate::i18n::Text;
 use crate::month::{china_time, Month};
 use crate::policy::Policy;
+use crate::records::VisitNote;
 use crate::report::ReportError;
-use crate::store::notes::VisitNote;
 use crate::store::{Store, StoreError};
 
 /// What the dashboard opens with, read once before the first frame.

@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use bianmin::demo::build_demo;
 use bianmin::i18n::Lang;
 use bianmin::policy::Policy;
-use bianmin::store::notes::{NewNote, NoteKind};
+use bianmin::records::{NewNote, NoteKind};
 use bianmin::store::Store;
 use bianmin::tui::effect::Msg;
 use bianmin::tui::{views, App, Inline};

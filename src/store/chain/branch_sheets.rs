@@ -4,92 +4,16 @@
 //! signer, written by the signer themself; a second decision is a new
 //! version of it.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use chrono::{DateTime, Utc};
 
 use super::{read_with_state, write_queued, ChainError};
-use crate::i18n::Text;
 use crate::month::{parse_date, timestamp, Month};
-use crate::store::notes::{Outcome, SyncState};
+use crate::records::{BranchRole, BranchSignoff, NewBranchSignoff, Outcome, SheetSigners, SyncState};
 use crate::store::records::{
     branch_signoff_from, branch_signoff_of, collect, get_branch_signoff, BRANCH_SIGNOFF_COLUMNS,
 };
 use crate::store::{Store, StoreError};
 use crate::wire::BranchSignoffRecord;
-
-/// A signer's place on the branch sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BranchRole {
-    Manager,
-    Maintainer,
-}
-
-impl BranchRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BranchRole::Manager => "manager",
-            BranchRole::Maintainer => "maintainer",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<BranchRole> {
-        [BranchRole::Manager, BranchRole::Maintainer]
-            .into_iter()
-            .find(|r| r.as_str() == text)
-    }
-
-    pub fn text(self) -> Text {
-        match self {
-            BranchRole::Manager => Text::Manager,
-            BranchRole::Maintainer => Text::Maintainer,
-        }
-    }
-}
-
-/// One signer's sign-off (or dispute) of a branch sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BranchSignoff {
-    pub uuid: String,
-    pub branch_id: String,
-    pub month: String,
-    /// Who signs; never changes.
-    pub signer: String,
-    pub role: BranchRole,
-    pub outcome: Outcome,
-    pub reason: Option<String>,
-    pub signed_on: NaiveDate,
-    pub version: i64,
-    /// When the latest decision was made.
-    pub updated_at: String,
-    pub sync: SyncState,
-}
-
-/// A sign-off as its signer records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewBranchSignoff {
-    pub branch_id: String,
-    pub month: Month,
-    pub signer: String,
-    /// The place the signer signs in; `None`: the one the registry gives
-    /// them (the manager's, if they are both).
-    pub role: Option<BranchRole>,
-    pub outcome: Outcome,
-    /// Required for a dispute.
-    pub reason: Option<String>,
-    pub signed_on: NaiveDate,
-}
-
-/// Who signs each branch's sheet: the manager and every maintainer, as
-/// the engine shares the branch's reward (a branch without maintainers
-/// has no sheet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SheetSigners {
-    pub branch_id: String,
-    /// Ascending by role (manager first), then id; a manager who is also
-    /// a maintainer signs once, as the manager.
-    pub signers: Vec<(String, BranchRole)>,
-}
 
 fn bad(column: &'static str, value: String) -> StoreError {
     StoreError::BadValue {
@@ -275,6 +199,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn store() -> Store {
         let store = Store::open_in_memory().unwrap();

@@ -11,12 +11,10 @@ pub mod branch_sheets;
 pub mod disputes;
 
 use crate::i18n::{fill, tr, trf, Text};
-use crate::store::notes::{enqueue, sync_state, SyncState, SYNC_STATE_SQL};
+use crate::records::{BranchRole, SyncState};
+use crate::store::notes::{enqueue, sync_state, SYNC_STATE_SQL};
 use crate::store::records::{collect, DecisionTable};
 use crate::store::{Store, StoreError};
-
-pub use branch_sheets::{BranchRole, BranchSignoff, NewBranchSignoff, SheetSigners};
-pub use disputes::{Dispute, DisputeKind, NewResolution, Resolution, ResolutionOutcome};
 
 /// Why a branch sheet sign-off or a resolution could not be written.
 #[derive(Debug, thiserror::Error)]

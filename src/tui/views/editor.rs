@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::common::{cut, dim, popup, t};
 use super::visits::kind_text;
 use crate::i18n::Text;
-use crate::store::notes::NoteKind;
+use crate::records::NoteKind;
 use crate::tui::app::App;
 use crate::tui::editor::{EditorMode, Field, NoteEditor};
 

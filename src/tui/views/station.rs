@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::common::{cut, days_left, dim, first_line, money, pad, scroll_mark, status_span, t, titled, yuan};
 use crate::i18n::{category_name_in, fill, referral_name, Text};
 use crate::policy::StationResult;
-use crate::store::notes::Outcome;
+use crate::records::Outcome;
 use crate::tui::app::App;
 use crate::tui::data::signing_deadline;
 use crate::tui::state::HitMap;

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::common::{cut, first_line, fit, no_match, scroll_mark, t, table_rows, titled, with_filter};
 use crate::i18n::Text;
-use crate::store::notes::{NoteKind, SyncState};
+use crate::records::{NoteKind, SyncState};
 use crate::tui::app::App;
 use crate::tui::state::ScreenKind;
 
