@@ -4,7 +4,34 @@ use anyhow::{bail, Context};
 use bianmin::demo::{build_demo, DemoSummary};
 use bianmin::month::{parse_date, today_shanghai};
 
+use bianmin::server::db::postgres::copy::copy_from_sqlite;
+use bianmin::server::db::postgres::{DbUrl, PgCounty};
+use bianmin::server::db::Location;
+use bianmin::store::Store;
+
 use crate::cli::Global;
+
+/// The demo county in an existing, empty PostgreSQL database: made in
+/// memory exactly as in a SQLite file, then copied in.
+fn on_postgres(url: &DbUrl, seed: u64, today: chrono::NaiveDate, force: bool) -> anyhow::Result<()> {
+    let mut county = PgCounty::open(url)?;
+    if !county.is_empty()? {
+        bail!(
+            "{} already holds stations or notes; the demo fills an empty database{}",
+            url.shown(),
+            if force {
+                " (--force does not empty a PostgreSQL database: drop and create it yourself)"
+            } else {
+                ""
+            }
+        );
+    }
+    let mut store = Store::open_in_memory()?;
+    let summary = build_demo(&mut store, seed, today)?;
+    copy_from_sqlite(&store, &mut county)?;
+    eprintln!("{}", describe(&summary, url.shown()));
+    Ok(())
+}
 
 pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyhow::Result<()> {
     let path = super::db_path(global);
@@ -12,6 +39,9 @@ pub fn run(global: &Global, seed: u64, today: Option<&str>, force: bool) -> anyh
         Some(text) => parse_date(text).map_err(anyhow::Error::msg).context("--today")?,
         None => today_shanghai(),
     };
+    if let Location::Postgres(url) = Location::of(&path)? {
+        return on_postgres(&url, seed, today, force);
+    }
     if path.exists() {
         if !force {
             bail!(

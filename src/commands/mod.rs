@@ -40,10 +40,15 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 /// in the config file, else the policy text stored in `store` (sent by the
 /// county server), else the built-in Dezhou policy.
 pub fn resolved_policy(global: &Global, store: Option<&Store>) -> anyhow::Result<ResolvedPolicy> {
+    let stored = store.map(Store::stored_policy).transpose()?.flatten();
+    resolved_policy_from(global, stored)
+}
+
+/// `resolved_policy`, with the policy text a database holds (either kind).
+pub fn resolved_policy_from(global: &Global, stored: Option<(String, String)>) -> anyhow::Result<ResolvedPolicy> {
     let config_path = default_config_path();
     let config = Config::load(&config_path)?;
     let config_policy = config.policy_path(&config_path);
-    let stored = store.map(Store::stored_policy).transpose()?.flatten();
     Ok(resolve_policy(&PolicyChoice {
         flag: global.policy.as_deref(),
         config: config_policy.as_deref(),

@@ -4,7 +4,8 @@
 use anyhow::bail;
 use bianmin::i18n::{trf, Text};
 use bianmin::report::table::Grid;
-use bianmin::server::db::{Account, Role, ServerDb, SqliteServerDb};
+use bianmin::server::db::sqlite::WRITE_WAIT;
+use bianmin::server::db::{Account, Location, Role, ServerDb, SqliteServerDb};
 use chrono::Utc;
 
 use crate::cli::{Global, RoleArg, UserAction};
@@ -19,8 +20,13 @@ fn role(arg: RoleArg) -> Role {
 
 pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
     let path = super::db_path(global);
-    super::open_or_create(global, &path)?;
-    let db = SqliteServerDb::open(&path)?;
+    let db: std::sync::Arc<dyn ServerDb> = match Location::of(&path)? {
+        Location::Sqlite(path) => {
+            super::open_or_create(global, &path)?;
+            std::sync::Arc::new(SqliteServerDb::open(&path)?)
+        }
+        location => location.open_server_db(WRITE_WAIT)?,
+    };
     match action {
         UserAction::Add { person, role: r, name } => {
             let role = role(r);

@@ -4,6 +4,7 @@
 
 pub mod card_key;
 pub mod county_facts;
+mod dump;
 pub mod facts;
 pub mod import;
 pub mod laptop;
@@ -43,6 +44,13 @@ pub enum StoreError {
     Migrate { path: String, message: String },
     #[error("database: {0}")]
     Sql(rusqlite::Error),
+    /// The county database on PostgreSQL (`server::db::postgres`).
+    #[error("database: {0}")]
+    Pg(postgres::Error),
+    #[error("cannot connect to {at}: {cause}")]
+    PgConnect { at: String, cause: postgres::Error },
+    #[error("copying into PostgreSQL failed: {0}")]
+    CopyFailed(String),
     #[error(transparent)]
     CardKey(#[from] card_key::CardKeyError),
     #[error("database holds a bad value in {table}.{column}: {value:?}")]
@@ -56,6 +64,12 @@ pub enum StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError::Sql(e)
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Pg(e)
     }
 }
 

@@ -6,112 +6,15 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
+use crate::server::db::tables::{columns, synced_scope, ScopeBy, PERSON_COLUMNS, PULL_TABLES};
 use crate::server::db::Scope;
-use crate::store::records::{note_from, signoff_from, NOTE_COLUMNS, SIGNOFF_COLUMNS};
+use crate::store::records::{note_from, signoff_from};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
     BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
     ReferralRow, SignoffRow, StationRow,
 };
-
-/// Which scope set filters a table, through which column.
-#[derive(Clone, Copy)]
-enum ScopeBy {
-    /// Stations whose figures the token reads.
-    Station(&'static str),
-    /// Stations whose notes and sign-offs the token reads.
-    Record(&'static str),
-    Branch(&'static str),
-    Person(&'static str),
-    County(&'static str),
-    /// Tombstones: by their scope_kind / scope_id.
-    Deletion,
-    /// The county's as a whole: every token.
-    Everyone,
-}
-
-struct PullTable {
-    name: &'static str,
-    columns: &'static str,
-    scope: ScopeBy,
-}
-
-const PERSON_COLUMNS: &str = "rev, id, name, phone, has_green_card";
-
-/// Every synced table, registry first.
-const PULL_TABLES: &[PullTable] = &[
-    PullTable {
-        name: "counties",
-        columns: "rev, id, name",
-        scope: ScopeBy::County("id"),
-    },
-    PullTable {
-        name: "people",
-        columns: PERSON_COLUMNS,
-        scope: ScopeBy::Person("id"),
-    },
-    PullTable {
-        name: "branches",
-        columns: "rev, id, name, kind, county_id, manager_id",
-        scope: ScopeBy::Branch("id"),
-    },
-    PullTable {
-        name: "branch_maintainers",
-        columns: "rev, branch_id, person_id",
-        scope: ScopeBy::Branch("branch_id"),
-    },
-    PullTable {
-        name: "stations",
-        columns: "rev, id, name, kind, branch_id, maintainer_id, village, village_households, \
-                  stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on, \
-                  owner_name, owner_phone, signed_on, installed_on",
-        scope: ScopeBy::Station("id"),
-    },
-    PullTable {
-        name: "plans",
-        columns: "rev, branch_id, month, target",
-        scope: ScopeBy::Branch("branch_id"),
-    },
-    PullTable {
-        name: "daily_payments",
-        columns: "rev, station_id, day, category, count, amount_fen",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "daily_cards",
-        columns: "rev, station_id, day, raw, valid",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "daily_referrals",
-        columns: "rev, station_id, day, kind, count",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "visit_notes",
-        columns: "",
-        scope: ScopeBy::Record("station_id"),
-    },
-    PullTable {
-        name: "signoffs",
-        columns: "",
-        scope: ScopeBy::Record("station_id"),
-    },
-    PullTable {
-        name: "sync_deletions",
-        columns: "rev, table_name, key",
-        scope: ScopeBy::Deletion,
-    },
-];
-
-/// How a table described as data is filtered.
-fn synced_scope(scope: TableScope) -> ScopeBy {
-    match scope {
-        TableScope::Station(col) => ScopeBy::Station(col),
-        TableScope::Everyone => ScopeBy::Everyone,
-    }
-}
 
 /// The tables whose rows are records (notes, sign-offs): their tombstones
 /// go where their rows go.
@@ -191,14 +94,6 @@ fn bind_query<'s>(
         stmt.raw_bind_parameter(i, scope.values.get(i - 3).and_then(|v| v.as_deref()))?;
     }
     Ok(stmt.raw_query())
-}
-
-fn columns(table: &PullTable) -> String {
-    match table.name {
-        "visit_notes" => format!("rev, {NOTE_COLUMNS}"),
-        "signoffs" => format!("rev, {SIGNOFF_COLUMNS}"),
-        _ => table.columns.to_string(),
-    }
 }
 
 /// The page of rows in `scope` above revision `after`: at most `limit`
