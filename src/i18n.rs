@@ -556,6 +556,8 @@ texts! {
     Watchlist => "退出预警", "Exit watchlist";
     WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
     MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
+    // PostgreSQL county database (postgres helper).
+    NotOnPostgres => "{0} 是 PostgreSQL 数据库；这个命令只用于 SQLite 数据库文件。PostgreSQL 上可用: serve、import、user、report、note list、demo", "{0} is a PostgreSQL database; this command works on SQLite database files only. On PostgreSQL: serve, import, user, report, note list, demo";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

@@ -14,7 +14,7 @@ use crate::cli::Global;
 /// The demo county in an existing, empty PostgreSQL database: made in
 /// memory exactly as in a SQLite file, then copied in.
 fn on_postgres(url: &DbUrl, seed: u64, today: chrono::NaiveDate, force: bool) -> anyhow::Result<()> {
-    let mut county = PgCounty::open(url)?;
+    let county = PgCounty::open(url)?;
     if !county.is_empty()? {
         bail!(
             "{} already holds stations or notes; the demo fills an empty database{}",
@@ -28,7 +28,7 @@ fn on_postgres(url: &DbUrl, seed: u64, today: chrono::NaiveDate, force: bool) ->
     }
     let mut store = Store::open_in_memory()?;
     let summary = build_demo(&mut store, seed, today)?;
-    copy_from_sqlite(&store, &mut county)?;
+    copy_from_sqlite(&store, &county)?;
     eprintln!("{}", describe(&summary, url.shown()));
     Ok(())
 }

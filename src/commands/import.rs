@@ -7,13 +7,30 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bianmin::ingest::{self, ProgressHandle};
-use bianmin::store::import::ImportSummary;
+use bianmin::policy::Policy;
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+use bianmin::store::import::{ImportSummary, Imports};
 
 use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
-    let store = super::open_or_create(global, &super::db_path(global))?;
-    let policy = super::policy_in_effect(global, Some(&store))?;
+    match Location::of(&super::db_path(global))? {
+        Location::Sqlite(path) => {
+            let store = super::open_or_create(global, &path)?;
+            let policy = super::policy_in_effect(global, Some(&store))?;
+            import_into(&store, &policy, kind, file)
+        }
+        Location::Postgres(url) => {
+            let county = PgCounty::open(&url)?;
+            let policy = super::resolved_policy_from(global, county.stored_policy()?)?.policy;
+            import_into(&county, &policy, kind, file)
+        }
+    }
+}
+
+/// The import itself, the same on either database.
+fn import_into(store: &dyn Imports, policy: &Policy, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
     let summary = match kind {
         ImportKindArg::Stations => {
             let rows = ingest::read_stations(file)?;
@@ -25,15 +42,15 @@ pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<
         }
         ImportKindArg::Payments => {
             let rows = ingest::read_payments(file)?;
-            with_progress(rows.progress_handle(), || store.import_payments(rows, &policy))?
+            with_progress(rows.progress_handle(), || store.import_payments(rows, policy))?
         }
         ImportKindArg::Cards => {
             let rows = ingest::read_cards(file)?;
-            with_progress(rows.progress_handle(), || store.import_cards(rows, &policy))?
+            with_progress(rows.progress_handle(), || store.import_cards(rows, policy))?
         }
         ImportKindArg::Referrals => {
             let rows = ingest::read_referrals(file)?;
-            with_progress(rows.progress_handle(), || store.import_referrals(rows, &policy))?
+            with_progress(rows.progress_handle(), || store.import_referrals(rows, policy))?
         }
         ImportKindArg::People => {
             let rows = ingest::read_people(file)?;

@@ -82,8 +82,23 @@ pub fn db_to_read(global: &Global) -> anyhow::Result<PathBuf> {
     Ok(real)
 }
 
+/// Refuses a `postgres://` address where only a SQLite file will do
+/// (instead of making a file named like the address).
+fn sqlite_only(path: &Path) -> anyhow::Result<()> {
+    if let Some(text) = path.to_str() {
+        if bianmin::server::db::postgres::is_postgres_url(text) {
+            bail!(
+                "{}",
+                trf(Text::NotOnPostgres, &[&bianmin::server::db::postgres::redact(text)])
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Opens a database that must exist already: reading never creates one.
 pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
+    sqlite_only(path)?;
     if !path.exists() {
         bail!("{}", trf(Text::NoDatabase, &[&path.display()]));
     }
@@ -94,6 +109,7 @@ pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
 /// data folder is made when missing; a folder named with `--db` must exist
 /// (a typo must not leave folders and empty databases behind).
 pub fn open_or_create(global: &Global, path: &Path) -> anyhow::Result<Store> {
+    sqlite_only(path)?;
     if global.db.is_some() {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {

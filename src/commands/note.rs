@@ -10,6 +10,9 @@ use bianmin::store::notes::{NewNote, NoteKind, SyncState, VisitNote};
 use chrono::Utc;
 use unicode_width::UnicodeWidthChar;
 
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+
 use crate::cli::{Global, NoteAction, NoteAddArgs, NoteFormat, NoteKindArg};
 
 fn kind(arg: NoteKindArg) -> NoteKind {
@@ -103,7 +106,20 @@ fn excerpt(text: &str, width: usize) -> String {
     out
 }
 
-fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
+/// The notes to list: a laptop's (with those the server set aside) or a
+/// county database's, SQLite or PostgreSQL.
+fn notes_to_list(global: &Global, station: Option<&str>) -> anyhow::Result<Vec<VisitNote>> {
+    if let Some(path) = &global.db {
+        if let Location::Postgres(url) = Location::of(path)? {
+            let county = PgCounty::open(&url)?;
+            if let Some(id) = station {
+                if county.station(id)?.is_none() {
+                    anyhow::bail!("station {id:?} is not in {}", county.shown());
+                }
+            }
+            return Ok(county.notes(station)?);
+        }
+    }
     let store = super::open_store(global)?;
     if let Some(id) = station {
         if store.station(id)?.is_none() {
@@ -112,6 +128,11 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
     }
     let mut notes: Vec<VisitNote> = store.notes(station)?;
     notes.extend(store.set_aside_notes(station)?);
+    Ok(notes)
+}
+
+fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
+    let notes = notes_to_list(global, station)?;
     let text = match format {
         NoteFormat::Json => {
             let mut text = serde_json::to_string_pretty(&notes)?;

@@ -2,14 +2,26 @@
 
 use anyhow::{bail, Context};
 use bianmin::month::{parse_date, Month};
+use bianmin::policy::Policy;
 use bianmin::report::statement::{file_name as statement_file_name, statement, to_html, to_text};
 use bianmin::report::table::{grid, render_table, Section};
 use bianmin::report::{build_report, render_json, xlsx::write_xlsx};
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+use bianmin::store::county_read::CountyRead;
+use bianmin::store::facts::default_month;
 
 use crate::cli::{Global, ReportArgs, ReportFormat, SectionArg, StatementFormat};
 
 pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
-    let lang = super::lang(global);
+    if let Some(path) = &global.db {
+        if let Location::Postgres(url) = Location::of(path)? {
+            // A county's database: no laptop token, so no `--as` to check.
+            let county = PgCounty::open(&url)?;
+            let policy = super::resolved_policy_from(global, county.stored_policy()?)?.policy;
+            return report_from(&county, &policy, global, args);
+        }
+    }
     let store = super::open_store(global)?;
     if global.person.is_some() {
         // --as may not reach past a connected laptop's token.
@@ -17,6 +29,17 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
         super::viewer(global, &store, &config)?;
     }
     let policy = super::policy_in_effect(global, Some(&store))?;
+    report_from(&store, &policy, global, args)
+}
+
+/// The report of either county database.
+fn report_from<D: CountyRead + ?Sized>(
+    store: &D,
+    policy: &Policy,
+    global: &Global,
+    args: &ReportArgs,
+) -> anyhow::Result<()> {
+    let lang = super::lang(global);
     let as_of = args
         .as_of
         .as_deref()
@@ -27,14 +50,14 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
     let month = match (&args.month, as_of) {
         (Some(text), _) => text.parse::<Month>().map_err(anyhow::Error::msg).context("--month")?,
         (None, Some(day)) => Month::of(day),
-        (None, None) => store.default_month()?,
+        (None, None) => default_month(store)?,
     };
     if let Some(day) = as_of {
         if !month.contains(day) {
             bail!("--as-of {day} is outside the month {month}");
         }
     }
-    let report = build_report(&store, &policy, month, as_of, args.branch.as_deref())?;
+    let report = build_report(store, policy, month, as_of, args.branch.as_deref())?;
 
     if args.statements {
         let Some(dir) = &args.output else {

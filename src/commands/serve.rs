@@ -55,7 +55,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             keep_policy(&resolved, |text, origin| Ok(store.store_policy(text, origin)?))?;
         }
         Location::Postgres(url) => {
-            let mut county = PgCounty::open(url)?;
+            let county = PgCounty::open(url)?;
             if county.station_count()? == 0 {
                 eprintln!("{}", trf(Text::ServeNoStations, &[&url.shown()]));
             }

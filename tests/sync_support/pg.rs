@@ -92,7 +92,9 @@ fn start() -> Option<Cluster> {
         "initdb",
     );
     // The watcher: when this process ends (its stdin closes), the
-    // cluster stops and its folder goes.
+    // cluster stops and its folder goes. It outlives this process on
+    // purpose, so it is never waited for.
+    #[allow(clippy::zombie_processes)]
     let watcher = Command::new("sh")
         .arg("-c")
         .arg(format!(

@@ -67,8 +67,9 @@ fn push_field(line: &mut String, value: &Value) {
 
 /// Copies every row of `store` into `pg`, in one transaction; the number
 /// of rows copied.
-pub fn copy_from_sqlite(store: &Store, pg: &mut PgCounty) -> Result<u64, StoreError> {
-    let mut tx = pg.client.transaction()?;
+pub fn copy_from_sqlite(store: &Store, pg: &PgCounty) -> Result<u64, StoreError> {
+    let mut client = pg.client.borrow_mut();
+    let mut tx = client.transaction()?;
     let mut copied = 0u64;
     for table in TABLES {
         let columns: Vec<String> = tx

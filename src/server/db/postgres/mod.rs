@@ -22,6 +22,7 @@ pub mod connect;
 pub mod copy;
 pub mod county;
 mod frontier;
+pub mod import;
 pub mod migrate;
 mod pool;
 mod pull;

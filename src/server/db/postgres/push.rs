@@ -211,7 +211,7 @@ pub fn receive_records(
             Err(StoreError::Pg(e)) if super::is_retryable(&e) => return Err(StoreError::Pg(e).into()),
             Err(StoreError::Pg(e)) => {
                 savepoint.rollback().map_err(StoreError::from)?;
-                Err(refuse(RefusalCode::ServerError, &[&e.to_string()]))
+                Err(refuse(RefusalCode::ServerError, &[&crate::store::pg_message(&e)]))
             }
             Err(e) => return Err(e.into()),
         };
