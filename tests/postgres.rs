@@ -420,3 +420,63 @@ fn a_pull_never_passes_a_revision_a_writer_still_holds() {
     // copy) is told so.
     assert!(page(head + 1_000).head < head + 1_000);
 }
+
+/// `serve --policy` keeps the county's policy in the PostgreSQL database:
+/// a report there, and every laptop, evaluate under it.
+#[test]
+fn the_countys_policy_is_kept_in_the_postgresql_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(Backend::Postgres, dir.path(), "policy") else {
+        return;
+    };
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/dezhou-2012.toml");
+    let server = Server::start_with(&db, &["--policy", policy.to_str().unwrap()]);
+    let token = token(&db, "W01", "maintainer");
+    let me: serde_json::Value = reqwest::blocking::Client::new()
+        .get(format!("{}/api/v1/me", server.url))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        me["policy"]["text"].as_str(),
+        Some(std::fs::read_to_string(&policy).unwrap().as_str())
+    );
+    assert!(me["policy"]["origin"].as_str().unwrap().contains("dezhou-2012.toml"));
+    let origin = db.string("SELECT value FROM meta WHERE key = 'policy_origin'");
+    assert!(origin.contains("dezhou-2012.toml"), "{origin}");
+}
+
+/// A password in the address is never shown, whatever goes wrong.
+#[test]
+fn a_password_in_the_address_is_never_shown() {
+    // Nothing listens on port 1: every command fails to connect.
+    let url = "postgres://bm:s3cret-pw@127.0.0.1:1/county";
+    for args in [
+        vec!["report"],
+        vec!["serve", "--listen", "127.0.0.1:0"],
+        vec!["user", "list"],
+        vec!["note", "list"],
+        vec!["demo"],
+        vec!["note", "add", "--station", "S1", "--kind", "other", "--text", "x"],
+    ] {
+        let out = bianmin().args(&args).args(["--db", url]).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!said.contains("s3cret"), "{args:?}: {said}");
+        assert!(said.contains("127.0.0.1:1"), "{args:?} names the database: {said}");
+    }
+    let out = bianmin()
+        .args(["import", "stations"])
+        .arg(fixture("stations.csv"))
+        .args(["--db", "postgres://bm@127.0.0.1:1"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("/NAME"), "{said}");
+}

@@ -124,6 +124,7 @@ fn start() -> Option<Cluster> {
             .arg("-l")
             .arg(dir.join("log"))
             .args(["-w", "start"])
+            .stdout(Stdio::null())
             .status()
             .unwrap();
         if started.success() {

@@ -59,7 +59,7 @@ pub fn is_retryable(e: &postgres::Error) -> bool {
 }
 
 /// Too many connections, or the database starting or stopping: try later.
-fn is_busy(e: &postgres::Error) -> bool {
+pub(super) fn is_busy(e: &postgres::Error) -> bool {
     matches!(
         e.code(),
         Some(&SqlState::TOO_MANY_CONNECTIONS) | Some(&SqlState::CANNOT_CONNECT_NOW) | Some(&SqlState::ADMIN_SHUTDOWN)

@@ -107,7 +107,12 @@ impl Pool {
                         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
                         state.open -= 1;
                         self.freed.notify_one();
-                        Err(e.into())
+                        // PostgreSQL full (too many connections) or
+                        // starting up: try later, as when busy.
+                        Err(match e {
+                            StoreError::PgConnect { cause, .. } if super::is_busy(&cause) => ServerDbError::Busy,
+                            e => e.into(),
+                        })
                     }
                 };
             }
