@@ -480,3 +480,81 @@ fn a_password_in_the_address_is_never_shown() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && said.contains("/NAME"), "{said}");
 }
+
+/// A batch is written in bulk; a record the database itself refuses sends
+/// the batch back through the record-by-record path, where it alone is
+/// refused (`server_error`) and the others are stored, as on SQLite.
+#[test]
+fn a_record_the_database_refuses_does_not_hold_up_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(Backend::Postgres, dir.path(), "poison") else {
+        return;
+    };
+    // A rule of this database's own that no check of bianmin's knows.
+    db.execute(
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.body = '毒' THEN RAISE EXCEPTION 'poisoned note'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER refuse_poison BEFORE INSERT OR UPDATE ON visit_notes
+             FOR EACH ROW EXECUTE FUNCTION refuse_poison();",
+    );
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let station = db.string("SELECT min(id) FROM stations WHERE maintainer_id = 'W01'");
+    let note = |uuid: &str, body: &str, version: i64, at: &str| {
+        serde_json::json!({
+            "type": "visit_note", "uuid": uuid, "station_id": station, "author_id": "W01",
+            "visited_on": "2026-11-26", "kind": "other", "body": body, "follow_up_on": null,
+            "version": version,
+            "field_times": {"visited_on": at, "kind": at, "body": at, "follow_up_on": at},
+            "created_at": "2026-11-26T09:00:00.000Z", "updated_at": at})
+    };
+    let (a, b, c) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    let push = |records: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        let answer: serde_json::Value = reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/push", server.url))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "records": records }))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        answer["results"].as_array().unwrap().clone()
+    };
+    // In bulk: two versions of one note in one batch merge in order.
+    let results = push(vec![
+        note(&a, "第一版", 1, "2026-11-26T09:00:00.000Z"),
+        note(&a, "第二版", 2, "2026-11-26T09:10:00.000Z"),
+        note(&b, "另一条", 1, "2026-11-26T09:00:00.000Z"),
+    ]);
+    let outcomes: Vec<&str> = results.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["stored", "stored", "stored"]);
+    assert_eq!(
+        db.string(&format!("SELECT body || version FROM visit_notes WHERE uuid = '{a}'")),
+        "第二版2"
+    );
+    // Record by record: the poisoned one alone is refused.
+    let results = push(vec![
+        note(&c, "毒", 1, "2026-11-26T09:00:00.000Z"),
+        note(&b, "另一条，改过", 2, "2026-11-26T09:20:00.000Z"),
+        note(&a, "第二版", 2, "2026-11-26T09:10:00.000Z"),
+    ]);
+    let outcomes: Vec<&str> = results.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["rejected", "stored", "unchanged"], "{results:?}");
+    assert_eq!(results[0]["refusal"]["code"], "server_error");
+    assert!(
+        results[0]["reason"].as_str().unwrap().contains("poisoned note"),
+        "{results:?}"
+    );
+    assert_eq!(
+        count(&db, &format!("SELECT count(*) FROM visit_notes WHERE uuid = '{c}'")),
+        0
+    );
+    assert_eq!(
+        db.string(&format!("SELECT body FROM visit_notes WHERE uuid = '{b}'")),
+        "另一条，改过"
+    );
+}

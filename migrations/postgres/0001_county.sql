@@ -4,8 +4,10 @@
 --
 -- Values are the SQLite schema's: money in whole fen (bigint), dates as
 -- text 'YYYY-MM-DD', months 'YYYY-MM', instants RFC 3339 UTC, flags 0/1.
--- Rows therefore travel to the laptops exactly as from a SQLite server,
--- and text order is date order. Laptop-only tables (the outbox, the sync
+-- Rows therefore travel to the laptops exactly as from a SQLite server.
+-- Text compares byte by byte (COLLATE "C", as SQLite's BINARY), whatever
+-- the database's locale: text order is date order, and lists come in the
+-- same order as from SQLite. Laptop-only tables (the outbox, the sync
 -- state) do not exist here: this database is always a server's.
 --
 -- Revisions: every synced table's rows get `rev` from the sequence
@@ -21,8 +23,8 @@
 -- complete, and nothing can later appear below a laptop's cursor.
 
 CREATE TABLE meta (
-    key   text PRIMARY KEY,
-    value text NOT NULL
+    key   text COLLATE "C" PRIMARY KEY,
+    value text COLLATE "C" NOT NULL
 );
 
 CREATE SEQUENCE sync_rev AS bigint;
@@ -41,72 +43,72 @@ BEGIN
 END $$;
 
 CREATE TABLE counties (
-    id   text PRIMARY KEY,
-    name text NOT NULL,
+    id   text COLLATE "C" PRIMARY KEY,
+    name text COLLATE "C" NOT NULL,
     rev  bigint NOT NULL DEFAULT 0
 );
 
 CREATE TABLE people (
-    id             text PRIMARY KEY,
-    name           text NOT NULL,
-    phone          text,
+    id             text COLLATE "C" PRIMARY KEY,
+    name           text COLLATE "C" NOT NULL,
+    phone          text COLLATE "C",
     has_green_card bigint NOT NULL DEFAULT 1 CHECK (has_green_card IN (0, 1)),
     rev            bigint NOT NULL DEFAULT 0
 );
 
 CREATE TABLE branches (
-    id         text PRIMARY KEY,
-    name       text NOT NULL,
-    kind       text NOT NULL CHECK (kind IN ('rural', 'urban')),
-    county_id  text REFERENCES counties(id),
-    manager_id text NOT NULL REFERENCES people(id),
+    id         text COLLATE "C" PRIMARY KEY,
+    name       text COLLATE "C" NOT NULL,
+    kind       text COLLATE "C" NOT NULL CHECK (kind IN ('rural', 'urban')),
+    county_id  text COLLATE "C" REFERENCES counties(id),
+    manager_id text COLLATE "C" NOT NULL REFERENCES people(id),
     rev        bigint NOT NULL DEFAULT 0
 );
 
 CREATE TABLE branch_maintainers (
-    branch_id text NOT NULL REFERENCES branches(id),
-    person_id text NOT NULL REFERENCES people(id),
+    branch_id text COLLATE "C" NOT NULL REFERENCES branches(id),
+    person_id text COLLATE "C" NOT NULL REFERENCES people(id),
     rev       bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (branch_id, person_id)
 );
 CREATE INDEX branch_maintainers_by_person ON branch_maintainers(person_id);
 
 CREATE TABLE stations (
-    id                  text PRIMARY KEY,
-    name                text NOT NULL,
-    kind                text NOT NULL CHECK (kind IN ('rural', 'urban')),
-    branch_id           text NOT NULL REFERENCES branches(id),
-    maintainer_id       text NOT NULL REFERENCES people(id),
-    village             text,
+    id                  text COLLATE "C" PRIMARY KEY,
+    name                text COLLATE "C" NOT NULL,
+    kind                text COLLATE "C" NOT NULL CHECK (kind IN ('rural', 'urban')),
+    branch_id           text COLLATE "C" NOT NULL REFERENCES branches(id),
+    maintainer_id       text COLLATE "C" NOT NULL REFERENCES people(id),
+    village             text COLLATE "C",
     village_households  bigint CHECK (village_households IS NULL OR village_households >= 0),
     stations_in_village bigint NOT NULL DEFAULT 1 CHECK (stations_in_village >= 1),
     route_order         bigint,
-    status              text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'suspended', 'closed')),
+    status              text COLLATE "C" NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'suspended', 'closed')),
     has_terminal        bigint NOT NULL DEFAULT 1 CHECK (has_terminal IN (0, 1)),
     has_green_card      bigint NOT NULL DEFAULT 1 CHECK (has_green_card IN (0, 1)),
-    opened_on           text,
-    closed_on           text,
-    owner_name          text,
-    owner_phone         text,
-    signed_on           text,
-    installed_on        text,
+    opened_on           text COLLATE "C",
+    closed_on           text COLLATE "C",
+    owner_name          text COLLATE "C",
+    owner_phone         text COLLATE "C",
+    signed_on           text COLLATE "C",
+    installed_on        text COLLATE "C",
     rev                 bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX stations_by_branch ON stations(branch_id);
 CREATE INDEX stations_by_maintainer ON stations(maintainer_id);
 
 CREATE TABLE plans (
-    branch_id text NOT NULL REFERENCES branches(id),
-    month     text NOT NULL,
+    branch_id text COLLATE "C" NOT NULL REFERENCES branches(id),
+    month     text COLLATE "C" NOT NULL,
     target    bigint NOT NULL CHECK (target >= 0),
     rev       bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (branch_id, month)
 );
 
 CREATE TABLE daily_payments (
-    station_id text NOT NULL REFERENCES stations(id),
-    day        text NOT NULL,
-    category   text NOT NULL CHECK (category ~ '^[a-z][a-z0-9_]*$'),
+    station_id text COLLATE "C" NOT NULL REFERENCES stations(id),
+    day        text COLLATE "C" NOT NULL,
+    category   text COLLATE "C" NOT NULL CHECK (category ~ '^[a-z][a-z0-9_]*$'),
     count      bigint NOT NULL CHECK (count >= 0),
     amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
     rev        bigint NOT NULL DEFAULT 0,
@@ -115,8 +117,8 @@ CREATE TABLE daily_payments (
 CREATE INDEX daily_payments_by_station ON daily_payments(station_id, day);
 
 CREATE TABLE daily_cards (
-    station_id text NOT NULL REFERENCES stations(id),
-    day        text NOT NULL,
+    station_id text COLLATE "C" NOT NULL REFERENCES stations(id),
+    day        text COLLATE "C" NOT NULL,
     raw        bigint NOT NULL CHECK (raw >= 0),
     valid      bigint NOT NULL CHECK (valid >= 0 AND valid <= raw),
     rev        bigint NOT NULL DEFAULT 0,
@@ -125,9 +127,9 @@ CREATE TABLE daily_cards (
 CREATE INDEX daily_cards_by_station ON daily_cards(station_id, day);
 
 CREATE TABLE daily_referrals (
-    station_id text NOT NULL REFERENCES stations(id),
-    day        text NOT NULL,
-    kind       text NOT NULL,
+    station_id text COLLATE "C" NOT NULL REFERENCES stations(id),
+    day        text COLLATE "C" NOT NULL,
+    kind       text COLLATE "C" NOT NULL,
     count      bigint NOT NULL CHECK (count >= 0),
     rev        bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (day, station_id, kind)
@@ -136,20 +138,20 @@ CREATE INDEX daily_referrals_by_station ON daily_referrals(station_id, day);
 
 CREATE TABLE imports (
     id             bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    kind           text NOT NULL,
-    file_name      text NOT NULL,
+    kind           text COLLATE "C" NOT NULL,
+    file_name      text COLLATE "C" NOT NULL,
     rows_read      bigint NOT NULL DEFAULT 0,
     rows_new       bigint NOT NULL DEFAULT 0,
     rows_duplicate bigint NOT NULL DEFAULT 0,
     rows_reversed  bigint NOT NULL DEFAULT 0,
-    imported_at    text NOT NULL
+    imported_at    text COLLATE "C" NOT NULL
 );
 
 CREATE TABLE payment_txns (
-    txn_id     text PRIMARY KEY,
-    station_id text NOT NULL,
-    day        text NOT NULL,
-    category   text NOT NULL,
+    txn_id     text COLLATE "C" PRIMARY KEY,
+    station_id text COLLATE "C" NOT NULL,
+    day        text COLLATE "C" NOT NULL,
+    category   text COLLATE "C" NOT NULL,
     amount_fen bigint NOT NULL,
     import_id  bigint NOT NULL REFERENCES imports(id)
 );
@@ -157,82 +159,82 @@ CREATE TABLE payment_txns (
 -- Card numbers are never stored: a keyed HMAC, whose key is outside the
 -- database (store::card_key).
 CREATE TABLE card_txns (
-    txn_id     text PRIMARY KEY,
-    station_id text NOT NULL,
-    day        text NOT NULL,
+    txn_id     text COLLATE "C" PRIMARY KEY,
+    station_id text COLLATE "C" NOT NULL,
+    day        text COLLATE "C" NOT NULL,
     card_hash  bytea NOT NULL,
     import_id  bigint NOT NULL REFERENCES imports(id)
 );
 CREATE INDEX card_txns_by_station_day ON card_txns(station_id, day);
 
 CREATE TABLE referral_records (
-    referral_id text PRIMARY KEY,
-    station_id  text NOT NULL,
-    day         text NOT NULL,
-    kind        text NOT NULL,
+    referral_id text COLLATE "C" PRIMARY KEY,
+    station_id  text COLLATE "C" NOT NULL,
+    day         text COLLATE "C" NOT NULL,
+    kind        text COLLATE "C" NOT NULL,
     import_id   bigint NOT NULL REFERENCES imports(id)
 );
 
 CREATE TABLE reversed_txns (
-    txn_id    text PRIMARY KEY,
-    kind      text NOT NULL CHECK (kind IN ('payment', 'card')),
+    txn_id    text COLLATE "C" PRIMARY KEY,
+    kind      text COLLATE "C" NOT NULL CHECK (kind IN ('payment', 'card')),
     import_id bigint NOT NULL REFERENCES imports(id)
 );
 
 CREATE TABLE visit_notes (
-    uuid         text PRIMARY KEY,
-    station_id   text NOT NULL REFERENCES stations(id),
-    author_id    text NOT NULL REFERENCES people(id),
-    visited_on   text NOT NULL,
-    kind         text NOT NULL CHECK (kind IN ('collection', 'equipment', 'promotion', 'reconciliation', 'other')),
-    body         text NOT NULL,
-    follow_up_on text,
-    field_times  text NOT NULL DEFAULT '{}',
+    uuid         text COLLATE "C" PRIMARY KEY,
+    station_id   text COLLATE "C" NOT NULL REFERENCES stations(id),
+    author_id    text COLLATE "C" NOT NULL REFERENCES people(id),
+    visited_on   text COLLATE "C" NOT NULL,
+    kind         text COLLATE "C" NOT NULL CHECK (kind IN ('collection', 'equipment', 'promotion', 'reconciliation', 'other')),
+    body         text COLLATE "C" NOT NULL,
+    follow_up_on text COLLATE "C",
+    field_times  text COLLATE "C" NOT NULL DEFAULT '{}',
     version      bigint NOT NULL DEFAULT 1,
-    created_at   text NOT NULL,
-    updated_at   text NOT NULL,
+    created_at   text COLLATE "C" NOT NULL,
+    updated_at   text COLLATE "C" NOT NULL,
     rev          bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX visit_notes_by_station ON visit_notes(station_id, visited_on);
 
 CREATE TABLE signoffs (
-    uuid        text PRIMARY KEY,
-    station_id  text NOT NULL REFERENCES stations(id),
-    month       text NOT NULL,
-    author_id   text NOT NULL REFERENCES people(id),
-    editor_id   text REFERENCES people(id),
-    outcome     text NOT NULL CHECK (outcome IN ('signed', 'disputed')),
-    reason      text,
-    signed_on   text NOT NULL,
-    field_times text NOT NULL DEFAULT '{}',
+    uuid        text COLLATE "C" PRIMARY KEY,
+    station_id  text COLLATE "C" NOT NULL REFERENCES stations(id),
+    month       text COLLATE "C" NOT NULL,
+    author_id   text COLLATE "C" NOT NULL REFERENCES people(id),
+    editor_id   text COLLATE "C" REFERENCES people(id),
+    outcome     text COLLATE "C" NOT NULL CHECK (outcome IN ('signed', 'disputed')),
+    reason      text COLLATE "C",
+    signed_on   text COLLATE "C" NOT NULL,
+    field_times text COLLATE "C" NOT NULL DEFAULT '{}',
     version     bigint NOT NULL DEFAULT 1,
-    created_at  text NOT NULL,
-    updated_at  text NOT NULL,
+    created_at  text COLLATE "C" NOT NULL,
+    updated_at  text COLLATE "C" NOT NULL,
     rev         bigint NOT NULL DEFAULT 0,
     CHECK (outcome = 'signed' OR reason IS NOT NULL)
 );
 CREATE INDEX signoffs_by_station_month ON signoffs(station_id, month);
 
 CREATE TABLE accounts (
-    token_hash text PRIMARY KEY,
-    person_id  text NOT NULL REFERENCES people(id),
-    role       text NOT NULL CHECK (role IN ('maintainer', 'manager', 'county')),
-    created_at text NOT NULL,
-    revoked_at text
+    token_hash text COLLATE "C" PRIMARY KEY,
+    person_id  text COLLATE "C" NOT NULL REFERENCES people(id),
+    role       text COLLATE "C" NOT NULL CHECK (role IN ('maintainer', 'manager', 'county')),
+    created_at text COLLATE "C" NOT NULL,
+    revoked_at text COLLATE "C"
 );
 CREATE INDEX accounts_by_person ON accounts(person_id);
 
 CREATE TABLE sync_deletions (
     rev        bigint PRIMARY KEY,
-    table_name text NOT NULL,
-    key        text NOT NULL,
-    scope_kind text NOT NULL CHECK (scope_kind IN ('station', 'branch', 'person', 'county')),
-    scope_id   text NOT NULL
+    table_name text COLLATE "C" NOT NULL,
+    key        text COLLATE "C" NOT NULL,
+    scope_kind text COLLATE "C" NOT NULL CHECK (scope_kind IN ('station', 'branch', 'person', 'county')),
+    scope_id   text COLLATE "C" NOT NULL
 );
 
 CREATE TABLE station_plans (
-    station_id              text NOT NULL REFERENCES stations(id),
-    month                   text NOT NULL,
+    station_id              text COLLATE "C" NOT NULL REFERENCES stations(id),
+    month                   text COLLATE "C" NOT NULL,
     collection_target_fen   bigint NOT NULL CHECK (collection_target_fen >= 0),
     distribution_target_fen bigint NOT NULL CHECK (distribution_target_fen >= 0),
     rev                     bigint NOT NULL DEFAULT 0,
@@ -241,8 +243,8 @@ CREATE TABLE station_plans (
 CREATE INDEX station_plans_by_month ON station_plans(month);
 
 CREATE TABLE distribution_sales (
-    station_id text NOT NULL REFERENCES stations(id),
-    month      text NOT NULL,
+    station_id text COLLATE "C" NOT NULL REFERENCES stations(id),
+    month      text COLLATE "C" NOT NULL,
     amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
     rev        bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (station_id, month)
@@ -250,43 +252,43 @@ CREATE TABLE distribution_sales (
 CREATE INDEX distribution_sales_by_month ON distribution_sales(month);
 
 CREATE TABLE invoices (
-    month       text NOT NULL,
-    station_id  text NOT NULL REFERENCES stations(id),
+    month       text COLLATE "C" NOT NULL,
+    station_id  text COLLATE "C" NOT NULL REFERENCES stations(id),
     received    bigint NOT NULL CHECK (received IN (0, 1)),
-    invoice_no  text,
-    recorded_by text,
-    recorded_at text NOT NULL,
+    invoice_no  text COLLATE "C",
+    recorded_by text COLLATE "C",
+    recorded_at text COLLATE "C" NOT NULL,
     rev         bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (month, station_id)
 );
 CREATE INDEX invoices_by_station ON invoices(station_id, month);
 
 CREATE TABLE payout_steps (
-    month       text NOT NULL,
-    step        text NOT NULL,
-    county_id   text NOT NULL DEFAULT '',
-    done_by     text NOT NULL,
-    done_on     text NOT NULL,
-    note        text,
+    month       text COLLATE "C" NOT NULL,
+    step        text COLLATE "C" NOT NULL,
+    county_id   text COLLATE "C" NOT NULL DEFAULT '',
+    done_by     text COLLATE "C" NOT NULL,
+    done_on     text COLLATE "C" NOT NULL,
+    note        text COLLATE "C",
     forced      bigint NOT NULL DEFAULT 0 CHECK (forced IN (0, 1)),
-    recorded_at text NOT NULL,
+    recorded_at text COLLATE "C" NOT NULL,
     rev         bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (month, step)
 );
 
 CREATE TABLE reconciliations (
-    month            text PRIMARY KEY,
-    county_id        text NOT NULL DEFAULT '',
-    file_name        text NOT NULL,
-    checked_by       text,
-    checked_at       text NOT NULL,
-    checked_on       text NOT NULL,
+    month            text COLLATE "C" PRIMARY KEY,
+    county_id        text COLLATE "C" NOT NULL DEFAULT '',
+    file_name        text COLLATE "C" NOT NULL,
+    checked_by       text COLLATE "C",
+    checked_at       text COLLATE "C" NOT NULL,
+    checked_on       text COLLATE "C" NOT NULL,
     matched          bigint NOT NULL CHECK (matched IN (0, 1)),
     stations_checked bigint NOT NULL,
     people_checked   bigint NOT NULL,
     ours_fen         bigint NOT NULL,
     theirs_fen       bigint NOT NULL,
-    differences      text NOT NULL DEFAULT '[]',
+    differences      text COLLATE "C" NOT NULL DEFAULT '[]',
     rev              bigint NOT NULL DEFAULT 0
 );
 

@@ -9,6 +9,7 @@
 //! database work on tokio's blocking threads.
 
 pub mod postgres;
+pub mod receive;
 pub mod sqlite;
 pub(crate) mod tables;
 

@@ -128,3 +128,22 @@ impl Pool {
         }
     }
 }
+
+impl Drop for Pool {
+    /// A `postgres::Client` closes itself by blocking on its own small
+    /// runtime, which must not happen on a thread that drives the server's
+    /// runtime (the pool goes with the server's state when it stops): the
+    /// idle connections are closed on a thread of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut self.state.get_mut().unwrap_or_else(|e| e.into_inner()).idle);
+        if idle.is_empty() {
+            return;
+        }
+        if let Ok(closer) = std::thread::Builder::new()
+            .name("bianmin-pg-close".into())
+            .spawn(move || drop(idle))
+        {
+            let _ = closer.join();
+        }
+    }
+}

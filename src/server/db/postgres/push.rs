@@ -1,170 +1,39 @@
-//! Receiving pushed records on PostgreSQL: the same checks, scope,
-//! authorship and merge as the SQLite backend (`sqlite::push`), for
-//! several `bianmin serve` processes at once. A batch first takes a
-//! transaction-scoped advisory lock on each record's uuid and each
-//! sign-off's station and month, in sorted order (so two batches never
-//! wait on each other in a circle): a laptop's retry through another
-//! server, or two laptops' sign-offs of one statement, are then merged one
-//! after the other, each reading what the other committed. An import
-//! running meanwhile touches none of these rows, and revisions come from a
-//! sequence, so a push never waits for one.
+//! Receiving pushed records on PostgreSQL: the decisions of
+//! `db::receive` (the same as on SQLite), for several `bianmin serve`
+//! processes at once. A batch first takes a transaction-scoped advisory
+//! lock on each record's uuid and each sign-off's station and month, in
+//! sorted order (so two batches never wait on each other in a circle): a
+//! laptop's retry through another server, or two laptops' sign-offs of
+//! one statement, are then decided one after the other, each reading what
+//! the other committed. An import running meanwhile touches none of these
+//! rows, and revisions come from a sequence, so a push never waits for one.
+//!
+//! The batch is read at once (`Batch`: the stored records, stations,
+//! people and statements it names), decided in memory, and written in
+//! one statement per table: a few round trips per batch instead of several
+//! per record. Should that write fail, the batch is decided again one
+//! record at a time under a savepoint each (`Direct`), as on SQLite, so a
+//! record the database refuses does not hold up the others.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient, Transaction};
 
-use super::records::{get_note, get_signoff, put_note, put_signoff, signoff_of};
+use super::records::{get_note, get_signoff, note_from, put_note, put_signoff, signoff_from, signoff_of};
+use crate::server::db::receive::{receive_one, refuse, result_of, Records};
 use crate::server::db::{Scope, ServerDbError};
+use crate::store::records::{times_json, NOTE_COLUMNS, SIGNOFF_COLUMNS};
 use crate::store::StoreError;
-use crate::sync::{check_note, check_signoff, complete_pulled_note, merge_note, merge_signoff};
-use crate::wire::{PushOutcome, PushRecord, PushResult, Refusal, RefusalCode, SignoffRecord};
+use crate::wire::{NoteRecord, PushOutcome, PushRecord, PushResult, Refusal, RefusalCode, SignoffRecord};
 
 /// The first key of the record locks (the two-number form of advisory
 /// locks, apart from the revision locks' one-number keys).
 const RECORD_LOCKS: i32 = 0x626d;
 
-fn refuse(code: RefusalCode, args: &[&str]) -> Refusal {
-    Refusal {
-        code,
-        args: args.iter().map(|a| a.to_string()).collect(),
-    }
-}
-
-fn admit(
-    tx: &mut impl GenericClient,
-    scope: &Scope,
-    station: &str,
-    author: &str,
-    stored: Option<(&str, &str)>,
-) -> Result<Result<(), Refusal>, StoreError> {
-    let exists = tx
-        .query_opt("SELECT 1 FROM stations WHERE id = $1", &[&station])?
-        .is_some();
-    if !exists || !scope.writes_station(station) {
-        return Ok(Err(refuse(RefusalCode::OutOfScope, &[station, &scope.person_id])));
-    }
-    Ok(match stored {
-        Some((stored_station, _)) if !scope.writes_station(stored_station) => {
-            Err(refuse(RefusalCode::OutOfScope, &[station, &scope.person_id]))
-        }
-        Some((stored_station, _)) if stored_station != station => Err(refuse(RefusalCode::RecordMoved, &[])),
-        Some((_, stored_author)) if stored_author != author => {
-            Err(refuse(RefusalCode::AuthorChanged, &[stored_author]))
-        }
-        None if author != scope.person_id => Err(refuse(RefusalCode::NotTheAuthor, &[author, &scope.person_id])),
-        _ => Ok(()),
-    })
-}
-
-fn person_known(tx: &mut impl GenericClient, id: &str) -> Result<bool, StoreError> {
-    Ok(tx.query_opt("SELECT 1 FROM people WHERE id = $1", &[&id])?.is_some())
-}
-
-fn receive_one(
-    tx: &mut impl GenericClient,
-    scope: &Scope,
-    record: &PushRecord,
-    now: DateTime<Utc>,
-) -> Result<Result<PushOutcome, Refusal>, StoreError> {
-    match record {
-        PushRecord::VisitNote(note) => {
-            let incoming = match check_note(note.clone(), now) {
-                Ok(n) => n,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let n = incoming.record();
-            let stored = get_note(tx, &n.uuid)?;
-            let admitted = admit(
-                tx,
-                scope,
-                &n.station_id,
-                &n.author_id,
-                stored.as_ref().map(|s| (s.station_id.as_str(), s.author_id.as_str())),
-            )?;
-            if let Err(refusal) = admitted {
-                return Ok(Err(refusal));
-            }
-            Ok(Ok(match stored {
-                None => {
-                    put_note(tx, n)?;
-                    PushOutcome::Stored
-                }
-                Some(stored) => {
-                    let stored = complete_pulled_note(stored);
-                    let merged = merge_note(&stored, &incoming);
-                    if merged == stored {
-                        PushOutcome::Unchanged
-                    } else {
-                        put_note(tx, merged.record())?;
-                        PushOutcome::Stored
-                    }
-                }
-            }))
-        }
-        PushRecord::Signoff(signoff) => {
-            let incoming = match check_signoff(signoff.clone(), now) {
-                Ok(s) => s,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let stored = get_signoff(tx, &incoming.uuid)?;
-            let admitted = admit(
-                tx,
-                scope,
-                &incoming.station_id,
-                &incoming.author_id,
-                stored.as_ref().map(|s| (s.station_id.as_str(), s.author_id.as_str())),
-            )?;
-            if let Err(refusal) = admitted {
-                return Ok(Err(refusal));
-            }
-            let editor = incoming.editor_id.as_deref().unwrap_or(&incoming.author_id);
-            if !person_known(tx, editor)? {
-                return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-            }
-            let Some(stored) = stored else {
-                if let Some(other) = signoff_of(tx, &incoming.station_id, &incoming.month)? {
-                    if other != incoming.uuid {
-                        return Ok(Err(refuse(
-                            RefusalCode::AlreadySigned,
-                            &[&incoming.station_id, &incoming.month],
-                        )));
-                    }
-                }
-                if editor != scope.person_id {
-                    return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-                }
-                put_signoff(tx, &incoming)?;
-                return Ok(Ok(PushOutcome::Stored));
-            };
-            if stored.month != incoming.month {
-                return Ok(Err(refuse(RefusalCode::RecordMoved, &[])));
-            }
-            let merged = merge_signoff(&stored, &incoming);
-            if merged == stored {
-                return Ok(Ok(PushOutcome::Unchanged));
-            }
-            let decision = |s: &SignoffRecord| {
-                (
-                    s.editor_id.clone(),
-                    s.outcome.clone(),
-                    s.reason.clone(),
-                    s.signed_on.clone(),
-                    s.updated_at.clone(),
-                )
-            };
-            if decision(&merged) != decision(&stored) && editor != scope.person_id {
-                return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-            }
-            put_signoff(tx, &merged)?;
-            Ok(Ok(PushOutcome::Stored))
-        }
-    }
-}
-
 /// What a batch locks: each record's uuid, and each sign-off's statement
 /// (one sign-off per station and month), sorted.
-fn lock_names(records: &[PushRecord]) -> BTreeSet<String> {
+fn lock_names(records: &[PushRecord]) -> Vec<String> {
     let mut names = BTreeSet::new();
     for record in records {
         names.insert(format!("record {}", record.uuid()));
@@ -172,34 +41,274 @@ fn lock_names(records: &[PushRecord]) -> BTreeSet<String> {
             names.insert(format!("statement {} {}", s.station_id, s.month));
         }
     }
-    names
+    names.into_iter().collect()
 }
 
 fn lock_all(tx: &mut Transaction<'_>, records: &[PushRecord]) -> Result<(), postgres::Error> {
-    let names: Vec<String> = lock_names(records).into_iter().collect();
-    // One statement, locks taken in the array's (sorted) order.
+    // One statement, the locks taken in the array's (sorted) order.
     tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext(name)) FROM unnest($2::text[]) WITH ORDINALITY AS n(name, i) ORDER BY i",
-        &[&RECORD_LOCKS, &names],
+        "SELECT pg_advisory_xact_lock($1, hashtext(name))
+           FROM unnest($2::text[]) WITH ORDINALITY AS n(name, i) ORDER BY i",
+        &[&RECORD_LOCKS, &lock_names(records)],
     )?;
     Ok(())
 }
 
-/// Stores pushed records in one transaction, each new, merged, a repeat
-/// that changes nothing, or refused (its savepoint rolled back) without
-/// stopping the others.
-pub fn receive_records(
-    client: &mut Client,
+/// The records one statement at a time, in the transaction.
+struct Direct<'a, C: GenericClient>(&'a mut C);
+
+impl<C: GenericClient> Records for Direct<'_, C> {
+    fn station_exists(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .query_opt("SELECT 1 FROM stations WHERE id = $1", &[&id])?
+            .is_some())
+    }
+
+    fn person_known(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .query_opt("SELECT 1 FROM people WHERE id = $1", &[&id])?
+            .is_some())
+    }
+
+    fn note(&mut self, uuid: &str) -> Result<Option<NoteRecord>, StoreError> {
+        get_note(self.0, uuid)
+    }
+
+    fn signoff(&mut self, uuid: &str) -> Result<Option<SignoffRecord>, StoreError> {
+        get_signoff(self.0, uuid)
+    }
+
+    fn signoff_of(&mut self, station: &str, month: &str) -> Result<Option<String>, StoreError> {
+        signoff_of(self.0, station, month)
+    }
+
+    fn put_note(&mut self, note: &NoteRecord) -> Result<(), StoreError> {
+        put_note(self.0, note)
+    }
+
+    fn put_signoff(&mut self, signoff: &SignoffRecord) -> Result<(), StoreError> {
+        put_signoff(self.0, signoff)
+    }
+}
+
+/// The records a batch names, read at once; what it decides to write is
+/// kept here (and read back by the records after it) until `write`.
+#[derive(Default)]
+struct Batch {
+    stations: HashSet<String>,
+    people: HashSet<String>,
+    notes: HashMap<String, NoteRecord>,
+    signoffs: HashMap<String, SignoffRecord>,
+    /// (station, month) → (created_at, uuid) of its first sign-off.
+    statements: HashMap<(String, String), (String, String)>,
+    notes_written: Vec<String>,
+    signoffs_written: Vec<String>,
+}
+
+impl Batch {
+    fn read(tx: &mut Transaction<'_>, records: &[PushRecord]) -> Result<Batch, StoreError> {
+        let mut uuids = Vec::new();
+        let mut stations = Vec::new();
+        let mut people = Vec::new();
+        let (mut statement_stations, mut statement_months) = (Vec::new(), Vec::new());
+        for record in records {
+            uuids.push(record.uuid().to_string());
+            match record {
+                PushRecord::VisitNote(n) => stations.push(n.station_id.clone()),
+                PushRecord::Signoff(s) => {
+                    stations.push(s.station_id.clone());
+                    people.push(s.editor_id.clone().unwrap_or_else(|| s.author_id.clone()));
+                    statement_stations.push(s.station_id.clone());
+                    statement_months.push(s.month.clone());
+                }
+            }
+        }
+        let mut batch = Batch::default();
+        for r in tx.query("SELECT id FROM stations WHERE id = ANY($1)", &[&stations])? {
+            batch.stations.insert(r.get(0));
+        }
+        for r in tx.query("SELECT id FROM people WHERE id = ANY($1)", &[&people])? {
+            batch.people.insert(r.get(0));
+        }
+        let sql = format!("SELECT {NOTE_COLUMNS} FROM visit_notes WHERE uuid = ANY($1)");
+        for r in tx.query(&sql, &[&uuids])? {
+            let note = note_from(&r, 0)?;
+            batch.notes.insert(note.uuid.clone(), note);
+        }
+        if !statement_stations.is_empty() {
+            let sql = format!("SELECT {SIGNOFF_COLUMNS} FROM signoffs WHERE uuid = ANY($1)");
+            for r in tx.query(&sql, &[&uuids])? {
+                let signoff = signoff_from(&r, 0)?;
+                batch.signoffs.insert(signoff.uuid.clone(), signoff);
+            }
+            let rows = tx.query(
+                "SELECT DISTINCT ON (s.station_id, s.month) s.station_id, s.month, s.created_at, s.uuid
+                   FROM signoffs s
+                   JOIN unnest($1::text[], $2::text[]) AS w(station_id, month)
+                     ON s.station_id = w.station_id AND s.month = w.month
+                  ORDER BY s.station_id, s.month, s.created_at, s.uuid",
+                &[&statement_stations, &statement_months],
+            )?;
+            for r in rows {
+                batch.statements.insert((r.get(0), r.get(1)), (r.get(2), r.get(3)));
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Writes what the batch decided: one statement per table.
+    fn write(&self, tx: &mut Transaction<'_>) -> Result<(), postgres::Error> {
+        if !self.notes_written.is_empty() {
+            let notes: Vec<&NoteRecord> = self.notes_written.iter().map(|u| &self.notes[u]).collect();
+            let column = |f: fn(&NoteRecord) -> Option<String>| notes.iter().map(|n| f(n)).collect::<Vec<_>>();
+            tx.execute(
+                "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
+                     field_times, version, created_at, updated_at)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])
+                 ON CONFLICT (uuid) DO UPDATE SET station_id = excluded.station_id, author_id = excluded.author_id,
+                     visited_on = excluded.visited_on, kind = excluded.kind, body = excluded.body,
+                     follow_up_on = excluded.follow_up_on, field_times = excluded.field_times,
+                     version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at",
+                &[
+                    &column(|n| Some(n.uuid.clone())),
+                    &column(|n| Some(n.station_id.clone())),
+                    &column(|n| Some(n.author_id.clone())),
+                    &column(|n| Some(n.visited_on.clone())),
+                    &column(|n| Some(n.kind.clone())),
+                    &column(|n| Some(n.body.clone())),
+                    &column(|n| n.follow_up_on.clone()),
+                    &column(|n| Some(times_json(&n.field_times))),
+                    &notes.iter().map(|n| n.version).collect::<Vec<i64>>(),
+                    &column(|n| Some(n.created_at.clone())),
+                    &column(|n| Some(n.updated_at.clone())),
+                ],
+            )?;
+        }
+        if !self.signoffs_written.is_empty() {
+            let signoffs: Vec<&SignoffRecord> = self.signoffs_written.iter().map(|u| &self.signoffs[u]).collect();
+            let column = |f: fn(&SignoffRecord) -> Option<String>| signoffs.iter().map(|s| f(s)).collect::<Vec<_>>();
+            tx.execute(
+                "INSERT INTO signoffs (uuid, station_id, month, author_id, editor_id, outcome, reason, signed_on,
+                     field_times, version, created_at, updated_at)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
+                 ON CONFLICT (uuid) DO UPDATE SET station_id = excluded.station_id, month = excluded.month,
+                     author_id = excluded.author_id, editor_id = excluded.editor_id, outcome = excluded.outcome,
+                     reason = excluded.reason, signed_on = excluded.signed_on, field_times = excluded.field_times,
+                     version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at",
+                &[
+                    &column(|s| Some(s.uuid.clone())),
+                    &column(|s| Some(s.station_id.clone())),
+                    &column(|s| Some(s.month.clone())),
+                    &column(|s| Some(s.author_id.clone())),
+                    &column(|s| s.editor_id.clone()),
+                    &column(|s| Some(s.outcome.clone())),
+                    &column(|s| s.reason.clone()),
+                    &column(|s| Some(s.signed_on.clone())),
+                    &column(|s| Some(times_json(&s.field_times))),
+                    &signoffs.iter().map(|s| s.version).collect::<Vec<i64>>(),
+                    &column(|s| Some(s.created_at.clone())),
+                    &column(|s| Some(s.updated_at.clone())),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Records for Batch {
+    fn station_exists(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.stations.contains(id))
+    }
+
+    fn person_known(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.people.contains(id))
+    }
+
+    fn note(&mut self, uuid: &str) -> Result<Option<NoteRecord>, StoreError> {
+        Ok(self.notes.get(uuid).cloned())
+    }
+
+    fn signoff(&mut self, uuid: &str) -> Result<Option<SignoffRecord>, StoreError> {
+        Ok(self.signoffs.get(uuid).cloned())
+    }
+
+    fn signoff_of(&mut self, station: &str, month: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .statements
+            .get(&(station.to_string(), month.to_string()))
+            .map(|(_, uuid)| uuid.clone()))
+    }
+
+    fn put_note(&mut self, note: &NoteRecord) -> Result<(), StoreError> {
+        self.notes.insert(note.uuid.clone(), note.clone());
+        if !self.notes_written.contains(&note.uuid) {
+            self.notes_written.push(note.uuid.clone());
+        }
+        Ok(())
+    }
+
+    fn put_signoff(&mut self, signoff: &SignoffRecord) -> Result<(), StoreError> {
+        let first = (signoff.created_at.clone(), signoff.uuid.clone());
+        self.statements
+            .entry((signoff.station_id.clone(), signoff.month.clone()))
+            .and_modify(|held| {
+                if first < *held {
+                    *held = first.clone();
+                }
+            })
+            .or_insert(first);
+        self.signoffs.insert(signoff.uuid.clone(), signoff.clone());
+        if !self.signoffs_written.contains(&signoff.uuid) {
+            self.signoffs_written.push(signoff.uuid.clone());
+        }
+        Ok(())
+    }
+}
+
+/// The batch read at once and written in bulk; `None` when the write
+/// failed for a reason other than a lost race (the caller then decides
+/// again record by record).
+fn in_bulk(
+    tx: &mut Transaction<'_>,
+    scope: &Scope,
+    records: &[PushRecord],
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<PushResult>>, StoreError> {
+    let mut batch = Batch::read(tx, records)?;
+    let results: Vec<PushResult> = records
+        .iter()
+        .map(|record| Ok(result_of(record, receive_one(&mut batch, scope, record, now)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let mut attempt = tx.transaction()?;
+    match batch.write(&mut attempt) {
+        Ok(()) => {
+            attempt.commit()?;
+            Ok(Some(results))
+        }
+        Err(e) if super::is_retryable(&e) => Err(e.into()),
+        Err(_) => {
+            attempt.rollback()?;
+            Ok(None)
+        }
+    }
+}
+
+/// Record by record, each under a savepoint: a record the database
+/// refuses is answered `server_error` and the others go on.
+fn one_by_one(
+    tx: &mut Transaction<'_>,
     scope: &Scope,
     records: &[PushRecord],
     now: DateTime<Utc>,
 ) -> Result<Vec<PushResult>, ServerDbError> {
-    let mut tx = client.transaction().map_err(StoreError::from)?;
-    lock_all(&mut tx, records).map_err(StoreError::from)?;
     let mut results = Vec::with_capacity(records.len());
     for record in records {
         let mut savepoint = tx.transaction().map_err(StoreError::from)?;
-        let outcome = match receive_one(&mut savepoint, scope, record, now) {
+        let outcome: Result<PushOutcome, Refusal> = match receive_one(&mut Direct(&mut savepoint), scope, record, now) {
             Ok(Ok(outcome)) => {
                 savepoint.commit().map_err(StoreError::from)?;
                 Ok(outcome)
@@ -215,23 +324,42 @@ pub fn receive_records(
             }
             Err(e) => return Err(e.into()),
         };
-        results.push(match outcome {
-            Ok(outcome) => PushResult {
-                uuid: record.uuid().to_string(),
-                version: record.version(),
-                outcome,
-                reason: None,
-                refusal: None,
-            },
-            Err(refusal) => PushResult {
-                uuid: record.uuid().to_string(),
-                version: record.version(),
-                outcome: PushOutcome::Rejected,
-                reason: Some(crate::i18n::refusal_text(&refusal, crate::i18n::Lang::En)),
-                refusal: Some(refusal),
-            },
-        });
+        results.push(result_of(record, outcome));
     }
+    Ok(results)
+}
+
+/// Stores pushed records in one transaction, each new, merged, a repeat
+/// that changes nothing, or refused without stopping the others.
+pub fn receive_records(
+    client: &mut Client,
+    scope: &Scope,
+    records: &[PushRecord],
+    now: DateTime<Utc>,
+) -> Result<Vec<PushResult>, ServerDbError> {
+    let mut tx = client.transaction().map_err(StoreError::from)?;
+    lock_all(&mut tx, records).map_err(StoreError::from)?;
+    let results = match in_bulk(&mut tx, scope, records, now)? {
+        Some(results) => results,
+        None => one_by_one(&mut tx, scope, records, now)?,
+    };
     tx.commit().map_err(StoreError::from)?;
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_locks_each_record_and_statement_once_in_order() {
+        let note: PushRecord = serde_json::from_value(serde_json::json!({
+            "type": "visit_note", "uuid": "b", "station_id": "S1", "author_id": "W1",
+            "visited_on": "2026-11-26", "kind": "other", "body": "x", "follow_up_on": null,
+            "version": 1, "field_times": {}, "created_at": "2026-11-26T09:00:00.000Z",
+            "updated_at": "2026-11-26T09:00:00.000Z"}))
+        .unwrap();
+        let names = lock_names(&[note.clone(), note]);
+        assert_eq!(names, vec!["record b".to_string()]);
+    }
 }
