@@ -70,6 +70,37 @@ fn every_import_kind_accepts_and_refuses_the_same_files_as_on_sqlite() {
         "distribution.csv",
         "code,month,amount\nS001,2026-10,250.00\nS003,2026-10,0\n",
     );
+    // Larger than a batch of kept rows, with repeats inside the file and
+    // reversals of rows earlier in it (kept or not yet), and a row after
+    // its reversal.
+    let mut many = String::from("交易流水号,站点编码,交易时间,业务类型,金额,状态\n");
+    let mut cards = String::from("交易流水号,站点编码,交易时间,卡号,金额,状态\n");
+    for i in 0..4_500 {
+        let station = ["S001", "S002", "S003"][i % 3];
+        let day = 1 + i % 28;
+        many.push_str(&format!(
+            "M{i:05},{station},2026-10-{day:02} 09:00:00,电费,{}.10,成功\n",
+            10 + i % 50
+        ));
+        cards.push_str(&format!(
+            "K{i:05},{station},2026-10-{day:02} 10:00:00,62170012345678{:05},100.00,成功\n",
+            i % 7
+        ));
+        if i % 1_000 == 999 {
+            many.push_str(&format!(
+                "M{:05},{station},2026-10-{day:02} 09:00:00,电费,1.00,成功\n",
+                i - 3
+            ));
+            many.push_str(&format!("M{i:05},{station},2026-10-{day:02} 09:00:00,电费,1.00,冲正\n"));
+            many.push_str(&format!("M{i:05},{station},2026-10-{day:02} 09:00:00,电费,1.00,成功\n"));
+            cards.push_str(&format!(
+                "K{:05},{station},2026-10-{day:02} 10:00:00,6217,100.00,冲正\n",
+                i - 500
+            ));
+        }
+    }
+    let many = write("many-payments.csv", &many);
+    let many_cards = write("many-cards.csv", &cards);
     let steps: Vec<(&str, PathBuf)> = vec![
         ("plans", fixture("plans.csv")),
         ("stations", fixture("stations.csv")),
@@ -84,6 +115,10 @@ fn every_import_kind_accepts_and_refuses_the_same_files_as_on_sqlite() {
         ("cards", fixture("cards.csv")),
         ("cards", fixture("cards-five-swipes.csv")),
         ("cards", fixture("cards.csv")),
+        ("payments", many.clone()),
+        ("payments", many),
+        ("cards", many_cards.clone()),
+        ("cards", many_cards),
         ("referrals", fixture("referrals.csv")),
         ("people", fixture("people.csv")),
         ("invoices", fixture("invoices.csv")),

@@ -23,8 +23,10 @@ use crate::ingest::{
 use crate::month::Month;
 use crate::policy::{CardCounts, Policy};
 
+mod imports;
 mod payout;
 pub mod sqlite;
+pub use imports::Imports;
 pub use payout::{import_invoices, import_people, InvoiceChange};
 
 /// A payment a reversal took back: its station, day, category, fen and
@@ -83,30 +85,24 @@ pub trait ImportTx {
         now: DateTime<Utc>,
     ) -> Result<InvoiceChange, StoreError>;
 
-    /// Keeps a payment by id; false when it was there already.
-    fn insert_payment(
-        &mut self,
-        txn_id: &str,
-        station: &str,
-        day: &str,
-        category: &str,
-        fen: i64,
-    ) -> Result<bool, StoreError>;
+    /// Keeps payments by id, in order; for each, whether it was new (not
+    /// stored already, nor earlier in the list).
+    fn insert_payments(&mut self, rows: &[NewPayment]) -> Result<Vec<bool>, StoreError>;
     /// Removes a counted payment that a reversal names.
     fn take_back_payment(&mut self, txn_id: &str) -> Result<Option<TakenPayment>, StoreError>;
     fn mark_reversed(&mut self, txn_id: &str, kind: &str) -> Result<(), StoreError>;
     /// Adds (count, fen) to each station's day and category.
     fn add_daily_payments(&mut self, totals: &[DailyPayment]) -> Result<(), StoreError>;
-    /// Keeps a card transaction by id; false when it was there already.
-    fn insert_card(&mut self, txn_id: &str, station: &str, day: &str, hash: &[u8]) -> Result<bool, StoreError>;
+    /// Keeps card transactions by id, as `insert_payments`.
+    fn insert_cards(&mut self, rows: &[NewCard]) -> Result<Vec<bool>, StoreError>;
     /// Removes a card transaction a reversal names: its station and day.
     fn take_back_card(&mut self, txn_id: &str) -> Result<Option<(String, String)>, StoreError>;
     /// How many transactions each card made at a station on a day.
     fn swipes_per_card(&mut self, station: &str, day: &str) -> Result<Vec<u64>, StoreError>;
     /// Sets each station's day's card counts.
     fn set_daily_cards(&mut self, days: &[(String, NaiveDate, CardCounts)]) -> Result<(), StoreError>;
-    /// Keeps a referral by id; false when it was there already.
-    fn insert_referral(&mut self, id: &str, station: &str, day: &str, kind: &str) -> Result<bool, StoreError>;
+    /// Keeps referrals by id, as `insert_payments`.
+    fn insert_referrals(&mut self, rows: &[NewReferral]) -> Result<Vec<bool>, StoreError>;
     /// Adds referrals to each station's day and kind.
     fn add_daily_referrals(&mut self, totals: &[DailyReferrals]) -> Result<(), StoreError>;
 
@@ -114,87 +110,38 @@ pub trait ImportTx {
     fn commit(self, summary: &ImportSummary) -> Result<(), StoreError>;
 }
 
-/// Every kind of import, on a county database of either kind (the store,
-/// `server::db::postgres::PgCounty`): what `bianmin import` calls.
-pub trait Imports {
-    fn import_stations(&self, rows: Rows<StationRow>) -> Result<ImportSummary, ImportError>;
-    fn import_plans(&self, rows: Rows<PlanRow>) -> Result<ImportSummary, ImportError>;
-    fn import_payments(&self, rows: Rows<PaymentRow>, policy: &Policy) -> Result<ImportSummary, ImportError>;
-    fn import_cards(&self, rows: Rows<CardRow>, policy: &Policy) -> Result<ImportSummary, ImportError>;
-    fn import_referrals(&self, rows: Rows<ReferralRow>, policy: &Policy) -> Result<ImportSummary, ImportError>;
-    fn import_people(&self, rows: Rows<PersonRow>) -> Result<ImportSummary, ImportError>;
-    fn import_invoices(&self, rows: Rows<crate::ingest::InvoiceRow>) -> Result<ImportSummary, ImportError>;
-    fn import_station_plans(&self, rows: Rows<crate::ingest::StationPlanRow>) -> Result<ImportSummary, ImportError>;
-    fn import_distribution(&self, rows: Rows<crate::ingest::DistributionRow>) -> Result<ImportSummary, ImportError>;
+/// A payment of the file, to keep under its id.
+pub struct NewPayment {
+    pub txn_id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    /// `day` as `YYYY-MM-DD`.
+    pub day_text: String,
+    pub category: String,
+    pub fen: i64,
 }
 
-/// Implements `Imports` by the type's own methods of the same names.
-#[macro_export]
-macro_rules! imports_by_methods {
-    ($t:ty) => {
-        impl $crate::store::import::Imports for $t {
-            fn import_stations(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::StationRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_stations(self, rows)
-            }
-            fn import_plans(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::PlanRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_plans(self, rows)
-            }
-            fn import_payments(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::PaymentRow>,
-                policy: &$crate::policy::Policy,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_payments(self, rows, policy)
-            }
-            fn import_cards(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::CardRow>,
-                policy: &$crate::policy::Policy,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_cards(self, rows, policy)
-            }
-            fn import_referrals(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::ReferralRow>,
-                policy: &$crate::policy::Policy,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_referrals(self, rows, policy)
-            }
-            fn import_people(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::PersonRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_people(self, rows)
-            }
-            fn import_invoices(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::InvoiceRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_invoices(self, rows)
-            }
-            fn import_station_plans(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::StationPlanRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_station_plans(self, rows)
-            }
-            fn import_distribution(
-                &self,
-                rows: $crate::ingest::Rows<$crate::ingest::DistributionRow>,
-            ) -> Result<$crate::store::import::ImportSummary, $crate::store::import::ImportError> {
-                <$t>::import_distribution(self, rows)
-            }
-        }
-    };
+/// A card transaction of the file, its card number hashed.
+pub struct NewCard {
+    pub txn_id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    pub day_text: String,
+    pub hash: Vec<u8>,
 }
 
-crate::imports_by_methods!(Store);
+/// A referral of the file.
+pub struct NewReferral {
+    pub id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    pub day_text: String,
+    pub kind: String,
+}
+
+/// Rows of source transactions are kept in batches of this many (one
+/// statement each on PostgreSQL), and always before a reversal is applied.
+const KEEP_BATCH: usize = 2_000;
 
 /// (station, day, category) and the (count, fen) to add.
 pub type DailyPayment = ((String, NaiveDate, String), (i64, i64));
@@ -555,6 +502,72 @@ pub fn import_plans<T: ImportTx>(tx: T, mut rows: Rows<PlanRow>) -> Result<Impor
     started.finish(problems)
 }
 
+/// Keeps the pending payments: new ones count into their day, the others
+/// are duplicates.
+fn keep_payments<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewPayment>,
+    daily: &mut HashMap<(String, NaiveDate, String), (i64, i64)>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_payments(pending)?;
+    for (p, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        let entry = daily.entry((p.station, p.day, p.category)).or_default();
+        entry.0 += 1;
+        entry.1 += p.fen;
+    }
+    Ok(())
+}
+
+/// Keeps the pending card transactions; new ones mark their day touched.
+fn keep_cards<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewCard>,
+    touched: &mut HashSet<(String, NaiveDate)>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_cards(pending)?;
+    for (c, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        touched.insert((c.station, c.day));
+    }
+    Ok(())
+}
+
+/// Keeps the pending referrals; new ones count into their day and kind.
+fn keep_referrals<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewReferral>,
+    daily: &mut HashMap<(String, NaiveDate, String), u64>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_referrals(pending)?;
+    for (r, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        *daily.entry((r.station, r.day, r.kind)).or_default() += 1;
+    }
+    Ok(())
+}
+
 /// Bill payments, by transaction id, summed into daily facts; each
 /// business type mapped to a category of its month's version (R13).
 pub fn import_payments<T: ImportTx>(
@@ -568,6 +581,7 @@ pub fn import_payments<T: ImportTx>(
     let mut reversed = started.tx.reversed_ids("payment")?;
     // (station, day, category) → (count, fen) added by this file.
     let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
+    let mut pending: Vec<NewPayment> = Vec::with_capacity(KEEP_BATCH);
     let mut day_texts = DayText::default();
     let import_id = started.tx.import_id();
     for row in rows.by_ref() {
@@ -598,6 +612,8 @@ pub fn import_payments<T: ImportTx>(
         }
         let day = row.time.date();
         if row.reversed {
+            // What the reversal takes back may be among the rows not kept yet.
+            keep_payments(&mut started, &mut pending, &mut daily)?;
             started.summary.rows_reversed += 1;
             started.tx.mark_reversed(&row.txn_id, "payment")?;
             reversed.insert(row.txn_id.clone());
@@ -622,19 +638,20 @@ pub fn import_payments<T: ImportTx>(
             started.summary.rows_reversed += 1;
             continue;
         }
-        let inserted = started
-            .tx
-            .insert_payment(&row.txn_id, &row.station_code, day_texts.of(day), category, fen)?;
-        if !inserted {
-            started.summary.rows_duplicate += 1;
-            continue;
+        pending.push(NewPayment {
+            day_text: day_texts.of(day).to_string(),
+            txn_id: row.txn_id,
+            station: row.station_code,
+            day,
+            category: category.to_string(),
+            fen,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_payments(&mut started, &mut pending, &mut daily)?;
         }
-        started.summary.rows_new += 1;
-        let entry = daily.entry((row.station_code, day, category.to_string())).or_default();
-        entry.0 += 1;
-        entry.1 += fen;
     }
     if problems.total == 0 {
+        keep_payments(&mut started, &mut pending, &mut daily)?;
         // In station order: the writes then walk the table's pages (and
         // the by-station index) in order instead of at random.
         let mut totals: Vec<_> = daily.into_iter().collect();
@@ -658,6 +675,7 @@ pub fn import_cards<T: ImportTx>(
     // The key lives outside the database (store::card_key).
     let key = started.tx.card_key()?;
     let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
+    let mut pending: Vec<NewCard> = Vec::with_capacity(KEEP_BATCH);
     let mut day_texts = DayText::default();
     for row in rows.by_ref() {
         started.summary.rows_read += 1;
@@ -674,6 +692,7 @@ pub fn import_cards<T: ImportTx>(
             continue;
         }
         if row.reversed {
+            keep_cards(&mut started, &mut pending, &mut touched)?;
             started.summary.rows_reversed += 1;
             started.tx.mark_reversed(&row.txn_id, "card")?;
             reversed.insert(row.txn_id.clone());
@@ -688,18 +707,19 @@ pub fn import_cards<T: ImportTx>(
             started.summary.rows_reversed += 1;
             continue;
         }
-        let hash = card_hash(&key, &row.card_number);
-        let inserted = started
-            .tx
-            .insert_card(&row.txn_id, &row.station_code, day_texts.of(day), &hash)?;
-        if !inserted {
-            started.summary.rows_duplicate += 1;
-            continue;
+        pending.push(NewCard {
+            hash: card_hash(&key, &row.card_number),
+            day_text: day_texts.of(day).to_string(),
+            txn_id: row.txn_id,
+            station: row.station_code,
+            day,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_cards(&mut started, &mut pending, &mut touched)?;
         }
-        started.summary.rows_new += 1;
-        touched.insert((row.station_code, day));
     }
     if problems.total == 0 {
+        keep_cards(&mut started, &mut pending, &mut touched)?;
         let mut touched: Vec<_> = touched.into_iter().collect();
         touched.sort_unstable();
         let mut days = Vec::with_capacity(touched.len());
@@ -731,6 +751,7 @@ pub fn import_referrals<T: ImportTx>(
     let mut problems = Problems::default();
     let stations = started.tx.station_ids()?;
     let mut daily: HashMap<(String, NaiveDate, String), u64> = HashMap::new();
+    let mut pending: Vec<NewReferral> = Vec::with_capacity(KEEP_BATCH);
     for row in rows.by_ref() {
         started.summary.rows_read += 1;
         let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
@@ -760,18 +781,19 @@ pub fn import_referrals<T: ImportTx>(
         if problems.total > 0 {
             continue;
         }
-        let inserted =
-            started
-                .tx
-                .insert_referral(&row.referral_id, &row.station_code, &day_text(row.date), &row.kind)?;
-        if !inserted {
-            started.summary.rows_duplicate += 1;
-            continue;
+        pending.push(NewReferral {
+            day_text: day_text(row.date),
+            id: row.referral_id,
+            station: row.station_code,
+            day: row.date,
+            kind: row.kind,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_referrals(&mut started, &mut pending, &mut daily)?;
         }
-        started.summary.rows_new += 1;
-        *daily.entry((row.station_code, row.date, row.kind)).or_default() += 1;
     }
     if problems.total == 0 {
+        keep_referrals(&mut started, &mut pending, &mut daily)?;
         let mut totals: Vec<_> = daily.into_iter().collect();
         totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         started.tx.add_daily_referrals(&totals)?;

@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{
-    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, TakenPayment,
+    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
+    NewReferral, TakenPayment,
 };
 use crate::ingest::{PersonRow, Rows, StationRow};
 use crate::month::Month;
@@ -275,22 +276,24 @@ impl ImportTx for SqliteImport<'_> {
         )?)
     }
 
-    fn insert_payment(
-        &mut self,
-        txn_id: &str,
-        station: &str,
-        day: &str,
-        category: &str,
-        fen: i64,
-    ) -> Result<bool, StoreError> {
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![txn_id, station, day, category, fen, self.import_id])?;
-        Ok(inserted > 0)
+    fn insert_payments(&mut self, rows: &[NewPayment]) -> Result<Vec<bool>, StoreError> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        rows.iter()
+            .map(|p| {
+                let n = insert.execute(params![
+                    p.txn_id,
+                    p.station,
+                    p.day_text,
+                    p.category,
+                    p.fen,
+                    self.import_id
+                ])?;
+                Ok(n > 0)
+            })
+            .collect()
     }
 
     fn take_back_payment(&mut self, txn_id: &str) -> Result<Option<TakenPayment>, StoreError> {
@@ -334,14 +337,16 @@ impl ImportTx for SqliteImport<'_> {
         Ok(())
     }
 
-    fn insert_card(&mut self, txn_id: &str, station: &str, day: &str, hash: &[u8]) -> Result<bool, StoreError> {
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![txn_id, station, day, hash, self.import_id])?;
-        Ok(inserted > 0)
+    fn insert_cards(&mut self, rows: &[NewCard]) -> Result<Vec<bool>, StoreError> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        rows.iter()
+            .map(|c| {
+                let n = insert.execute(params![c.txn_id, c.station, c.day_text, c.hash, self.import_id])?;
+                Ok(n > 0)
+            })
+            .collect()
     }
 
     fn take_back_card(&mut self, txn_id: &str) -> Result<Option<(String, String)>, StoreError> {
@@ -380,15 +385,17 @@ impl ImportTx for SqliteImport<'_> {
         Ok(())
     }
 
-    fn insert_referral(&mut self, id: &str, station: &str, day: &str, kind: &str) -> Result<bool, StoreError> {
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO referral_records (referral_id, station_id, day, kind, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![id, station, day, kind, self.import_id])?;
-        Ok(inserted > 0)
+    fn insert_referrals(&mut self, rows: &[NewReferral]) -> Result<Vec<bool>, StoreError> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO referral_records (referral_id, station_id, day, kind, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        rows.iter()
+            .map(|r| {
+                let n = insert.execute(params![r.id, r.station, r.day_text, r.kind, self.import_id])?;
+                Ok(n > 0)
+            })
+            .collect()
     }
 
     fn add_daily_referrals(&mut self, totals: &[DailyReferrals]) -> Result<(), StoreError> {

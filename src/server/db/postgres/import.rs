@@ -1,8 +1,8 @@
 //! `ImportTx` on a PostgreSQL county database: the import logic of
 //! `store::import` (the same checks, so a file is accepted or refused
 //! exactly as by SQLite) over one PostgreSQL transaction per file. Rows of
-//! the source systems go one statement each (prepared once); the daily
-//! sums go in batches (`unnest`). Revisions come from the triggers.
+//! the source systems and the daily sums go in batches (`unnest`), one
+//! statement each. Revisions come from the triggers.
 //!
 //! The card key: `BIANMIN_CARD_KEY`, else a key file in the platform data
 //! folder named after the database (`postgres-HOST-PORT-NAME.key`). Every
@@ -21,7 +21,8 @@ use crate::month::Month;
 use crate::policy::CardCounts;
 use crate::store::card_key::{key_for_import, CHECK_KEY};
 use crate::store::import::{
-    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, TakenPayment,
+    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
+    NewReferral, TakenPayment,
 };
 use crate::store::StoreError;
 
@@ -55,6 +56,14 @@ pub fn key_file(url: &DbUrl) -> PathBuf {
             .collect()
     };
     crate::store::data_dir().join(format!("postgres-{}-{port}-{}.key", clean(&host), clean(db)))
+}
+
+/// Which of `ids` a statement kept (it returned their ids): the first of
+/// each id kept; a repeat later in the list, or one not returned, was
+/// there already.
+fn new_in_order(ids: &[&str], kept: Vec<postgres::Row>) -> Vec<bool> {
+    let mut kept: HashSet<String> = kept.iter().map(|r| r.get(0)).collect();
+    ids.iter().map(|id| kept.remove(*id)).collect()
 }
 
 fn flag(b: bool) -> i64 {
@@ -355,23 +364,19 @@ impl ImportTx for PgImport<'_> {
         })
     }
 
-    fn insert_payment(
-        &mut self,
-        txn_id: &str,
-        station: &str,
-        day: &str,
-        category: &str,
-        fen: i64,
-    ) -> Result<bool, StoreError> {
-        let stmt = self.stmt(
+    fn insert_payments(&mut self, rows: &[NewPayment]) -> Result<Vec<bool>, StoreError> {
+        let ids: Vec<&str> = rows.iter().map(|p| p.txn_id.as_str()).collect();
+        let stations: Vec<&str> = rows.iter().map(|p| p.station.as_str()).collect();
+        let days: Vec<&str> = rows.iter().map(|p| p.day_text.as_str()).collect();
+        let categories: Vec<&str> = rows.iter().map(|p| p.category.as_str()).collect();
+        let fens: Vec<i64> = rows.iter().map(|p| p.fen).collect();
+        let kept = self.tx.query(
             "INSERT INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+             SELECT *, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+             ON CONFLICT DO NOTHING RETURNING txn_id",
+            &[&ids, &stations, &days, &categories, &fens, &self.import_id],
         )?;
-        let import_id = self.import_id;
-        Ok(self
-            .tx
-            .execute(&stmt, &[&txn_id, &station, &day, &category, &fen, &import_id])?
-            > 0)
+        Ok(new_in_order(&ids, kept))
     }
 
     fn take_back_payment(&mut self, txn_id: &str) -> Result<Option<TakenPayment>, StoreError> {
@@ -421,13 +426,18 @@ impl ImportTx for PgImport<'_> {
         Ok(())
     }
 
-    fn insert_card(&mut self, txn_id: &str, station: &str, day: &str, hash: &[u8]) -> Result<bool, StoreError> {
-        let stmt = self.stmt(
+    fn insert_cards(&mut self, rows: &[NewCard]) -> Result<Vec<bool>, StoreError> {
+        let ids: Vec<&str> = rows.iter().map(|c| c.txn_id.as_str()).collect();
+        let stations: Vec<&str> = rows.iter().map(|c| c.station.as_str()).collect();
+        let days: Vec<&str> = rows.iter().map(|c| c.day_text.as_str()).collect();
+        let hashes: Vec<&[u8]> = rows.iter().map(|c| c.hash.as_slice()).collect();
+        let kept = self.tx.query(
             "INSERT INTO card_txns (txn_id, station_id, day, card_hash, import_id)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+             SELECT *, $5::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[])
+             ON CONFLICT DO NOTHING RETURNING txn_id",
+            &[&ids, &stations, &days, &hashes, &self.import_id],
         )?;
-        let import_id = self.import_id;
-        Ok(self.tx.execute(&stmt, &[&txn_id, &station, &day, &hash, &import_id])? > 0)
+        Ok(new_in_order(&ids, kept))
     }
 
     fn take_back_card(&mut self, txn_id: &str) -> Result<Option<(String, String)>, StoreError> {
@@ -461,13 +471,18 @@ impl ImportTx for PgImport<'_> {
         Ok(())
     }
 
-    fn insert_referral(&mut self, id: &str, station: &str, day: &str, kind: &str) -> Result<bool, StoreError> {
-        let stmt = self.stmt(
+    fn insert_referrals(&mut self, rows: &[NewReferral]) -> Result<Vec<bool>, StoreError> {
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let stations: Vec<&str> = rows.iter().map(|r| r.station.as_str()).collect();
+        let days: Vec<&str> = rows.iter().map(|r| r.day_text.as_str()).collect();
+        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+        let kept = self.tx.query(
             "INSERT INTO referral_records (referral_id, station_id, day, kind, import_id)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+             SELECT *, $5::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+             ON CONFLICT DO NOTHING RETURNING referral_id",
+            &[&ids, &stations, &days, &kinds, &self.import_id],
         )?;
-        let import_id = self.import_id;
-        Ok(self.tx.execute(&stmt, &[&id, &station, &day, &kind, &import_id])? > 0)
+        Ok(new_in_order(&ids, kept))
     }
 
     fn add_daily_referrals(&mut self, totals: &[DailyReferrals]) -> Result<(), StoreError> {
