@@ -557,6 +557,11 @@ texts! {
     WatchlistShort => "退出预警 {0}: {1} 个", "Exit watchlist {0}: {1}";
     MonthsMissed => "连续 {0} 个月未完成", "{0} months missed";
     // PostgreSQL county database (postgres helper).
+    PgUrlBad => "{0} 不是 PostgreSQL 地址（postgres://用户@主机:端口/数据库名）：{1}", "{0} is not a PostgreSQL address (postgres://user@host:port/name): {1}";
+    PgUrlNoDatabase => "{0} 没有写数据库名：在末尾加上 /数据库名", "{0} names no database: add /NAME at its end";
+    PgConnect => "无法连接 {0}：{1}", "cannot connect to {0}: {1}";
+    PgDemoNotEmpty => "{0} 里已有站点或走访记录；演示数据只写入空数据库{1}", "{0} already holds stations or notes; the demo fills an empty database{1}";
+    PgDemoNoForce => "（PostgreSQL 数据库不会被 --force 清空：请自行删除并重建）", " (--force does not empty a PostgreSQL database: drop and create it yourself)";
     NotOnPostgres => "{0} 是 PostgreSQL 数据库；这个命令只用于 SQLite 数据库文件。PostgreSQL 上可用: serve、import、user、report、note list、demo", "{0} is a PostgreSQL database; this command works on SQLite database files only. On PostgreSQL: serve, import, user, report, note list, demo";
 }
 

@@ -4,6 +4,7 @@ use anyhow::{bail, Context};
 use bianmin::demo::{build_demo, DemoSummary};
 use bianmin::month::{parse_date, today_shanghai};
 
+use bianmin::i18n::{tr, trf, Text};
 use bianmin::server::db::postgres::copy::copy_from_sqlite;
 use bianmin::server::db::postgres::{DbUrl, PgCounty};
 use bianmin::server::db::Location;
@@ -16,15 +17,8 @@ use crate::cli::Global;
 fn on_postgres(url: &DbUrl, seed: u64, today: chrono::NaiveDate, force: bool) -> anyhow::Result<()> {
     let county = PgCounty::open(url)?;
     if !county.is_empty()? {
-        bail!(
-            "{} already holds stations or notes; the demo fills an empty database{}",
-            url.shown(),
-            if force {
-                " (--force does not empty a PostgreSQL database: drop and create it yourself)"
-            } else {
-                ""
-            }
-        );
+        let hint = if force { tr(Text::PgDemoNoForce) } else { "" };
+        bail!("{}", trf(Text::PgDemoNotEmpty, &[&url.shown(), &hint]));
     }
     let mut store = Store::open_in_memory()?;
     let summary = build_demo(&mut store, seed, today)?;

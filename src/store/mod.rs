@@ -48,7 +48,7 @@ pub enum StoreError {
     /// The county database on PostgreSQL (`server::db::postgres`).
     #[error("database: {}", pg_message(.0))]
     Pg(postgres::Error),
-    #[error("cannot connect to {at}: {}", pg_message(cause))]
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::PgConnect, &[at, &pg_message(cause)]))]
     PgConnect { at: String, cause: postgres::Error },
     #[error("copying into PostgreSQL failed: {0}")]
     CopyFailed(String),

@@ -26,7 +26,8 @@ pub struct Cluster {
 
 fn bin_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("BIANMIN_PG_BIN") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return (dir.join("initdb").exists() && dir.join("pg_ctl").exists()).then_some(dir);
     }
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?

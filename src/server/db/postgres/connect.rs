@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::i18n::{trf, Text};
+
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
@@ -14,9 +16,9 @@ pub fn is_postgres_url(db: &str) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum UrlError {
-    #[error("{shown} is not a PostgreSQL address (postgres://user@host:port/name): {message}")]
+    #[error("{}", trf(Text::PgUrlBad, &[shown, message]))]
     Bad { shown: String, message: String },
-    #[error("{0} names no database: add /NAME at its end")]
+    #[error("{}", trf(Text::PgUrlNoDatabase, &[.0]))]
     NoDatabase(String),
 }
 
