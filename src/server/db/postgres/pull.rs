@@ -11,13 +11,16 @@ use serde_json::Value;
 
 use super::frontier::frontier;
 use super::records::{note_from, signoff_from};
-use crate::server::db::tables::{columns, synced_scope, ScopeBy, PERSON_COLUMNS, PULL_TABLES};
+use crate::server::db::tables::{
+    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
+    PULL_TABLES,
+};
 use crate::server::db::Scope;
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
-    BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
-    ReferralRow, SignoffRow, StationRow,
+    BranchRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage, ReferralRow,
+    SignoffRow, StationRow,
 };
 
 /// The scope sets as text arrays, bound as $3 … $7 (stations, branches,
@@ -115,44 +118,25 @@ pub fn pull_page(
         .query_opt("SELECT value FROM meta WHERE key = 'demo_today'", &[])?
         .map(|r| r.get(0));
     let sp = ScopeParams::of(scope);
-    let (cut, more) = if sp.values.is_none() {
-        let cut = after.saturating_add(i64::from(limit)).min(head).max(after);
-        (cut, cut < head)
-    } else {
-        let mut revs: Vec<i64> = Vec::new();
-        let tables = PULL_TABLES
-            .iter()
-            .map(|t| (t.name, t.scope))
-            .chain(SYNCED_TABLES.iter().map(|t| (t.name, synced_scope(t.scope))));
-        for (name, by) in tables {
-            let sql = format!(
-                "SELECT rev FROM {name} WHERE rev > $1 AND rev <= {head}{} ORDER BY rev LIMIT $2",
-                sp.filter(by)
-            );
-            for row in sp.query(&mut tx, &sql, after, i64::from(limit))? {
-                revs.push(row.get(0));
+    // The revisions this page can hold (`tables::page_end`), up to the head.
+    let in_scope = match sp.values {
+        None => None,
+        Some(_) => {
+            let mut revs: Vec<i64> = Vec::new();
+            for (name, by) in all_tables() {
+                let sql = format!(
+                    "SELECT rev FROM {name} WHERE rev > $1 AND rev <= {head}{} ORDER BY rev LIMIT $2",
+                    sp.filter(by)
+                );
+                for row in sp.query(&mut tx, &sql, after, i64::from(limit))? {
+                    revs.push(row.get(0));
+                }
             }
-        }
-        if revs.len() >= limit as usize {
-            revs.sort_unstable();
-            (revs[limit as usize - 1], true)
-        } else {
-            (head.max(after), false)
+            Some(revs)
         }
     };
-    let mut page = PullPage {
-        server_id: server_id.to_string(),
-        scope_key: scope.key.clone(),
-        demo: today.is_some(),
-        today,
-        server_time: Some(crate::month::timestamp(now)),
-        scope: (after == 0).then(|| scope.lists()),
-        after,
-        next: cut,
-        head,
-        more,
-        ..PullPage::default()
-    };
+    let (cut, more) = page_end(after, head, limit, in_scope);
+    let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
     for t in PULL_TABLES {
         let sql = format!(
             "SELECT {} FROM {} WHERE rev > $1 AND rev <= $2{} ORDER BY rev",
@@ -278,13 +262,8 @@ fn read_row(page: &mut PullPage, table: &str, r: &Row) -> Result<(), StoreError>
             signoff: signoff_from(r, 1)?,
         }),
         _ => {
-            let key: String = r.try_get(2)?;
-            let parts: Vec<String> = serde_json::from_str(&key).map_err(|_| StoreError::BadValue {
-                table: "sync_deletions",
-                column: "key",
-                value: key,
-            })?;
-            page.deleted.push(DeletedRow(r.try_get(0)?, r.try_get(1)?, parts));
+            page.deleted
+                .push(deleted_row(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?);
         }
     }
     Ok(())
@@ -293,20 +272,10 @@ fn read_row(page: &mut PullPage, table: &str, r: &Row) -> Result<(), StoreError>
 /// The authors and editors of the page's notes and sign-offs come with
 /// them, whatever their revision (as from the SQLite backend).
 fn add_record_people(tx: &mut Transaction<'_>, page: &mut PullPage) -> Result<(), StoreError> {
-    let have: BTreeSet<&str> = page.people.iter().map(|p| p.1.as_str()).collect();
-    let mut want: BTreeSet<String> = BTreeSet::new();
-    for n in &page.visit_notes {
-        want.insert(n.note.author_id.clone());
-    }
-    for s in &page.signoffs {
-        want.insert(s.signoff.author_id.clone());
-        want.extend(s.signoff.editor_id.clone());
-    }
-    want.retain(|id| !have.contains(id.as_str()));
+    let want = people_wanted(page);
     if want.is_empty() {
         return Ok(());
     }
-    let want: Vec<String> = want.into_iter().collect();
     let rows = tx.query(
         &format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = ANY($1) ORDER BY id"),
         &[&want],

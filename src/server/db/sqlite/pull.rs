@@ -6,14 +6,17 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
-use crate::server::db::tables::{columns, synced_scope, ScopeBy, PERSON_COLUMNS, PULL_TABLES};
+use crate::server::db::tables::{
+    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
+    PULL_TABLES,
+};
 use crate::server::db::Scope;
 use crate::store::records::{note_from, signoff_from};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
-    BranchRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
-    ReferralRow, SignoffRow, StationRow,
+    BranchRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage, ReferralRow,
+    SignoffRow, StationRow,
 };
 
 /// The tables whose rows are records (notes, sign-offs): their tombstones
@@ -114,21 +117,13 @@ pub fn pull_page(
         .optional()?;
     let sp = ScopeParams::of(scope);
 
-    // The revisions this page can hold. Every revision belongs to one row
-    // of one table, so with no scope filter (a county account) the next
-    // `limit` revisions hold at most `limit` rows. Otherwise: the `limit`
-    // lowest in scope above `after` over all tables (each table's own
-    // lowest suffice).
-    let (cut, more) = if sp.all() {
-        let cut = after.saturating_add(i64::from(limit)).min(head).max(after);
-        (cut, cut < head)
+    // The revisions this page can hold (`tables::page_end`): with a scope
+    // filter, the `limit` lowest in scope above `after` of each table.
+    let in_scope = if sp.all() {
+        None
     } else {
         let mut revs: Vec<i64> = Vec::new();
-        let tables = PULL_TABLES
-            .iter()
-            .map(|t| (t.name, t.scope))
-            .chain(SYNCED_TABLES.iter().map(|t| (t.name, synced_scope(t.scope))));
-        for (name, scope) in tables {
+        for (name, scope) in all_tables() {
             let sql = format!(
                 "SELECT rev FROM {name} WHERE rev > ?1{} ORDER BY rev LIMIT ?2",
                 sp.filter(scope)
@@ -139,26 +134,10 @@ pub fn pull_page(
                 revs.push(row.get(0)?);
             }
         }
-        if revs.len() >= limit as usize {
-            revs.sort_unstable();
-            (revs[limit as usize - 1], true)
-        } else {
-            (head.max(after), false)
-        }
+        Some(revs)
     };
-    let mut page = PullPage {
-        server_id: server_id.to_string(),
-        scope_key: scope.key.clone(),
-        demo: today.is_some(),
-        today,
-        server_time: Some(crate::month::timestamp(now)),
-        scope: (after == 0).then(|| scope.lists()),
-        after,
-        next: cut,
-        head,
-        more,
-        ..PullPage::default()
-    };
+    let (cut, more) = page_end(after, head, limit, in_scope);
+    let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
     for t in PULL_TABLES {
         let sql = format!(
             "SELECT {} FROM {} WHERE rev > ?1 AND rev <= ?2{} ORDER BY rev",
@@ -250,13 +229,7 @@ fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), S
             signoff: signoff_from(r, 1)?,
         }),
         _ => {
-            let key: String = r.get(2)?;
-            let parts: Vec<String> = serde_json::from_str(&key).map_err(|_| StoreError::BadValue {
-                table: "sync_deletions",
-                column: "key",
-                value: key,
-            })?;
-            page.deleted.push(DeletedRow(r.get(0)?, r.get(1)?, parts));
+            page.deleted.push(deleted_row(r.get(0)?, r.get(1)?, r.get(2)?)?);
         }
     }
     Ok(())
@@ -271,16 +244,7 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
 /// branch may write on a station, and the laptop needs their names. (A
 /// county token receives every person anyway.)
 fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), StoreError> {
-    let have: BTreeSet<&str> = page.people.iter().map(|p| p.1.as_str()).collect();
-    let mut want: BTreeSet<String> = BTreeSet::new();
-    for n in &page.visit_notes {
-        want.insert(n.note.author_id.clone());
-    }
-    for s in &page.signoffs {
-        want.insert(s.signoff.author_id.clone());
-        want.extend(s.signoff.editor_id.clone());
-    }
-    want.retain(|id| !have.contains(id.as_str()));
+    let want = people_wanted(page);
     if want.is_empty() {
         return Ok(());
     }
