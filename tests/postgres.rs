@@ -294,6 +294,10 @@ fn two_serve_processes_on_one_database_serve_a_laptop_interchangeably() {
     let own = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
     assert_eq!(content(&laptop, own), content(&db, own));
     assert_intact(&laptop);
+    // Each stops cleanly as a service manager stops it.
+    let (mut first, mut second) = (first, second);
+    assert!(first.terminate().success());
+    assert!(second.terminate().success());
 }
 
 /// A payments file of `days` days for every station of the demo county,
