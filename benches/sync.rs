@@ -6,18 +6,23 @@
 //! - push of 10,000 queued notes (goal: under 5 s).
 //!
 //! `cargo bench --bench sync` (a few minutes: building the county takes
-//! most of it). Figures are printed, never asserted.
+//! most of it); `BIANMIN_BENCH_DB=postgres cargo bench --bench sync` serves
+//! the same county from PostgreSQL (benches/support/backend.rs). Figures
+//! are printed, never asserted.
 
 use std::path::Path;
 use std::time::Instant;
 
 use bianmin::client::sync_once;
 use bianmin::records::{NewNote, NoteKind};
-use bianmin::server::db::{Role, ServerDb, SqliteServerDb};
-use bianmin::server::{spawn, ServerOptions};
+use bianmin::server::db::Role;
+use bianmin::server::{spawn_on, ServerOptions};
 use bianmin::store::Store;
 use chrono::{Days, NaiveDate, Utc};
 use rusqlite::params;
+
+#[path = "support/backend.rs"]
+mod backend;
 
 const STATIONS: usize = 5_000;
 const DAYS: u64 = 90;
@@ -145,14 +150,19 @@ fn main() {
         "county: {STATIONS} stations × {DAYS} days, {rows} rows, built in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let accounts = SqliteServerDb::open(&server_db).unwrap();
+    let db = backend::BenchDb::from_env(&server_db);
+    println!("server database: {}; load average {}", db.name(), backend::load());
+    let accounts = db
+        .location()
+        .open_server_db(bianmin::server::db::sqlite::WRITE_WAIT)
+        .unwrap();
     let now = Utc::now();
     let county = accounts
         .add_account("county", Role::County, Some("县局平台办"), now)
         .unwrap();
     let maintainer = accounts.add_account("W007", Role::Maintainer, None, now).unwrap();
     drop(accounts);
-    let server = spawn(&server_db, "127.0.0.1:0", &ServerOptions::default()).unwrap();
+    let server = spawn_on(&db.location(), "127.0.0.1:0", &ServerOptions::default()).unwrap();
     let url = server.url();
 
     for run in 1..=2 {
@@ -219,4 +229,5 @@ fn main() {
         report.pull_time.as_secs_f64(),
         t.elapsed().as_secs_f64()
     );
+    println!("load average at the end {}", backend::load());
 }

@@ -1114,6 +1114,13 @@ texts! {
     DashValidOfPlan => "有效站点 {0} 个（共 {1} 个站点）· 计划 {2} 个", "valid stations {0} (of {1}) · plan {2}";
     DashWithheld => "季度考核：本月扣留 {0} · 应付 {1}", "quarterly withholding: {0} kept back · payable {1}";
     DashWithholdingBar => "达标线 {0} 元或 {1} 笔；本月 {2} 元、{3} 笔", "the bar: {0} yuan or {1} payments; this month {2} yuan in {3}";
+    // PostgreSQL county database (postgres helper).
+    PgUrlBad => "{0} 不是 PostgreSQL 地址（postgres://用户@主机:端口/数据库名）：{1}", "{0} is not a PostgreSQL address (postgres://user@host:port/name): {1}";
+    PgUrlNoDatabase => "{0} 没有写数据库名：在末尾加上 /数据库名", "{0} names no database: add /NAME at its end";
+    PgConnect => "无法连接 {0}：{1}", "cannot connect to {0}: {1}";
+    PgDemoNotEmpty => "{0} 里已有站点或走访记录；演示数据只写入空数据库{1}", "{0} already holds stations or notes; the demo fills an empty database{1}";
+    PgDemoNoForce => "（PostgreSQL 数据库不会被 --force 清空：请自行删除并重建）", " (--force does not empty a PostgreSQL database: drop and create it yourself)";
+    NotOnPostgres => "{0} 是 PostgreSQL 数据库；这个命令只用于 SQLite 数据库文件。PostgreSQL 上可用: serve、import、user、report、note list、demo", "{0} is a PostgreSQL database; this command works on SQLite database files only. On PostgreSQL: serve, import, user, report, note list, demo";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

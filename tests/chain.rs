@@ -32,24 +32,22 @@ fn refused(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn branch_of(db: &Path, person: &str) -> String {
-    Store::open(db)
-        .unwrap()
-        .conn()
-        .query_row(
-            "SELECT branch_id FROM branch_maintainers WHERE person_id = ?1 ORDER BY branch_id LIMIT 1",
-            [person],
-            |r| r.get(0),
-        )
-        .unwrap()
+/// The one value a query gives, on either backend.
+fn one<D: Db + ?Sized>(db: &D, sql: &str) -> String {
+    let values = db.strings_of(sql);
+    assert_eq!(values.len(), 1, "{sql}: {values:?}");
+    values[0].clone()
 }
 
-fn manager_of(db: &Path, branch: &str) -> String {
-    Store::open(db)
-        .unwrap()
-        .conn()
-        .query_row("SELECT manager_id FROM branches WHERE id = ?1", [branch], |r| r.get(0))
-        .unwrap()
+fn branch_of<D: Db + ?Sized>(db: &D, person: &str) -> String {
+    one(
+        db,
+        &format!("SELECT branch_id FROM branch_maintainers WHERE person_id = '{person}' ORDER BY branch_id LIMIT 1"),
+    )
+}
+
+fn manager_of<D: Db + ?Sized>(db: &D, branch: &str) -> String {
+    one(db, &format!("SELECT manager_id FROM branches WHERE id = '{branch}'"))
 }
 
 /// `bianmin signoff station S --month M --dispute REASON` on a laptop.
@@ -68,27 +66,22 @@ fn queue(db: &Path) -> Vec<Value> {
     serde_json::from_str(&out).unwrap()
 }
 
-#[test]
-fn the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county_sees_both() {
+fn the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county_sees_both(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = server_db(dir.path());
+    let Some(db) = county_db(backend, dir.path(), "the_manager_and_a_maintainer_s") else {
+        return;
+    };
     let branch = branch_of(&db, "W03");
     let manager = manager_of(&db, &branch);
     // The demo's sheets are signed already: start this branch's afresh.
-    Store::open(&db)
-        .unwrap()
-        .conn()
-        .execute("DELETE FROM branch_signoffs WHERE branch_id = ?1", [&branch])
-        .unwrap();
-    let colleague: String = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row(
-            "SELECT person_id FROM branch_maintainers WHERE branch_id = ?1 AND person_id <> 'W03' LIMIT 1",
-            [&branch],
-            |r| r.get(0),
-        )
-        .unwrap();
+    db.execute(&format!("DELETE FROM branch_signoffs WHERE branch_id = '{branch}'"));
+    let colleague = one(
+        &db,
+        &format!(
+            "SELECT person_id FROM branch_maintainers WHERE branch_id = '{branch}' AND person_id <> 'W03'
+             ORDER BY person_id LIMIT 1"
+        ),
+    );
     let (w03, m, other, clerk) = (
         token(&db, "W03", "maintainer"),
         token(&db, &manager, "manager"),
@@ -138,15 +131,11 @@ fn the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county
     sync_again(&a);
     sync_again(&b);
 
-    let signed = |db: &Path| {
-        count(
-            db,
-            &format!(
-                "SELECT count(*) FROM branch_signoffs WHERE branch_id = '{branch}' AND month = '{MONTH}'
-                   AND outcome = 'signed' AND author_id IN ('W03', '{manager}')"
-            ),
-        )
-    };
+    let signed_sql = format!(
+        "SELECT count(*) FROM branch_signoffs WHERE branch_id = '{branch}' AND month = '{MONTH}'
+           AND outcome = 'signed' AND author_id IN ('W03', '{manager}')"
+    );
+    let signed = |db: &dyn Db| count(db, &signed_sql);
     assert_eq!(signed(&db), 2, "on the server");
     sync_again(&k);
     assert_eq!(signed(&k), 2, "the county's laptop sees both");
@@ -181,23 +170,16 @@ fn the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county
 
     // W03 moves to another branch, with their stations: the old branch's
     // sheets leave their laptop at the next sync.
-    let moved_to: String = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row(
-            "SELECT id FROM branches WHERE id <> ?1 ORDER BY id LIMIT 1",
-            [&branch],
-            |r| r.get(0),
-        )
-        .unwrap();
-    Store::open(&db)
-        .unwrap()
-        .conn()
-        .execute_batch(&format!(
-            "UPDATE stations SET branch_id = '{moved_to}' WHERE maintainer_id = 'W03';
-             UPDATE branch_maintainers SET branch_id = '{moved_to}' WHERE person_id = 'W03';"
-        ))
-        .unwrap();
+    let moved_to = one(
+        &db,
+        &format!("SELECT id FROM branches WHERE id <> '{branch}' ORDER BY id LIMIT 1"),
+    );
+    db.execute(&format!(
+        "UPDATE stations SET branch_id = '{moved_to}' WHERE maintainer_id = 'W03'"
+    ));
+    db.execute(&format!(
+        "UPDATE branch_maintainers SET branch_id = '{moved_to}' WHERE person_id = 'W03'"
+    ));
     sync_again(&a);
     assert_eq!(
         count(
@@ -215,10 +197,11 @@ fn the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county
     assert_intact(&a);
 }
 
-#[test]
-fn a_maintainer_cannot_sign_as_the_manager_nor_another_branchs_sheet() {
+fn a_maintainer_cannot_sign_as_the_manager_nor_another_branchs_sheet(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = server_db(dir.path());
+    let Some(db) = county_db(backend, dir.path(), "a_maintainer_cannot_sign_as_th") else {
+        return;
+    };
     let w03 = token(&db, "W03", "maintainer");
     let server = Server::start(&db);
     let laptop = dir.path().join("w03.db");
@@ -233,15 +216,10 @@ fn a_maintainer_cannot_sign_as_the_manager_nor_another_branchs_sheet() {
         err.contains(&format!("W03 is not the manager of branch {branch}")),
         "{err}"
     );
-    let other: String = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row(
-            "SELECT id FROM branches WHERE id <> ?1 ORDER BY id LIMIT 1",
-            [&branch],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let other = one(
+        &db,
+        &format!("SELECT id FROM branches WHERE id <> '{branch}' ORDER BY id LIMIT 1"),
+    );
     let err = refused(&run(
         &laptop,
         &["signoff", "branch", "--branch", &other, "--month", MONTH],
@@ -443,16 +421,13 @@ fn a_station_dispute_goes_to_the_county_and_its_resolution_comes_back_to_the_lap
     assert_intact(&county);
 }
 
-#[test]
-fn a_sheet_signed_on_two_laptops_of_one_person_is_one_record_and_the_later_decision_stands() {
+fn a_sheet_signed_on_two_laptops_of_one_person_is_one_record_and_the_later_decision_stands(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = server_db(dir.path());
+    let Some(db) = county_db(backend, dir.path(), "a_sheet_signed_on_two_laptops_") else {
+        return;
+    };
     let branch = branch_of(&db, "W03");
-    Store::open(&db)
-        .unwrap()
-        .conn()
-        .execute("DELETE FROM branch_signoffs WHERE branch_id = ?1", [&branch])
-        .unwrap();
+    db.execute(&format!("DELETE FROM branch_signoffs WHERE branch_id = '{branch}'"));
     let w03 = token(&db, "W03", "maintainer");
     let server = Server::start(&db);
     let (a, b) = (dir.path().join("desk.db"), dir.path().join("field.db"));
@@ -475,7 +450,13 @@ fn a_sheet_signed_on_two_laptops_of_one_person_is_one_record_and_the_later_decis
     let mine = format!(
         "SELECT count(*) FROM branch_signoffs WHERE branch_id = '{branch}' AND month = '{MONTH}' AND author_id = 'W03'"
     );
-    for laptop in [&db, &a, &b] {
+    assert_eq!(count(&db, &mine), 1, "on the server");
+    assert_eq!(
+        count(&db, &format!("{mine} AND outcome = 'disputed'")),
+        1,
+        "the later decision stands on the server"
+    );
+    for laptop in [&a, &b] {
         assert_eq!(count(laptop, &mine), 1, "{}", laptop.display());
         assert_eq!(
             count(laptop, &format!("{mine} AND outcome = 'disputed'")),
@@ -500,3 +481,85 @@ fn a_sheet_signed_on_two_laptops_of_one_person_is_one_record_and_the_later_decis
     );
     assert_intact(&b);
 }
+
+/// A station's dispute raised on the maintainer's laptop and resolved
+/// from a county clerk's laptop, through the server alone (on PostgreSQL
+/// the county's commands on the database itself do not resolve): the
+/// resolution reaches the server and comes back to the laptop that raised
+/// the dispute; a second resolution of the same dispute from another
+/// record is refused.
+fn a_dispute_resolved_on_the_county_laptop_comes_back_to_the_laptop_that_raised_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_dispute_resolved_on_the_coun") else {
+        return;
+    };
+    let unsigned = format!(
+        "FROM stations WHERE id NOT IN (SELECT station_id FROM signoffs WHERE month = '{MONTH}') ORDER BY id LIMIT 1"
+    );
+    let station = one(&db, &format!("SELECT id {unsigned}"));
+    let maintainer = one(&db, &format!("SELECT maintainer_id {unsigned}"));
+    let (w, clerk) = (token(&db, &maintainer, "maintainer"), token(&db, "PT01", "county"));
+    let server = Server::start(&db);
+    let (laptop, county, second_clerk) = (
+        dir.path().join("maintainer.db"),
+        dir.path().join("county.db"),
+        dir.path().join("county-2.db"),
+    );
+    connect(&laptop, &server.url, &w);
+    connect(&county, &server.url, &clerk);
+    connect(&second_clerk, &server.url, &clerk);
+
+    ok(&dispute_statement(&laptop, &station, "少算了电费笔数"), "dispute");
+    sync_again(&laptop);
+    sync_again(&county);
+    sync_again(&second_clerk);
+    let open = queue(&county);
+    let dispute = open
+        .iter()
+        .find(|d| d["station_id"] == station.as_str())
+        .unwrap_or_else(|| panic!("{open:?}"));
+    let uuid = dispute["uuid"].as_str().unwrap().to_string();
+    ok(
+        &run(
+            &county,
+            &[
+                "dispute",
+                "resolve",
+                &uuid,
+                "--accept",
+                "--amount",
+                "88.80",
+                "--reason",
+                "核实属实",
+            ],
+        ),
+        "resolve on the county laptop",
+    );
+    // Meanwhile another clerk's laptop resolves the same dispute offline.
+    ok(
+        &run(
+            &second_clerk,
+            &["dispute", "resolve", &uuid, "--reject", "--reason", "不予调整"],
+        ),
+        "resolve on a second laptop",
+    );
+    sync_again(&county);
+    let resolved = format!(
+        "SELECT count(*) FROM resolutions WHERE signoff_uuid = '{uuid}' AND outcome = 'accepted' AND corrected_fen = 8880"
+    );
+    assert_eq!(count(&db, &resolved), 1, "on the server");
+    let out = sync_again(&second_clerk);
+    assert!(out.contains("refused"), "one resolution per dispute: {out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM resolutions WHERE signoff_uuid IN (SELECT signoff_uuid FROM resolutions GROUP BY signoff_uuid HAVING count(*) > 1)"), 0);
+    sync_again(&laptop);
+    assert_eq!(count(&laptop, &resolved), 1, "back on the laptop that raised it");
+    assert_intact(&laptop);
+    assert_intact(&county);
+}
+
+on_both!(
+    the_manager_and_a_maintainer_sign_their_sheet_on_their_laptops_and_the_county_sees_both,
+    a_maintainer_cannot_sign_as_the_manager_nor_another_branchs_sheet,
+    a_sheet_signed_on_two_laptops_of_one_person_is_one_record_and_the_later_decision_stands,
+    a_dispute_resolved_on_the_county_laptop_comes_back_to_the_laptop_that_raised_it,
+);

@@ -9,18 +9,29 @@ use std::time::{Duration, Instant};
 use bianmin::i18n::{tr, Text};
 use bianmin::ingest::{self, ProgressHandle};
 use bianmin::policy::Policy;
-use bianmin::store::import::ImportSummary;
-use bianmin::store::Store;
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+use bianmin::store::import::{ImportSummary, Imports};
 
 use crate::cli::{Global, ImportKindArg};
 
 pub fn run(global: &Global, kind: ImportKindArg, file: &Path) -> anyhow::Result<()> {
     // The file is opened (and its header read) before the database: a
     // file that cannot be read leaves no database behind.
-    let open = || -> anyhow::Result<(Store, Policy)> {
-        let store = super::open_or_create(global, &super::db_path(global))?;
-        let policy = super::policy_in_effect(global, Some(&store))?;
-        Ok((store, policy))
+    let location = Location::of(&super::db_path(global))?;
+    let open = || -> anyhow::Result<(Box<dyn Imports>, Policy)> {
+        match &location {
+            Location::Sqlite(path) => {
+                let store = super::open_or_create(global, path)?;
+                let policy = super::policy_in_effect(global, Some(&store))?;
+                Ok((Box::new(store), policy))
+            }
+            Location::Postgres(url) => {
+                let county = PgCounty::open(url)?;
+                let policy = super::resolved_policy_from(global, county.stored_policy()?)?.policy;
+                Ok((Box::new(county), policy))
+            }
+        }
     };
     let summary = match kind {
         ImportKindArg::Stations => {

@@ -64,10 +64,15 @@ pub fn io_failed(what: Text, path: &Path) -> impl FnOnce(std::io::Error) -> anyh
 /// in the config file, else the policy text stored in `store` (sent by the
 /// county server), else the built-in Dezhou policy.
 pub fn resolved_policy(global: &Global, store: Option<&Store>) -> anyhow::Result<ResolvedPolicy> {
+    let stored = store.map(Store::stored_policy).transpose()?.flatten();
+    resolved_policy_from(global, stored)
+}
+
+/// `resolved_policy`, with the policy text a database holds (either kind).
+pub fn resolved_policy_from(global: &Global, stored: Option<(String, String)>) -> anyhow::Result<ResolvedPolicy> {
     let config_path = default_config_path();
     let config = Config::load(&config_path)?;
     let config_policy = config.policy_path(&config_path);
-    let stored = store.map(Store::stored_policy).transpose()?.flatten();
     Ok(resolve_policy(&PolicyChoice {
         flag: global.policy.as_deref(),
         config: config_policy.as_deref(),
@@ -101,8 +106,23 @@ pub fn db_to_read(global: &Global) -> anyhow::Result<PathBuf> {
     Ok(real)
 }
 
+/// Refuses a `postgres://` address where only a SQLite file will do
+/// (instead of making a file named like the address).
+fn sqlite_only(path: &Path) -> anyhow::Result<()> {
+    if let Some(text) = path.to_str() {
+        if bianmin::server::db::postgres::is_postgres_url(text) {
+            bail!(
+                "{}",
+                trf(Text::NotOnPostgres, &[&bianmin::server::db::postgres::redact(text)])
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Opens a database that must exist already: reading never creates one.
 pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
+    sqlite_only(path)?;
     if !path.exists() {
         bail!("{}", trf(Text::NoDatabase, &[&path.display()]));
     }
@@ -113,6 +133,7 @@ pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
 /// data folder is made when missing; a folder named with `--db` must exist
 /// (a typo must not leave folders and empty databases behind).
 pub fn open_or_create(global: &Global, path: &Path) -> anyhow::Result<Store> {
+    sqlite_only(path)?;
     if global.db.is_some() {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {

@@ -9,6 +9,9 @@ use bianmin::records::{NewNote, NoteKind, SyncState, VisitNote};
 use bianmin::report::table::{wrap, Grid};
 use chrono::Utc;
 
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+
 use crate::cli::{Global, NoteAction, NoteAddArgs, NoteFormat, NoteKindArg};
 
 fn kind(arg: NoteKindArg) -> NoteKind {
@@ -96,7 +99,20 @@ fn sync_text(state: &SyncState) -> String {
 /// How wide a note's text is wrapped in the table (display columns).
 const TEXT_WIDTH: usize = 36;
 
-fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
+/// The notes to list: a laptop's (with those the server set aside) or a
+/// county database's, SQLite or PostgreSQL.
+fn notes_to_list(global: &Global, station: Option<&str>) -> anyhow::Result<Vec<VisitNote>> {
+    if let Some(path) = &global.db {
+        if let Location::Postgres(url) = Location::of(path)? {
+            let county = PgCounty::open(&url)?;
+            if let Some(id) = station {
+                if county.station(id)?.is_none() {
+                    anyhow::bail!("station {id:?} is not in {}", county.shown());
+                }
+            }
+            return Ok(county.notes(station)?);
+        }
+    }
     let store = super::open_store(global)?;
     if let Some(id) = station {
         if store.station(id)?.is_none() {
@@ -105,6 +121,11 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
     }
     let mut notes: Vec<VisitNote> = store.notes(station)?;
     notes.extend(store.set_aside_notes(station)?);
+    Ok(notes)
+}
+
+fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::Result<()> {
+    let notes = notes_to_list(global, station)?;
     let text = match format {
         NoteFormat::Json => {
             let mut text = serde_json::to_string_pretty(&notes)?;

@@ -8,22 +8,44 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use bianmin::i18n::{tr, trf, Lang, Text};
 use bianmin::month::{parse_date, Month};
-use bianmin::policy::StationResult;
+use bianmin::policy::{Policy, StationResult};
 use bianmin::report::statement::{file_name as statement_file_name, signoff_line, statement, to_html, to_text};
 use bianmin::report::table::{grid, render_table, Section};
 use bianmin::report::{build_report, render_json, xlsx::write_xlsx, MonthReport};
-use bianmin::store::Store;
+use bianmin::server::db::postgres::PgCounty;
+use bianmin::server::db::Location;
+use bianmin::store::county_read::CountyRead;
+use bianmin::store::facts::{default_month, today};
 
 use crate::cli::{Global, ReportArgs, ReportFormat, SectionArg, StatementFormat};
 
 pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
-    let lang = super::lang(global);
+    if let Some(path) = &global.db {
+        if let Location::Postgres(url) = Location::of(path)? {
+            // A county's database: no laptop token, so no `--as` to check.
+            let county = PgCounty::open(&url)?;
+            let policy = super::resolved_policy_from(global, county.stored_policy()?)?.policy;
+            return report_from(&county, &policy, global.person.as_deref(), global, args);
+        }
+    }
     let store = super::open_store(global)?;
     // Who looks: --as (checked against a connected laptop's token), else
     // the laptop's own person. The config file's person is the
     // dashboard's choice and narrows nothing here.
     let viewer = store.viewer(global.person.as_deref(), None)??;
     let policy = super::policy_in_effect(global, Some(&store))?;
+    report_from(&store, &policy, viewer.as_deref(), global, args)
+}
+
+/// The report of either county database.
+fn report_from<D: CountyRead + ?Sized>(
+    store: &D,
+    policy: &Policy,
+    viewer: Option<&str>,
+    global: &Global,
+    args: &ReportArgs,
+) -> anyhow::Result<()> {
+    let lang = super::lang(global);
     let as_of = args
         .as_of
         .as_deref()
@@ -35,24 +57,27 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
         (Some(text), _) => text.parse::<Month>().map_err(anyhow::Error::msg).context("--month")?,
         (None, Some(day)) => Month::of(day),
         // A statement is signed for a finished month.
-        (None, None) if args.statements => bianmin::county::last_finished_month(&store)?,
-        (None, None) => store.default_month()?,
+        (None, None) if args.statements => Month::of(today(store)?).prev(),
+        (None, None) => default_month(store)?,
     };
     if let Some(day) = as_of {
         if !month.contains(day) {
             bail!("{}", trf(Text::ReportAsOfOutside, &[&day, &month]));
         }
     }
-    if store.last_fact_day_in(month)?.is_none() {
-        return Err(no_data(&store, month)?.into());
+    let has_figures = store
+        .latest_fact_day(&month.first_day().to_string(), &month.last_day().to_string())?
+        .is_some();
+    if !has_figures {
+        return Err(no_data(store, month)?.into());
     }
-    let report = build_report(&store, &policy, month, as_of, args.branch.as_deref())?;
+    let report = build_report(store, policy, month, as_of, args.branch.as_deref())?;
 
     if args.statements {
         let Some(dir) = &args.output else {
             bail!("{}", tr(Text::StatementsNeedOutput));
         };
-        return write_statements(&store, &report, viewer.as_deref(), args.statement_format, dir, lang);
+        return write_statements(store, &report, viewer, args.statement_format, dir, lang);
     }
 
     let text = match args.format {
@@ -82,8 +107,11 @@ pub fn run(global: &Global, args: &ReportArgs) -> anyhow::Result<()> {
 }
 
 /// "No data for 2025-01", with the months the database does hold.
-fn no_data(store: &Store, month: Month) -> anyhow::Result<super::NothingToShow> {
-    let held = match (store.first_fact_day()?, store.latest_fact_day()?) {
+fn no_data<D: CountyRead + ?Sized>(store: &D, month: Month) -> anyhow::Result<super::NothingToShow> {
+    let last = store
+        .latest_fact_day("0000-01-01", "9999-12-31")?
+        .and_then(|day| parse_date(&day).ok());
+    let held = match (store.first_fact_day()?, last) {
         (Some(first), Some(last)) => trf(Text::NoDataHeld, &[&Month::of(first), &Month::of(last)]),
         _ => tr(Text::NoDataAtAll).to_string(),
     };
@@ -93,8 +121,8 @@ fn no_data(store: &Store, month: Month) -> anyhow::Result<super::NothingToShow> 
 /// The stations whose statements `viewer` takes to sign: a maintainer's
 /// own, a manager's branches', everyone's for the county (or no one
 /// named).
-fn stations_of<'a>(
-    store: &Store,
+fn stations_of<'a, D: CountyRead + ?Sized>(
+    store: &D,
     report: &'a MonthReport,
     viewer: Option<&str>,
 ) -> anyhow::Result<Vec<&'a StationResult>> {
@@ -117,8 +145,8 @@ fn stations_of<'a>(
         .collect())
 }
 
-fn write_statements(
-    store: &Store,
+fn write_statements<D: CountyRead + ?Sized>(
+    store: &D,
     report: &MonthReport,
     viewer: Option<&str>,
     format: StatementFormat,
@@ -137,7 +165,7 @@ fn write_statements(
         .map(|s| (s.station_id.clone(), s))
         .collect();
     let resolutions = store.resolutions(month)?;
-    let today = store.today()?;
+    let today = today(store)?;
     std::fs::create_dir_all(dir).map_err(super::io_failed(Text::CannotCreate, dir))?;
     let mut written = std::collections::HashSet::new();
     let (mut overdue, mut disputed) = (0, 0);

@@ -5,7 +5,8 @@ use anyhow::bail;
 use bianmin::i18n::{tr, trf, Text};
 use bianmin::month::china_time_of;
 use bianmin::report::table::Grid;
-use bianmin::server::db::{Account, Role, ServerDb, SqliteServerDb};
+use bianmin::server::db::sqlite::WRITE_WAIT;
+use bianmin::server::db::{Account, Location, Role, ServerDb, SqliteServerDb};
 use chrono::Utc;
 
 use crate::cli::{Global, RoleArg, UserAction};
@@ -29,8 +30,13 @@ fn role_text(role: Role) -> Text {
 
 pub fn run(global: &Global, action: UserAction) -> anyhow::Result<()> {
     let path = super::db_path(global);
-    super::open_or_create(global, &path)?;
-    let db = SqliteServerDb::open(&path)?;
+    let db: std::sync::Arc<dyn ServerDb> = match Location::of(&path)? {
+        Location::Sqlite(path) => {
+            super::open_or_create(global, &path)?;
+            std::sync::Arc::new(SqliteServerDb::open(&path)?)
+        }
+        location => location.open_server_db(WRITE_WAIT)?,
+    };
     match action {
         UserAction::Add { person, role: r, name } => {
             let role = role(r);

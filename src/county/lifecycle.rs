@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::month::Month;
 use crate::policy::lifecycle::{self, Funnel};
+use crate::store::county_read::CountyRead;
 use crate::store::{Store, StoreError};
 
 /// The funnel (signed, installed, trading, suspended, closed) at the end
@@ -15,7 +16,7 @@ pub fn funnel(store: &Store, month: Month) -> Result<Funnel, StoreError> {
 }
 
 /// The stations in their first calendar month after installation.
-pub fn new_stations(store: &Store, month: Month) -> Result<HashSet<String>, StoreError> {
+pub fn new_stations<D: CountyRead + ?Sized>(store: &D, month: Month) -> Result<HashSet<String>, StoreError> {
     Ok(store
         .station_lives()?
         .into_iter()

@@ -19,9 +19,10 @@ use crate::calc::CalcOutput;
 use crate::i18n::{trf, Text};
 use crate::month::Month;
 use crate::policy::{evaluate, FactsError, MonthResult, Policy, PolicyVersion};
-use crate::store::facts::BranchScope;
+use crate::store::county_read::CountyRead;
+use crate::store::facts::{month_facts, BranchScope};
 use crate::store::registry::Station;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -71,9 +72,10 @@ impl MonthReport {
     }
 }
 
-/// Evaluates a month from the store. `branch` narrows to one branch.
-pub fn build_report(
-    store: &Store,
+/// Evaluates a month from a county database (the SQLite store or a
+/// PostgreSQL one). `branch` narrows to one branch.
+pub fn build_report<D: CountyRead + ?Sized>(
+    store: &D,
     policy: &Policy,
     month: Month,
     as_of: Option<NaiveDate>,
@@ -86,7 +88,7 @@ pub fn build_report(
         None => BranchScope::All,
     };
     let version = policy.version_for(month)?;
-    let mut facts = store.month_facts(month, as_of, &scope)?;
+    let mut facts = month_facts(store, month, as_of, &scope)?;
     quarter::fill_withholding_history(store, policy, &mut facts, &scope)?;
     let result = evaluate(policy, &facts)?;
 

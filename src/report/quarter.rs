@@ -14,13 +14,13 @@ use std::collections::HashMap;
 use super::ReportError;
 use crate::policy::withholding::earlier_months_of_quarter;
 use crate::policy::{evaluate_under, MonthFacts, Policy, WithholdingMonth};
-use crate::store::facts::BranchScope;
-use crate::store::Store;
+use crate::store::county_read::CountyRead;
+use crate::store::facts::{month_facts, BranchScope};
 
 /// Fills `facts`' stations' `withholding_history` when the month's
 /// version withholds.
-pub fn fill_withholding_history(
-    store: &Store,
+pub fn fill_withholding_history<D: CountyRead + ?Sized>(
+    store: &D,
     policy: &Policy,
     facts: &mut MonthFacts,
     scope: &BranchScope,
@@ -39,7 +39,7 @@ pub fn fill_withholding_history(
         if earlier.withholding.is_none() {
             continue;
         }
-        let month_facts = store.month_facts(month, Some(month.last_day()), scope)?;
+        let month_facts = month_facts(store, month, Some(month.last_day()), scope)?;
         let result = evaluate_under(&policy.id, earlier, &month_facts)
             .map_err(|problem| ReportError::EarlierMonth { month, problem })?;
         for s in result.stations {

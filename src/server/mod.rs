@@ -1,5 +1,6 @@
 //! The county sync server (`bianmin serve`): axum over tokio, its storage
-//! behind `db::ServerDb` (SQLite: `db::SqliteServerDb`). Every request but
+//! behind `db::ServerDb` (SQLite: `db::SqliteServerDb`; PostgreSQL:
+//! `db::PgServerDb`). Every request but
 //! `/health` carries `Authorization: Bearer TOKEN`, checked before its
 //! body is read (`auth`); the token alone decides what the request may
 //! read and write (`ServerDb::scope_of`), never a branch or station the
@@ -29,7 +30,7 @@ use axum::Router;
 
 use crate::store::StoreError;
 use crate::wire::API_PREFIX;
-use db::{ServerDb, SqliteServerDb};
+use db::{Location, ServerDb};
 
 pub use handlers::ApiError;
 pub use listener::Limits;
@@ -148,17 +149,17 @@ async fn stop_signal() {
     ctrl_c.await;
 }
 
-/// Serves the database at `db_path` on `listen` until Ctrl-C or SIGTERM;
+/// Serves the database at `db` on `listen` until Ctrl-C or SIGTERM;
 /// `on_bound` is told the address actually bound (port 0 picks one).
 /// Returns within the shutdown grace period (and a second for database
 /// work in flight) of the signal, whatever the clients are doing.
 pub fn serve(
-    db_path: &Path,
+    db: &Location,
     listen: &str,
     options: &ServerOptions,
     on_bound: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
-    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open_waiting(db_path, options.write_wait)?);
+    let db: Arc<dyn ServerDb> = db.open_server_db(options.write_wait)?;
     let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let limits = options.limits.clone();
@@ -170,7 +171,7 @@ pub fn serve(
         Ok(())
     });
     // Database work on blocking threads cannot be interrupted; it is
-    // abandoned (SQLite rolls back what was not committed).
+    // abandoned (the database rolls back what was not committed).
     rt.shutdown_timeout(Duration::from_secs(1));
     result
 }
@@ -201,9 +202,16 @@ impl Drop for ServerHandle {
     }
 }
 
-/// Starts a server on its own thread and returns once it listens.
+/// Starts a server over a SQLite file on its own thread and returns once
+/// it listens.
 pub fn spawn(db_path: &Path, listen: &str, options: &ServerOptions) -> Result<ServerHandle, ServerError> {
-    let db: Arc<dyn ServerDb> = Arc::new(SqliteServerDb::open_waiting(db_path, options.write_wait)?);
+    spawn_on(&Location::Sqlite(db_path.to_path_buf()), listen, options)
+}
+
+/// Starts a server over either database on its own thread and returns
+/// once it listens.
+pub fn spawn_on(db: &Location, listen: &str, options: &ServerOptions) -> Result<ServerHandle, ServerError> {
+    let db: Arc<dyn ServerDb> = db.open_server_db(options.write_wait)?;
     let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let listener = rt.block_on(bind(listen))?;

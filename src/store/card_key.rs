@@ -294,33 +294,59 @@ impl Store {
         if let Some(key) = self.card_key.get() {
             return Ok(key.clone());
         }
-        let (key, source) = match (env_key()?, &self.file) {
-            (Some(key), _) => (key, KeySource::Env),
-            (None, Some(db)) => {
-                let path = key_path(db);
-                match read_key_file(&path)? {
-                    Some(key) => (key, KeySource::File(path)),
-                    None if has_card_hashes(conn)? => return Err(CardKeyError::Missing { path }.into()),
-                    None => {
-                        let key = random_key()?;
-                        write_key_file(&path, &key)?;
-                        (key, KeySource::File(path))
-                    }
-                }
-            }
-            (None, None) => (random_key()?, KeySource::Memory),
-        };
-        let check = check_value(&key);
-        match meta(conn, CHECK_META)? {
-            Some(stored) if stored != check => return Err(CardKeyError::Mismatch { source_name: source }.into()),
-            Some(_) => {}
-            None => {
-                conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [CHECK_META, &check])?;
-            }
-        }
+        let key = key_for_import(
+            self.file.as_deref().map(key_path).as_deref(),
+            || Ok(has_card_hashes(conn)?),
+            meta(conn, CHECK_META)?,
+            |check| {
+                conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [CHECK_META, check])?;
+                Ok(())
+            },
+        )?;
         let _ = self.card_key.set(key.clone());
         Ok(key)
     }
+}
+
+/// `meta`'s key of the check value, for backends other than the store.
+pub(crate) const CHECK_KEY: &str = CHECK_META;
+
+/// The key of an import into any county database: `BIANMIN_CARD_KEY`,
+/// else the key file at `key_file` (none: a database in memory, a key for
+/// its life), made new only when the database never had card hashes.
+/// The database's check value (`stored_check`) must be the key's; when it
+/// has none, `store_check` records it.
+pub(crate) fn key_for_import(
+    key_file: Option<&Path>,
+    has_hashes: impl FnOnce() -> Result<bool, StoreError>,
+    stored_check: Option<String>,
+    store_check: impl FnOnce(&str) -> Result<(), StoreError>,
+) -> Result<Vec<u8>, StoreError> {
+    let (key, source) = match (env_key()?, key_file) {
+        (Some(key), _) => (key, KeySource::Env),
+        (None, Some(path)) => match read_key_file(path)? {
+            Some(key) => (key, KeySource::File(path.to_path_buf())),
+            None if stored_check.is_some() || has_hashes()? => {
+                return Err(CardKeyError::Missing {
+                    path: path.to_path_buf(),
+                }
+                .into())
+            }
+            None => {
+                let key = random_key()?;
+                write_key_file(path, &key)?;
+                (key, KeySource::File(path.to_path_buf()))
+            }
+        },
+        (None, None) => (random_key()?, KeySource::Memory),
+    };
+    let check = check_value(&key);
+    match stored_check {
+        Some(stored) if stored != check => return Err(CardKeyError::Mismatch { source_name: source }.into()),
+        Some(_) => {}
+        None => store_check(&check)?,
+    }
+    Ok(key)
 }
 
 #[cfg(test)]

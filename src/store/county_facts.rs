@@ -94,25 +94,48 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut lives = Vec::new();
         while let Some(r) = rows.next()? {
-            let status: String = r.get(3)?;
-            let first_payment = opt_date(r.get(5)?, "daily_payments", "day")?;
-            let first_card = opt_date(r.get(6)?, "daily_cards", "day")?;
-            let first_trade = match (first_payment, first_card) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
             lives.push((
                 r.get(0)?,
-                StationLife {
-                    signed_on: opt_date(r.get(1)?, "stations", "signed_on")?,
-                    installed_on: opt_date(r.get(2)?, "stations", "installed_on")?,
-                    first_trade,
-                    suspended: status == "suspended",
-                    closed: status == "closed",
-                    closed_on: opt_date(r.get(4)?, "stations", "closed_on")?,
-                },
+                station_life(LifeColumns {
+                    signed_on: r.get(1)?,
+                    installed_on: r.get(2)?,
+                    status: r.get(3)?,
+                    closed_on: r.get(4)?,
+                    first_payment: r.get(5)?,
+                    first_card: r.get(6)?,
+                })?,
             ));
         }
         Ok(lives)
     }
+}
+
+/// A station's life as its query reads it (every backend's the same
+/// columns): dates as text.
+pub(crate) struct LifeColumns {
+    pub signed_on: Option<String>,
+    pub installed_on: Option<String>,
+    pub status: String,
+    pub closed_on: Option<String>,
+    pub first_payment: Option<String>,
+    pub first_card: Option<String>,
+}
+
+/// A station's life (R16) from its columns: the first trade is the
+/// earlier of its first payment and its first card transaction.
+pub(crate) fn station_life(c: LifeColumns) -> Result<StationLife, StoreError> {
+    let first_payment = opt_date(c.first_payment, "daily_payments", "day")?;
+    let first_card = opt_date(c.first_card, "daily_cards", "day")?;
+    let first_trade = match (first_payment, first_card) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(StationLife {
+        signed_on: opt_date(c.signed_on, "stations", "signed_on")?,
+        installed_on: opt_date(c.installed_on, "stations", "installed_on")?,
+        first_trade,
+        suspended: c.status == "suspended",
+        closed: c.status == "closed",
+        closed_on: opt_date(c.closed_on, "stations", "closed_on")?,
+    })
 }

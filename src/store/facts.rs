@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 
+use super::county_read::{CountyRead, FactRow};
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
@@ -26,11 +27,6 @@ impl BranchScope {
             BranchScope::Only(ids) => ids.iter().any(|b| b == branch),
         }
     }
-}
-
-/// A text column read without copying it.
-fn text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<&str> {
-    value.as_str().map_err(rusqlite::Error::from)
 }
 
 /// Yuan from whole fen.
@@ -165,184 +161,20 @@ impl Store {
         as_of: Option<NaiveDate>,
         scope: &BranchScope,
     ) -> Result<MonthFacts, StoreError> {
-        let as_of = match as_of {
-            Some(day) => day,
-            None => self.default_as_of(month)?,
-        };
-        let first = day_text(month.first_day());
-        let last = day_text(as_of);
-
-        let mut branches = Vec::new();
-        for branch in self.branches()?.into_iter().filter(|b| scope.includes(&b.id)) {
-            let maintainers = self.branch_maintainers(&branch.id)?;
-            if maintainers.is_empty() {
-                continue;
-            }
-            branches.push(BranchFacts {
-                plan: self.plan(&branch.id, month)?,
-                id: branch.id,
-                kind: branch.kind,
-                manager: branch.manager_id,
-                maintainers,
-            });
-        }
-
-        let mut stations: Vec<StationFacts> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for s in self.stations()? {
-            if !s.active_in(month) || !branches.iter().any(|b| b.id == s.branch_id) {
-                continue;
-            }
-            let mut facts = StationFacts::new(&s.id, &s.branch_id, s.kind, &s.maintainer_id);
-            facts.village_households = s.village_households;
-            facts.stations_in_village = s.stations_in_village;
-            index.insert(s.id.clone(), stations.len());
-            stations.push(facts);
-        }
-
-        // Summed here rather than by SQL's GROUP BY, which would sort the
-        // month's rows: a county month is half a million of them. A branch
-        // reads its own stations through the per-station indexes instead.
-        // The categories are the month's policy version's; the engine
-        // refuses any other (R13). Sums are checked: a hostile or damaged
-        // database must not wrap a count.
-        let mut add_payment = |station: &str, category: &str, count: i64, fen: i64| -> Result<(), StoreError> {
-            let Some(&i) = index.get(station) else { return Ok(()) };
-            let too_large = |column: &'static str, value: String| StoreError::BadValue {
-                table: "daily_payments",
-                column,
-                value,
-            };
-            let count = u64::try_from(count).map_err(|_| too_large("count", count.to_string()))?;
-            let payments = &mut stations[i].payments;
-            let facts = match payments.get_mut(category) {
-                Some(facts) => facts,
-                None => payments.entry(category.to_string()).or_default(),
-            };
-            facts.count = facts.count.checked_add(count).ok_or_else(|| {
-                too_large(
-                    "count",
-                    crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
-                )
-            })?;
-            facts.amount = facts.amount.checked_add(yuan_from_fen(fen)).ok_or_else(|| {
-                too_large(
-                    "amount_fen",
-                    crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
-                )
-            })?;
-            Ok(())
-        };
-        let mut card_sums: HashMap<usize, (u64, u64)> = HashMap::new();
-        let mut referral_sums: Vec<(usize, String, u64)> = Vec::new();
-        match scope {
-            BranchScope::All => {
-                let mut stmt = self.conn().prepare_cached(
-                    "SELECT station_id, category, count, amount_fen FROM daily_payments WHERE day BETWEEN ?1 AND ?2",
-                )?;
-                let mut rows = stmt.query(params![first, last])?;
-                while let Some(row) = rows.next()? {
-                    add_payment(text(row.get_ref(0)?)?, text(row.get_ref(1)?)?, row.get(2)?, row.get(3)?)?;
-                }
-                let mut stmt = self
-                    .conn()
-                    .prepare_cached("SELECT station_id, raw, valid FROM daily_cards WHERE day BETWEEN ?1 AND ?2")?;
-                let mut rows = stmt.query(params![first, last])?;
-                while let Some(row) = rows.next()? {
-                    if let Some(&i) = index.get(text(row.get_ref(0)?)?) {
-                        add_cards(card_sums.entry(i).or_default(), row.get(1)?, row.get(2)?)?;
-                    }
-                }
-                let mut stmt = self.conn().prepare_cached(
-                    "SELECT station_id, kind, count FROM daily_referrals WHERE day BETWEEN ?1 AND ?2",
-                )?;
-                let mut rows = stmt.query(params![first, last])?;
-                while let Some(row) = rows.next()? {
-                    if let Some(&i) = index.get(text(row.get_ref(0)?)?) {
-                        referral_sums.push((i, row.get(1)?, row.get(2)?));
-                    }
-                }
-            }
-            BranchScope::Only(_) => {
-                let ids: Vec<(String, usize)> = index.iter().map(|(id, i)| (id.clone(), *i)).collect();
-                let mut payments = self.conn().prepare_cached(
-                    "SELECT category, count, amount_fen FROM daily_payments
-                     WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-                )?;
-                let mut cards = self.conn().prepare_cached(
-                    "SELECT raw, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-                )?;
-                let mut referrals = self.conn().prepare_cached(
-                    "SELECT kind, count FROM daily_referrals WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-                )?;
-                for (id, i) in ids {
-                    let mut rows = payments.query(params![id, first, last])?;
-                    while let Some(row) = rows.next()? {
-                        add_payment(&id, text(row.get_ref(0)?)?, row.get(1)?, row.get(2)?)?;
-                    }
-                    let mut rows = cards.query(params![id, first, last])?;
-                    while let Some(row) = rows.next()? {
-                        add_cards(card_sums.entry(i).or_default(), row.get(0)?, row.get(1)?)?;
-                    }
-                    let mut rows = referrals.query(params![id, first, last])?;
-                    while let Some(row) = rows.next()? {
-                        referral_sums.push((i, row.get(0)?, row.get(1)?));
-                    }
-                }
-            }
-        }
-        for (i, (raw, valid)) in card_sums {
-            stations[i].card = CardCounts { raw, valid };
-        }
-        for (i, kind, count) in referral_sums {
-            let sum = stations[i].referrals.entry(kind).or_default();
-            *sum = sum.checked_add(count).ok_or_else(|| StoreError::BadValue {
-                table: "daily_referrals",
-                column: "count",
-                value: crate::i18n::tr(crate::i18n::Text::FactsSumOverflows).to_string(),
-            })?;
-        }
-
-        Ok(MonthFacts {
-            month,
-            as_of,
-            branches,
-            stations,
-        })
+        month_facts(self, month, as_of, scope)
     }
 
     /// A month that is over runs to its last day; the current month to
     /// the last day with facts in it (its first day if none yet); a
     /// month to come to its last day.
     pub fn default_as_of(&self, month: Month) -> Result<NaiveDate, StoreError> {
-        let today = self.today()?;
-        if !month.contains(today) {
-            return Ok(month.last_day());
-        }
-        let latest: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day BETWEEN ?1 AND ?2
-                                     UNION ALL SELECT max(day) FROM daily_cards WHERE day BETWEEN ?1 AND ?2)",
-                params![day_text(month.first_day()), day_text(month.last_day())],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        Ok(latest
-            .and_then(|d| parse_date(&d).ok())
-            .unwrap_or_else(|| month.first_day()))
+        default_as_of(self, month)
     }
 
     /// Today for this database: the demo county lives on the day it was
     /// made for; a real one on today's date in Asia/Shanghai.
     pub fn today(&self) -> Result<NaiveDate, StoreError> {
-        if let Some(text) = self.meta("demo_today")? {
-            if let Ok(day) = parse_date(&text) {
-                return Ok(day);
-            }
-        }
-        Ok(crate::month::today_shanghai())
+        today(self)
     }
 
     /// The months that hold any daily figures, oldest first (the
@@ -364,8 +196,7 @@ impl Store {
     /// The month to show by default: that of yesterday, the last day whose
     /// figures can be complete.
     pub fn default_month(&self) -> Result<Month, StoreError> {
-        let today = self.today()?;
-        Ok(Month::of(today.pred_opt().unwrap_or(today)))
+        default_month(self)
     }
 
     /// One station's payments and card transactions day by day in a month:
@@ -396,4 +227,158 @@ impl Store {
         }
         Ok(days)
     }
+}
+
+/// The month's facts through `as_of` (default: `default_as_of`) for the
+/// branches in scope, ready for the engine, from either county database.
+pub fn month_facts<D: CountyRead + ?Sized>(
+    db: &D,
+    month: Month,
+    as_of: Option<NaiveDate>,
+    scope: &BranchScope,
+) -> Result<MonthFacts, StoreError> {
+    let as_of = match as_of {
+        Some(day) => day,
+        None => default_as_of(db, month)?,
+    };
+    let first = day_text(month.first_day());
+    let last = day_text(as_of);
+
+    let mut branches = Vec::new();
+    for branch in db.branches()?.into_iter().filter(|b| scope.includes(&b.id)) {
+        let maintainers = db.branch_maintainers(&branch.id)?;
+        if maintainers.is_empty() {
+            continue;
+        }
+        branches.push(BranchFacts {
+            plan: db.plan(&branch.id, month)?,
+            id: branch.id,
+            kind: branch.kind,
+            manager: branch.manager_id,
+            maintainers,
+        });
+    }
+
+    let mut stations: Vec<StationFacts> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for s in db.stations()? {
+        if !s.active_in(month) || !branches.iter().any(|b| b.id == s.branch_id) {
+            continue;
+        }
+        let mut facts = StationFacts::new(&s.id, &s.branch_id, s.kind, &s.maintainer_id);
+        facts.village_households = s.village_households;
+        facts.stations_in_village = s.stations_in_village;
+        index.insert(s.id.clone(), stations.len());
+        stations.push(facts);
+    }
+
+    // Summed here rather than by SQL's GROUP BY, which would sort the
+    // month's rows: a county month is half a million of them. A branch
+    // reads its own stations through the per-station indexes instead.
+    // The categories are the month's policy version's; the engine
+    // refuses any other (R13). Sums are checked: a hostile or damaged
+    // database must not wrap a count.
+    let mut add_payment = |station: &str, category: &str, count: i64, fen: i64| -> Result<(), StoreError> {
+        let Some(&i) = index.get(station) else { return Ok(()) };
+        let too_large = |column: &'static str, value: String| StoreError::BadValue {
+            table: "daily_payments",
+            column,
+            value,
+        };
+        let count = u64::try_from(count).map_err(|_| too_large("count", count.to_string()))?;
+        let payments = &mut stations[i].payments;
+        let facts = match payments.get_mut(category) {
+            Some(facts) => facts,
+            None => payments.entry(category.to_string()).or_default(),
+        };
+        facts.count = facts.count.checked_add(count).ok_or_else(|| {
+            too_large(
+                "count",
+                crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
+            )
+        })?;
+        facts.amount = facts.amount.checked_add(yuan_from_fen(fen)).ok_or_else(|| {
+            too_large(
+                "amount_fen",
+                crate::i18n::trf(crate::i18n::Text::FactsStationSumOverflows, &[&station, &category]),
+            )
+        })?;
+        Ok(())
+    };
+    let mut card_sums: HashMap<usize, (u64, u64)> = HashMap::new();
+    let mut referral_sums: Vec<(usize, String, u64)> = Vec::new();
+    let only: Option<Vec<String>> = match scope {
+        BranchScope::All => None,
+        BranchScope::Only(_) => Some(index.keys().cloned().collect()),
+    };
+    db.fact_rows(&first, &last, only.as_deref(), &mut |row| match row {
+        FactRow::Payment {
+            station,
+            category,
+            count,
+            fen,
+        } => add_payment(station, category, count, fen),
+        FactRow::Card { station, raw, valid } => {
+            if let Some(&i) = index.get(station) {
+                add_cards(card_sums.entry(i).or_default(), raw, valid)?;
+            }
+            Ok(())
+        }
+        FactRow::Referral { station, kind, count } => {
+            if let Some(&i) = index.get(station) {
+                referral_sums.push((i, kind.to_string(), count));
+            }
+            Ok(())
+        }
+    })?;
+    for (i, (raw, valid)) in card_sums {
+        stations[i].card = CardCounts { raw, valid };
+    }
+    for (i, kind, count) in referral_sums {
+        let sum = stations[i].referrals.entry(kind).or_default();
+        *sum = sum.checked_add(count).ok_or_else(|| StoreError::BadValue {
+            table: "daily_referrals",
+            column: "count",
+            value: crate::i18n::tr(crate::i18n::Text::FactsSumOverflows).to_string(),
+        })?;
+    }
+
+    Ok(MonthFacts {
+        month,
+        as_of,
+        branches,
+        stations,
+    })
+}
+
+/// A month that is over runs to its last day; the current month to the
+/// last day with facts in it (its first day if none yet); a month to come
+/// to its last day.
+pub fn default_as_of<D: CountyRead + ?Sized>(db: &D, month: Month) -> Result<NaiveDate, StoreError> {
+    let today = today(db)?;
+    if !month.contains(today) {
+        return Ok(month.last_day());
+    }
+    let latest = db.latest_fact_day(&day_text(month.first_day()), &day_text(month.last_day()))?;
+    Ok(latest
+        .and_then(|d| parse_date(&d).ok())
+        .unwrap_or_else(|| month.first_day()))
+}
+
+/// Today for a database: the demo county lives on the day it was made
+/// for; a real one on today's date in Asia/Shanghai.
+pub fn today<D: CountyRead + ?Sized>(db: &D) -> Result<NaiveDate, StoreError> {
+    if let Some(text) = db.meta("demo_today")? {
+        if let Ok(day) = parse_date(&text) {
+            return Ok(day);
+        }
+    }
+    Ok(crate::month::today_shanghai())
+}
+
+/// The month to show by default: that of yesterday, the last day whose
+/// figures can be complete.
+pub fn default_month<D: CountyRead + ?Sized>(db: &D) -> Result<Month, StoreError> {
+    let today = today(db)?;
+    Ok(Month::of(today.pred_opt().unwrap_or(today)))
 }

@@ -1,25 +1,153 @@
-//! Writing imported rows into the store: one file is one transaction. Any
-//! bad row and nothing is imported; the error lists the first 20 bad rows.
-//! Transactions are kept by id, so a repeated or overlapping file adds
-//! nothing twice; reversed ones never count.
+//! Writing imported rows into a county database: one file is one
+//! transaction. Any bad row and nothing is imported; the error lists the
+//! first 20 bad rows. Transactions are kept by id, so a repeated or
+//! overlapping file adds nothing twice; reversed ones never count.
+//!
+//! The logic is written once, over `ImportTx`: what an import asks of its
+//! database's transaction. `sqlite` implements it on the store;
+//! `server::db::postgres::import` on a PostgreSQL county database. So an
+//! import into either accepts and refuses exactly the same files.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use chrono::{DateTime, NaiveDate, Utc};
 
 pub use super::card_key::card_hash;
 use super::facts::fen_from_yuan;
 use super::row_policy::{category_of_row, version_of_row};
 use super::{Store, StoreError};
 use crate::i18n::{trf, Text};
-use crate::ingest::{CardRow, ImportKind, IngestError, PaymentRow, PlanRow, ReferralRow, RowError, Rows, StationRow};
+use crate::ingest::{
+    CardRow, ImportKind, IngestError, PaymentRow, PersonRow, PlanRow, ReferralRow, RowError, Rows, StationRow,
+};
 use crate::month::Month;
-use crate::policy::Policy;
+use crate::policy::{CardCounts, Policy};
 
+mod imports;
 mod payout;
-pub use payout::InvoiceChange;
+pub mod sqlite;
+pub use imports::Imports;
+pub use payout::{import_invoices, import_people, InvoiceChange};
+
+/// A payment a reversal took back: its station, day, category, fen and
+/// the import that had counted it.
+pub struct TakenPayment {
+    pub station: String,
+    pub day: String,
+    pub category: String,
+    pub fen: i64,
+    pub import_id: i64,
+}
+
+/// One import's transaction on a county database: what the import logic
+/// asks of it. Every method works inside the transaction; dropped without
+/// `commit`, nothing of the file is written.
+pub trait ImportTx {
+    /// This import's row in `imports`.
+    fn import_id(&self) -> i64;
+    fn station_ids(&mut self) -> Result<HashSet<String>, StoreError>;
+    fn branch_ids(&mut self) -> Result<HashSet<String>, StoreError>;
+    fn person_ids(&mut self) -> Result<HashSet<String>, StoreError>;
+    /// Transaction ids seen reversed (`payment` or `card`).
+    fn reversed_ids(&mut self, kind: &str) -> Result<HashSet<String>, StoreError>;
+    /// Today for this database (the demo's day, else China's).
+    fn today(&mut self) -> Result<NaiveDate, StoreError>;
+    /// The key of the card hashes (`store::card_key`).
+    fn card_key(&mut self) -> Result<Vec<u8>, StoreError>;
+
+    /// Writes a registry row: its people, branch, the maintainer's branch
+    /// and the station (owner columns: an empty cell keeps what is
+    /// stored). Whether anything of an existing station changed.
+    fn write_registry_row(&mut self, row: &StationRow) -> Result<bool, StoreError>;
+    /// The branch a person maintains stations of, other than `branch`.
+    fn maintains_elsewhere(&mut self, person: &str, branch: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a branch's plan; the target it had.
+    fn write_plan(&mut self, branch: &str, month: Month, target: u64) -> Result<Option<u64>, StoreError>;
+    /// Writes a station's monthly plan (fen); `Some(same)` when it had one.
+    fn write_station_plan(
+        &mut self,
+        station: &str,
+        month: Month,
+        targets: (i64, i64),
+    ) -> Result<Option<bool>, StoreError>;
+    /// Writes a station's distribution sales (fen); as `write_station_plan`.
+    fn write_distribution(&mut self, station: &str, month: Month, fen: i64) -> Result<Option<bool>, StoreError>;
+    /// Updates a person's name, phone and 绿卡 (an empty cell keeps what
+    /// is stored); whether anything changed.
+    fn update_person(&mut self, row: &PersonRow) -> Result<bool, StoreError>;
+    /// Writes an invoice row (`payout::write_invoice`'s rules).
+    fn write_invoice(
+        &mut self,
+        month: Month,
+        station: &str,
+        received: bool,
+        invoice_no: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<InvoiceChange, StoreError>;
+
+    /// Keeps payments by id, in order; for each, whether it was new (not
+    /// stored already, nor earlier in the list).
+    fn insert_payments(&mut self, rows: &[NewPayment]) -> Result<Vec<bool>, StoreError>;
+    /// Removes a counted payment that a reversal names.
+    fn take_back_payment(&mut self, txn_id: &str) -> Result<Option<TakenPayment>, StoreError>;
+    fn mark_reversed(&mut self, txn_id: &str, kind: &str) -> Result<(), StoreError>;
+    /// Adds (count, fen) to each station's day and category.
+    fn add_daily_payments(&mut self, totals: &[DailyPayment]) -> Result<(), StoreError>;
+    /// Keeps card transactions by id, as `insert_payments`.
+    fn insert_cards(&mut self, rows: &[NewCard]) -> Result<Vec<bool>, StoreError>;
+    /// Removes a card transaction a reversal names: its station and day.
+    fn take_back_card(&mut self, txn_id: &str) -> Result<Option<(String, String)>, StoreError>;
+    /// How many transactions each card made at a station on a day.
+    fn swipes_per_card(&mut self, station: &str, day: &str) -> Result<Vec<u64>, StoreError>;
+    /// Sets each station's day's card counts.
+    fn set_daily_cards(&mut self, days: &[(String, NaiveDate, CardCounts)]) -> Result<(), StoreError>;
+    /// Keeps referrals by id, as `insert_payments`.
+    fn insert_referrals(&mut self, rows: &[NewReferral]) -> Result<Vec<bool>, StoreError>;
+    /// Adds referrals to each station's day and kind.
+    fn add_daily_referrals(&mut self, totals: &[DailyReferrals]) -> Result<(), StoreError>;
+
+    /// Records the summary in `imports` and commits.
+    fn commit(self, summary: &ImportSummary) -> Result<(), StoreError>;
+}
+
+/// A payment of the file, to keep under its id.
+pub struct NewPayment {
+    pub txn_id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    /// `day` as `YYYY-MM-DD`.
+    pub day_text: String,
+    pub category: String,
+    pub fen: i64,
+}
+
+/// A card transaction of the file, its card number hashed.
+pub struct NewCard {
+    pub txn_id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    pub day_text: String,
+    pub hash: Vec<u8>,
+}
+
+/// A referral of the file.
+pub struct NewReferral {
+    pub id: String,
+    pub station: String,
+    pub day: NaiveDate,
+    pub day_text: String,
+    pub kind: String,
+}
+
+/// Rows of source transactions are kept in batches of this many (one
+/// statement each on PostgreSQL), and always before a reversal is applied.
+const KEEP_BATCH: usize = 2_000;
+
+/// (station, day, category) and the (count, fen) to add.
+pub type DailyPayment = ((String, NaiveDate, String), (i64, i64));
+/// (station, day, kind) and the count to add.
+pub type DailyReferrals = ((String, NaiveDate, String), u64);
 
 /// How many bad rows an error lists.
 pub const MAX_LISTED_ERRORS: usize = 20;
@@ -84,6 +212,12 @@ impl From<rusqlite::Error> for ImportError {
     }
 }
 
+impl From<postgres::Error> for ImportError {
+    fn from(e: postgres::Error) -> ImportError {
+        ImportError::Store(StoreError::Pg(e))
+    }
+}
+
 fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
     let bad = if total == 1 {
         Text::ImportBadRowsOne
@@ -103,13 +237,13 @@ fn bad_rows_message(file: &str, errors: &[RowError], total: u64) -> String {
 
 /// Collects row errors, keeping the first few.
 #[derive(Default)]
-pub(super) struct Problems {
+pub(crate) struct Problems {
     listed: Vec<RowError>,
-    pub(super) total: u64,
+    pub(crate) total: u64,
 }
 
 impl Problems {
-    pub(super) fn add(&mut self, e: RowError) {
+    pub(crate) fn add(&mut self, e: RowError) {
         self.total += 1;
         if self.listed.len() < MAX_LISTED_ERRORS {
             self.listed.push(e);
@@ -160,32 +294,8 @@ pub(super) fn row_error(line: u64, column: &str, reason: String) -> RowError {
     }
 }
 
-fn day_text(day: NaiveDate) -> String {
+pub(crate) fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
-}
-
-/// Hands out sync revisions for the daily rows an import writes, so the
-/// revision triggers (migration 0003) stand aside: one read and one write
-/// of the counter instead of two statements per row.
-struct Revisions {
-    next: i64,
-}
-
-impl Revisions {
-    fn start(tx: &Transaction<'_>) -> Result<Revisions, rusqlite::Error> {
-        let current: i64 = tx.query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))?;
-        Ok(Revisions { next: current + 1 })
-    }
-
-    fn take(&mut self) -> i64 {
-        self.next += 1;
-        self.next - 1
-    }
-
-    fn finish(self, tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
-        tx.execute("UPDATE sync_revision SET rev = ?1 WHERE id = 1", [self.next - 1])?;
-        Ok(())
-    }
 }
 
 /// `YYYY-MM-DD` of the last day asked for, formatted once: rows of an
@@ -206,603 +316,504 @@ impl DayText {
     }
 }
 
-pub(super) struct Started<'a> {
-    pub(super) tx: Transaction<'a>,
-    pub(super) import_id: i64,
+/// An import under way: its transaction and what it counted so far.
+pub(super) struct Started<T: ImportTx> {
+    pub(super) tx: T,
     pub(super) summary: ImportSummary,
 }
 
-impl Store {
-    pub(super) fn start_import<T>(&self, rows: &Rows<T>) -> Result<Started<'_>, ImportError> {
-        // Each daily upsert fires a revision trigger, which keeps a
-        // statement journal: in memory it is cheap (each is one row's
-        // worth); in a temporary file it was a third of an import's time.
-        self.conn().pragma_update(None, "temp_store", "MEMORY")?;
-        let tx = self.conn().unchecked_transaction()?;
-        let file = rows.path().display().to_string();
-        tx.execute(
-            "INSERT INTO imports (kind, file_name, imported_at) VALUES (?1, ?2, ?3)",
-            params![rows.kind().as_str(), file, chrono::Utc::now().to_rfc3339()],
-        )?;
-        let import_id = tx.last_insert_rowid();
-        Ok(Started {
+impl<T: ImportTx> Started<T> {
+    pub(super) fn new<R>(tx: T, rows: &Rows<R>) -> Started<T> {
+        Started {
             tx,
-            import_id,
             summary: ImportSummary {
                 kind: rows.kind(),
                 format: rows.format().to_string(),
-                file,
+                file: rows.path().display().to_string(),
                 rows_read: 0,
                 rows_new: 0,
                 rows_updated: 0,
                 rows_duplicate: 0,
                 rows_reversed: 0,
             },
-        })
+        }
     }
 
-    pub(super) fn finish_import(&self, started: Started<'_>, problems: Problems) -> Result<ImportSummary, ImportError> {
-        let Started { tx, import_id, summary } = started;
-        // Dropping the transaction rolls everything back.
+    /// Commits when no row was bad; else drops the transaction (nothing
+    /// written) and says which rows.
+    pub(super) fn finish(self, problems: Problems) -> Result<ImportSummary, ImportError> {
+        let Started { tx, summary } = self;
         problems.into_result(&summary.file)?;
-        tx.execute(
-            "UPDATE imports SET rows_read = ?2, rows_new = ?3, rows_duplicate = ?4, rows_reversed = ?5 WHERE id = ?1",
-            params![
-                import_id,
-                summary.rows_read,
-                summary.rows_new + summary.rows_updated,
-                summary.rows_duplicate,
-                summary.rows_reversed
-            ],
-        )?;
-        tx.commit()?;
+        tx.commit(&summary)?;
         Ok(summary)
     }
+}
 
-    pub(super) fn station_ids(&self) -> Result<HashSet<String>, StoreError> {
-        let mut stmt = self.conn().prepare("SELECT id FROM stations")?;
-        let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(ids)
-    }
-
-    fn reversed_ids(&self, kind: &str) -> Result<HashSet<String>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT txn_id FROM reversed_txns WHERE kind = ?1")?;
-        let ids = stmt.query_map([kind], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(ids)
-    }
-
-    /// The station registry: stations with their branch and people.
-    pub fn import_stations(&self, mut rows: Rows<StationRow>) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        // Within the file: a branch has one manager and kind; a maintainer
-        // belongs to one branch (R9: each person belongs to one branch).
-        let mut branch_of_row: HashMap<String, (String, crate::policy::Kind, u64)> = HashMap::new();
-        let mut maintainer_branch: HashMap<String, (String, u64)> = HashMap::new();
-        let mut seen_codes: HashMap<String, u64> = HashMap::new();
-        let mut valid_rows = Vec::new();
-        for row in rows.by_ref() {
-            started.summary.rows_read += 1;
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    problems.add(e);
-                    continue;
-                }
-            };
-            if let Some(first) = seen_codes.insert(row.code.clone(), row.line) {
-                problems.add(row_error(
-                    row.line,
-                    "站点编码",
-                    trf(Text::ImportStationTwice, &[&row.code, &first]),
-                ));
+/// The station registry: stations with their branch and people.
+pub fn import_stations<T: ImportTx>(tx: T, mut rows: Rows<StationRow>) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    // Within the file: a branch has one manager and kind; a maintainer
+    // belongs to one branch (R9: each person belongs to one branch).
+    let mut branch_of_row: HashMap<String, (String, crate::policy::Kind, u64)> = HashMap::new();
+    let mut maintainer_branch: HashMap<String, (String, u64)> = HashMap::new();
+    let mut seen_codes: HashMap<String, u64> = HashMap::new();
+    let mut valid_rows = Vec::new();
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                problems.add(e);
                 continue;
             }
-            match branch_of_row.get(&row.branch_code) {
-                Some((manager, _, line)) if *manager != row.manager_id => {
-                    problems.add(row_error(
-                        row.line,
-                        "支局长",
-                        trf(
-                            Text::ImportBranchManagerDiffers,
-                            &[&row.branch_code, manager, line, &row.manager_id],
-                        ),
-                    ));
-                    continue;
-                }
-                Some((_, kind, line)) if *kind != row.branch_kind => {
-                    problems.add(row_error(
-                        row.line,
-                        "支局类型",
-                        trf(Text::ImportBranchKindDiffers, &[&row.branch_code, &kind.as_str(), line]),
-                    ));
-                    continue;
-                }
-                Some(_) => {}
-                None => {
-                    branch_of_row.insert(
-                        row.branch_code.clone(),
-                        (row.manager_id.clone(), row.branch_kind, row.line),
-                    );
-                }
-            }
-            match maintainer_branch.get(&row.maintainer_id) {
-                Some((branch, line)) if *branch != row.branch_code => {
-                    problems.add(row_error(
-                        row.line,
-                        "维护人员",
-                        trf(Text::ImportOneBranchEach, &[&row.maintainer_id, branch, line]),
-                    ));
-                    continue;
-                }
-                _ => {
-                    maintainer_branch.insert(row.maintainer_id.clone(), (row.branch_code.clone(), row.line));
-                }
-            }
-            valid_rows.push(row);
+        };
+        if let Some(first) = seen_codes.insert(row.code.clone(), row.line) {
+            problems.add(row_error(
+                row.line,
+                "站点编码",
+                trf(Text::ImportStationTwice, &[&row.code, &first]),
+            ));
+            continue;
         }
-        // A manager may not be a maintainer of another branch in the file.
-        for row in &valid_rows {
-            if let Some((branch, line)) = maintainer_branch.get(&row.manager_id) {
-                if *branch != row.branch_code {
-                    problems.add(row_error(
-                        row.line,
-                        "支局长",
-                        trf(
-                            Text::ImportMaintainerCannotManageLine,
-                            &[&row.manager_id, branch, line, &row.branch_code],
-                        ),
-                    ));
-                }
-            }
-        }
-        if problems.total > 0 {
-            return self.finish_import(started, problems);
-        }
-        let existing = self.station_ids()?;
-        for row in &valid_rows {
-            let tx = &started.tx;
-            for (id, name) in [
-                (&row.manager_id, &row.manager_name),
-                (&row.maintainer_id, &row.maintainer_name),
-            ] {
-                tx.execute(
-                    "INSERT INTO people (id, name) VALUES (?1, coalesce(?2, ?1))
-                     ON CONFLICT (id) DO UPDATE SET name = coalesce(?2, people.name)",
-                    params![id, name],
-                )?;
-            }
-            tx.execute(
-                "INSERT INTO branches (id, name, kind, manager_id) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, manager_id = excluded.manager_id",
-                params![row.branch_code, row.branch_name, row.branch_kind.as_str(), row.manager_id],
-            )?;
-            // The file is authoritative for the people it names: a
-            // maintainer moved to another branch leaves the old one.
-            tx.execute(
-                "DELETE FROM branch_maintainers WHERE person_id = ?1 AND branch_id <> ?2",
-                params![row.maintainer_id, row.branch_code],
-            )?;
-            tx.execute(
-                "INSERT OR IGNORE INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
-                params![row.branch_code, row.maintainer_id],
-            )?;
-            let changed = tx.execute(
-                "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
-                     stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on,
-                     signed_on, installed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                     branch_id = excluded.branch_id, maintainer_id = excluded.maintainer_id,
-                     village = excluded.village, village_households = excluded.village_households,
-                     stations_in_village = excluded.stations_in_village, route_order = excluded.route_order,
-                     status = excluded.status, has_terminal = excluded.has_terminal,
-                     has_green_card = excluded.has_green_card, opened_on = excluded.opened_on,
-                     closed_on = excluded.closed_on, signed_on = excluded.signed_on,
-                     installed_on = excluded.installed_on
-                 WHERE (name, kind, branch_id, maintainer_id, village, village_households, stations_in_village,
-                        route_order, status, has_terminal, has_green_card, opened_on, closed_on, signed_on,
-                        installed_on)
-                    IS NOT (excluded.name, excluded.kind, excluded.branch_id, excluded.maintainer_id,
-                        excluded.village, excluded.village_households, excluded.stations_in_village,
-                        excluded.route_order, excluded.status, excluded.has_terminal, excluded.has_green_card,
-                        excluded.opened_on, excluded.closed_on, excluded.signed_on, excluded.installed_on)",
-                params![
-                    row.code,
-                    row.name,
-                    row.kind.as_str(),
-                    row.branch_code,
-                    row.maintainer_id,
-                    row.village,
-                    row.village_households,
-                    row.stations_in_village,
-                    row.route_order,
-                    row.status.as_str(),
-                    row.has_terminal,
-                    row.has_green_card,
-                    row.opened_on.map(day_text),
-                    row.closed_on.map(day_text),
-                    row.signed_on.map(day_text),
-                    row.installed_on.map(day_text),
-                ],
-            )?;
-            // The owner (payee) columns: an empty cell keeps what is stored.
-            let owner_changed = tx.execute(
-                "UPDATE stations SET owner_name = coalesce(?2, owner_name), owner_phone = coalesce(?3, owner_phone)
-                 WHERE id = ?1 AND (owner_name, owner_phone)
-                       IS NOT (coalesce(?2, owner_name), coalesce(?3, owner_phone))",
-                params![row.code, row.owner_name, row.owner_phone],
-            )?;
-            if !existing.contains(&row.code) {
-                started.summary.rows_new += 1;
-            } else if changed > 0 || owner_changed > 0 {
-                started.summary.rows_updated += 1;
-            }
-        }
-        // A manager who also maintains in another branch, through the
-        // stored registry.
-        for row in &valid_rows {
-            let elsewhere: Option<String> = started
-                .tx
-                .query_row(
-                    "SELECT branch_id FROM branch_maintainers WHERE person_id = ?1 AND branch_id <> ?2",
-                    params![row.manager_id, row.branch_code],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(branch) = elsewhere {
+        match branch_of_row.get(&row.branch_code) {
+            Some((manager, _, line)) if *manager != row.manager_id => {
                 problems.add(row_error(
                     row.line,
                     "支局长",
                     trf(
-                        Text::ImportMaintainerCannotManage,
-                        &[&row.manager_id, &branch, &row.branch_code],
+                        Text::ImportBranchManagerDiffers,
+                        &[&row.branch_code, manager, line, &row.manager_id],
+                    ),
+                ));
+                continue;
+            }
+            Some((_, kind, line)) if *kind != row.branch_kind => {
+                problems.add(row_error(
+                    row.line,
+                    "支局类型",
+                    trf(Text::ImportBranchKindDiffers, &[&row.branch_code, &kind.as_str(), line]),
+                ));
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                branch_of_row.insert(
+                    row.branch_code.clone(),
+                    (row.manager_id.clone(), row.branch_kind, row.line),
+                );
+            }
+        }
+        match maintainer_branch.get(&row.maintainer_id) {
+            Some((branch, line)) if *branch != row.branch_code => {
+                problems.add(row_error(
+                    row.line,
+                    "维护人员",
+                    trf(Text::ImportOneBranchEach, &[&row.maintainer_id, branch, line]),
+                ));
+                continue;
+            }
+            _ => {
+                maintainer_branch.insert(row.maintainer_id.clone(), (row.branch_code.clone(), row.line));
+            }
+        }
+        valid_rows.push(row);
+    }
+    // A manager may not be a maintainer of another branch in the file.
+    for row in &valid_rows {
+        if let Some((branch, line)) = maintainer_branch.get(&row.manager_id) {
+            if *branch != row.branch_code {
+                problems.add(row_error(
+                    row.line,
+                    "支局长",
+                    trf(
+                        Text::ImportMaintainerCannotManageLine,
+                        &[&row.manager_id, branch, line, &row.branch_code],
                     ),
                 ));
             }
         }
-        self.finish_import(started, problems)
+    }
+    if problems.total > 0 {
+        return started.finish(problems);
+    }
+    let existing = started.tx.station_ids()?;
+    for row in &valid_rows {
+        let changed = started.tx.write_registry_row(row)?;
+        if !existing.contains(&row.code) {
+            started.summary.rows_new += 1;
+        } else if changed {
+            started.summary.rows_updated += 1;
+        }
+    }
+    // A manager who also maintains in another branch, through the
+    // stored registry.
+    for row in &valid_rows {
+        if let Some(branch) = started.tx.maintains_elsewhere(&row.manager_id, &row.branch_code)? {
+            problems.add(row_error(
+                row.line,
+                "支局长",
+                trf(
+                    Text::ImportMaintainerCannotManage,
+                    &[&row.manager_id, &branch, &row.branch_code],
+                ),
+            ));
+        }
+    }
+    started.finish(problems)
+}
+
+/// Plans: each branch's target of valid stations per month.
+pub fn import_plans<T: ImportTx>(tx: T, mut rows: Rows<PlanRow>) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let branches = started.tx.branch_ids()?;
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                problems.add(e);
+                continue;
+            }
+        };
+        if !branches.contains(&row.branch_code) {
+            problems.add(row_error(
+                row.line,
+                "支局编码",
+                trf(Text::ImportUnknownBranch, &[&row.branch_code]),
+            ));
+            continue;
+        }
+        if problems.total > 0 {
+            continue;
+        }
+        match started.tx.write_plan(&row.branch_code, row.month, row.target)? {
+            None => started.summary.rows_new += 1,
+            Some(t) if t != row.target => started.summary.rows_updated += 1,
+            Some(_) => started.summary.rows_duplicate += 1,
+        }
+    }
+    started.finish(problems)
+}
+
+/// Keeps the pending payments: new ones count into their day, the others
+/// are duplicates.
+fn keep_payments<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewPayment>,
+    daily: &mut HashMap<(String, NaiveDate, String), (i64, i64)>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_payments(pending)?;
+    for (p, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        let entry = daily.entry((p.station, p.day, p.category)).or_default();
+        entry.0 += 1;
+        entry.1 += p.fen;
+    }
+    Ok(())
+}
+
+/// Keeps the pending card transactions; new ones mark their day touched.
+fn keep_cards<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewCard>,
+    touched: &mut HashSet<(String, NaiveDate)>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_cards(pending)?;
+    for (c, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        touched.insert((c.station, c.day));
+    }
+    Ok(())
+}
+
+/// Keeps the pending referrals; new ones count into their day and kind.
+fn keep_referrals<T: ImportTx>(
+    started: &mut Started<T>,
+    pending: &mut Vec<NewReferral>,
+    daily: &mut HashMap<(String, NaiveDate, String), u64>,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = started.tx.insert_referrals(pending)?;
+    for (r, is_new) in pending.drain(..).zip(new) {
+        if !is_new {
+            started.summary.rows_duplicate += 1;
+            continue;
+        }
+        started.summary.rows_new += 1;
+        *daily.entry((r.station, r.day, r.kind)).or_default() += 1;
+    }
+    Ok(())
+}
+
+/// Bill payments, by transaction id, summed into daily facts; each
+/// business type mapped to a category of its month's version (R13).
+pub fn import_payments<T: ImportTx>(
+    tx: T,
+    mut rows: Rows<PaymentRow>,
+    policy: &Policy,
+) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let stations = started.tx.station_ids()?;
+    let mut reversed = started.tx.reversed_ids("payment")?;
+    // (station, day, category) → (count, fen) added by this file.
+    let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
+    let mut pending: Vec<NewPayment> = Vec::with_capacity(KEEP_BATCH);
+    let mut day_texts = DayText::default();
+    let import_id = started.tx.import_id();
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
+            continue;
+        };
+        let Some(fen) = fen_from_yuan(row.amount) else {
+            problems.add(row_error(
+                row.line,
+                "金额",
+                trf(Text::ImportNotWholeFen, &[&row.amount]),
+            ));
+            continue;
+        };
+        // A reversal names the category too; a wrong one is still a
+        // wrong row.
+        let category = match category_of_row(policy, &row) {
+            Ok(category) => category,
+            Err(e) => {
+                problems.add(e);
+                continue;
+            }
+        };
+        if problems.total > 0 {
+            // Keep reading to report every bad row, write nothing more.
+            continue;
+        }
+        let day = row.time.date();
+        if row.reversed {
+            // What the reversal takes back may be among the rows not kept yet.
+            keep_payments(&mut started, &mut pending, &mut daily)?;
+            started.summary.rows_reversed += 1;
+            started.tx.mark_reversed(&row.txn_id, "payment")?;
+            reversed.insert(row.txn_id.clone());
+            // A reversal of a transaction already counted takes it back.
+            if let Some(taken) = started.tx.take_back_payment(&row.txn_id)? {
+                if taken.import_id == import_id {
+                    // Counted as new earlier in this very file.
+                    started.summary.rows_new -= 1;
+                }
+                let day = crate::month::parse_date(&taken.day).map_err(|_| StoreError::BadValue {
+                    table: "payment_txns",
+                    column: "day",
+                    value: taken.day.clone(),
+                })?;
+                let entry = daily.entry((taken.station, day, taken.category)).or_default();
+                entry.0 -= 1;
+                entry.1 -= taken.fen;
+            }
+            continue;
+        }
+        if reversed.contains(&row.txn_id) {
+            started.summary.rows_reversed += 1;
+            continue;
+        }
+        pending.push(NewPayment {
+            day_text: day_texts.of(day).to_string(),
+            txn_id: row.txn_id,
+            station: row.station_code,
+            day,
+            category: category.to_string(),
+            fen,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_payments(&mut started, &mut pending, &mut daily)?;
+        }
+    }
+    if problems.total == 0 {
+        keep_payments(&mut started, &mut pending, &mut daily)?;
+        // In station order: the writes then walk the table's pages (and
+        // the by-station index) in order instead of at random.
+        let mut totals: Vec<_> = daily.into_iter().collect();
+        totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        started.tx.add_daily_payments(&totals)?;
+    }
+    started.finish(problems)
+}
+
+/// Card withdrawals: card numbers hashed, never stored; the daily valid
+/// count is recomputed under the policy's cap (R1).
+pub fn import_cards<T: ImportTx>(
+    tx: T,
+    mut rows: Rows<CardRow>,
+    policy: &Policy,
+) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let stations = started.tx.station_ids()?;
+    let mut reversed = started.tx.reversed_ids("card")?;
+    // The key lives outside the database (store::card_key).
+    let key = started.tx.card_key()?;
+    let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
+    let mut pending: Vec<NewCard> = Vec::with_capacity(KEEP_BATCH);
+    let mut day_texts = DayText::default();
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
+            continue;
+        };
+        let day = row.time.date();
+        // The day's cap is its month's version's (R1, R12).
+        if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
+            problems.add(e);
+            continue;
+        }
+        if problems.total > 0 {
+            continue;
+        }
+        if row.reversed {
+            keep_cards(&mut started, &mut pending, &mut touched)?;
+            started.summary.rows_reversed += 1;
+            started.tx.mark_reversed(&row.txn_id, "card")?;
+            reversed.insert(row.txn_id.clone());
+            if let Some((station, day)) = started.tx.take_back_card(&row.txn_id)? {
+                if let Ok(day) = crate::month::parse_date(&day) {
+                    touched.insert((station, day));
+                }
+            }
+            continue;
+        }
+        if reversed.contains(&row.txn_id) {
+            started.summary.rows_reversed += 1;
+            continue;
+        }
+        pending.push(NewCard {
+            hash: card_hash(&key, &row.card_number),
+            day_text: day_texts.of(day).to_string(),
+            txn_id: row.txn_id,
+            station: row.station_code,
+            day,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_cards(&mut started, &mut pending, &mut touched)?;
+        }
+    }
+    if problems.total == 0 {
+        keep_cards(&mut started, &mut pending, &mut touched)?;
+        let mut touched: Vec<_> = touched.into_iter().collect();
+        touched.sort_unstable();
+        let mut days = Vec::with_capacity(touched.len());
+        for (station, day) in touched {
+            // Every row's month was checked to have a version; a day taken
+            // back by a reversal may be older.
+            let cap = policy
+                .version_for(Month::of(day))
+                .map_or(u32::MAX, |v| v.card_cap.per_card_per_day);
+            // R1 is applied by the policy, not here.
+            let per_card = started.tx.swipes_per_card(&station, &day_text(day))?;
+            let counts = crate::policy::card_cap::card_counts_per_card(per_card, cap);
+            days.push((station, day, counts));
+        }
+        started.tx.set_daily_cards(&days)?;
+    }
+    started.finish(problems)
+}
+
+/// Referrals, by referral id, counted per station, day and kind.
+pub fn import_referrals<T: ImportTx>(
+    tx: T,
+    mut rows: Rows<ReferralRow>,
+    policy: &Policy,
+) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let stations = started.tx.station_ids()?;
+    let mut daily: HashMap<(String, NaiveDate, String), u64> = HashMap::new();
+    let mut pending: Vec<NewReferral> = Vec::with_capacity(KEEP_BATCH);
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
+            continue;
+        };
+        let version = match version_of_row(policy, row.date, row.line, "日期") {
+            Ok(version) => version,
+            Err(e) => {
+                problems.add(e);
+                continue;
+            }
+        };
+        if !version.referral_rates.contains_key(&row.kind) {
+            problems.add(row_error(
+                row.line,
+                "类型",
+                trf(
+                    Text::ImportNoReferralKind,
+                    &[&policy.id, &row.kind, &Month::of(row.date), &version.effective_from],
+                ),
+            ));
+            continue;
+        }
+        if problems.total > 0 {
+            continue;
+        }
+        pending.push(NewReferral {
+            day_text: day_text(row.date),
+            id: row.referral_id,
+            station: row.station_code,
+            day: row.date,
+            kind: row.kind,
+        });
+        if pending.len() >= KEEP_BATCH {
+            keep_referrals(&mut started, &mut pending, &mut daily)?;
+        }
+    }
+    if problems.total == 0 {
+        keep_referrals(&mut started, &mut pending, &mut daily)?;
+        let mut totals: Vec<_> = daily.into_iter().collect();
+        totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        started.tx.add_daily_referrals(&totals)?;
+    }
+    started.finish(problems)
+}
+
+impl Store {
+    /// The station registry: stations with their branch and people.
+    pub fn import_stations(&self, rows: Rows<StationRow>) -> Result<ImportSummary, ImportError> {
+        import_stations(sqlite::SqliteImport::start(self, &rows)?, rows)
     }
 
     /// Plans: each branch's target of valid stations per month.
-    pub fn import_plans(&self, mut rows: Rows<PlanRow>) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let branches: HashSet<String> = self.branches()?.into_iter().map(|b| b.id).collect();
-        for row in rows.by_ref() {
-            started.summary.rows_read += 1;
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    problems.add(e);
-                    continue;
-                }
-            };
-            if !branches.contains(&row.branch_code) {
-                problems.add(row_error(
-                    row.line,
-                    "支局编码",
-                    trf(Text::ImportUnknownBranch, &[&row.branch_code]),
-                ));
-                continue;
-            }
-            if problems.total > 0 {
-                continue;
-            }
-            let before: Option<u64> = started
-                .tx
-                .query_row(
-                    "SELECT target FROM plans WHERE branch_id = ?1 AND month = ?2",
-                    params![row.branch_code, row.month.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            started.tx.execute(
-                "INSERT INTO plans (branch_id, month, target) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (branch_id, month) DO UPDATE SET target = excluded.target",
-                params![row.branch_code, row.month.to_string(), row.target],
-            )?;
-            match before {
-                None => started.summary.rows_new += 1,
-                Some(t) if t != row.target => started.summary.rows_updated += 1,
-                Some(_) => started.summary.rows_duplicate += 1,
-            }
-        }
-        self.finish_import(started, problems)
+    pub fn import_plans(&self, rows: Rows<PlanRow>) -> Result<ImportSummary, ImportError> {
+        import_plans(sqlite::SqliteImport::start(self, &rows)?, rows)
     }
 
-    /// Bill payments, by transaction id, summed into daily facts; each
-    /// business type mapped to a category of its month's version (R13).
-    pub fn import_payments(&self, mut rows: Rows<PaymentRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let stations = self.station_ids()?;
-        let mut reversed = self.reversed_ids("payment")?;
-        // (station, day, category) → (count, fen) added by this file.
-        let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
-        let mut day_texts = DayText::default();
-        {
-            let tx = &started.tx;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            let mut take_back = tx.prepare_cached(
-                "DELETE FROM payment_txns WHERE txn_id = ?1 RETURNING station_id, day, category, amount_fen, import_id",
-            )?;
-            let mut mark_reversed = tx.prepare_cached(
-                "INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'payment', ?2)",
-            )?;
-            for row in rows.by_ref() {
-                started.summary.rows_read += 1;
-                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-                    continue;
-                };
-                let Some(fen) = fen_from_yuan(row.amount) else {
-                    problems.add(row_error(
-                        row.line,
-                        "金额",
-                        trf(Text::ImportNotWholeFen, &[&row.amount]),
-                    ));
-                    continue;
-                };
-                // A reversal names the category too; a wrong one is still
-                // a wrong row.
-                let category = match category_of_row(policy, &row) {
-                    Ok(category) => category,
-                    Err(e) => {
-                        problems.add(e);
-                        continue;
-                    }
-                };
-                if problems.total > 0 {
-                    // Keep reading to report every bad row, write nothing more.
-                    continue;
-                }
-                let day = row.time.date();
-                if row.reversed {
-                    started.summary.rows_reversed += 1;
-                    mark_reversed.execute(params![row.txn_id, started.import_id])?;
-                    reversed.insert(row.txn_id.clone());
-                    // A reversal of a transaction already counted takes it back.
-                    let taken: Option<(String, String, String, i64, i64)> = take_back
-                        .query_row([&row.txn_id], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                        })
-                        .optional()?;
-                    if let Some((station, day, category, fen, import_id)) = taken {
-                        if import_id == started.import_id {
-                            // Counted as new earlier in this very file.
-                            started.summary.rows_new -= 1;
-                        }
-                        let day = crate::month::parse_date(&day).map_err(|_| StoreError::BadValue {
-                            table: "payment_txns",
-                            column: "day",
-                            value: day.clone(),
-                        })?;
-                        let entry = daily.entry((station, day, category)).or_default();
-                        entry.0 -= 1;
-                        entry.1 -= fen;
-                    }
-                    continue;
-                }
-                if reversed.contains(&row.txn_id) {
-                    started.summary.rows_reversed += 1;
-                    continue;
-                }
-                let inserted = insert.execute(params![
-                    row.txn_id,
-                    row.station_code,
-                    day_texts.of(day),
-                    category,
-                    fen,
-                    started.import_id
-                ])?;
-                if inserted == 0 {
-                    started.summary.rows_duplicate += 1;
-                    continue;
-                }
-                started.summary.rows_new += 1;
-                let entry = daily.entry((row.station_code, day, category.to_string())).or_default();
-                entry.0 += 1;
-                entry.1 += fen;
-            }
-            if problems.total == 0 {
-                let mut add = tx.prepare_cached(
-                    "INSERT INTO daily_payments (station_id, day, category, count, amount_fen, rev)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (day, station_id, category) DO UPDATE SET
-                         count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen,
-                         rev = excluded.rev",
-                )?;
-                // In station order: the writes then walk the table's pages
-                // (and the by-station index) in order instead of at random.
-                let mut totals: Vec<_> = daily.into_iter().collect();
-                totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                let mut revisions = Revisions::start(tx)?;
-                for ((station, day, category), (count, fen)) in totals {
-                    add.execute(params![station, day_text(day), category, count, fen, revisions.take()])?;
-                }
-                revisions.finish(tx)?;
-            }
-        }
-        self.finish_import(started, problems)
+    /// Bill payments (see `import_payments`).
+    pub fn import_payments(&self, rows: Rows<PaymentRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
+        import_payments(sqlite::SqliteImport::start(self, &rows)?, rows, policy)
     }
 
-    /// Card withdrawals: card numbers hashed, never stored; the daily
-    /// valid count is recomputed under the policy's cap (R1).
-    pub fn import_cards(&self, mut rows: Rows<CardRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let stations = self.station_ids()?;
-        let mut reversed = self.reversed_ids("card")?;
-        // The key lives outside the database (store::card_key).
-        let key = self.card_key(&started.tx)?;
-        let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
-        let mut day_texts = DayText::default();
-        {
-            let tx = &started.tx;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut take_back =
-                tx.prepare_cached("DELETE FROM card_txns WHERE txn_id = ?1 RETURNING station_id, day")?;
-            let mut mark_reversed = tx.prepare_cached(
-                "INSERT OR IGNORE INTO reversed_txns (txn_id, kind, import_id) VALUES (?1, 'card', ?2)",
-            )?;
-            for row in rows.by_ref() {
-                started.summary.rows_read += 1;
-                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-                    continue;
-                };
-                let day = row.time.date();
-                // The day's cap is its month's version's (R1, R12).
-                if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
-                    problems.add(e);
-                    continue;
-                }
-                if problems.total > 0 {
-                    continue;
-                }
-                if row.reversed {
-                    started.summary.rows_reversed += 1;
-                    mark_reversed.execute(params![row.txn_id, started.import_id])?;
-                    reversed.insert(row.txn_id.clone());
-                    let taken: Option<(String, String)> = take_back
-                        .query_row([&row.txn_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?;
-                    if let Some((station, day)) = taken {
-                        if let Ok(day) = crate::month::parse_date(&day) {
-                            touched.insert((station, day));
-                        }
-                    }
-                    continue;
-                }
-                if reversed.contains(&row.txn_id) {
-                    started.summary.rows_reversed += 1;
-                    continue;
-                }
-                let hash = card_hash(&key, &row.card_number);
-                let inserted = insert.execute(params![
-                    row.txn_id,
-                    row.station_code,
-                    day_texts.of(day),
-                    hash,
-                    started.import_id
-                ])?;
-                if inserted == 0 {
-                    started.summary.rows_duplicate += 1;
-                    continue;
-                }
-                started.summary.rows_new += 1;
-                touched.insert((row.station_code, day));
-            }
-            if problems.total == 0 {
-                let mut per_card = tx.prepare_cached(
-                    "SELECT count(*) FROM card_txns WHERE station_id = ?1 AND day = ?2 GROUP BY card_hash",
-                )?;
-                let mut touched: Vec<_> = touched.into_iter().collect();
-                touched.sort_unstable();
-                let mut revisions = Revisions::start(tx)?;
-                for (station, day) in touched {
-                    // Every row's month was checked to have a version; a
-                    // day taken back by a reversal may be older.
-                    let cap = policy
-                        .version_for(Month::of(day))
-                        .map_or(u32::MAX, |v| v.card_cap.per_card_per_day);
-                    let per_card_counts = per_card
-                        .query_map(params![station, day_text(day)], |r| r.get::<_, u64>(0))?
-                        .collect::<Result<Vec<u64>, _>>()?;
-                    // R1 is applied by the policy, not here.
-                    let counts = crate::policy::card_cap::card_counts_per_card(per_card_counts, cap);
-                    tx.prepare_cached(
-                        "INSERT INTO daily_cards (station_id, day, raw, valid, rev) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid,
-                             rev = excluded.rev",
-                    )?
-                    .execute(params![
-                        station,
-                        day_text(day),
-                        counts.raw,
-                        counts.valid,
-                        revisions.take()
-                    ])?;
-                }
-                revisions.finish(tx)?;
-            }
-        }
-        self.finish_import(started, problems)
+    /// Card withdrawals (see `import_cards`).
+    pub fn import_cards(&self, rows: Rows<CardRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
+        import_cards(sqlite::SqliteImport::start(self, &rows)?, rows, policy)
     }
 
-    /// Referrals, by referral id, counted per station, day and kind.
-    pub fn import_referrals(&self, mut rows: Rows<ReferralRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let stations = self.station_ids()?;
-        let mut daily: HashMap<(String, NaiveDate, String), u64> = HashMap::new();
-        {
-            let tx = &started.tx;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO referral_records (referral_id, station_id, day, kind, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for row in rows.by_ref() {
-                started.summary.rows_read += 1;
-                let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-                    continue;
-                };
-                let version = match version_of_row(policy, row.date, row.line, "日期") {
-                    Ok(version) => version,
-                    Err(e) => {
-                        problems.add(e);
-                        continue;
-                    }
-                };
-                if !version.referral_rates.contains_key(&row.kind) {
-                    problems.add(row_error(
-                        row.line,
-                        "类型",
-                        trf(
-                            Text::ImportNoReferralKind,
-                            &[&policy.id, &row.kind, &Month::of(row.date), &version.effective_from],
-                        ),
-                    ));
-                    continue;
-                }
-                if problems.total > 0 {
-                    continue;
-                }
-                let inserted = insert.execute(params![
-                    row.referral_id,
-                    row.station_code,
-                    day_text(row.date),
-                    row.kind,
-                    started.import_id
-                ])?;
-                if inserted == 0 {
-                    started.summary.rows_duplicate += 1;
-                    continue;
-                }
-                started.summary.rows_new += 1;
-                *daily.entry((row.station_code, row.date, row.kind)).or_default() += 1;
-            }
-            if problems.total == 0 {
-                let mut add = tx.prepare_cached(
-                    "INSERT INTO daily_referrals (station_id, day, kind, count, rev) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (day, station_id, kind) DO UPDATE SET count = count + excluded.count,
-                         rev = excluded.rev",
-                )?;
-                let mut totals: Vec<_> = daily.into_iter().collect();
-                totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                let mut revisions = Revisions::start(tx)?;
-                for ((station, day, kind), count) in totals {
-                    add.execute(params![station, day_text(day), kind, count, revisions.take()])?;
-                }
-                revisions.finish(tx)?;
-            }
-        }
-        self.finish_import(started, problems)
+    /// Referrals (see `import_referrals`).
+    pub fn import_referrals(&self, rows: Rows<ReferralRow>, policy: &Policy) -> Result<ImportSummary, ImportError> {
+        import_referrals(sqlite::SqliteImport::start(self, &rows)?, rows, policy)
     }
 }

@@ -5,6 +5,8 @@
 pub mod card_key;
 pub mod chain;
 pub mod county_facts;
+pub mod county_read;
+mod dump;
 pub mod facts;
 pub mod import;
 pub mod laptop;
@@ -43,6 +45,13 @@ pub enum StoreError {
     Migrate { path: String, message: String },
     #[error("{}", trf(Text::StoreSql, &[.0]))]
     Sql(rusqlite::Error),
+    /// The county database on PostgreSQL (`server::db::postgres`).
+    #[error("database: {}", pg_message(.0))]
+    Pg(postgres::Error),
+    #[error("{}", crate::i18n::trf(crate::i18n::Text::PgConnect, &[at, &pg_message(cause)]))]
+    PgConnect { at: String, cause: postgres::Error },
+    #[error("copying into PostgreSQL failed: {0}")]
+    CopyFailed(String),
     #[error(transparent)]
     CardKey(#[from] card_key::CardKeyError),
     #[error("{}", trf(Text::StoreBadValue, &[table, column, &format!("{value:?}")]))]
@@ -56,6 +65,30 @@ pub enum StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError::Sql(e)
+    }
+}
+
+/// A PostgreSQL error in one line: the server's message and detail when
+/// it sent one (the driver's own text says only "db error"), else the
+/// driver's with its cause.
+pub fn pg_message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut out = format!("{} ({})", db.message(), db.code().code());
+        if let Some(detail) = db.detail() {
+            out.push_str(": ");
+            out.push_str(detail);
+        }
+        return out;
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Pg(e)
     }
 }
 
@@ -237,7 +270,7 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 /// at every logon; the user's own profile folder is private to them),
 /// `~/Library/Application Support/cn.bianmin.bianmin/` on macOS. The card
 /// key file sits beside a database (`store::card_key::key_path`).
-fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("cn", "bianmin", "bianmin")
         .map(|dirs| dirs.data_local_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("."))

@@ -78,7 +78,7 @@ pub(crate) fn sync_state(state: Option<String>, why: Option<String>, demo: bool)
 }
 
 /// A stored note as the screens and commands see it.
-fn visit_note(n: NoteRecord, sync: SyncState) -> Result<VisitNote, StoreError> {
+pub(crate) fn visit_note(n: NoteRecord, sync: SyncState) -> Result<VisitNote, StoreError> {
     Ok(VisitNote {
         visited_on: parse_date(&n.visited_on).map_err(|_| bad("visit_notes", "visited_on", n.visited_on.clone()))?,
         kind: NoteKind::parse(&n.kind).ok_or_else(|| bad("visit_notes", "kind", n.kind.clone()))?,
@@ -99,7 +99,7 @@ fn visit_note(n: NoteRecord, sync: SyncState) -> Result<VisitNote, StoreError> {
     })
 }
 
-fn signoff(s: SignoffRecord, sync: SyncState) -> Result<Signoff, StoreError> {
+pub(crate) fn signoff(s: SignoffRecord, sync: SyncState) -> Result<Signoff, StoreError> {
     Ok(Signoff {
         outcome: match s.outcome.as_str() {
             "signed" => Outcome::Signed,

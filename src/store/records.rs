@@ -35,7 +35,7 @@ fn bad_times(table: &'static str, value: String) -> StoreError {
     }
 }
 
-fn times(text: String, table: &'static str) -> Result<FieldTimes, StoreError> {
+pub(crate) fn times(text: String, table: &'static str) -> Result<FieldTimes, StoreError> {
     serde_json::from_str(&text).map_err(|_| bad_times(table, text))
 }
 

@@ -5,6 +5,9 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
@@ -76,10 +79,10 @@ pub fn ok(out: &Output, what: &str) -> String {
 }
 
 /// `bianmin user add` on the server's database: the token.
-pub fn token(db: &Path, person: &str, role: &str) -> String {
+pub fn token(db: impl AsRef<OsStr>, person: &str, role: &str) -> String {
     let mut cmd = bianmin();
     cmd.args(["user", "add", "--person", person, "--role", role, "--db"])
-        .arg(db);
+        .arg(db.as_ref());
     if role == "county" {
         cmd.args(["--name", "县局平台办"]);
     }
@@ -92,29 +95,30 @@ pub struct Server {
     child: Child,
     pub url: String,
     pub port: u16,
-    pub db: PathBuf,
+    /// What `--db` was: a file, or a `postgres://` address.
+    pub db: OsString,
 }
 
 impl Server {
-    pub fn start(db: &Path) -> Server {
+    pub fn start(db: impl AsRef<OsStr>) -> Server {
         Server::start_on(db, "127.0.0.1:0", &[])
     }
 
-    pub fn start_with(db: &Path, args: &[&str]) -> Server {
+    pub fn start_with(db: impl AsRef<OsStr>, args: &[&str]) -> Server {
         Server::start_on(db, "127.0.0.1:0", args)
     }
 
-    pub fn start_on(db: &Path, listen: &str, args: &[&str]) -> Server {
-        Server::launch(db, listen, args, Stdio::null())
+    pub fn start_on(db: impl AsRef<OsStr>, listen: &str, args: &[&str]) -> Server {
+        Server::launch(db.as_ref(), listen, args, Stdio::null())
     }
 
     /// A server whose stderr (its log) goes to `log`.
-    pub fn start_logged(db: &Path, args: &[&str], log: &Path) -> Server {
+    pub fn start_logged(db: impl AsRef<OsStr>, args: &[&str], log: &Path) -> Server {
         let file = std::fs::File::create(log).unwrap();
-        Server::launch(db, "127.0.0.1:0", args, Stdio::from(file))
+        Server::launch(db.as_ref(), "127.0.0.1:0", args, Stdio::from(file))
     }
 
-    fn launch(db: &Path, listen: &str, args: &[&str], stderr: Stdio) -> Server {
+    fn launch(db: &OsStr, listen: &str, args: &[&str], stderr: Stdio) -> Server {
         let mut child = bianmin()
             .args(["serve", "--listen", listen, "--db"])
             .arg(db)
@@ -142,7 +146,7 @@ impl Server {
             child,
             url,
             port,
-            db: db.to_path_buf(),
+            db: db.to_os_string(),
         }
     }
 
@@ -174,7 +178,7 @@ impl Server {
         for attempt in 0.. {
             // The port is free once the old process is gone; allow a moment.
             let db = self.db.clone();
-            let started = std::panic::catch_unwind(|| Server::start_on(&db, &listen, &[]));
+            let started = std::panic::catch_unwind(|| Server::start_on(db.as_os_str(), &listen, &[]));
             match started {
                 Ok(server) => {
                     *self = server;
@@ -309,57 +313,223 @@ pub fn assert_intact(db: &Path) {
     assert_eq!(dangling, 0, "references that lead nowhere in {}", db.display());
 }
 
+/// A database a test reads: a laptop's file or the county's.
+pub trait Db {
+    fn strings_of(&self, sql: &str) -> Vec<String>;
+}
+
+impl Db for Path {
+    fn strings_of(&self, sql: &str) -> Vec<String> {
+        let store = Store::open(self).unwrap();
+        let mut stmt = store.conn().prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(match r.get::<_, rusqlite::types::Value>(0)? {
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Null => "NULL".into(),
+                    other => format!("{other:?}"),
+                })
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+}
+
+impl Db for PathBuf {
+    fn strings_of(&self, sql: &str) -> Vec<String> {
+        self.as_path().strings_of(sql)
+    }
+}
+
+impl Db for CountyDb {
+    fn strings_of(&self, sql: &str) -> Vec<String> {
+        self.strings(sql)
+    }
+}
+
 /// A number from a query.
-pub fn count(db: &Path, sql: &str) -> i64 {
-    Store::open(db)
-        .unwrap()
-        .conn()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+pub fn count<D: Db + ?Sized>(db: &D, sql: &str) -> i64 {
+    let values = db.strings_of(sql);
+    assert_eq!(values.len(), 1, "{sql}: {values:?}");
+    values[0].parse().unwrap_or_else(|_| panic!("{sql}: {values:?}"))
+}
+
+/// The queries of `content` beyond `figures`: notes and sign-offs.
+fn content_queries(stations_sql: &str) -> Vec<String> {
+    vec![
+        format!("SELECT uuid || '|' || kind || '|' || body || '|' || coalesce(follow_up_on, '') || '|' || visited_on FROM visit_notes WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT uuid || '|' || outcome || '|' || coalesce(reason, '') FROM signoffs WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+    ]
+}
+
+/// The queries of `figures`: registry rows and daily facts.
+fn figure_queries(stations_sql: &str) -> Vec<String> {
+    vec![
+        format!("SELECT id || '|' || name || '|' || branch_id || '|' || maintainer_id || '|' || status FROM stations WHERE id IN ({stations_sql}) ORDER BY id"),
+        format!("SELECT day || station_id || category || '|' || count || '|' || amount_fen FROM daily_payments WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT day || station_id || '|' || raw || '|' || valid FROM daily_cards WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+        format!("SELECT day || station_id || kind || '|' || count FROM daily_referrals WHERE station_id IN ({stations_sql}) ORDER BY 1"),
+    ]
 }
 
 /// A digest of the synced tables' content (not their revisions), for
 /// comparing a laptop with the server over some stations: figures, notes
 /// and sign-offs.
-pub fn content(db: &Path, stations_sql: &str) -> Vec<String> {
+pub fn content<D: Db + ?Sized>(db: &D, stations_sql: &str) -> Vec<String> {
     let mut out = figures(db, stations_sql);
-    out.extend(digest(db, &[
-        format!("SELECT uuid || '|' || kind || '|' || body || '|' || coalesce(follow_up_on, '') || '|' || visited_on FROM visit_notes WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-        format!("SELECT uuid || '|' || outcome || '|' || coalesce(reason, '') FROM signoffs WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-    ]));
-    out
-}
-
-/// The registry rows and daily facts of some stations.
-pub fn figures(db: &Path, stations_sql: &str) -> Vec<String> {
-    digest(db, &[
-        format!("SELECT id || '|' || name || '|' || branch_id || '|' || maintainer_id || '|' || status FROM stations WHERE id IN ({stations_sql}) ORDER BY id"),
-        format!("SELECT day || station_id || category || '|' || count || '|' || amount_fen FROM daily_payments WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-        format!("SELECT day || station_id || '|' || raw || '|' || valid FROM daily_cards WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-        format!("SELECT day || station_id || kind || '|' || count FROM daily_referrals WHERE station_id IN ({stations_sql}) ORDER BY 1"),
-    ])
-}
-
-fn digest(db: &Path, queries: &[String]) -> Vec<String> {
-    let store = Store::open(db).unwrap();
-    let mut out = Vec::new();
-    for sql in queries {
-        let mut stmt = store.conn().prepare(sql).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        out.extend(rows.map(Result::unwrap));
+    for sql in content_queries(stations_sql) {
+        out.extend(db.strings_of(&sql));
     }
     out
 }
 
+/// The registry rows and daily facts of some stations.
+pub fn figures<D: Db + ?Sized>(db: &D, stations_sql: &str) -> Vec<String> {
+    figure_queries(stations_sql)
+        .iter()
+        .flat_map(|sql| db.strings_of(sql))
+        .collect()
+}
+
 /// The stations of a maintainer on a database.
-pub fn stations_of(db: &Path, person: &str) -> Vec<String> {
-    let store = Store::open(db).unwrap();
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT id FROM stations WHERE maintainer_id = ?1 ORDER BY id")
-        .unwrap();
-    let rows = stmt.query_map([person], |r| r.get(0)).unwrap();
-    rows.map(Result::unwrap).collect()
+pub fn stations_of<D: Db + ?Sized>(db: &D, person: &str) -> Vec<String> {
+    db.strings_of(&format!(
+        "SELECT id FROM stations WHERE maintainer_id = '{person}' ORDER BY id"
+    ))
+}
+
+/// Which database the county server runs on: the server and sync suites
+/// run every test on both (`on_both!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The county's database of one test: a copy of the demo county, in a
+/// SQLite file or a PostgreSQL database of the test cluster.
+pub enum CountyDb {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl AsRef<OsStr> for CountyDb {
+    /// What `--db` is given.
+    fn as_ref(&self) -> &OsStr {
+        match self {
+            CountyDb::Sqlite(path) => path.as_os_str(),
+            CountyDb::Postgres(url) => OsStr::new(url),
+        }
+    }
+}
+
+/// The demo county in the test cluster, made once; each test works on a
+/// copy (`CREATE DATABASE … TEMPLATE`).
+fn pg_template(cluster: &pg::Cluster) -> &'static str {
+    static NAME: OnceLock<&'static str> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let name = "demo_template";
+        cluster.admin(&format!("CREATE DATABASE {name}"));
+        let out = bianmin()
+            .args(["demo", "--today", "2026-11-27", "--db", &cluster.url(name)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        name
+    })
+}
+
+/// A copy of the demo county on `backend` for the test `name`; `None`
+/// (said loudly) for PostgreSQL where this machine has none.
+pub fn county_db(backend: Backend, dir: &Path, name: &str) -> Option<CountyDb> {
+    match backend {
+        Backend::Sqlite => Some(CountyDb::Sqlite(server_db(dir))),
+        Backend::Postgres => {
+            let cluster = pg::cluster()?;
+            Some(CountyDb::Postgres(cluster.copy_of(pg_template(cluster), name)))
+        }
+    }
+}
+
+/// An empty database on `backend` (a new file, or a new PostgreSQL
+/// database); `None` as `county_db`.
+pub fn empty_county_db(backend: Backend, dir: &Path, name: &str) -> Option<CountyDb> {
+    match backend {
+        Backend::Sqlite => Some(CountyDb::Sqlite(dir.join(format!("{name}.db")))),
+        Backend::Postgres => Some(CountyDb::Postgres(pg::cluster()?.fresh_db(name))),
+    }
+}
+
+impl CountyDb {
+    pub fn backend(&self) -> Backend {
+        match self {
+            CountyDb::Sqlite(_) => Backend::Sqlite,
+            CountyDb::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The first column of every row of a query (SQL both databases
+    /// read the same), as text.
+    pub fn strings(&self, sql: &str) -> Vec<String> {
+        match self {
+            CountyDb::Sqlite(path) => path.strings_of(sql),
+            CountyDb::Postgres(url) => {
+                let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+                client
+                    .query(sql, &[])
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .iter()
+                    .map(|r| {
+                        let value = match *r.columns()[0].type_() {
+                            postgres::types::Type::INT8 => r.get::<_, Option<i64>>(0).map(|n| n.to_string()),
+                            postgres::types::Type::INT4 => r.get::<_, Option<i32>>(0).map(|n| n.to_string()),
+                            _ => r.get::<_, Option<String>>(0),
+                        };
+                        value.unwrap_or_else(|| "NULL".into())
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// One text from a query.
+    pub fn string(&self, sql: &str) -> String {
+        let mut values = self.strings(sql);
+        assert_eq!(values.len(), 1, "{sql}: {values:?}");
+        values.remove(0)
+    }
+
+    /// Runs statements (SQL both databases take).
+    pub fn execute(&self, sql: &str) {
+        match self {
+            CountyDb::Sqlite(path) => Store::open(path).unwrap().conn().execute_batch(sql).unwrap(),
+            CountyDb::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+}
+
+/// Runs a test on SQLite and on PostgreSQL: `on_both!(name)` makes
+/// `name::sqlite` and `name::postgres` of `fn name(Backend)`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name($crate::sync_support::Backend::Sqlite);
+                }
+                #[test]
+                fn postgres() {
+                    super::$name($crate::sync_support::Backend::Postgres);
+                }
+            }
+        )*
+    };
 }
 
 /// `bianmin` with the laptop's own config file.

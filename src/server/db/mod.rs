@@ -1,12 +1,17 @@
 //! The county server's storage, behind one trait: what the handlers and
 //! `bianmin user` ask of a database. Accounts and tokens, the scope a
 //! token may see, pull pages by revision, and receiving pushed records.
-//! `sqlite` is the embedded backend (one file, one `serve` process).
+//! `sqlite` is the embedded backend (one file, one `serve` process);
+//! `postgres` the one for several `serve` processes on one database.
 //!
-//! The trait is synchronous: the backends' drivers are (rusqlite), and the
-//! handlers already run database work on tokio's blocking threads.
+//! The trait is synchronous: the backends' drivers are (rusqlite, and the
+//! `postgres` crate over tokio-postgres), and the handlers already run
+//! database work on tokio's blocking threads.
 
+pub mod postgres;
+pub mod receive;
 pub mod sqlite;
+pub(crate) mod tables;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -16,7 +21,48 @@ use sha2::{Digest, Sha256};
 
 use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, ScopeLists, StationInfo};
 
+pub use self::postgres::PgServerDb;
 pub use sqlite::SqliteServerDb;
+
+/// Where the county's database is: a SQLite file, or a PostgreSQL
+/// database named by a `postgres://` address (`--db` takes either).
+#[derive(Debug, Clone)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(Box<self::postgres::DbUrl>),
+}
+
+impl Location {
+    /// `--db`: a `postgres://` or `postgresql://` address, else a file.
+    pub fn of(db: &std::path::Path) -> Result<Location, self::postgres::connect::UrlError> {
+        match db.to_str() {
+            Some(text) if self::postgres::is_postgres_url(text) => {
+                Ok(Location::Postgres(Box::new(self::postgres::DbUrl::parse(text)?)))
+            }
+            _ => Ok(Location::Sqlite(db.to_path_buf())),
+        }
+    }
+
+    /// For messages: the path, or the address without its password.
+    pub fn shown(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => url.shown().to_string(),
+        }
+    }
+
+    /// Opens the server's database, its schema brought up to date, with
+    /// writes waiting at most `write_wait` before answering busy.
+    pub fn open_server_db(
+        &self,
+        write_wait: std::time::Duration,
+    ) -> Result<std::sync::Arc<dyn ServerDb>, crate::store::StoreError> {
+        Ok(match self {
+            Location::Sqlite(path) => std::sync::Arc::new(SqliteServerDb::open_waiting(path, write_wait)?),
+            Location::Postgres(url) => std::sync::Arc::new(PgServerDb::open(url, write_wait)?),
+        })
+    }
+}
 
 /// What a token's person may see and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

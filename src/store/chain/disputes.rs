@@ -37,7 +37,7 @@ fn bad(column: &'static str, value: String) -> StoreError {
     }
 }
 
-fn resolution(r: ResolutionRecord, sync: SyncState) -> Result<Resolution, StoreError> {
+pub(crate) fn resolution(r: ResolutionRecord, sync: SyncState) -> Result<Resolution, StoreError> {
     Ok(Resolution {
         kind: match r.kind.as_str() {
             "station" => DisputeKind::Station,

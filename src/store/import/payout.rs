@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{row_error, ImportError, ImportSummary, Problems};
+use super::sqlite::SqliteImport;
+use super::{row_error, ImportError, ImportSummary, ImportTx, Problems, Started};
 use crate::i18n::{tr, trf, Text};
 use crate::ingest::{InvoiceRow, PersonRow, RowError, Rows};
 use crate::month::Month;
@@ -69,112 +70,113 @@ fn take<T>(row: Result<T, RowError>, problems: &mut Problems) -> Option<T> {
     row.map_err(|e| problems.add(e)).ok()
 }
 
-impl Store {
-    /// People's phone, 绿卡 and name, for people the station registry
-    /// already names (an unknown 工号 is more likely a typo than a new
-    /// person). An empty cell keeps what is stored.
-    pub fn import_people(&self, mut rows: Rows<PersonRow>) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let known: HashSet<String> = self.people()?.into_iter().map(|p| p.id).collect();
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        for row in rows.by_ref() {
-            started.summary.rows_read += 1;
-            let Some(row) = take(row, &mut problems) else { continue };
-            if let Some(first) = seen.insert(row.person_id.clone(), row.line) {
-                problems.add(row_error(
-                    row.line,
-                    "工号",
-                    trf(Text::ImportPersonTwice, &[&row.person_id, &first]),
-                ));
-                continue;
-            }
-            if !known.contains(&row.person_id) {
-                problems.add(row_error(
-                    row.line,
-                    "工号",
-                    trf(Text::ImportUnknownPerson, &[&row.person_id]),
-                ));
-                continue;
-            }
-            if problems.total > 0 {
-                continue;
-            }
-            let changed = started.tx.execute(
-                "UPDATE people SET name = coalesce(?2, name), phone = coalesce(?3, phone),
-                     has_green_card = coalesce(?4, has_green_card)
-                 WHERE id = ?1 AND (name, phone, has_green_card)
-                       IS NOT (coalesce(?2, name), coalesce(?3, phone), coalesce(?4, has_green_card))",
-                params![row.person_id, row.name, row.phone, row.has_green_card],
-            )?;
-            if changed > 0 {
-                started.summary.rows_updated += 1;
-            } else {
-                started.summary.rows_duplicate += 1;
-            }
+/// People's phone, 绿卡 and name, for people the station registry already
+/// names (an unknown 工号 is more likely a typo than a new person). An
+/// empty cell keeps what is stored.
+pub fn import_people<X: ImportTx>(tx: X, mut rows: Rows<PersonRow>) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let known: HashSet<String> = started.tx.person_ids()?;
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let Some(row) = take(row, &mut problems) else { continue };
+        if let Some(first) = seen.insert(row.person_id.clone(), row.line) {
+            problems.add(row_error(
+                row.line,
+                "工号",
+                trf(Text::ImportPersonTwice, &[&row.person_id, &first]),
+            ));
+            continue;
         }
-        self.finish_import(started, problems)
+        if !known.contains(&row.person_id) {
+            problems.add(row_error(
+                row.line,
+                "工号",
+                trf(Text::ImportUnknownPerson, &[&row.person_id]),
+            ));
+            continue;
+        }
+        if problems.total > 0 {
+            continue;
+        }
+        if started.tx.update_person(&row)? {
+            started.summary.rows_updated += 1;
+        } else {
+            started.summary.rows_duplicate += 1;
+        }
+    }
+    started.finish(problems)
+}
+
+/// Invoices received per station and reward month. A month still to come
+/// is refused (a typo); "not received" clears an earlier "yes".
+pub fn import_invoices<X: ImportTx>(tx: X, mut rows: Rows<InvoiceRow>) -> Result<ImportSummary, ImportError> {
+    let mut started = Started::new(tx, &rows);
+    let mut problems = Problems::default();
+    let stations = started.tx.station_ids()?;
+    let this_month = Month::of(started.tx.today()?);
+    let mut seen: HashMap<(String, Month), u64> = HashMap::new();
+    let now = Utc::now();
+    for row in rows.by_ref() {
+        started.summary.rows_read += 1;
+        let Some(row) = take(row, &mut problems) else { continue };
+        if !stations.contains(&row.station_code) {
+            problems.add(row_error(
+                row.line,
+                "站点编码",
+                trf(Text::ImportUnknownStation, &[&row.station_code]),
+            ));
+            continue;
+        }
+        if row.month > this_month {
+            problems.add(row_error(row.line, "月份", trf(Text::ImportMonthToCome, &[&row.month])));
+            continue;
+        }
+        if !row.received && row.invoice_no.is_some() {
+            problems.add(row_error(
+                row.line,
+                "发票号码",
+                tr(Text::ImportNumberWithoutInvoice).to_string(),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert((row.station_code.clone(), row.month), row.line) {
+            problems.add(row_error(
+                row.line,
+                "站点编码",
+                trf(Text::ImportStationMonthTwice, &[&row.station_code, &row.month, &first]),
+            ));
+            continue;
+        }
+        if problems.total > 0 {
+            continue;
+        }
+        let change = started.tx.write_invoice(
+            row.month,
+            &row.station_code,
+            row.received,
+            row.invoice_no.as_deref(),
+            now,
+        )?;
+        match change {
+            InvoiceChange::New => started.summary.rows_new += 1,
+            InvoiceChange::Updated => started.summary.rows_updated += 1,
+            InvoiceChange::Unchanged => started.summary.rows_duplicate += 1,
+        }
+    }
+    started.finish(problems)
+}
+
+impl Store {
+    /// People's phone, 绿卡 and name (see `import_people`).
+    pub fn import_people(&self, rows: Rows<PersonRow>) -> Result<ImportSummary, ImportError> {
+        import_people(SqliteImport::start(self, &rows)?, rows)
     }
 
-    /// Invoices received per station and reward month. A month still to
-    /// come is refused (a typo); "not received" clears an earlier "yes".
-    pub fn import_invoices(&self, mut rows: Rows<InvoiceRow>) -> Result<ImportSummary, ImportError> {
-        let mut started = self.start_import(&rows)?;
-        let mut problems = Problems::default();
-        let stations = self.station_ids()?;
-        let this_month = Month::of(self.today().map_err(ImportError::Store)?);
-        let mut seen: HashMap<(String, Month), u64> = HashMap::new();
-        let now = Utc::now();
-        for row in rows.by_ref() {
-            started.summary.rows_read += 1;
-            let Some(row) = take(row, &mut problems) else { continue };
-            if !stations.contains(&row.station_code) {
-                problems.add(row_error(
-                    row.line,
-                    "站点编码",
-                    trf(Text::ImportUnknownStation, &[&row.station_code]),
-                ));
-                continue;
-            }
-            if row.month > this_month {
-                problems.add(row_error(row.line, "月份", trf(Text::ImportMonthToCome, &[&row.month])));
-                continue;
-            }
-            if !row.received && row.invoice_no.is_some() {
-                problems.add(row_error(
-                    row.line,
-                    "发票号码",
-                    tr(Text::ImportNumberWithoutInvoice).to_string(),
-                ));
-                continue;
-            }
-            if let Some(first) = seen.insert((row.station_code.clone(), row.month), row.line) {
-                problems.add(row_error(
-                    row.line,
-                    "站点编码",
-                    trf(Text::ImportStationMonthTwice, &[&row.station_code, &row.month, &first]),
-                ));
-                continue;
-            }
-            if problems.total > 0 {
-                continue;
-            }
-            let change = write_invoice(
-                &started.tx,
-                row.month,
-                &row.station_code,
-                row.received,
-                row.invoice_no.as_deref(),
-                None,
-                now,
-            )?;
-            match change {
-                InvoiceChange::New => started.summary.rows_new += 1,
-                InvoiceChange::Updated => started.summary.rows_updated += 1,
-                InvoiceChange::Unchanged => started.summary.rows_duplicate += 1,
-            }
-        }
-        self.finish_import(started, problems)
+    /// Invoices received per station and month (see `import_invoices`).
+    pub fn import_invoices(&self, rows: Rows<InvoiceRow>) -> Result<ImportSummary, ImportError> {
+        import_invoices(SqliteImport::start(self, &rows)?, rows)
     }
 
     /// Records one station's invoice for a month (`bianmin payout invoice`).

@@ -110,12 +110,12 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountInfo>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
 
     #[test]
     fn a_token_is_kept_only_as_its_hash() {
-        let store = Store::open_in_memory().unwrap();
-        let conn = store.conn();
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::to_latest(&mut conn).unwrap();
+        let conn = &conn;
         conn.execute("INSERT INTO people (id, name) VALUES ('W01', '王')", [])
             .unwrap();
         let token = add_account(conn, "W01", Role::Maintainer, None, Utc::now()).unwrap();

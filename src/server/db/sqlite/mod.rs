@@ -11,7 +11,6 @@
 mod accounts;
 mod pull;
 mod push;
-mod push_chain;
 mod scope;
 
 use std::path::{Path, PathBuf};
@@ -19,10 +18,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::{Account, AccountError, AccountInfo, AuthError, Role, Scope, ServerDb, ServerDbError};
 use crate::store::records::{collect, note_from, NOTE_COLUMNS};
+use crate::store::stored_policy::{POLICY_ORIGIN_KEY, POLICY_TEXT_KEY};
 use crate::store::{Store, StoreError};
 use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, StationInfo};
 
@@ -33,37 +33,60 @@ const MAX_IDLE_READERS: usize = 16;
 /// database before it is answered busy.
 pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 
+/// How long a read waits for a lock (WAL readers rarely need one: a
+/// checkpoint, a schema change).
+const READ_WAIT: Duration = Duration::from_secs(5);
+
 pub struct SqliteServerDb {
     path: PathBuf,
-    readers: Mutex<Vec<Store>>,
-    writer: Mutex<Store>,
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Connection>,
     server_id: String,
 }
 
 /// A reader connection, back to the pool when dropped.
 struct Reader<'a> {
     db: &'a SqliteServerDb,
-    store: Option<Store>,
+    conn: Option<Connection>,
 }
 
 impl Reader<'_> {
     fn conn(&self) -> &Connection {
-        self.store.as_ref().expect("present until dropped").conn()
+        self.conn.as_ref().expect("present until dropped")
     }
 }
 
 impl Drop for Reader<'_> {
     fn drop(&mut self) {
-        if let Some(store) = self.store.take() {
+        if let Some(conn) = self.conn.take() {
             // A connection left inside a transaction (a panic) is dropped.
-            if store.conn().is_autocommit() {
+            if conn.is_autocommit() {
                 let mut pool = self.db.readers.lock().unwrap_or_else(|e| e.into_inner());
                 if pool.len() < MAX_IDLE_READERS {
-                    pool.push(store);
+                    pool.push(conn);
                 }
             }
         }
     }
+}
+
+/// A connection of the server's own to a database the store has opened
+/// (and so brought up to date) already: WAL, foreign keys on, and a busy
+/// wait of `busy`.
+fn connect(path: &Path, busy: Duration) -> Result<Connection, StoreError> {
+    let open_err = |cause| StoreError::Open {
+        path: path.display().to_string(),
+        cause,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_err)?;
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
+    conn.busy_timeout(busy).map_err(open_err)?;
+    Ok(conn)
 }
 
 impl SqliteServerDb {
@@ -75,38 +98,37 @@ impl SqliteServerDb {
 
     /// `open`, with pushes waiting at most `write_wait` for the write lock.
     pub fn open_waiting(path: &Path, write_wait: Duration) -> Result<SqliteServerDb, StoreError> {
-        let writer = Store::open(path)?;
-        writer.conn().busy_timeout(write_wait)?;
-        let server_id = writer.server_id()?;
+        // The store makes the file, applies the schema and moves an old
+        // card key out; the server then works on connections of its own.
+        let server_id = Store::open(path)?.server_id()?;
         Ok(SqliteServerDb {
             path: path.to_path_buf(),
             readers: Mutex::new(Vec::new()),
-            writer: Mutex::new(writer),
+            writer: Mutex::new(connect(path, write_wait)?),
             server_id,
         })
     }
 
     fn reader(&self) -> Result<Reader<'_>, StoreError> {
         let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let store = match pooled {
-            Some(store) => store,
-            None => Store::open(&self.path)?,
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.path, READ_WAIT)?,
         };
         Ok(Reader {
             db: self,
-            store: Some(store),
+            conn: Some(conn),
         })
     }
 
     /// The writer connection: one write at a time, as SQLite wants.
-    fn writer(&self) -> MutexGuard<'_, Store> {
+    fn writer(&self) -> MutexGuard<'_, Connection> {
         self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn demo_today(conn: &Connection) -> Result<Option<String>, StoreError> {
-        use rusqlite::OptionalExtension;
+    fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
         Ok(conn
-            .query_row("SELECT value FROM meta WHERE key = 'demo_today'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
 }
@@ -149,14 +171,16 @@ impl ServerDb for SqliteServerDb {
             branches,
             scope_key: scope.key.clone(),
             server_id: self.server_id.clone(),
-            demo: Self::demo_today(conn)?.is_some(),
+            demo: Self::meta(conn, "demo_today")?.is_some(),
             server_time: Some(crate::month::timestamp(now)),
-            policy: reader
-                .store
-                .as_ref()
-                .expect("present until dropped")
-                .stored_policy()?
-                .map(|(text, origin)| crate::wire::PolicyText { text, origin }),
+            policy: match Self::meta(conn, POLICY_TEXT_KEY)? {
+                Some(text) => Some(crate::wire::PolicyText {
+                    origin: Self::meta(conn, POLICY_ORIGIN_KEY)?
+                        .unwrap_or_else(|| format!("{} (meta {POLICY_TEXT_KEY})", self.path.display())),
+                    text,
+                }),
+                None => None,
+            },
         })
     }
 
@@ -179,7 +203,7 @@ impl ServerDb for SqliteServerDb {
         now: DateTime<Utc>,
     ) -> Result<Vec<PushResult>, ServerDbError> {
         let mut writer = self.writer();
-        push::receive_records(writer.conn_mut(), scope, records, now)
+        push::receive_records(&mut writer, scope, records, now)
     }
 
     fn station(&self, scope: &Scope, id: &str) -> Result<Option<StationInfo>, ServerDbError> {
@@ -187,19 +211,28 @@ impl ServerDb for SqliteServerDb {
             return Ok(None);
         }
         let reader = self.reader()?;
-        let store = reader.store.as_ref().expect("present until dropped");
-        Ok(store.station(id)?.map(|s| StationInfo {
-            id: s.id,
-            name: s.name,
-            kind: s.kind.as_str().into(),
-            branch_id: s.branch_id,
-            maintainer_id: s.maintainer_id,
-            village: s.village,
-            status: s.status,
-            has_terminal: s.has_terminal,
-            opened_on: s.opened_on.map(|d| d.to_string()),
-            closed_on: s.closed_on.map(|d| d.to_string()),
-        }))
+        let row = reader
+            .conn()
+            .prepare_cached(
+                "SELECT id, name, kind, branch_id, maintainer_id, village, status, has_terminal, opened_on, closed_on
+                 FROM stations WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(StationInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    branch_id: r.get(3)?,
+                    maintainer_id: r.get(4)?,
+                    village: r.get(5)?,
+                    status: r.get(6)?,
+                    has_terminal: r.get(7)?,
+                    opened_on: r.get(8)?,
+                    closed_on: r.get(9)?,
+                })
+            })
+            .optional()?;
+        Ok(row)
     }
 
     fn station_notes(&self, scope: &Scope, id: &str) -> Result<Option<Vec<NoteRecord>>, ServerDbError> {
@@ -220,15 +253,15 @@ impl ServerDb for SqliteServerDb {
         name: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<String, AccountError> {
-        accounts::add_account(self.writer().conn(), person, role, name, now)
+        accounts::add_account(&self.writer(), person, role, name, now)
     }
 
     fn revoke_person(&self, person: &str, now: DateTime<Utc>) -> Result<usize, AccountError> {
-        accounts::revoke_person(self.writer().conn(), person, now)
+        accounts::revoke_person(&self.writer(), person, now)
     }
 
     fn revoke_token(&self, token: &str, now: DateTime<Utc>) -> Result<String, AccountError> {
-        accounts::revoke_token(self.writer().conn(), token, now)
+        accounts::revoke_token(&self.writer(), token, now)
     }
 
     fn accounts(&self) -> Result<Vec<AccountInfo>, ServerDbError> {

@@ -6,134 +6,18 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
-use crate::server::db::Scope;
-use crate::store::records::{
-    branch_signoff_from, note_from, resolution_from, signoff_from, BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS,
-    RESOLUTION_COLUMNS, SIGNOFF_COLUMNS,
+use crate::server::db::tables::{
+    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
+    PULL_TABLES, RECORD_TABLES,
 };
+use crate::server::db::Scope;
+use crate::store::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::{
-    BranchRow, BranchSignoffRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow,
-    PullPage, ReferralRow, ResolutionRow, SignoffRow, StationRow,
+    BranchRow, BranchSignoffRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
+    ReferralRow, ResolutionRow, SignoffRow, StationRow,
 };
-
-/// Which scope set filters a table, through which column.
-#[derive(Clone, Copy)]
-enum ScopeBy {
-    /// Stations whose figures the token reads.
-    Station(&'static str),
-    /// Stations whose notes and sign-offs the token reads.
-    Record(&'static str),
-    Branch(&'static str),
-    Person(&'static str),
-    County(&'static str),
-    /// Resolutions: a station's by the record stations, a branch's by the
-    /// branches.
-    Resolution,
-    /// Tombstones: by their scope_kind / scope_id.
-    Deletion,
-    /// The county's as a whole: every token.
-    Everyone,
-}
-
-struct PullTable {
-    name: &'static str,
-    columns: &'static str,
-    scope: ScopeBy,
-}
-
-const PERSON_COLUMNS: &str = "rev, id, name, phone, has_green_card";
-
-/// Every synced table, registry first.
-const PULL_TABLES: &[PullTable] = &[
-    PullTable {
-        name: "counties",
-        columns: "rev, id, name",
-        scope: ScopeBy::County("id"),
-    },
-    PullTable {
-        name: "people",
-        columns: PERSON_COLUMNS,
-        scope: ScopeBy::Person("id"),
-    },
-    PullTable {
-        name: "branches",
-        columns: "rev, id, name, kind, county_id, manager_id",
-        scope: ScopeBy::Branch("id"),
-    },
-    PullTable {
-        name: "branch_maintainers",
-        columns: "rev, branch_id, person_id",
-        scope: ScopeBy::Branch("branch_id"),
-    },
-    PullTable {
-        name: "stations",
-        columns: "rev, id, name, kind, branch_id, maintainer_id, village, village_households, \
-                  stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on, \
-                  owner_name, owner_phone, signed_on, installed_on",
-        scope: ScopeBy::Station("id"),
-    },
-    PullTable {
-        name: "plans",
-        columns: "rev, branch_id, month, target",
-        scope: ScopeBy::Branch("branch_id"),
-    },
-    PullTable {
-        name: "daily_payments",
-        columns: "rev, station_id, day, category, count, amount_fen",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "daily_cards",
-        columns: "rev, station_id, day, raw, valid",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "daily_referrals",
-        columns: "rev, station_id, day, kind, count",
-        scope: ScopeBy::Station("station_id"),
-    },
-    PullTable {
-        name: "visit_notes",
-        columns: "",
-        scope: ScopeBy::Record("station_id"),
-    },
-    PullTable {
-        name: "signoffs",
-        columns: "",
-        scope: ScopeBy::Record("station_id"),
-    },
-    PullTable {
-        name: "branch_signoffs",
-        columns: "",
-        scope: ScopeBy::Branch("branch_id"),
-    },
-    PullTable {
-        name: "resolutions",
-        columns: "",
-        scope: ScopeBy::Resolution,
-    },
-    PullTable {
-        name: "sync_deletions",
-        columns: "rev, table_name, key",
-        scope: ScopeBy::Deletion,
-    },
-];
-
-/// How a table described as data is filtered.
-fn synced_scope(scope: TableScope) -> ScopeBy {
-    match scope {
-        TableScope::Station(col) => ScopeBy::Station(col),
-        TableScope::Everyone => ScopeBy::Everyone,
-    }
-}
-
-/// The tables whose rows are a station's records (notes, sign-offs, a
-/// station's resolutions): their tombstones go where their rows go.
-/// (Branch sheet sign-offs and a branch's resolutions leave tombstones
-/// of scope 'branch'.)
-const RECORD_TABLES: &str = "('visit_notes', 'signoffs', 'resolutions')";
 
 /// The scope sets as JSON arrays, bound as ?3 … ?7 (stations, branches,
 /// people, counties, record stations); `None` for a county account, which
@@ -214,16 +98,6 @@ fn bind_query<'s>(
     Ok(stmt.raw_query())
 }
 
-fn columns(table: &PullTable) -> String {
-    match table.name {
-        "visit_notes" => format!("rev, {NOTE_COLUMNS}"),
-        "signoffs" => format!("rev, {SIGNOFF_COLUMNS}"),
-        "branch_signoffs" => format!("rev, {BRANCH_SIGNOFF_COLUMNS}"),
-        "resolutions" => format!("rev, {RESOLUTION_COLUMNS}"),
-        _ => table.columns.to_string(),
-    }
-}
-
 /// The page of rows in `scope` above revision `after`: at most `limit`
 /// rows, all read from one snapshot.
 pub fn pull_page(
@@ -242,21 +116,13 @@ pub fn pull_page(
         .optional()?;
     let sp = ScopeParams::of(scope);
 
-    // The revisions this page can hold. Every revision belongs to one row
-    // of one table, so with no scope filter (a county account) the next
-    // `limit` revisions hold at most `limit` rows. Otherwise: the `limit`
-    // lowest in scope above `after` over all tables (each table's own
-    // lowest suffice).
-    let (cut, more) = if sp.all() {
-        let cut = after.saturating_add(i64::from(limit)).min(head).max(after);
-        (cut, cut < head)
+    // The revisions this page can hold (`tables::page_end`): with a scope
+    // filter, the `limit` lowest in scope above `after` of each table.
+    let in_scope = if sp.all() {
+        None
     } else {
         let mut revs: Vec<i64> = Vec::new();
-        let tables = PULL_TABLES
-            .iter()
-            .map(|t| (t.name, t.scope))
-            .chain(SYNCED_TABLES.iter().map(|t| (t.name, synced_scope(t.scope))));
-        for (name, scope) in tables {
+        for (name, scope) in all_tables() {
             let sql = format!(
                 "SELECT rev FROM {name} WHERE rev > ?1{} ORDER BY rev LIMIT ?2",
                 sp.filter(scope)
@@ -267,26 +133,10 @@ pub fn pull_page(
                 revs.push(row.get(0)?);
             }
         }
-        if revs.len() >= limit as usize {
-            revs.sort_unstable();
-            (revs[limit as usize - 1], true)
-        } else {
-            (head.max(after), false)
-        }
+        Some(revs)
     };
-    let mut page = PullPage {
-        server_id: server_id.to_string(),
-        scope_key: scope.key.clone(),
-        demo: today.is_some(),
-        today,
-        server_time: Some(crate::month::timestamp(now)),
-        scope: (after == 0).then(|| scope.lists()),
-        after,
-        next: cut,
-        head,
-        more,
-        ..PullPage::default()
-    };
+    let (cut, more) = page_end(after, head, limit, in_scope);
+    let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
     for t in PULL_TABLES {
         let sql = format!(
             "SELECT {} FROM {} WHERE rev > ?1 AND rev <= ?2{} ORDER BY rev",
@@ -386,13 +236,7 @@ fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), S
             resolution: resolution_from(r, 1)?,
         }),
         _ => {
-            let key: String = r.get(2)?;
-            let parts: Vec<String> = serde_json::from_str(&key).map_err(|_| StoreError::BadValue {
-                table: "sync_deletions",
-                column: "key",
-                value: key,
-            })?;
-            page.deleted.push(DeletedRow(r.get(0)?, r.get(1)?, parts));
+            page.deleted.push(deleted_row(r.get(0)?, r.get(1)?, r.get(2)?)?);
         }
     }
     Ok(())
@@ -403,28 +247,12 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
 }
 
 /// The authors and editors of the page's notes, sign-offs and resolutions
-/// come with them, whatever their revision: a county clerk or a manager of
-/// another branch may write on a station, and the laptop needs their
-/// names. (A county token receives every person anyway.)
+/// come with
+/// them, whatever their revision: a county clerk or a manager of another
+/// branch may write on a station, and the laptop needs their names. (A
+/// county token receives every person anyway.)
 fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), StoreError> {
-    let have: BTreeSet<&str> = page.people.iter().map(|p| p.1.as_str()).collect();
-    let mut want: BTreeSet<String> = BTreeSet::new();
-    for n in &page.visit_notes {
-        want.insert(n.note.author_id.clone());
-    }
-    for s in &page.signoffs {
-        want.insert(s.signoff.author_id.clone());
-        want.extend(s.signoff.editor_id.clone());
-    }
-    for s in &page.branch_signoffs {
-        want.insert(s.signoff.author_id.clone());
-        want.extend(s.signoff.editor_id.clone());
-    }
-    for r in &page.resolutions {
-        want.insert(r.resolution.author_id.clone());
-        want.extend(r.resolution.editor_id.clone());
-    }
-    want.retain(|id| !have.contains(id.as_str()));
+    let want = people_wanted(page);
     if want.is_empty() {
         return Ok(());
     }

@@ -5,158 +5,85 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::server::db::receive::{receive_one, refuse, result_of, Records};
 use crate::server::db::{Scope, ServerDbError};
-use crate::store::records::{get_note, get_signoff, put_note, put_signoff, signoff_of};
+use crate::store::records::{
+    branch_signoff_of, get_branch_signoff, get_note, get_resolution, get_signoff, put_branch_signoff, put_note,
+    put_resolution, put_signoff, resolution_of, signoff_of,
+};
 use crate::store::StoreError;
-use crate::sync::{check_note, check_signoff, complete_pulled_note, merge_decision, merge_note};
-use crate::wire::{PushOutcome, PushRecord, PushResult, Refusal, RefusalCode};
+use crate::wire::{
+    BranchSignoffRecord, NoteRecord, PushRecord, PushResult, RefusalCode, ResolutionRecord, SignoffRecord,
+};
 
-pub(super) fn refuse(code: RefusalCode, args: &[&str]) -> Refusal {
-    Refusal {
-        code,
-        args: args.iter().map(|a| a.to_string()).collect(),
+/// The records as one SQLite connection holds them, one statement each.
+struct OnConnection<'a>(&'a Connection);
+
+impl Records for OnConnection<'_> {
+    fn station_exists(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT 1 FROM stations WHERE id = ?1")?
+            .exists([id])?)
     }
-}
 
-/// Whether the token may write this record at all: the station must be one
-/// it writes for (a refusal says the same whether or not the station
-/// exists, and never names another station); a stored record keeps its
-/// station and its author.
-fn admit(
-    conn: &Connection,
-    scope: &Scope,
-    station: &str,
-    author: &str,
-    stored: Option<(&str, &str)>,
-) -> Result<Result<(), Refusal>, StoreError> {
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM stations WHERE id = ?1")?
-        .exists([station])?;
-    if !exists || !scope.writes_station(station) {
-        return Ok(Err(refuse(RefusalCode::OutOfScope, &[station, &scope.person_id])));
+    fn person_known(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT 1 FROM people WHERE id = ?1")?
+            .exists([id])?)
     }
-    Ok(match stored {
-        Some((stored_station, _)) if !scope.writes_station(stored_station) => {
-            Err(refuse(RefusalCode::OutOfScope, &[station, &scope.person_id]))
-        }
-        Some((stored_station, _)) if stored_station != station => Err(refuse(RefusalCode::RecordMoved, &[])),
-        Some((_, stored_author)) if stored_author != author => {
-            Err(refuse(RefusalCode::AuthorChanged, &[stored_author]))
-        }
-        None if author != scope.person_id => Err(refuse(RefusalCode::NotTheAuthor, &[author, &scope.person_id])),
-        _ => Ok(()),
-    })
-}
 
-fn person_known(conn: &Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM people WHERE id = ?1")?
-        .exists([id])?)
-}
+    fn note(&mut self, uuid: &str) -> Result<Option<NoteRecord>, StoreError> {
+        get_note(self.0, uuid)
+    }
 
-fn receive_one(
-    conn: &Connection,
-    scope: &Scope,
-    record: &PushRecord,
-    now: DateTime<Utc>,
-) -> Result<Result<PushOutcome, Refusal>, StoreError> {
-    match record {
-        PushRecord::VisitNote(note) => {
-            let incoming = match check_note(note.clone(), now) {
-                Ok(n) => n,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let n = incoming.record();
-            let stored = get_note(conn, &n.uuid)?;
-            let admitted = admit(
-                conn,
-                scope,
-                &n.station_id,
-                &n.author_id,
-                stored.as_ref().map(|s| (s.station_id.as_str(), s.author_id.as_str())),
-            )?;
-            if let Err(refusal) = admitted {
-                return Ok(Err(refusal));
-            }
-            Ok(Ok(match stored {
-                None => {
-                    put_note(conn, n, 0)?;
-                    PushOutcome::Stored
-                }
-                Some(stored) => {
-                    let stored = complete_pulled_note(stored);
-                    let merged = merge_note(&stored, &incoming);
-                    if merged == stored {
-                        PushOutcome::Unchanged
-                    } else {
-                        put_note(conn, merged.record(), 0)?;
-                        PushOutcome::Stored
-                    }
-                }
-            }))
-        }
-        PushRecord::Signoff(signoff) => {
-            let incoming = match check_signoff(signoff.clone(), now) {
-                Ok(s) => s,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let stored = get_signoff(conn, &incoming.uuid)?;
-            let admitted = admit(
-                conn,
-                scope,
-                &incoming.station_id,
-                &incoming.author_id,
-                stored.as_ref().map(|s| (s.station_id.as_str(), s.author_id.as_str())),
-            )?;
-            if let Err(refusal) = admitted {
-                return Ok(Err(refusal));
-            }
-            let editor = incoming.editor_id.as_deref().unwrap_or(&incoming.author_id);
-            if !person_known(conn, editor)? {
-                return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-            }
-            let Some(stored) = stored else {
-                if let Some(other) = signoff_of(conn, &incoming.station_id, &incoming.month)? {
-                    if other != incoming.uuid {
-                        return Ok(Err(refuse(
-                            RefusalCode::AlreadySigned,
-                            &[&incoming.station_id, &incoming.month],
-                        )));
-                    }
-                }
-                if editor != scope.person_id {
-                    return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-                }
-                put_signoff(conn, &incoming, 0)?;
-                return Ok(Ok(PushOutcome::Stored));
-            };
-            if stored.month != incoming.month {
-                return Ok(Err(refuse(RefusalCode::RecordMoved, &[])));
-            }
-            let merged = merge_decision(&stored, &incoming);
-            if merged == stored {
-                return Ok(Ok(PushOutcome::Unchanged));
-            }
-            // The push changes the decision: whoever made it must be the
-            // token's person. (A laptop re-sending a decision it received
-            // from the server changes nothing, so it never gets here.)
-            let decision = |s: &crate::wire::SignoffRecord| {
-                (
-                    s.editor_id.clone(),
-                    s.outcome.clone(),
-                    s.reason.clone(),
-                    s.signed_on.clone(),
-                    s.updated_at.clone(),
-                )
-            };
-            if decision(&merged) != decision(&stored) && editor != scope.person_id {
-                return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
-            }
-            put_signoff(conn, &merged, 0)?;
-            Ok(Ok(PushOutcome::Stored))
-        }
-        PushRecord::BranchSignoff(signoff) => super::push_chain::receive_branch_signoff(conn, scope, signoff, now),
-        PushRecord::Resolution(resolution) => super::push_chain::receive_resolution(conn, scope, resolution, now),
+    fn signoff(&mut self, uuid: &str) -> Result<Option<SignoffRecord>, StoreError> {
+        get_signoff(self.0, uuid)
+    }
+
+    fn signoff_of(&mut self, station: &str, month: &str) -> Result<Option<String>, StoreError> {
+        signoff_of(self.0, station, month)
+    }
+
+    fn put_note(&mut self, note: &NoteRecord) -> Result<(), StoreError> {
+        put_note(self.0, note, 0)
+    }
+
+    fn put_signoff(&mut self, signoff: &SignoffRecord) -> Result<(), StoreError> {
+        put_signoff(self.0, signoff, 0)
+    }
+
+    fn holds_role(&mut self, branch: &str, person: &str, role: &str) -> Result<bool, StoreError> {
+        let sql = match role {
+            "manager" => "SELECT 1 FROM branches WHERE id = ?1 AND manager_id = ?2",
+            _ => "SELECT 1 FROM branch_maintainers WHERE branch_id = ?1 AND person_id = ?2",
+        };
+        Ok(self.0.prepare_cached(sql)?.exists([branch, person])?)
+    }
+
+    fn branch_signoff(&mut self, uuid: &str) -> Result<Option<BranchSignoffRecord>, StoreError> {
+        get_branch_signoff(self.0, uuid)
+    }
+
+    fn branch_signoff_of(&mut self, branch: &str, month: &str, signer: &str) -> Result<Option<String>, StoreError> {
+        branch_signoff_of(self.0, branch, month, signer)
+    }
+
+    fn put_branch_signoff(&mut self, signoff: &BranchSignoffRecord) -> Result<(), StoreError> {
+        put_branch_signoff(self.0, signoff, 0)
+    }
+
+    fn resolution(&mut self, uuid: &str) -> Result<Option<ResolutionRecord>, StoreError> {
+        get_resolution(self.0, uuid)
+    }
+
+    fn resolution_of(&mut self, signoff_uuid: &str) -> Result<Option<String>, StoreError> {
+        Ok(resolution_of(self.0, signoff_uuid)?.map(|r| r.uuid))
+    }
+
+    fn put_resolution(&mut self, resolution: &ResolutionRecord) -> Result<(), StoreError> {
+        put_resolution(self.0, resolution, 0)
     }
 }
 
@@ -174,7 +101,7 @@ pub fn receive_records(
     let mut results = Vec::with_capacity(records.len());
     for record in records {
         tx.execute_batch("SAVEPOINT record")?;
-        let outcome = match receive_one(&tx, scope, record, now) {
+        let outcome = match receive_one(&mut OnConnection(&tx), scope, record, now) {
             Ok(Ok(outcome)) => {
                 tx.execute_batch("RELEASE record")?;
                 Ok(outcome)
@@ -190,22 +117,7 @@ pub fn receive_records(
             }
             Err(e) => return Err(e.into()),
         };
-        results.push(match outcome {
-            Ok(outcome) => PushResult {
-                uuid: record.uuid().to_string(),
-                version: record.version(),
-                outcome,
-                reason: None,
-                refusal: None,
-            },
-            Err(refusal) => PushResult {
-                uuid: record.uuid().to_string(),
-                version: record.version(),
-                outcome: PushOutcome::Rejected,
-                reason: Some(crate::i18n::refusal_text(&refusal, crate::i18n::Lang::En)),
-                refusal: Some(refusal),
-            },
-        });
+        results.push(result_of(record, outcome));
     }
     tx.commit()?;
     Ok(results)

@@ -1,0 +1,298 @@
+//! Pull pages on PostgreSQL: the rows in a token's scope above a revision
+//! and up to the frontier (`frontier`), in revision order, read in one
+//! REPEATABLE READ snapshot taken after the frontier was read.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use postgres::types::{ToSql, Type};
+use postgres::{Client, IsolationLevel, Row, Transaction};
+use serde_json::Value;
+
+use super::frontier::frontier;
+use super::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
+use crate::server::db::tables::{
+    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
+    PULL_TABLES, RECORD_TABLES,
+};
+use crate::server::db::Scope;
+use crate::store::synced::{TableScope, SYNCED_TABLES};
+use crate::store::StoreError;
+use crate::wire::{
+    BranchRow, BranchSignoffRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
+    ReferralRow, ResolutionRow, SignoffRow, StationRow,
+};
+
+/// The scope sets as text arrays, bound as $3 … $7 (stations, branches,
+/// people, counties, record stations); `None` for a county account.
+struct ScopeParams {
+    values: Option<[Vec<String>; 5]>,
+}
+
+impl ScopeParams {
+    fn of(scope: &Scope) -> ScopeParams {
+        let list = |set: &Option<BTreeSet<String>>| set.iter().flatten().cloned().collect::<Vec<_>>();
+        ScopeParams {
+            values: scope.stations.as_ref().map(|_| {
+                [
+                    list(&scope.stations),
+                    list(&scope.branches),
+                    list(&scope.people),
+                    list(&scope.counties),
+                    list(&scope.record_stations),
+                ]
+            }),
+        }
+    }
+
+    fn filter(&self, by: ScopeBy) -> String {
+        if self.values.is_none() {
+            return String::new();
+        }
+        let everyone: Vec<String> = SYNCED_TABLES
+            .iter()
+            .filter(|t| t.scope == TableScope::Everyone)
+            .map(|t| format!("'{}'", t.name))
+            .collect();
+        match by {
+            ScopeBy::Station(col) => format!(" AND {col} = ANY($3)"),
+            ScopeBy::Branch(col) => format!(" AND {col} = ANY($4)"),
+            ScopeBy::Person(col) => format!(" AND {col} = ANY($5)"),
+            ScopeBy::County(col) => format!(" AND {col} = ANY($6)"),
+            ScopeBy::Record(col) => format!(" AND {col} = ANY($7)"),
+            ScopeBy::Everyone => String::new(),
+            ScopeBy::Resolution => " AND ((kind = 'station' AND station_id = ANY($7))
+                   OR (kind = 'branch' AND branch_id = ANY($4)))"
+                .to_string(),
+            ScopeBy::Deletion => format!(
+                " AND ((scope_kind = 'station' AND table_name IN {RECORD_TABLES} AND scope_id = ANY($7))
+                   OR (scope_kind = 'station' AND table_name NOT IN {RECORD_TABLES}
+                       AND scope_id = ANY($3))
+                   OR (scope_kind = 'branch' AND scope_id = ANY($4))
+                   OR (scope_kind = 'person' AND scope_id = ANY($5))
+                   OR (scope_kind = 'county' AND scope_id = ANY($6))
+                   OR table_name IN ({}))",
+                everyone.join(", ")
+            ),
+        }
+    }
+
+    /// Runs a statement with the two revisions, and the sets when there is
+    /// a filter. Typed explicitly: a statement need not name every set.
+    fn query(&self, tx: &mut Transaction<'_>, sql: &str, first: i64, second: i64) -> Result<Vec<Row>, postgres::Error> {
+        match &self.values {
+            None => tx.query(sql, &[&first, &second]),
+            Some(sets) => {
+                let mut types = vec![Type::INT8, Type::INT8];
+                types.extend([Type::TEXT_ARRAY; 5]);
+                let stmt = tx.prepare_typed(sql, &types)?;
+                let params: [&(dyn ToSql + Sync); 7] =
+                    [&first, &second, &sets[0], &sets[1], &sets[2], &sets[3], &sets[4]];
+                tx.query(&stmt, &params)
+            }
+        }
+    }
+}
+
+/// The page of rows in `scope` above revision `after`: at most `limit`
+/// rows, all read from one snapshot.
+pub fn pull_page(
+    client: &mut Client,
+    scope: &Scope,
+    after: i64,
+    limit: u32,
+    server_id: &str,
+    now: DateTime<Utc>,
+) -> Result<PullPage, StoreError> {
+    let limit = limit.max(1);
+    let (settled, sequence) = frontier(client)?;
+    // The frontier may dip below a cursor handed out earlier (a writer
+    // that started since holds a revision below it): nothing is missing
+    // below that cursor, so the page just brings nothing new. A cursor
+    // above the sequence itself was not given by this database (a restore
+    // from an older copy): the head says so, and the laptop pulls anew.
+    let head = if after <= sequence { settled.max(after) } else { settled };
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let today: Option<String> = tx
+        .query_opt("SELECT value FROM meta WHERE key = 'demo_today'", &[])?
+        .map(|r| r.get(0));
+    let sp = ScopeParams::of(scope);
+    // The revisions this page can hold (`tables::page_end`), up to the head.
+    let in_scope = match sp.values {
+        None => None,
+        Some(_) => {
+            let mut revs: Vec<i64> = Vec::new();
+            for (name, by) in all_tables() {
+                let sql = format!(
+                    "SELECT rev FROM {name} WHERE rev > $1 AND rev <= {head}{} ORDER BY rev LIMIT $2",
+                    sp.filter(by)
+                );
+                for row in sp.query(&mut tx, &sql, after, i64::from(limit))? {
+                    revs.push(row.get(0));
+                }
+            }
+            Some(revs)
+        }
+    };
+    let (cut, more) = page_end(after, head, limit, in_scope);
+    let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
+    for t in PULL_TABLES {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE rev > $1 AND rev <= $2{} ORDER BY rev",
+            columns(t),
+            t.name,
+            sp.filter(t.scope)
+        );
+        for r in sp.query(&mut tx, &sql, after, cut)? {
+            read_row(&mut page, t.name, &r)?;
+        }
+    }
+    for t in SYNCED_TABLES {
+        let sql = format!(
+            "{} WHERE rev > $1 AND rev <= $2{} ORDER BY rev",
+            t.select(),
+            sp.filter(synced_scope(t.scope))
+        );
+        for r in sp.query(&mut tx, &sql, after, cut)? {
+            let row = (0..r.len()).map(|i| json_of(&r, i)).collect::<Result<Vec<_>, _>>()?;
+            page.extra.entry(t.name.to_string()).or_default().push(row);
+        }
+    }
+    if scope.people.is_some() {
+        add_record_people(&mut tx, &mut page)?;
+    }
+    tx.commit()?;
+    Ok(page)
+}
+
+/// A column as JSON: the schema has text and bigint columns only (as the
+/// SQLite one has TEXT and INTEGER), so the values are the same.
+fn json_of(r: &Row, i: usize) -> Result<Value, StoreError> {
+    Ok(match *r.columns()[i].type_() {
+        Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::from),
+        _ => r.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::String),
+    })
+}
+
+/// A 0/1 column as a flag.
+fn flag(r: &Row, i: usize) -> Result<bool, postgres::Error> {
+    Ok(r.try_get::<_, i64>(i)? != 0)
+}
+
+fn person_row(r: &Row) -> Result<PersonRow, postgres::Error> {
+    Ok(PersonRow(
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        flag(r, 4)?,
+    ))
+}
+
+fn read_row(page: &mut PullPage, table: &str, r: &Row) -> Result<(), StoreError> {
+    match table {
+        "counties" => page
+            .counties
+            .push(CountyRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+        "people" => page.people.push(person_row(r)?),
+        "branches" => page.branches.push(BranchRow(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+        )),
+        "branch_maintainers" => page
+            .branch_maintainers
+            .push(MemberRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+        "stations" => page.stations.push(StationRow(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            r.try_get(8)?,
+            r.try_get(9)?,
+            r.try_get(10)?,
+            flag(r, 11)?,
+            flag(r, 12)?,
+            r.try_get(13)?,
+            r.try_get(14)?,
+            r.try_get(15)?,
+            r.try_get(16)?,
+            r.try_get(17)?,
+            r.try_get(18)?,
+        )),
+        "plans" => page
+            .plans
+            .push(PlanRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)),
+        "daily_payments" => page.daily_payments.push(PaymentRow(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+        )),
+        "daily_cards" => page.daily_cards.push(CardRow(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+        )),
+        "daily_referrals" => page.daily_referrals.push(ReferralRow(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+        )),
+        "visit_notes" => page.visit_notes.push(NoteRow {
+            rev: r.try_get(0)?,
+            note: note_from(r, 1)?,
+        }),
+        "branch_signoffs" => page.branch_signoffs.push(BranchSignoffRow {
+            rev: r.try_get(0)?,
+            signoff: branch_signoff_from(r, 1)?,
+        }),
+        "resolutions" => page.resolutions.push(ResolutionRow {
+            rev: r.try_get(0)?,
+            resolution: resolution_from(r, 1)?,
+        }),
+        "signoffs" => page.signoffs.push(SignoffRow {
+            rev: r.try_get(0)?,
+            signoff: signoff_from(r, 1)?,
+        }),
+        _ => {
+            page.deleted
+                .push(deleted_row(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?);
+        }
+    }
+    Ok(())
+}
+
+/// The authors and editors of the page's notes and sign-offs come with
+/// them, whatever their revision (as from the SQLite backend).
+fn add_record_people(tx: &mut Transaction<'_>, page: &mut PullPage) -> Result<(), StoreError> {
+    let want = people_wanted(page);
+    if want.is_empty() {
+        return Ok(());
+    }
+    let rows = tx.query(
+        &format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = ANY($1) ORDER BY id"),
+        &[&want],
+    )?;
+    for r in rows {
+        page.people.push(person_row(&r)?);
+    }
+    Ok(())
+}
