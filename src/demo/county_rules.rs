@@ -35,10 +35,6 @@ const SIGNED_ONLY: u64 = 20;
 const INSTALLED_NOT_TRADING: u64 = 12;
 const CLOSED: u64 = 3;
 
-fn day_text(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 /// Yuan rounded to whole hundreds, in fen.
 fn hundreds_fen(fen: f64) -> i64 {
     ((fen / 10_000.0).round() as i64).max(0) * 10_000
@@ -71,7 +67,7 @@ pub(super) fn add(tx: &Transaction, seed: u64, today: NaiveDate) -> Result<Addit
 /// A station whose terminal went in on `installed`: it opened that day and
 /// has no figures from before.
 fn install_recently(tx: &Transaction, station: &str, installed: NaiveDate) -> Result<(), StoreError> {
-    let day = day_text(installed);
+    let day = installed;
     for table in ["daily_payments", "daily_cards", "daily_referrals"] {
         tx.execute(
             &format!("DELETE FROM {table} WHERE station_id = ?1 AND day < ?2"),
@@ -86,7 +82,7 @@ fn install_recently(tx: &Transaction, station: &str, installed: NaiveDate) -> Re
     )?;
     tx.execute(
         "UPDATE stations SET opened_on = ?2, installed_on = ?2, signed_on = ?3 WHERE id = ?1",
-        params![station, day, day_text(installed - Days::new(20))],
+        params![station, day, installed - Days::new(20)],
     )?;
     Ok(())
 }
@@ -95,20 +91,17 @@ fn install_recently(tx: &Transaction, station: &str, installed: NaiveDate) -> Re
 /// its terminal installed the day it opened.
 fn sign_and_install(tx: &Transaction, rng: &mut Rng, done: &[(&str, NaiveDate)]) -> Result<(), StoreError> {
     let mut stmt = tx.prepare("SELECT id, opened_on FROM stations WHERE opened_on IS NOT NULL ORDER BY id")?;
-    let stations: Vec<(String, String)> = stmt
+    let stations: Vec<(String, NaiveDate)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (id, opened) in stations {
         if done.iter().any(|(s, _)| *s == id) {
             continue;
         }
-        let Ok(opened) = crate::month::parse_date(&opened) else {
-            continue;
-        };
         let signed = opened - Days::new(rng.range(7, 90));
         tx.execute(
             "UPDATE stations SET signed_on = ?2, installed_on = ?3 WHERE id = ?1",
-            params![id, day_text(signed), day_text(opened)],
+            params![id, signed, opened],
         )?;
     }
     Ok(())
@@ -119,7 +112,7 @@ fn month_amounts(tx: &Transaction, month: Month) -> Result<HashMap<String, i64>,
     let mut stmt = tx.prepare(
         "SELECT station_id, sum(amount_fen) FROM daily_payments WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
     )?;
-    let rows = stmt.query_map(params![day_text(month.first_day()), day_text(month.last_day())], |r| {
+    let rows = stmt.query_map(params![month.first_day(), month.last_day()], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -136,7 +129,7 @@ fn plans_and_sales(
     last: Month,
 ) -> Result<(), StoreError> {
     let mut stmt = tx.prepare("SELECT id, opened_on FROM stations ORDER BY id")?;
-    let stations: Vec<(String, Option<String>)> = stmt
+    let stations: Vec<(String, Option<NaiveDate>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let mut month = first;
@@ -147,7 +140,7 @@ fn plans_and_sales(
     }
     for (id, opened) in &stations {
         // A plan from the month the station opened.
-        let opened = opened.as_deref().and_then(|d| crate::month::parse_date(d).ok());
+        let opened = *opened;
         let typical: f64 = amounts_by_month
             .iter()
             .filter(|(m, _)| *m < current)
@@ -270,10 +263,10 @@ fn extra_stations(tx: &Transaction, rng: &mut Rng, first: Month, today: NaiveDat
                 maintainer,
                 village,
                 status,
-                opened.map(day_text),
-                closed.map(day_text),
-                day_text(signed),
-                installed.map(day_text),
+                opened,
+                closed,
+                signed,
+                installed,
             ],
         )?;
     }

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use rust_decimal::Decimal;
 
 use super::county_read::{CountyRead, FactRow};
+use super::dates::{date_at, opt_date_at};
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
@@ -58,27 +59,15 @@ fn add_cards(sum: &mut (u64, u64), raw: u64, valid: u64) -> Result<(), StoreErro
     Ok(())
 }
 
-/// A day as a fact table stores it, read back.
-fn stored_day(text: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
-    text.map(|t| {
-        parse_date(&t).map_err(|_| StoreError::BadValue {
-            table: "daily_payments",
-            column: "day",
-            value: t,
-        })
-    })
-    .transpose()
-}
-
-fn day_text(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 impl Store {
     /// One day read from the fact tables (`sql` selects at most one).
-    fn fact_day<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Option<NaiveDate>, StoreError> {
-        let text: Option<String> = self.conn().query_row(sql, params, |r| r.get(0)).optional()?.flatten();
-        stored_day(text)
+    pub(crate) fn fact_day<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Option<NaiveDate>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        match rows.next()? {
+            Some(r) => opt_date_at(r, 0, "daily_payments", "day"),
+            None => Ok(None),
+        }
     }
 
     /// The last day any daily fact exists for: the date the figures run to.
@@ -106,7 +95,7 @@ impl Store {
         self.fact_day(
             "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day <= ?1
                                  UNION ALL SELECT max(day) FROM daily_cards WHERE day <= ?1)",
-            [day_text(day)],
+            [day],
         )
     }
 
@@ -127,7 +116,7 @@ impl Store {
                  ON CONFLICT (day, station_id, category) DO UPDATE SET
                      count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
             )?
-            .execute(params![station, day_text(day), category, count, amount_fen])?;
+            .execute(params![station, day, category, count, amount_fen])?;
         Ok(())
     }
 
@@ -138,7 +127,7 @@ impl Store {
                 "INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (day, station_id) DO UPDATE SET raw = excluded.raw, valid = excluded.valid",
             )?
-            .execute(params![station, day_text(day), counts.raw, counts.valid])?;
+            .execute(params![station, day, counts.raw, counts.valid])?;
         Ok(())
     }
 
@@ -149,7 +138,7 @@ impl Store {
                 "INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (day, station_id, kind) DO UPDATE SET count = count + excluded.count",
             )?
-            .execute(params![station, day_text(day), kind, count])?;
+            .execute(params![station, day, kind, count])?;
         Ok(())
     }
 
@@ -202,28 +191,23 @@ impl Store {
     /// One station's payments and card transactions day by day in a month:
     /// (day, payments count over all categories, card valid).
     pub fn station_days(&self, station: &str, month: Month) -> Result<BTreeMap<NaiveDate, (u64, u64)>, StoreError> {
-        let first = day_text(month.first_day());
-        let last = day_text(month.last_day());
+        let (first, last) = (month.first_day(), month.last_day());
         let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
         let mut stmt = self.conn().prepare_cached(
             "SELECT day, sum(count) FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
         )?;
         let mut rows = stmt.query(params![station, first, last])?;
         while let Some(row) = rows.next()? {
-            let day: String = row.get(0)?;
-            if let Ok(d) = parse_date(&day) {
-                days.entry(d).or_default().0 = row.get(1)?;
-            }
+            let day = date_at(row, 0, "daily_payments", "day")?;
+            days.entry(day).or_default().0 = row.get(1)?;
         }
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT day, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3")?;
         let mut rows = stmt.query(params![station, first, last])?;
         while let Some(row) = rows.next()? {
-            let day: String = row.get(0)?;
-            if let Ok(d) = parse_date(&day) {
-                days.entry(d).or_default().1 = row.get(1)?;
-            }
+            let day = date_at(row, 0, "daily_cards", "day")?;
+            days.entry(day).or_default().1 = row.get(1)?;
         }
         Ok(days)
     }
@@ -241,8 +225,10 @@ pub fn month_facts<D: CountyRead + ?Sized>(
         Some(day) => day,
         None => default_as_of(db, month)?,
     };
-    let first = day_text(month.first_day());
-    let last = day_text(as_of);
+    // The county databases keep days as `YYYY-MM-DD` text (PostgreSQL's
+    // schema mirrors SQLite's), so the generic reads take text.
+    let first = month.first_day().to_string();
+    let last = as_of.to_string();
 
     let mut branches = Vec::new();
     for branch in db.branches()?.into_iter().filter(|b| scope.includes(&b.id)) {
@@ -359,7 +345,7 @@ pub fn default_as_of<D: CountyRead + ?Sized>(db: &D, month: Month) -> Result<Nai
     if !month.contains(today) {
         return Ok(month.last_day());
     }
-    let latest = db.latest_fact_day(&day_text(month.first_day()), &day_text(month.last_day()))?;
+    let latest = db.latest_fact_day(&month.first_day().to_string(), &month.last_day().to_string())?;
     Ok(latest
         .and_then(|d| parse_date(&d).ok())
         .unwrap_or_else(|| month.first_day()))

@@ -6,6 +6,7 @@ pub mod card_key;
 pub mod chain;
 pub mod county_facts;
 pub mod county_read;
+mod dates;
 mod dump;
 pub mod facts;
 pub mod import;

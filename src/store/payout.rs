@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
+use super::dates::date_at;
 use super::{Store, StoreError};
-use crate::month::{parse_date, Month};
+use crate::month::Month;
 use crate::payout::reconcile::{differences_from_json, differences_to_json, Difference};
 use crate::payout::steps::{Step, StepRecord};
 
@@ -105,18 +106,11 @@ impl Store {
     /// The last day of `month` with any daily figure, `None` when the
     /// month has none.
     pub fn last_fact_day_in(&self, month: Month) -> Result<Option<NaiveDate>, StoreError> {
-        let text: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day BETWEEN ?1 AND ?2
-                                     UNION ALL SELECT max(day) FROM daily_cards WHERE day BETWEEN ?1 AND ?2)",
-                params![month.first_day().to_string(), month.last_day().to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        text.map(|t| parse_date(&t).map_err(|_| bad("daily_payments", "day", t)))
-            .transpose()
+        self.fact_day(
+            "SELECT max(d) FROM (SELECT max(day) AS d FROM daily_payments WHERE day BETWEEN ?1 AND ?2
+                                 UNION ALL SELECT max(day) FROM daily_cards WHERE day BETWEEN ?1 AND ?2)",
+            params![month.first_day(), month.last_day()],
+        )
     }
 
     /// The steps of a reward month recorded as done.
@@ -124,28 +118,19 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare("SELECT step, done_by, done_on, note, forced FROM payout_steps WHERE month = ?1 ORDER BY step")?;
-        let rows = stmt.query_map([month.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, bool>(4)?,
-            ))
-        })?;
+        let mut rows = stmt.query([month.to_string()])?;
         let mut out = Vec::new();
-        for row in rows {
-            let (step, done_by, done_on, note, forced) = row?;
-            let Some(step) = Step::parse(&step) else {
+        while let Some(r) = rows.next()? {
+            let Some(step) = Step::parse(&r.get::<_, String>(0)?) else {
                 // A step of a newer bianmin: not ours to show.
                 continue;
             };
             out.push(StepRecord {
                 step,
-                done_by,
-                done_on: parse_date(&done_on).map_err(|_| bad("payout_steps", "done_on", done_on))?,
-                note,
-                forced,
+                done_by: r.get(1)?,
+                done_on: date_at(r, 2, "payout_steps", "done_on")?,
+                note: r.get(3)?,
+                forced: r.get(4)?,
             });
         }
         out.sort_by_key(|r| r.step);
@@ -167,7 +152,7 @@ impl Store {
                 record.step.as_str(),
                 county,
                 record.done_by,
-                record.done_on.to_string(),
+                record.done_on,
                 record.note,
                 record.forced,
                 now.to_rfc3339()
@@ -203,7 +188,7 @@ impl Store {
                 saved.file_name,
                 saved.checked_by,
                 saved.checked_at.to_rfc3339(),
-                saved.checked_on.to_string(),
+                saved.checked_on,
                 saved.matched,
                 saved.stations_checked,
                 saved.people_checked,
@@ -217,38 +202,22 @@ impl Store {
 
     /// The last check of the city's allocation for a month, if any.
     pub fn reconciliation(&self, month: Month) -> Result<Option<SavedReconciliation>, StoreError> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT file_name, checked_by, checked_at, checked_on, matched, stations_checked, people_checked,
-                        ours_fen, theirs_fen, differences
-                 FROM reconciliations WHERE month = ?1",
-                [month.to_string()],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, bool>(4)?,
-                        r.get::<_, u64>(5)?,
-                        r.get::<_, u64>(6)?,
-                        r.get::<_, i64>(7)?,
-                        r.get::<_, i64>(8)?,
-                        r.get::<_, String>(9)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((file_name, checked_by, checked_at, checked_on, matched, stations, people, ours, theirs, json)) = row
-        else {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT file_name, checked_by, checked_at, checked_on, matched, stations_checked, people_checked,
+                    ours_fen, theirs_fen, differences
+             FROM reconciliations WHERE month = ?1",
+        )?;
+        let mut rows = stmt.query([month.to_string()])?;
+        let Some(r) = rows.next()? else {
             return Ok(None);
         };
+        let (file_name, checked_by, checked_at): (String, Option<String>, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let checked_on = date_at(r, 3, "reconciliations", "checked_on")?;
+        let (matched, stations, people): (bool, u64, u64) = (r.get(4)?, r.get(5)?, r.get(6)?);
+        let (ours, theirs, json): (i64, i64, String) = (r.get(7)?, r.get(8)?, r.get(9)?);
         let checked_at = DateTime::parse_from_rfc3339(&checked_at)
             .map_err(|_| bad("reconciliations", "checked_at", checked_at.clone()))?
             .with_timezone(&Utc);
-        let checked_on =
-            parse_date(&checked_on).map_err(|_| bad("reconciliations", "checked_on", checked_on.clone()))?;
         let differences = differences_from_json(&json).map_err(|e| bad("reconciliations", "differences", e))?;
         Ok(Some(SavedReconciliation {
             month,

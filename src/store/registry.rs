@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::dates::opt_date_at;
+use super::records::collect;
 use super::{Store, StoreError};
-use crate::month::{parse_date, Month};
+use crate::month::Month;
 use crate::policy::Kind;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,56 +74,26 @@ pub fn parse_kind(text: &str) -> Result<Kind, StoreError> {
     }
 }
 
-fn opt_date(text: Option<String>, column: &'static str) -> Result<Option<NaiveDate>, StoreError> {
-    text.map(|t| {
-        parse_date(&t).map_err(|_| StoreError::BadValue {
-            table: "stations",
-            column,
-            value: t,
-        })
-    })
-    .transpose()
-}
-
-fn date_text(date: Option<NaiveDate>) -> Option<String> {
-    date.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
 const STATION_COLUMNS: &str = "id, name, kind, branch_id, maintainer_id, village, village_households, \
      stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, closed_on";
 
-type RawStation = (Station, String, Option<String>, Option<String>);
-
-fn station_from_row(row: &Row) -> rusqlite::Result<RawStation> {
-    Ok((
-        Station {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            kind: Kind::Rural,
-            branch_id: row.get(3)?,
-            maintainer_id: row.get(4)?,
-            village: row.get(5)?,
-            village_households: row.get(6)?,
-            stations_in_village: row.get(7)?,
-            route_order: row.get(8)?,
-            status: row.get(9)?,
-            has_terminal: row.get(10)?,
-            has_green_card: row.get(11)?,
-            opened_on: None,
-            closed_on: None,
-        },
-        row.get(2)?,
-        row.get(12)?,
-        row.get(13)?,
-    ))
-}
-
-fn finish_station(raw: RawStation) -> Result<Station, StoreError> {
-    let (mut station, kind, opened, closed) = raw;
-    station.kind = parse_kind(&kind)?;
-    station.opened_on = opt_date(opened, "opened_on")?;
-    station.closed_on = opt_date(closed, "closed_on")?;
-    Ok(station)
+fn station_from_row(row: &Row) -> Result<Station, StoreError> {
+    Ok(Station {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: parse_kind(&row.get::<_, String>(2)?)?,
+        branch_id: row.get(3)?,
+        maintainer_id: row.get(4)?,
+        village: row.get(5)?,
+        village_households: row.get(6)?,
+        stations_in_village: row.get(7)?,
+        route_order: row.get(8)?,
+        status: row.get(9)?,
+        has_terminal: row.get(10)?,
+        has_green_card: row.get(11)?,
+        opened_on: opt_date_at(row, 12, "stations", "opened_on")?,
+        closed_on: opt_date_at(row, 13, "stations", "closed_on")?,
+    })
 }
 
 impl Store {
@@ -186,8 +158,8 @@ impl Store {
                 s.status,
                 s.has_terminal,
                 s.has_green_card,
-                date_text(s.opened_on),
-                date_text(s.closed_on),
+                s.opened_on,
+                s.closed_on,
             ],
         )?;
         Ok(())
@@ -264,14 +236,11 @@ impl Store {
     /// Every station, ascending id.
     pub fn stations(&self) -> Result<Vec<Station>, StoreError> {
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations ORDER BY id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([], station_from_row)?;
-        rows.map(|raw| finish_station(raw?)).collect()
+        collect(self.conn(), &sql, [], station_from_row)
     }
 
     pub fn station(&self, id: &str) -> Result<Option<Station>, StoreError> {
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE id = ?1");
-        let raw = self.conn().query_row(&sql, [id], station_from_row).optional()?;
-        raw.map(finish_station).transpose()
+        Ok(collect(self.conn(), &sql, [id], station_from_row)?.pop())
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{
-    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
+    DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
     NewReferral, TakenPayment,
 };
 use crate::ingest::{PersonRow, Rows, StationRow};
@@ -163,10 +163,10 @@ impl ImportTx for SqliteImport<'_> {
                 row.status.as_str(),
                 row.has_terminal,
                 row.has_green_card,
-                row.opened_on.map(day_text),
-                row.closed_on.map(day_text),
-                row.signed_on.map(day_text),
-                row.installed_on.map(day_text),
+                row.opened_on,
+                row.closed_on,
+                row.signed_on,
+                row.installed_on,
             ])?;
         // The owner (payee) columns: an empty cell keeps what is stored.
         let owner_changed = tx
@@ -331,7 +331,7 @@ impl ImportTx for SqliteImport<'_> {
         )?;
         let mut revisions = Revisions::start(&self.tx)?;
         for ((station, day, category), (count, fen)) in totals {
-            add.execute(params![station, day_text(*day), category, count, fen, revisions.take()])?;
+            add.execute(params![station, day, category, count, fen, revisions.take()])?;
         }
         revisions.finish(&self.tx)?;
         Ok(())
@@ -373,13 +373,7 @@ impl ImportTx for SqliteImport<'_> {
         )?;
         let mut revisions = Revisions::start(&self.tx)?;
         for (station, day, counts) in days {
-            set.execute(params![
-                station,
-                day_text(*day),
-                counts.raw,
-                counts.valid,
-                revisions.take()
-            ])?;
+            set.execute(params![station, day, counts.raw, counts.valid, revisions.take()])?;
         }
         revisions.finish(&self.tx)?;
         Ok(())
@@ -406,7 +400,7 @@ impl ImportTx for SqliteImport<'_> {
         )?;
         let mut revisions = Revisions::start(&self.tx)?;
         for ((station, day, kind), count) in totals {
-            add.execute(params![station, day_text(*day), kind, count, revisions.take()])?;
+            add.execute(params![station, day, kind, count, revisions.take()])?;
         }
         revisions.finish(&self.tx)?;
         Ok(())
