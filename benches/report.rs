@@ -131,7 +131,7 @@ fn build_db(months: usize) -> PathBuf {
     let last = Month::new(QUERIED.0, QUERIED.1).expect("a month");
     let first = (1..months).fold(last, |m, _| m.prev());
 
-    store.conn().execute_batch("BEGIN").expect("begin");
+    store.sql_for_tests().execute_batch("BEGIN").expect("begin");
     let stations = write_registry(&store, &mut rng, first, last);
     let mut month = first;
     let (mut payment_rows, mut card_rows, mut referral_rows) = (0u64, 0u64, 0u64);
@@ -149,12 +149,12 @@ fn build_db(months: usize) -> PathBuf {
         }
         month = month.next();
     }
-    store.conn().execute_batch("COMMIT").expect("commit");
+    store.sql_for_tests().execute_batch("COMMIT").expect("commit");
     // As bianmin leaves a database when it exits: the WAL checkpointed.
     // No ANALYZE: bianmin never runs it, and with its statistics SQLite
     // plans the month's sums differently.
     store
-        .conn()
+        .sql_for_tests()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("checkpoint");
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());

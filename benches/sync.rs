@@ -46,7 +46,7 @@ impl Lcg {
 /// imports would (the triggers number every row).
 fn build_county(db: &Path) -> u64 {
     let mut store = Store::open(db).unwrap();
-    let tx = store.conn_mut().transaction().unwrap();
+    let tx = store.sql_for_tests_mut().transaction().unwrap();
     let maintainers = STATIONS / STATIONS_PER_MAINTAINER;
     let branches = maintainers / MAINTAINERS_PER_BRANCH;
     tx.execute("INSERT INTO counties (id, name) VALUES ('371425', '齐河县')", [])

@@ -136,7 +136,7 @@ fn main() {
     )
     .unwrap();
     let ids = |sql: &str| -> Vec<String> {
-        let mut stmt = store.conn().prepare(sql).unwrap();
+        let mut stmt = store.sql_for_tests().prepare(sql).unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();
         rows.map(Result::unwrap).collect()
     };

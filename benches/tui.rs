@@ -99,7 +99,10 @@ fn build_county(path: &Path) {
                  FROM stations s, d WHERE (s.rowid * 3 + d.k) % 5 = 0;
              COMMIT;"
         );
-        store.conn().execute_batch(&sql).expect("the county is generated");
+        store
+            .sql_for_tests()
+            .execute_batch(&sql)
+            .expect("the county is generated");
     }
 }
 

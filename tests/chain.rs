@@ -252,7 +252,7 @@ fn a_station_dispute_goes_to_the_county_and_its_resolution_comes_back_to_the_lap
     // dispute can hold it back. Its maintainer raises the dispute.
     let (station, maintainer): (String, String) = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT s.id, s.maintainer_id FROM stations s
                JOIN invoices i ON i.station_id = s.id AND i.month = ?1 AND i.received

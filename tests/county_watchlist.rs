@@ -16,7 +16,7 @@ use county_support::*;
 fn count(db: &Path, sql: &str) -> i64 {
     Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
@@ -46,7 +46,7 @@ fn station_plans_and_distribution_import_in_english_chinese_and_xlsx() {
     assert!(said.contains("1 updated"), "{said}");
     let targets: (i64, i64) = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT collection_target_fen, distribution_target_fen FROM station_plans WHERE station_id = 'S2'",
             [],

@@ -45,7 +45,7 @@ fn assert_same_money(laptop: &Path, server_db: &Path, branch: &str) {
 fn branch_of(db: &Path, person: &str) -> String {
     Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT branch_id FROM branch_maintainers WHERE person_id = ?1
              UNION SELECT id FROM branches WHERE manager_id = ?1",
@@ -141,7 +141,7 @@ fn a_maintainer_of_a_shared_branch_sees_the_countys_money_and_writes_as_themselv
     // Its own stations are its own; the branch's others are read-only.
     let sibling: String = Store::open(&laptop)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT id FROM stations WHERE maintainer_id <> 'W03' LIMIT 1",
             [],
@@ -167,7 +167,7 @@ fn a_manager_and_a_county_clerk_see_the_countys_money_too() {
     let branch = branch_of(&db, "W03");
     let manager: String = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT manager_id FROM branches WHERE id = ?1", [&branch], |r| r.get(0))
         .unwrap();
     let manager_token = token(&db, &manager, "manager");
@@ -253,7 +253,7 @@ fn a_station_moved_to_another_maintainer_follows_them_and_a_waiting_note_is_answ
     ok(&note_add(&a, &moved, "交接前写的", &[]), "note add");
     Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .execute("UPDATE stations SET maintainer_id = 'W02' WHERE id = ?1", [&moved])
         .unwrap();
 
@@ -311,7 +311,7 @@ fn a_station_moved_to_another_maintainer_follows_them_and_a_waiting_note_is_answ
     let away = stations_of(&db, "W01")[0].clone();
     Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .execute(
             "UPDATE stations SET branch_id = (SELECT branch_id FROM branch_maintainers WHERE person_id = 'W04'),
                  maintainer_id = 'W04' WHERE id = ?1",
@@ -352,7 +352,7 @@ fn the_demo_then_connect_path_never_mixes_and_strands_nothing() {
     assert!(demo.exists());
     let station: String = Store::open(&demo)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT id FROM stations WHERE maintainer_id = 'W01' LIMIT 1", [], |r| {
             r.get(0)
         })
@@ -491,7 +491,7 @@ fn the_countys_policy_plans_and_station_dates_reach_the_laptop() {
     std::fs::copy(&db, &dezhou).unwrap();
     Store::open(&dezhou)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .execute("DELETE FROM meta WHERE key IN ('policy_text', 'policy_origin')", [])
         .unwrap();
     assert_ne!(

@@ -57,7 +57,7 @@ fn push(url: &str, token: &str, records: &[Value]) -> Vec<Value> {
 fn unsigned_station(db: &Path, person: &str) -> String {
     Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT id FROM stations WHERE maintainer_id = ?1
                AND id NOT IN (SELECT station_id FROM signoffs WHERE month = '2026-10') ORDER BY id LIMIT 1",
@@ -70,7 +70,7 @@ fn unsigned_station(db: &Path, person: &str) -> String {
 fn manager_of(db: &Path, person: &str) -> String {
     Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT manager_id FROM branches WHERE id = (SELECT branch_id FROM branch_maintainers WHERE person_id = ?1)",
             [person],
@@ -116,7 +116,7 @@ fn authorship_never_changes_and_a_decision_is_its_makers() {
     let stored = |field: &str| -> String {
         Store::open(&db)
             .unwrap()
-            .conn()
+            .sql_for_tests()
             .query_row(&format!("SELECT {field} FROM signoffs WHERE uuid = ?1"), [&id], |r| {
                 r.get(0)
             })
@@ -177,7 +177,7 @@ fn a_branch_sheet_is_signed_by_its_own_people_only_and_a_dispute_resolved_by_the
     let server = Server::start(&db);
     let branch: String = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT branch_id FROM branch_maintainers WHERE person_id = 'W02'",
             [],
@@ -186,7 +186,7 @@ fn a_branch_sheet_is_signed_by_its_own_people_only_and_a_dispute_resolved_by_the
         .unwrap();
     let elsewhere: String = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT id FROM branches WHERE id <> ?1 ORDER BY id LIMIT 1",
             [&branch],
@@ -324,7 +324,7 @@ fn a_branch_sheet_is_signed_by_its_own_people_only_and_a_dispute_resolved_by_the
     assert_eq!(push(&server.url, &other_clerk, &[changed])[0]["outcome"], "stored");
     let stored: (String, String, String) = Store::open(&db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT outcome, author_id, editor_id FROM resolutions WHERE uuid = ?1",
             [&rid],
@@ -580,7 +580,7 @@ fn a_busy_database_is_try_later_and_nothing_is_lost() {
 fn payments_csv(db: &Path, path: &Path, rows: usize) {
     let stations: Vec<String> = Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .prepare("SELECT id FROM stations ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -48,7 +48,7 @@ fn registry_db(dir: &Path) -> PathBuf {
 fn daily_payments(db: &Path) -> Vec<(String, String, String, i64, i64)> {
     let store = Store::open(db).unwrap();
     let mut stmt = store
-        .conn()
+        .sql_for_tests()
         .prepare("SELECT station_id, day, category, count, amount_fen FROM daily_payments ORDER BY 1, 2, 3")
         .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
@@ -265,11 +265,11 @@ fn imported_daily_rows_get_fresh_sync_revisions() {
     import_ok(&db, "referrals", "referrals.csv");
     let store = Store::open(&db).unwrap();
     let counter: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT rev FROM sync_revision", [], |r| r.get(0))
         .unwrap();
     let revs: Vec<i64> = store
-        .conn()
+        .sql_for_tests()
         .prepare(
             "SELECT rev FROM daily_payments UNION ALL SELECT rev FROM daily_cards
              UNION ALL SELECT rev FROM daily_referrals UNION ALL SELECT rev FROM stations",
@@ -287,11 +287,11 @@ fn imported_daily_rows_get_fresh_sync_revisions() {
     // A second import of a changed day moves that row past the counter.
     import_ok(&db, "payments", "payments-reversed.csv");
     let after: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT rev FROM sync_revision", [], |r| r.get(0))
         .unwrap();
     let s1: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT rev FROM daily_payments WHERE station_id = 'S001' AND day = '2026-10-10'",
             [],

@@ -172,7 +172,7 @@ fn the_payout_tables_take_sync_revisions_and_leave_tombstones() {
     let store = Store::open(&db).unwrap();
     let rev = |table: &str, key: &str, value: &str| -> i64 {
         store
-            .conn()
+            .sql_for_tests()
             .query_row(&format!("SELECT rev FROM {table} WHERE {key} = ?1"), [value], |r| {
                 r.get(0)
             })
@@ -183,7 +183,7 @@ fn the_payout_tables_take_sync_revisions_and_leave_tombstones() {
     // A station's phone: a new revision.
     let before = rev("stations", "id", "S001");
     store
-        .conn()
+        .sql_for_tests()
         .execute("UPDATE stations SET owner_phone = '13800000000' WHERE id = 'S001'", [])
         .unwrap();
     assert!(rev("stations", "id", "S001") > before);
@@ -208,7 +208,7 @@ fn the_payout_tables_take_sync_revisions_and_leave_tombstones() {
     assert_eq!(store.payout_steps(october()).unwrap(), vec![later]);
     assert!(store.remove_payout_step(october(), Step::CityAudit).unwrap());
     let (table, key, kind): (String, String, String) = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT table_name, key, scope_kind FROM sync_deletions ORDER BY rev DESC LIMIT 1",
             [],
@@ -225,9 +225,9 @@ fn the_payout_tables_take_sync_revisions_and_leave_tombstones() {
         .set_invoice("S002", october(), true, Some("1"), Some("county"), chrono::Utc::now())
         .unwrap();
     assert_eq!(rev("invoices", "station_id", "S002"), head());
-    store.conn().execute("DELETE FROM invoices", []).unwrap();
+    store.sql_for_tests().execute("DELETE FROM invoices", []).unwrap();
     let (table, scope): (String, String) = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT table_name, scope_kind || ':' || scope_id FROM sync_deletions ORDER BY rev DESC LIMIT 1",
             [],
@@ -285,28 +285,28 @@ fn migration_0007_rebuilds_the_import_log_under_the_rows_that_refer_to_it() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
+    assert_eq!(schema_version(store.sql_for_tests()).unwrap(), SCHEMA_VERSION);
     let (kind, file): (String, String) = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT kind, file_name FROM imports WHERE id = 7", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
     assert_eq!((kind.as_str(), file.as_str()), ("payments", "p.csv"));
     let dangling: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(dangling, 0, "every reference to the import log still holds");
     // New kinds go in; the rows that refer to the log still must.
     store
-        .conn()
+        .sql_for_tests()
         .execute(
             "INSERT INTO imports (kind, file_name, imported_at) VALUES ('people', 'x.csv', 'now')",
             [],
         )
         .unwrap();
-    let orphan = store.conn().execute(
+    let orphan = store.sql_for_tests().execute(
         "INSERT INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
          VALUES ('T2', 'S1', '2026-10-02', 'mobile', 1, 999)",
         [],

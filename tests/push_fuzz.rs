@@ -17,7 +17,7 @@ fn server() -> (tempfile::TempDir, SqliteServerDb) {
     let path = dir.path().join("county.db");
     let store = Store::open(&path).unwrap();
     store
-        .conn()
+        .sql_for_tests()
         .execute_batch(
             "INSERT INTO people (id, name) VALUES ('M01', '支局长'), ('W01', '甲'), ('W02', '乙');
              INSERT INTO branches (id, name, kind, manager_id) VALUES ('B01', '恩城', 'rural', 'M01');

@@ -53,7 +53,7 @@ fn registry_db(dir: &Path) -> PathBuf {
 fn a_day_of_figures(db: &Path, station: &str) {
     Store::open(db)
         .unwrap()
-        .conn()
+        .sql_for_tests()
         .execute(
             "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, '2026-10-03', 'mobile', 1, 3000)",
             [station],
@@ -174,7 +174,7 @@ fn statements_of_hostile_codes_already_in_the_database_stay_in_the_folder() {
         let store = Store::open(&db).unwrap();
         for (i, code) in hostile.iter().enumerate() {
             store
-                .conn()
+                .sql_for_tests()
                 .execute(
                     "INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES (?1, ?2, 'rural', 'B01', 'P01')",
                     (code, format!("站{i}")),
@@ -521,7 +521,7 @@ fn an_older_database_key_moves_to_the_key_file_and_hashes_still_match() {
         // What an older bianmin left: the key in meta, and two swipes of one
         // card at S001 on 2026-10-03 hashed with it.
         let store = Store::open(&db).unwrap();
-        let conn = store.conn();
+        let conn = store.sql_for_tests();
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('card_hash_key', ?1)",
             [hex(&old_key)],
@@ -574,7 +574,7 @@ fn an_older_database_key_moves_to_the_key_file_and_hashes_still_match() {
     ok(import(&db, "cards", &file));
     let store = Store::open(&db).unwrap();
     let (raw, valid): (i64, i64) = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT raw, valid FROM daily_cards WHERE station_id = 'S001' AND day = '2026-10-03'",
             [],

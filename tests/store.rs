@@ -19,13 +19,19 @@ fn a_new_database_gets_the_whole_schema_with_wal_and_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub").join("new.db");
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(schema_version(store.sql_for_tests()).unwrap(), SCHEMA_VERSION);
+    let mode: String = store
+        .sql_for_tests()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let fk: i64 = store
+        .sql_for_tests()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(fk, 1);
     // A station of an unknown branch is refused by the foreign key.
-    let err = store.conn().execute(
+    let err = store.sql_for_tests().execute(
         "INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S', 'n', 'rural', 'nope', 'nobody')",
         [],
     );
@@ -50,7 +56,7 @@ fn every_earlier_version_upgrades_keeping_its_data() {
             .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(schema_version(store.conn()).unwrap(), SCHEMA_VERSION);
+        assert_eq!(schema_version(store.sql_for_tests()).unwrap(), SCHEMA_VERSION);
         assert_eq!(store.stations().unwrap()[0].name, "王庄便民服务站");
         let month = "2026-10".parse().unwrap();
         let facts = store

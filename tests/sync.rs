@@ -303,7 +303,7 @@ fn a_server_restarted_in_the_middle_of_a_sync(backend: Backend) {
     // the next one finishes the push exactly once.
     let store = Store::open(&laptop).unwrap();
     let station: String = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT id FROM stations ORDER BY id LIMIT 1", [], |r| r.get(0))
         .unwrap();
     for i in 0..12 {
@@ -519,9 +519,12 @@ fn a_refused_record_is_set_aside_with_the_servers_reason_and_the_others_go_throu
         "SELECT id FROM stations WHERE branch_id <> (SELECT branch_id FROM stations WHERE maintainer_id = 'W01' LIMIT 1) ORDER BY id LIMIT 1",
     );
     let store = Store::open(&laptop).unwrap();
-    store.conn().execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     store
-        .conn()
+        .sql_for_tests()
+        .execute_batch("PRAGMA foreign_keys = OFF")
+        .unwrap();
+    store
+        .sql_for_tests()
         .execute(
             "INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES (?1, '别处的站', 'rural', 'B99', 'W01')",
             [&other],

@@ -468,7 +468,7 @@ fn a_connected_laptop_writes_its_own_persons_statements() {
     {
         let store = Store::open(&db).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .execute(
                 "UPDATE sync_state SET person_id = 'W02', role = 'maintainer', branches = '[]' WHERE id = 1",
                 [],

@@ -7,14 +7,12 @@
 //! funnel. Its own random stream: the daily facts of the rest of the demo
 //! do not change.
 
-use std::collections::HashMap;
-
 use chrono::{Days, NaiveDate};
-use rusqlite::{params, Transaction};
 
 use super::names::{VILLAGE_HEADS, VILLAGE_TAILS};
 use super::rng::Rng;
 use crate::month::Month;
+use crate::store::seed::{Seed, SeedRegistryStation};
 use crate::store::StoreError;
 
 /// Missed both plans in the last two finished months (S0112 in the last
@@ -45,7 +43,7 @@ pub struct Additions {
     pub extra_stations: usize,
 }
 
-pub(super) fn add(tx: &Transaction, seed: u64, today: NaiveDate) -> Result<Additions, StoreError> {
+pub(super) fn add(tx: &Seed, seed: u64, today: NaiveDate) -> Result<Additions, StoreError> {
     let mut rng = Rng::new(seed ^ 0x0c0f_fee0_1516);
     let current = Month::of(today);
     let last = current.prev();
@@ -56,7 +54,7 @@ pub(super) fn add(tx: &Transaction, seed: u64, today: NaiveDate) -> Result<Addit
         (NEW_THIS_MONTH, last.first_day() + Days::new(9)),
     ];
     for (station, installed) in recent {
-        install_recently(tx, station, installed)?;
+        tx.open_station_on(station, installed, installed - Days::new(20))?;
     }
     sign_and_install(tx, &mut rng, &recent)?;
     plans_and_sales(tx, &mut rng, first, current, last)?;
@@ -64,78 +62,30 @@ pub(super) fn add(tx: &Transaction, seed: u64, today: NaiveDate) -> Result<Addit
     Ok(Additions { extra_stations })
 }
 
-/// A station whose terminal went in on `installed`: it opened that day and
-/// has no figures from before.
-fn install_recently(tx: &Transaction, station: &str, installed: NaiveDate) -> Result<(), StoreError> {
-    let day = installed;
-    for table in ["daily_payments", "daily_cards", "daily_referrals"] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE station_id = ?1 AND day < ?2"),
-            params![station, day],
-        )?;
-    }
-    // The rows never left this new database: their deletion is no news a
-    // laptop must hear (the revision triggers wrote tombstones for them).
-    tx.execute(
-        "DELETE FROM sync_deletions WHERE scope_kind = 'station' AND scope_id = ?1",
-        params![station],
-    )?;
-    tx.execute(
-        "UPDATE stations SET opened_on = ?2, installed_on = ?2, signed_on = ?3 WHERE id = ?1",
-        params![station, day, installed - Days::new(20)],
-    )?;
-    Ok(())
-}
-
 /// Every other station: signed a week to three months before it opened,
 /// its terminal installed the day it opened.
-fn sign_and_install(tx: &Transaction, rng: &mut Rng, done: &[(&str, NaiveDate)]) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare("SELECT id, opened_on FROM stations WHERE opened_on IS NOT NULL ORDER BY id")?;
-    let stations: Vec<(String, NaiveDate)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+fn sign_and_install(tx: &Seed, rng: &mut Rng, done: &[(&str, NaiveDate)]) -> Result<(), StoreError> {
+    let stations = tx.stations_opened()?;
     for (id, opened) in stations {
+        let Some(opened) = opened else { continue };
         if done.iter().any(|(s, _)| *s == id) {
             continue;
         }
         let signed = opened - Days::new(rng.range(7, 90));
-        tx.execute(
-            "UPDATE stations SET signed_on = ?2, installed_on = ?3 WHERE id = ?1",
-            params![id, signed, opened],
-        )?;
+        tx.signed_and_installed(&id, signed, opened)?;
     }
     Ok(())
-}
-
-/// Each station's payments of a month, in fen.
-fn month_amounts(tx: &Transaction, month: Month) -> Result<HashMap<String, i64>, StoreError> {
-    let mut stmt = tx.prepare(
-        "SELECT station_id, sum(amount_fen) FROM daily_payments WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
-    )?;
-    let rows = stmt.query_map(params![month.first_day(), month.last_day()], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Plans for every month shown, sales for the finished ones. Missing a
 /// plan happens at random; missing both in the last finished month only
 /// where the constants above say.
-fn plans_and_sales(
-    tx: &Transaction,
-    rng: &mut Rng,
-    first: Month,
-    current: Month,
-    last: Month,
-) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare("SELECT id, opened_on FROM stations ORDER BY id")?;
-    let stations: Vec<(String, Option<NaiveDate>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+fn plans_and_sales(tx: &Seed, rng: &mut Rng, first: Month, current: Month, last: Month) -> Result<(), StoreError> {
+    let stations = tx.stations_opened()?;
     let mut month = first;
     let mut amounts_by_month = Vec::new();
     while month <= current {
-        amounts_by_month.push((month, month_amounts(tx, month)?));
+        amounts_by_month.push((month, tx.month_amounts(month)?));
         month = month.next();
     }
     for (id, opened) in &stations {
@@ -175,16 +125,9 @@ fn plans_and_sales(
                 // forced run starts where the text says.
                 sales = sales.max(distribution_target);
             }
-            tx.execute(
-                "INSERT INTO station_plans (station_id, month, collection_target_fen, distribution_target_fen)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![id, month.to_string(), collection, distribution_target],
-            )?;
+            tx.station_plan(id, *month, collection, distribution_target)?;
             if *month < current {
-                tx.execute(
-                    "INSERT INTO distribution_sales (station_id, month, amount_fen) VALUES (?1, ?2, ?3)",
-                    params![id, month.to_string(), sales],
-                )?;
+                tx.distribution_sales(id, *month, sales)?;
             }
         }
     }
@@ -198,16 +141,17 @@ fn months_before(month: Month, n: u32) -> Month {
 
 /// Stations of the registry that are not (yet, or any more) open in the
 /// demo's months: they change no figure, only the funnel.
-fn extra_stations(tx: &Transaction, rng: &mut Rng, first: Month, today: NaiveDate) -> Result<usize, StoreError> {
-    let mut stmt = tx.prepare(
-        "SELECT b.id, b.kind, min(m.person_id) FROM branches b JOIN branch_maintainers m ON m.branch_id = b.id
-         GROUP BY b.id ORDER BY b.id",
-    )?;
-    let branches: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
+fn extra_stations(tx: &Seed, rng: &mut Rng, first: Month, today: NaiveDate) -> Result<usize, StoreError> {
+    let branches: Vec<(String, String, String)> = tx
+        .branch_people()?
+        .into_iter()
+        .map(|b| {
+            let first = b.maintainers.into_iter().next().unwrap_or_default();
+            (b.branch, b.kind, first)
+        })
+        .collect();
     let next_month = Month::of(today).next().first_day();
-    let mut n: u64 = tx.query_row("SELECT count(*) FROM stations", [], |r| r.get(0))?;
+    let mut n = tx.station_count()?;
     let total = SIGNED_ONLY + INSTALLED_NOT_TRADING + CLOSED;
     for i in 0..total {
         n += 1;
@@ -251,24 +195,19 @@ fn extra_stations(tx: &Transaction, rng: &mut Rng, first: Month, today: NaiveDat
                 Some(closed),
             )
         };
-        tx.execute(
-            "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, status, opened_on, closed_on,
-                 signed_on, installed_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                format!("S{n:04}"),
-                format!("{village}便民服务站"),
-                kind,
-                branch,
-                maintainer,
-                village,
-                status,
-                opened,
-                closed,
-                signed,
-                installed,
-            ],
-        )?;
+        tx.registry_station(&SeedRegistryStation {
+            id: &format!("S{n:04}"),
+            name: &format!("{village}便民服务站"),
+            kind,
+            branch,
+            maintainer,
+            village: &village,
+            status,
+            signed_on: signed,
+            installed_on: installed,
+            opened_on: opened,
+            closed_on: closed,
+        })?;
     }
     Ok(total as usize)
 }

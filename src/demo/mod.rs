@@ -8,13 +8,12 @@ mod names;
 mod payout;
 mod rng;
 
-use chrono::{Datelike, Days, NaiveDate};
-use rusqlite::params;
-
 use crate::month::Month;
 use crate::policy::Kind;
 use crate::store::registry::{Branch, Person, Station};
+use crate::store::seed::{Seed, SeedNote, SeedOwner, SeedSignoff};
 use crate::store::{Store, StoreError};
+use chrono::{Datelike, Days, NaiveDate};
 use names::*;
 use rng::Rng;
 
@@ -59,13 +58,11 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
     let first_day = first_month.first_day();
     let last_day = today.pred_opt().unwrap_or(today);
 
-    let tx = store.conn_mut().transaction()?;
-    // Work through a Store view of the transaction's connection.
-    let store = TxStore(&tx);
-    store.meta("demo", "1")?;
-    store.meta("demo_seed", &seed.to_string())?;
-    store.meta("demo_today", &today.to_string())?;
-    tx.execute("INSERT INTO counties (id, name) VALUES (?1, ?2)", [COUNTY.0, COUNTY.1])?;
+    let tx = store.seed()?;
+    tx.meta("demo", "1")?;
+    tx.meta("demo_seed", &seed.to_string())?;
+    tx.meta("demo_today", &today.to_string())?;
+    tx.county(COUNTY.0, COUNTY.1)?;
 
     let mut people = 0;
     let mut stations: Vec<DemoStation> = Vec::new();
@@ -85,19 +82,16 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
             name: unique_name(manager.name, &mut taken),
             ..manager
         };
-        insert_person(&tx, &manager)?;
+        tx.person(&manager)?;
         people += 1;
         let kind = if *urban { Kind::Urban } else { Kind::Rural };
-        insert_branch(
-            &tx,
-            &Branch {
-                id: branch_id.clone(),
-                name: branch_name.to_string(),
-                kind,
-                county_id: Some(COUNTY.0.to_string()),
-                manager_id: manager.id.clone(),
-            },
-        )?;
+        tx.branch(&Branch {
+            id: branch_id.clone(),
+            name: branch_name.to_string(),
+            kind,
+            county_id: Some(COUNTY.0.to_string()),
+            manager_id: manager.id.clone(),
+        })?;
         let maintainers: Vec<String> = (0..rng.range(1, 3))
             .map(|_| {
                 maintainer_no += 1;
@@ -117,11 +111,8 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
             if id == "W06" {
                 person.phone = None;
             }
-            insert_person(&tx, &person)?;
-            tx.execute(
-                "INSERT INTO branch_maintainers (branch_id, person_id) VALUES (?1, ?2)",
-                [&branch_id, id],
-            )?;
+            tx.person(&person)?;
+            tx.branch_maintainer(&branch_id, id)?;
             people += 1;
         }
         // Urban branches large enough that 20 valid stations (R7) is in reach.
@@ -189,16 +180,20 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
         let mut month = first_month;
         while month <= current {
             let target = (count as f64 * 0.75).round() as u64;
-            tx.execute(
-                "INSERT INTO plans (branch_id, month, target) VALUES (?1, ?2, ?3)",
-                params![branch_id, month.to_string(), target],
-            )?;
+            tx.branch_plan(&branch_id, month, target)?;
             month = month.next();
         }
     }
     let mut payout_rng = payout::rng(seed);
     for s in &stations {
-        insert_station(&tx, &s.station, &payout::owner(&mut payout_rng))?;
+        let owner = payout::owner(&mut payout_rng);
+        tx.station(
+            &s.station,
+            &SeedOwner {
+                name: &owner.name,
+                phone: owner.phone.as_deref(),
+            },
+        )?;
     }
 
     insert_daily_facts(&tx, &mut rng, &stations, first_day, last_day)?;
@@ -216,18 +211,6 @@ pub fn build_demo(store: &mut Store, seed: u64, today: NaiveDate) -> Result<Demo
     })
 }
 
-struct TxStore<'a>(&'a rusqlite::Transaction<'a>);
-
-impl TxStore<'_> {
-    fn meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.0.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
-    }
-}
-
 fn person_name(rng: &mut Rng) -> String {
     format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
 }
@@ -241,65 +224,16 @@ fn unique_name(drawn: String, taken: &mut std::collections::HashSet<String>) -> 
     name
 }
 
-fn insert_person(tx: &rusqlite::Transaction, p: &Person) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO people (id, name, phone, has_green_card) VALUES (?1, ?2, ?3, ?4)",
-        params![p.id, p.name, p.phone, p.has_green_card],
-    )?;
-    Ok(())
-}
-
-fn insert_branch(tx: &rusqlite::Transaction, b: &Branch) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO branches (id, name, kind, county_id, manager_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![b.id, b.name, b.kind.as_str(), b.county_id, b.manager_id],
-    )?;
-    Ok(())
-}
-
-fn insert_station(tx: &rusqlite::Transaction, s: &Station, owner: &payout::Owner) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO stations (id, name, kind, branch_id, maintainer_id, village, village_households,
-             stations_in_village, route_order, status, has_terminal, has_green_card, opened_on, owner_name,
-             owner_phone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            s.id,
-            s.name,
-            s.kind.as_str(),
-            s.branch_id,
-            s.maintainer_id,
-            s.village,
-            s.village_households,
-            s.stations_in_village,
-            s.route_order,
-            s.status,
-            s.has_terminal,
-            s.has_green_card,
-            s.opened_on.map(|d| d.to_string()),
-            owner.name,
-            owner.phone,
-        ],
-    )?;
-    Ok(())
-}
-
 fn insert_daily_facts(
-    tx: &rusqlite::Transaction,
+    tx: &Seed,
     rng: &mut Rng,
     stations: &[DemoStation],
     first_day: NaiveDate,
     last_day: NaiveDate,
 ) -> Result<(), StoreError> {
-    let mut payments = tx.prepare(
-        "INSERT INTO daily_payments (station_id, day, category, count, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut cards = tx.prepare("INSERT INTO daily_cards (station_id, day, raw, valid) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut referrals =
-        tx.prepare("INSERT INTO daily_referrals (station_id, day, kind, count) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut facts = tx.facts()?;
     let mut day = first_day;
     while day <= last_day {
-        let text = day.to_string();
         // Market days and the month's start (bills arrive) are busier.
         let weekday = day.weekday().num_days_from_monday();
         let day_factor = if weekday >= 5 { 1.25 } else { 0.95 } * if day.day() <= 10 { 1.15 } else { 0.92 };
@@ -311,13 +245,13 @@ fn insert_daily_facts(
                 }
                 let spread = 0.7 + 0.6 * rng.unit();
                 let amount_fen = (count as f64 * mean_fen as f64 * spread).round() as i64;
-                payments.execute(params![s.station.id, text, category, count, amount_fen])?;
+                facts.payments(&s.station.id, day, category, count, amount_fen)?;
             }
             let raw = rng.poisson(s.cards_per_day * day_factor);
             if raw > 0 {
                 // Now and then a card is swiped past the cap.
                 let valid = if raw >= 3 && rng.chance(0.3) { raw - 1 } else { raw };
-                cards.execute(params![s.station.id, text, raw, valid])?;
+                facts.cards(&s.station.id, day, raw, valid)?;
             }
             for (kind, p) in [
                 ("huinongtong", 0.015),
@@ -326,7 +260,7 @@ fn insert_daily_facts(
                 ("car_insurance_converted", 0.0008),
             ] {
                 if rng.chance(p * (0.5 + s.payments_per_day.min(6.0) / 4.0)) {
-                    referrals.execute(params![s.station.id, text, kind, 1])?;
+                    facts.referrals(&s.station.id, day, kind, 1)?;
                 }
             }
         }
@@ -349,7 +283,7 @@ const NOTE_TEXTS: &[(&str, &str)] = &[
 ];
 
 fn insert_visits(
-    tx: &rusqlite::Transaction,
+    tx: &Seed,
     rng: &mut Rng,
     stations: &[DemoStation],
     current: Month,
@@ -366,57 +300,39 @@ fn insert_visits(
             let span = (today - history_start).num_days().max(1) as u64;
             let visited_on = history_start + Days::new(rng.range(0, span - 1));
             let (kind, body) = *rng.pick(NOTE_TEXTS);
-            let follow_up = rng
-                .chance(0.3)
-                .then(|| (visited_on + Days::new(rng.range(3, 14))).to_string());
+            let follow_up_on = rng.chance(0.3).then(|| visited_on + Days::new(rng.range(3, 14)));
             let uuid = demo_uuid(i as u64, v);
-            tx.execute(
-                "INSERT INTO visit_notes (uuid, station_id, author_id, visited_on, kind, body, follow_up_on,
-                     created_at, updated_at, rev)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0)",
-                params![
-                    uuid,
-                    s.station.id,
-                    s.station.maintainer_id,
-                    visited_on.to_string(),
-                    kind,
-                    body,
-                    follow_up,
-                    now
-                ],
-            )?;
+            tx.visit_note(&SeedNote {
+                uuid: &uuid,
+                station: &s.station.id,
+                author: &s.station.maintainer_id,
+                visited_on,
+                kind,
+                body,
+                follow_up_on,
+                at: &now,
+            })?;
             notes += 1;
         }
         // Last month's statement: most signed by the 12th, a few pending,
         // one disputed.
         if today.day() > 3 {
             let draw = rng.unit();
+            let signoff = |signed_on: Option<NaiveDate>, disputed_because: Option<&str>| {
+                tx.signoff(&SeedSignoff {
+                    uuid: &demo_uuid(i as u64, 100),
+                    station: &s.station.id,
+                    month: last_month,
+                    author: &s.station.maintainer_id,
+                    disputed_because,
+                    signed_on,
+                    at: &now,
+                })
+            };
             if draw < 0.8 {
-                tx.execute(
-                    "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, signed_on, created_at, updated_at, rev)
-                     VALUES (?1, ?2, ?3, ?4, 'signed', ?5, ?6, ?6, 0)",
-                    params![
-                        demo_uuid(i as u64, 100),
-                        s.station.id,
-                        last_month.to_string(),
-                        s.station.maintainer_id,
-                        current.first_day().with_day(rng.range(4, 11) as u32).map(|d| d.to_string()),
-                        now
-                    ],
-                )?;
+                signoff(current.first_day().with_day(rng.range(4, 11) as u32), None)?;
             } else if draw < 0.82 {
-                tx.execute(
-                    "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on, created_at, updated_at, rev)
-                     VALUES (?1, ?2, ?3, ?4, 'disputed', '电费笔数与站点台账不符，少算3笔', ?5, ?6, ?6, 0)",
-                    params![
-                        demo_uuid(i as u64, 100),
-                        s.station.id,
-                        last_month.to_string(),
-                        s.station.maintainer_id,
-                        current.first_day().with_day(6).map(|d| d.to_string()),
-                        now
-                    ],
-                )?;
+                signoff(current.first_day().with_day(6), Some("电费笔数与站点台账不符，少算3笔"))?;
             }
         }
     }
@@ -492,15 +408,19 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_county() {
-        let dump = |store: &Store| -> Vec<(String, String, i64, i64)> {
-            let mut stmt = store
-                .conn()
-                .prepare("SELECT station_id, day, count, amount_fen FROM daily_payments ORDER BY 1, 2, category")
+        let dump = |store: &Store| -> Vec<Vec<rusqlite::types::Value>> {
+            let columns: Vec<String> = ["station_id", "day", "category", "count", "amount_fen"]
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let mut rows = Vec::new();
+            store
+                .dump_table("daily_payments", &columns, |row| {
+                    rows.push(row.to_vec());
+                    Ok(())
+                })
                 .unwrap();
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
+            rows
         };
         let a = dump(&demo_store(7));
         assert_eq!(a, dump(&demo_store(7)));

@@ -8,13 +8,13 @@
 //! of the demo's figures.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
 
 use super::names::{GIVEN, SURNAMES};
 use super::rng::Rng;
 use super::DemoStation;
 use crate::month::Month;
 use crate::payout::steps::{Basis, Step, SCHEDULE};
+use crate::store::seed::{Seed, SeedBranchSignoff};
 use crate::store::StoreError;
 
 /// Mixed into the demo's seed for this generator.
@@ -40,7 +40,7 @@ pub(super) fn owner(rng: &mut Rng) -> Owner {
 /// whose invoices are still coming in) and last month's steps done by
 /// their day, up to `today`, but for the SMS notice (to show a late step).
 pub(super) fn insert_records(
-    tx: &rusqlite::Transaction,
+    tx: &Seed,
     rng: &mut Rng,
     stations: &[DemoStation],
     first_month: Month,
@@ -55,10 +55,7 @@ pub(super) fn insert_records(
         for (i, s) in stations.iter().enumerate() {
             let received = !rng.chance(missing);
             let number = received.then(|| format!("{:08}", (month.year() as u64 % 100) * 1_000_000 + i as u64));
-            tx.execute(
-                "INSERT INTO invoices (month, station_id, received, invoice_no, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![month.to_string(), s.station.id, received, number, recorded_at],
-            )?;
+            tx.invoice(month, &s.station.id, number.as_deref(), &recorded_at)?;
         }
         month = month.next();
     }
@@ -75,17 +72,13 @@ pub(super) fn insert_records(
             Step::Paid => Some("暂缓兑现的站点见兑现明细"),
             _ => None,
         };
-        tx.execute(
-            "INSERT INTO payout_steps (month, step, county_id, done_by, done_on, note, recorded_at)
-             VALUES (?1, ?2, ?3, 'county', ?4, ?5, ?6)",
-            params![
-                last_month.to_string(),
-                spec.step.as_str(),
-                super::names::COUNTY.0,
-                done_on.to_string(),
-                note,
-                recorded_at
-            ],
+        tx.payout_step(
+            last_month,
+            spec.step.as_str(),
+            super::names::COUNTY.0,
+            done_on,
+            note,
+            &recorded_at,
         )?;
     }
     branch_signoffs(tx, rng, last_month, today)
@@ -94,30 +87,21 @@ pub(super) fn insert_records(
 /// Last month's branch sheets: every manager and maintainer signs between
 /// the 5th and the 12th (before "today"); the first maintainer of the
 /// first branch with several disputes instead.
-fn branch_signoffs(
-    tx: &rusqlite::Transaction,
-    rng: &mut Rng,
-    month: Month,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
+fn branch_signoffs(tx: &Seed, rng: &mut Rng, month: Month, today: NaiveDate) -> Result<(), StoreError> {
     let current = month.next();
-    let sheets: Vec<(String, String, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT b.id, b.manager_id, group_concat(m.person_id, ',')
-             FROM branches b JOIN branch_maintainers m ON m.branch_id = b.id
-             GROUP BY b.id ORDER BY b.id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let sheets = tx.branch_people()?;
     let mut disputed = false;
     let mut n = 0u64;
-    for (branch, manager, maintainers) in sheets {
-        let mut maintainers: Vec<&str> = maintainers.split(',').filter(|m| *m != manager).collect();
-        maintainers.sort_unstable();
+    for sheet in sheets {
+        let manager = sheet.manager.as_str();
+        let maintainers: Vec<&str> = sheet
+            .maintainers
+            .iter()
+            .map(String::as_str)
+            .filter(|m| *m != manager)
+            .collect();
         let several = maintainers.len() > 1;
-        let signers =
-            std::iter::once((manager.as_str(), "manager")).chain(maintainers.into_iter().map(|m| (m, "maintainer")));
+        let signers = std::iter::once((manager, "manager")).chain(maintainers.into_iter().map(|m| (m, "maintainer")));
         for (person, role) in signers {
             let day = current.first_day().with_day(rng.range(5, 12) as u32).unwrap_or(today);
             if day >= today {
@@ -127,22 +111,16 @@ fn branch_signoffs(
             disputed |= dispute;
             let at = format!("{day}T10:00:00.000Z");
             n += 1;
-            tx.execute(
-                "INSERT INTO branch_signoffs (uuid, branch_id, month, author_id, editor_id, role, outcome, reason,
-                     signed_on, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                params![
-                    format!("00000000-0000-4000-8001-{n:012x}"),
-                    branch,
-                    month.to_string(),
-                    person,
-                    role,
-                    if dispute { "disputed" } else { "signed" },
-                    dispute.then_some("本月计划数按120户下达，台账为100户，扣罚多算"),
-                    day.to_string(),
-                    at
-                ],
-            )?;
+            tx.branch_signoff(&SeedBranchSignoff {
+                uuid: &format!("00000000-0000-4000-8001-{n:012x}"),
+                branch: &sheet.branch,
+                month,
+                person,
+                role,
+                disputed_because: dispute.then_some("本月计划数按120户下达，台账为100户，扣罚多算"),
+                signed_on: day,
+                at: &at,
+            })?;
         }
     }
     Ok(())

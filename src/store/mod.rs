@@ -18,6 +18,7 @@ pub mod plan_import;
 pub mod records;
 pub mod registry;
 mod row_policy;
+pub mod seed;
 pub mod stored_policy;
 pub mod synced;
 
@@ -166,8 +167,25 @@ impl Store {
         })
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the store's own modules and the county server's
+    /// SQLite storage (`server::db::sqlite`), which is SQLite code by
+    /// definition. Everything else asks the store by name; a unit test
+    /// below keeps it so.
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The raw connection for integration tests and benchmarks, which set
+    /// up states no command can make (a corrupted row, a million facts in
+    /// one statement). Product code never calls it (the same test checks).
+    #[doc(hidden)]
+    pub fn sql_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    #[doc(hidden)]
+    pub fn sql_for_tests_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Writes everything in the write-ahead log into the main file and
@@ -177,7 +195,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn conn_mut(&mut self) -> &mut Connection {
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
@@ -306,5 +324,39 @@ mod tests {
         let key = card_key::key_path(&db);
         assert_eq!(key.parent(), db.parent());
         assert_eq!(key.file_name().and_then(|n| n.to_str()), Some("bianmin.db.key"));
+    }
+
+    /// Issue 11: SQL stays in the store. The only other user of the
+    /// connection is the county server's SQLite storage; no product code
+    /// uses the test door.
+    #[test]
+    fn only_the_store_and_the_county_sqlite_storage_touch_the_connection() {
+        fn visit(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        visit(&src, &mut files);
+        assert!(files.len() > 50, "the walk found the sources: {}", files.len());
+        let allowed = [src.join("store"), src.join("server").join("db").join("sqlite")];
+        let mut offenders = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let calls_conn = text.contains(".conn()") || text.contains(".conn_mut()");
+            if text.contains(concat!(".sql_for", "_tests")) && file != src.join("store").join("mod.rs") {
+                offenders.push(file.clone());
+            }
+            if calls_conn && !allowed.iter().any(|dir| file.starts_with(dir)) {
+                offenders.push(file);
+            }
+        }
+        assert!(offenders.is_empty(), "SQL outside the store: {offenders:?}");
     }
 }

@@ -295,7 +295,7 @@ impl PausedSync {
 pub fn assert_not_corrupt(db: &Path) {
     let store = Store::open(db).unwrap();
     let check: String = store
-        .conn()
+        .sql_for_tests()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok", "{}", db.display());
@@ -307,7 +307,7 @@ pub fn assert_intact(db: &Path) {
     assert_not_corrupt(db);
     let store = Store::open(db).unwrap();
     let dangling: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(dangling, 0, "references that lead nowhere in {}", db.display());
@@ -321,7 +321,7 @@ pub trait Db {
 impl Db for Path {
     fn strings_of(&self, sql: &str) -> Vec<String> {
         let store = Store::open(self).unwrap();
-        let mut stmt = store.conn().prepare(sql).unwrap();
+        let mut stmt = store.sql_for_tests().prepare(sql).unwrap();
         let rows = stmt
             .query_map([], |r| {
                 Ok(match r.get::<_, rusqlite::types::Value>(0)? {
@@ -503,7 +503,7 @@ impl CountyDb {
     /// Runs statements (SQL both databases take).
     pub fn execute(&self, sql: &str) {
         match self {
-            CountyDb::Sqlite(path) => Store::open(path).unwrap().conn().execute_batch(sql).unwrap(),
+            CountyDb::Sqlite(path) => Store::open(path).unwrap().sql_for_tests().execute_batch(sql).unwrap(),
             CountyDb::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
                 .unwrap()
                 .batch_execute(sql)
