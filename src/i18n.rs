@@ -1042,6 +1042,15 @@ texts! {
     DashDisputeRejected => "驳回", "rejected";
     DashCountyAnswered => " · 县局已处理：{0}（{1}）", " · the county answered: {0} ({1})";
     DashDisputeSaved => "异议已记录", "dispute recorded";
+    DashSheetSignTitle => "支局奖励表签字", "Branch sheet sign-off";
+    DashSheetDisputeTitle => "支局奖励表有异议", "Branch sheet disputed";
+    DashSheetSignQuestion => "{0} 支局奖励表（奖励池、2:8分配、扣罚）：本人已核对无误并签字？", "The branch sheet of {0} (pool, 2:8 split, penalty): checked and signed by you?";
+    DashSheetDisputeQuestion => "{0} 支局奖励表有异议：请写明原因（Enter 记录）", "The branch sheet of {0} is disputed: say why (Enter records it)";
+    DashSheetColumn => "{0}签字", "{0} sign-off";
+    DashSheetNotOnIt => "您不在 {0} 的奖励表上：由支局长和本支局维护人员签字", "you are not on the sheet of {0}: its manager and maintainers sign it";
+    DashYourNet => "本人净额", "your net";
+    DashDisputesOpen => "待处理异议 {0} 件（用 bianmin dispute resolve 处理）", "{0} open disputes (answer with bianmin dispute resolve)";
+    DashDisputeLine => "{0}：{1}", "{0}: {1}";
     DashDraftFrom => "上次有一条未保存的走访记录（{0}，{1}）：", "A visit note was left unsaved ({0}, {1}):";
     DashDraftNotKept => "草稿未能保存：{0}", "the draft could not be kept: {0}";
     DashDraftTitle => "未保存的走访记录", "Unsaved visit note";

@@ -793,3 +793,89 @@ fn a_manager_sees_the_fewest_stations_that_close_the_shortfall() {
     let shown = render(&dash.app, 120, 40);
     assert!(shown.contains(&any_of), "{shown}");
 }
+
+#[test]
+fn the_branch_sheet_is_signed_on_the_branch_screen_by_the_people_on_it() {
+    let october: Month = "2026-10".parse().unwrap();
+    let disputed = demo_app(None, Lang::Zh)
+        .worker
+        .store()
+        .branch_signoffs(october)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.outcome == Outcome::Disputed)
+        .expect("the demo has a disputed sheet");
+    // The maintainer who disputed October's sheet signs it after all.
+    let mut dash = demo_app(Some(&disputed.signer), Lang::Zh);
+    dash.type_text("2");
+    assert_eq!(
+        dash.app.screen(),
+        &Screen::Branch {
+            id: disputed.branch_id.clone(),
+            pane: 0
+        }
+    );
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("2026-10签字") && shown.contains("有异议"), "{shown}");
+    // The open dispute is in the calendar's queue, with its reason.
+    dash.type_text("4");
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("待处理异议"), "{shown}");
+    dash.type_text("2c");
+    let prompt = dash.app.prompt.as_ref().expect("c asks");
+    assert_eq!(prompt.month, october);
+    let net = dash
+        .app
+        .month_data(october)
+        .unwrap()
+        .report
+        .result
+        .people
+        .iter()
+        .find(|p| p.id == disputed.signer && p.branch == disputed.branch_id)
+        .unwrap()
+        .net;
+    let shown = render(&dash.app, 80, 24);
+    assert!(
+        shown.contains("支局奖励表") && shown.contains(&format!("{} 元", bianmin::money::format_grouped(net))),
+        "{shown}"
+    );
+    dash.key(KeyCode::Enter);
+    assert!(dash.app.prompt.is_none());
+    assert_eq!(dash.app.flash.as_deref(), Some("签字情况已记录"));
+    assert_eq!(
+        dash.app.data().sheet_standing(&disputed.branch_id, &disputed.signer),
+        Some(Outcome::Signed)
+    );
+    let stored = dash.worker.store().branch_signoffs(october).unwrap();
+    let mine = stored.iter().find(|s| s.uuid == disputed.uuid).unwrap();
+    assert_eq!(mine.outcome, Outcome::Signed);
+
+    // And disputes it again, with a reason the county reads in its queue.
+    dash.type_text("d");
+    dash.key(KeyCode::Enter);
+    assert!(
+        dash.app.prompt.as_ref().unwrap().error.is_some(),
+        "a dispute needs a reason"
+    );
+    dash.type_text("扣罚按120户计算有误");
+    dash.key(KeyCode::Enter);
+    assert_eq!(dash.app.flash.as_deref(), Some("异议已记录"));
+    dash.type_text("4");
+    let shown = render(&dash.app, 120, 40);
+    assert!(shown.contains("扣罚按"), "{shown}");
+}
+
+#[test]
+fn the_county_cannot_sign_a_branch_sheet() {
+    let mut dash = demo_app(Some("county"), Lang::Zh);
+    dash.key(KeyCode::Enter);
+    assert!(
+        matches!(dash.app.screen(), Screen::Branch { .. }),
+        "{:?}",
+        dash.app.screen()
+    );
+    dash.type_text("c");
+    assert!(dash.app.prompt.is_none());
+    assert_eq!(dash.app.flash.as_deref(), Some("县局账号不能代写走访记录或签字"));
+}

@@ -12,7 +12,7 @@ use crate::payout::steps::StepState;
 use crate::policy::benchmarks::Benchmarks;
 use crate::policy::lifecycle::Funnel;
 use crate::policy::{MonthFacts, Policy, StationResult, Status};
-use crate::records::Resolution;
+use crate::records::{BranchSignoff, Dispute, Resolution};
 use crate::records::{Outcome, Signoff, SyncState};
 use crate::report::{build_report, MonthReport, ReportError};
 use crate::store::Store;
@@ -96,6 +96,10 @@ pub struct MonthData {
     pub signoffs: HashMap<String, Signoff>,
     /// The county's answers to that month's disputes, by sign-off.
     pub resolutions: HashMap<String, Resolution>,
+    /// That month's branch-sheet sign-offs, latest decision of each signer.
+    pub branch_signoffs: Vec<BranchSignoff>,
+    /// That month's disputes (stations' and sheets'), answered or not.
+    pub disputes: Vec<Dispute>,
     /// R11's payout steps of that month's rewards, where each stands
     /// today (what the data says for the steps bianmin can see).
     pub payout_steps: Vec<StepState>,
@@ -210,6 +214,8 @@ impl MonthData {
             statement_month,
             signoffs,
             resolutions: store.resolutions(statement_month)?,
+            branch_signoffs: store.branch_signoffs(statement_month)?,
+            disputes: store.disputes(statement_month)?,
             payout_steps: crate::payout::month_status(store, statement_month, today)?,
         })
     }
@@ -264,6 +270,14 @@ impl MonthData {
     /// The statement's sign-off with its dispute reason, if any.
     pub fn signoff_record(&self, id: &str) -> Option<&Signoff> {
         self.signoffs.get(id)
+    }
+
+    /// Where a person stands on a branch's sheet of `statement_month`.
+    pub fn sheet_standing(&self, branch: &str, person: &str) -> Option<Outcome> {
+        self.branch_signoffs
+            .iter()
+            .find(|s| s.branch_id == branch && s.signer == person)
+            .map(|s| s.outcome)
     }
 
     /// The statement is not signed and its day (the 12th) has passed.

@@ -461,10 +461,18 @@ pub enum PromptKind {
     Dispute,
 }
 
-/// Recording a station's sign-off (y/Enter) or dispute (with a reason).
+/// What a sign-off prompt signs: a station's statement, or a branch's
+/// sheet as the viewer (its manager or one of its maintainers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignTarget {
+    Station(String),
+    BranchSheet(String),
+}
+
+/// Recording a sign-off (y/Enter) or dispute (with a reason).
 pub struct Prompt {
     pub kind: PromptKind,
-    pub station: String,
+    pub target: SignTarget,
     /// The month whose statement is signed.
     pub month: Month,
     pub reason: TextArea<'static>,
@@ -473,13 +481,13 @@ pub struct Prompt {
 }
 
 impl Prompt {
-    pub fn new(kind: PromptKind, station: String, month: Month, lang: Lang) -> Prompt {
+    pub fn new(kind: PromptKind, target: SignTarget, month: Month, lang: Lang) -> Prompt {
         let mut reason = TextArea::default();
         reason.set_wrap_mode(WrapMode::WordOrGlyph);
         reason.set_cursor_line_style(ratatui::style::Style::default());
         Prompt {
             kind,
-            station,
+            target,
             month,
             reason,
             error: None,

@@ -14,7 +14,7 @@ use super::draft::NoteDraft;
 use super::state::SyncView;
 use crate::month::Month;
 use crate::plan::TodayPlan;
-use crate::records::{NewNote, NewSignoff, NoteEdit, Outcome, VisitNote};
+use crate::records::{NewBranchSignoff, NewNote, NewSignoff, NoteEdit, Outcome, VisitNote};
 
 /// A station's month day by day: (payments, valid card transactions).
 pub type StationDays = std::collections::BTreeMap<chrono::NaiveDate, (u64, u64)>;
@@ -42,6 +42,8 @@ pub enum Effect {
     WriteNote(NoteWrite),
     /// Record a statement's sign-off or dispute.
     RecordSignoff(NewSignoff),
+    /// Record the signer's sign-off or dispute of a branch sheet.
+    RecordBranchSignoff(NewBranchSignoff),
     /// Keep the note being written (`None`: forget it), so it survives
     /// the program being killed.
     SaveDraft(Option<NoteDraft>),

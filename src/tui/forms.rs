@@ -7,12 +7,12 @@ use chrono::Utc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::App;
-use super::editor::{EditorOutcome, NoteEditor, PromptKind};
+use super::editor::{EditorOutcome, NoteEditor, Prompt, PromptKind, SignTarget};
 use super::effect::Effect;
 use super::state::ScreenKind;
-use crate::i18n::Text;
+use crate::i18n::{fill, Text};
 use crate::month::china_time;
-use crate::records::{NewSignoff, Outcome, VisitNote};
+use crate::records::{NewBranchSignoff, NewSignoff, Outcome, VisitNote};
 
 /// A note open in full, scrolled by `scroll` lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +155,36 @@ impl App {
         }
     }
 
+    /// `c` or `d`: asks about the statement month's statement of a station
+    /// or sheet of a branch. A branch sheet is signed by the people on it
+    /// only; the county answers disputes, it does not sign.
+    pub(super) fn open_sign_prompt(&mut self, kind: PromptKind, target: SignTarget) {
+        let month = self.data().statement_month;
+        let Some(person) = self.viewer.as_ref().and_then(|v| v.person().map(String::from)) else {
+            self.flash = Some(Text::CountyCannotSign.get(self.lang).to_string());
+            return;
+        };
+        if let SignTarget::BranchSheet(branch) = &target {
+            let on_sheet = self
+                .data()
+                .report
+                .result
+                .people
+                .iter()
+                .any(|p| p.branch == *branch && p.id == person);
+            if !on_sheet {
+                let name = self.data().report.branch_name(branch).to_string();
+                self.flash = Some(fill(Text::DashSheetNotOnIt.get(self.lang), &[&name]));
+                return;
+            }
+        }
+        if self.month_data(month).is_none() {
+            // The amount to name comes with the month's figures.
+            self.load_month(month);
+        }
+        self.prompt = Some(Prompt::new(kind, target, month, self.lang));
+    }
+
     pub(super) fn on_prompt_key(&mut self, key: KeyEvent) {
         if self.saving {
             return;
@@ -166,8 +196,7 @@ impl App {
             EditorOutcome::Continue => {}
             EditorOutcome::Cancel => self.prompt = None,
             EditorOutcome::Save => {
-                let (kind, station, month, reason) =
-                    (prompt.kind, prompt.station.clone(), prompt.month, prompt.reason());
+                let (kind, target, month, reason) = (prompt.kind, prompt.target.clone(), prompt.month, prompt.reason());
                 if self.month_data(month).is_none() {
                     // Nobody signs an amount they have not seen.
                     if let Some(p) = self.prompt.as_mut() {
@@ -185,14 +214,25 @@ impl App {
                     return;
                 };
                 self.saving = true;
-                self.emit(Effect::RecordSignoff(NewSignoff {
-                    station_id: station,
-                    month,
-                    author_id: author,
-                    outcome,
-                    reason,
-                    signed_on: self.today,
-                }));
+                self.emit(match target {
+                    SignTarget::Station(station) => Effect::RecordSignoff(NewSignoff {
+                        station_id: station,
+                        month,
+                        author_id: author,
+                        outcome,
+                        reason,
+                        signed_on: self.today,
+                    }),
+                    SignTarget::BranchSheet(branch) => Effect::RecordBranchSignoff(NewBranchSignoff {
+                        branch_id: branch,
+                        month,
+                        signer: author,
+                        role: None,
+                        outcome,
+                        reason,
+                        signed_on: self.today,
+                    }),
+                });
             }
         }
     }

@@ -126,7 +126,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::DashKeySign,
         action: Action::SignOff,
         footer: true,
-        screens: &[StationDetail],
+        screens: &[StationDetail, Branch],
         matches: |k| char_is(k, &['c']),
     },
     Binding {
@@ -134,7 +134,7 @@ pub static BINDINGS: &[Binding] = &[
         help: Text::DashKeyDispute,
         action: Action::Dispute,
         footer: true,
-        screens: &[StationDetail],
+        screens: &[StationDetail, Branch],
         matches: |k| char_is(k, &['d']),
     },
     Binding {

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mou
 
 use super::app::App;
 use super::data::Viewer;
-use super::editor::{NoteEditor, Prompt, PromptKind};
+use super::editor::{NoteEditor, PromptKind, SignTarget};
 use super::forms::NoteView;
 use super::keys::{action_for, Action};
 use super::lists::TodoKind;
@@ -136,18 +136,18 @@ impl App {
                 }
             }
             Action::SignOff | Action::Dispute => {
-                if let Screen::StationDetail { id, .. } = self.screen() {
-                    let kind = if action == Action::SignOff {
-                        PromptKind::SignOff
-                    } else {
-                        PromptKind::Dispute
-                    };
-                    let (id, month) = (id.clone(), self.data().statement_month);
-                    if self.month_data(month).is_none() {
-                        // The amount to name comes with the month's figures.
-                        self.load_month(month);
-                    }
-                    self.prompt = Some(Prompt::new(kind, id, month, self.lang));
+                let kind = if action == Action::SignOff {
+                    PromptKind::SignOff
+                } else {
+                    PromptKind::Dispute
+                };
+                let target = match self.screen() {
+                    Screen::StationDetail { id, .. } => Some(SignTarget::Station(id.clone())),
+                    Screen::Branch { id, .. } => Some(SignTarget::BranchSheet(id.clone())),
+                    _ => None,
+                };
+                if let Some(target) = target {
+                    self.open_sign_prompt(kind, target);
                 }
             }
             Action::Sync => self.request_sync(Instant::now()),

@@ -142,6 +142,13 @@ impl Worker {
                 outcome: new.outcome,
                 result: store.record_signoff(&new, Utc::now()).map(|_| ()).map_err(|e| text(&e)),
             },
+            Effect::RecordBranchSignoff(new) => Msg::SignoffRecorded {
+                outcome: new.outcome,
+                result: store
+                    .record_branch_signoff(&new, Utc::now())
+                    .map(|_| ())
+                    .map_err(|e| text(&e)),
+            },
             Effect::SaveDraft(draft) => Msg::DraftSaved(draft::save(store, draft.as_ref()).map_err(|e| text(&e))),
             Effect::Sync => return None,
         })

@@ -13,6 +13,7 @@ use super::common::{
 };
 use crate::i18n::{fill, Text};
 use crate::policy::{BranchResult, Role};
+use crate::records::Outcome;
 use crate::tui::app::App;
 use crate::tui::state::ScreenKind;
 
@@ -56,7 +57,17 @@ fn summary(app: &App, b: &BranchResult) -> Vec<Line<'static>> {
     ]
 }
 
-/// The 2:8 split per person.
+/// A person's decision on the branch sheet of the statement month.
+fn sheet_span(app: &App, standing: Option<Outcome>) -> Span<'static> {
+    let theme = app.theme;
+    match standing {
+        Some(Outcome::Signed) => Span::styled(t(app, Text::Signed), theme.good()),
+        Some(Outcome::Disputed) => Span::styled(t(app, Text::Disputed), theme.bad()),
+        None => Span::styled(t(app, Text::NotSigned), theme.warn()),
+    }
+}
+
+/// The 2:8 split per person, and where each stands on the sheet.
 fn people_table(app: &App, id: &str, focused: bool) -> (Table<'static>, u16) {
     let theme = app.theme;
     let data = app.data();
@@ -79,18 +90,21 @@ fn people_table(app: &App, id: &str, focused: bool) -> (Table<'static>, u16) {
                 Cell::from(Line::from(money(p.reward)).right_aligned()),
                 Cell::from(Line::from(money(p.penalty)).right_aligned()),
                 Cell::from(Line::from(Span::styled(money(p.net), net_style)).right_aligned()),
+                Cell::from(sheet_span(app, data.sheet_standing(id, &p.id))),
             ])
         })
         .collect();
     let money_cells = |f: fn(&crate::policy::PersonResult) -> rust_decimal::Decimal| {
         people.iter().map(move |p| money(f(p)).len()).collect::<Vec<_>>()
     };
+    let sheet_header = fill(t(app, Text::DashSheetColumn), &[&data.statement_month]);
     let headers = [
         t(app, Text::People),
         t(app, Text::Role),
         t(app, Text::Reward),
         t(app, Text::Penalty),
         t(app, Text::Net),
+        sheet_header.as_str(),
     ];
     let widths = [
         fit(
@@ -104,6 +118,10 @@ fn people_table(app: &App, id: &str, focused: bool) -> (Table<'static>, u16) {
         fit(headers[2], money_cells(|p| p.reward)),
         fit(headers[3], money_cells(|p| p.penalty)),
         fit(headers[4], money_cells(|p| p.net)),
+        fit(
+            headers[5],
+            [Text::Signed, Text::Disputed, Text::NotSigned].map(|x| t(app, x).width()),
+        ),
     ]
     .map(Constraint::Length);
     let header = Row::new(
@@ -111,10 +129,11 @@ fn people_table(app: &App, id: &str, focused: bool) -> (Table<'static>, u16) {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                if i >= 2 {
-                    Cell::from(Line::from(*h).right_aligned())
+                let h = h.to_string();
+                if (2..5).contains(&i) {
+                    Cell::from(Line::from(h).right_aligned())
                 } else {
-                    Cell::from(*h)
+                    Cell::from(h)
                 }
             })
             .collect::<Vec<_>>(),

@@ -178,6 +178,15 @@ pub fn payout_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let theme = app.theme;
     let data = app.data();
     let mut lines = Vec::new();
+    // The county's queue: every dispute not yet answered. Its count comes
+    // first (the panel may not show its end), the reasons after the steps.
+    let open: Vec<_> = data.disputes.iter().filter(|d| d.is_open()).collect();
+    if !open.is_empty() {
+        lines.push(Line::from(Span::styled(
+            cut(&fill(t(app, Text::DashDisputesOpen), &[&open.len()]), width),
+            theme.bad(),
+        )));
+    }
     for step in &data.payout_steps {
         let (marker, style) = match step.standing {
             Standing::Done => ("✓", theme.dim()),
@@ -196,6 +205,24 @@ pub fn payout_lines(app: &App, width: usize) -> Vec<Line<'static>> {
                 cut(&format!("      {}", evidence_text(evidence, app.lang)), width),
             )));
         }
+    }
+    for d in open {
+        let what = match (&d.station_id, &d.branch_id) {
+            (Some(station), _) => format!("{} {station}", data.report.station_name(station)),
+            (None, Some(branch)) => format!(
+                "{} {branch} · {}",
+                data.report.branch_name(branch),
+                data.report.person_name(&d.raised_by)
+            ),
+            (None, None) => d.uuid.clone(),
+        };
+        lines.push(Line::from(dim(
+            app,
+            cut(
+                &format!("  {}", fill(t(app, Text::DashDisputeLine), &[&what, &d.reason])),
+                width,
+            ),
+        )));
     }
     lines
 }

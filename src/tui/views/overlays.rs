@@ -12,7 +12,7 @@ use super::common::{cut, dim, popup, t, titled, yuan};
 use super::visits::{kind_name, sync_span};
 use crate::i18n::{fill, Text};
 use crate::tui::app::App;
-use crate::tui::editor::PromptKind;
+use crate::tui::editor::{PromptKind, SignTarget};
 use crate::tui::keys;
 use crate::tui::state::HitMap;
 
@@ -76,15 +76,47 @@ pub fn note(frame: &mut Frame, app: &App) {
 pub fn prompt(frame: &mut Frame, app: &App) {
     let theme = app.theme;
     let Some(prompt) = &app.prompt else { return };
-    let name = app.data().report.station_name(&prompt.station).to_string();
-    let amount = app
-        .month_data(prompt.month)
-        .and_then(|d| d.station(&prompt.station))
-        .map(|s| yuan(app, crate::payout::amount_to_pay(s)));
+    let month_data = app.month_data(prompt.month);
+    // What is signed, and the amount: the station's reward, or the
+    // signer's own net on the branch sheet.
+    let (what_text, id, amount_label, amount) = match &prompt.target {
+        SignTarget::Station(station) => (
+            Text::Station,
+            station,
+            Text::DashAmountToSign,
+            month_data
+                .and_then(|d| d.station(station))
+                .map(|s| yuan(app, crate::payout::amount_to_pay(s))),
+        ),
+        SignTarget::BranchSheet(branch) => {
+            let signer = app.viewer.as_ref().and_then(|v| v.person());
+            (
+                Text::Branch,
+                branch,
+                Text::DashYourNet,
+                month_data.and_then(|d| {
+                    d.report
+                        .result
+                        .people
+                        .iter()
+                        .find(|p| p.branch == *branch && Some(p.id.as_str()) == signer)
+                        .map(|p| yuan(app, p.net))
+                }),
+            )
+        }
+    };
+    let name = match &prompt.target {
+        SignTarget::Station(station) => app.data().report.station_name(station).to_string(),
+        SignTarget::BranchSheet(branch) => app.data().report.branch_name(branch).to_string(),
+    };
     let area = popup(frame, 64, 11);
-    let (title, question) = match prompt.kind {
-        PromptKind::SignOff => (Text::SignOffTitle, Text::DashSignQuestion),
-        PromptKind::Dispute => (Text::DisputeTitle, Text::DashDisputeQuestion),
+    let (title, question) = match (&prompt.target, prompt.kind) {
+        (SignTarget::Station(_), PromptKind::SignOff) => (Text::SignOffTitle, Text::DashSignQuestion),
+        (SignTarget::Station(_), PromptKind::Dispute) => (Text::DisputeTitle, Text::DashDisputeQuestion),
+        (SignTarget::BranchSheet(_), PromptKind::SignOff) => (Text::DashSheetSignTitle, Text::DashSheetSignQuestion),
+        (SignTarget::BranchSheet(_), PromptKind::Dispute) => {
+            (Text::DashSheetDisputeTitle, Text::DashSheetDisputeQuestion)
+        }
     };
     let block = Block::bordered()
         .title(Span::styled(t(app, title), theme.title()))
@@ -100,7 +132,7 @@ pub fn prompt(frame: &mut Frame, app: &App) {
     .areas(inner);
     let amount_line = match amount {
         Some(amount) => Line::from(vec![
-            dim(app, format!("{} ", t(app, Text::DashAmountToSign))),
+            dim(app, format!("{} ", t(app, amount_label))),
             Span::styled(amount, theme.title()),
         ]),
         None => Line::from(dim(app, t(app, Text::DashAmountLoading))),
@@ -108,8 +140,8 @@ pub fn prompt(frame: &mut Frame, app: &App) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
-                dim(app, format!("{} ", t(app, Text::Station))),
-                Span::raw(format!("{name} ({})", prompt.station)),
+                dim(app, format!("{} ", t(app, what_text))),
+                Span::raw(format!("{name} ({id})")),
             ]),
             Line::from(vec![
                 dim(app, format!("{} ", t(app, Text::Month))),
