@@ -303,6 +303,7 @@ texts! {
     NoStation => "没有可选的站点", "no station to write about";
     Commission => "业务提成", "commission";
     // Sync: why the server refused a record ({0}, {1} … are the refusal's values).
+    NotesOutsideScope => "站点 {0} 不归 {1} 维护：它的走访记录和签字在其维护人员的电脑上记录", "station {0} is not one of {1}'s stations: its notes and sign-offs are written on its maintainer's laptop";
     RefusedOutOfScope => "站点 {0} 不在 {1} 的范围内", "station {0} is outside the scope of {1}";
     RefusedNotTheAuthor => "新记录的作者必须是本账号的 {1}，而不是 {0}", "a new record's author must be this token's person {1}, not {0}";
     RefusedAuthorChanged => "此记录由 {0} 填写，作者不能更改", "this record was written by {0}; its author cannot change";

@@ -148,16 +148,18 @@ fn a_maintainer_of_a_shared_branch_sees_the_countys_money_and_writes_as_themselv
             |r| r.get(0),
         )
         .unwrap();
-    ok(
-        &note_add(&laptop, &sibling, "别人的站", &[]),
-        "note add on a colleague's station",
-    );
-    let out = sync_again(&laptop);
-    assert!(out.contains("refused"), "{out}");
+    // A note for a colleague's station is refused on the laptop, before
+    // anything is written that the server would refuse.
+    let out = note_add(&laptop, &sibling, "别人的站", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&sibling) && err.contains("W03"), "{err}");
     assert_eq!(
-        count(&db, "SELECT count(*) FROM visit_notes WHERE body = '别人的站'"),
+        count(&laptop, "SELECT count(*) FROM visit_notes WHERE body = '别人的站'"),
         0
     );
+    let out = sync_again(&laptop);
+    assert!(!out.contains("refused"), "{out}");
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub enum NoteError {
     DisputeWithoutReason,
     #[error("{}", trf(Text::NotesUnknownNote, &[.0]))]
     UnknownNote(String),
+    #[error("{}", trf(Text::NotesOutsideScope, &[station, person]))]
+    OutsideScope { station: String, person: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -121,8 +123,25 @@ pub(crate) fn signoff(s: SignoffRecord, sync: SyncState) -> Result<Signoff, Stor
 
 impl Store {
     fn check_station_and_person(&self, station: &str, person: &str) -> Result<(), NoteError> {
-        if self.station(station)?.is_none() {
+        let Some(row) = self.station(station)? else {
             return Err(NoteError::UnknownStation(station.to_string()));
+        };
+        // A connected laptop holds its whole branch, but writes only what
+        // the server will take from its person (docs/SYNC.md's scope
+        // table): refused here, nothing is written that could never be
+        // sent.
+        if let Some(me) = self.identity()? {
+            let in_scope = match me.role.as_str() {
+                "maintainer" => row.maintainer_id == me.person_id,
+                "manager" => me.branches.contains(&row.branch_id),
+                _ => true,
+            };
+            if !in_scope {
+                return Err(NoteError::OutsideScope {
+                    station: station.to_string(),
+                    person: me.person_id,
+                });
+            }
         }
         let known: Option<String> = self
             .conn()
