@@ -1050,7 +1050,7 @@ texts! {
     DashSheetColumn => "{0}签字", "{0} sign-off";
     DashSheetNotOnIt => "您不在 {0} 的奖励表上：由支局长和本支局维护人员签字", "you are not on the sheet of {0}: its manager and maintainers sign it";
     DashYourNet => "本人净额", "your net";
-    DashDisputesOpen => "待处理异议 {0} 件（用 bianmin dispute resolve 处理）", "{0} open disputes (answer with bianmin dispute resolve)";
+    DashDisputesOpen => "待处理异议 {0} 件", "{0} open disputes";
     DashDisputeLine => "{0}：{1}", "{0}: {1}";
     DashDraftFrom => "上次有一条未保存的走访记录（{0}，{1}）：", "A visit note was left unsaved ({0}, {1}):";
     DashDraftNotKept => "草稿未能保存：{0}", "the draft could not be kept: {0}";
