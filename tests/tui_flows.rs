@@ -879,3 +879,32 @@ fn the_county_cannot_sign_a_branch_sheet() {
     assert!(dash.app.prompt.is_none());
     assert_eq!(dash.app.flash.as_deref(), Some("县局账号不能代写走访记录或签字"));
 }
+
+#[test]
+fn at_60_columns_the_station_figures_scroll_with_the_arrow_keys() {
+    let mut dash = demo_app(Some("W01"), Lang::Zh);
+    dash.key(KeyCode::Enter);
+    let first = render(&dash.app, 60, 20);
+    assert!(first.contains('↓'), "the figures do not fit and say so:\n{first}");
+    dash.key(KeyCode::Down);
+    dash.key(KeyCode::Down);
+    let scrolled = render(&dash.app, 60, 20);
+    assert_ne!(first, scrolled);
+    assert!(scrolled.contains("↑2"), "{scrolled}");
+    // The end stops at the last row; Home comes back.
+    for _ in 0..200 {
+        dash.key(KeyCode::Down);
+    }
+    let end = render(&dash.app, 60, 20);
+    assert!(end.contains('↑') && !end.contains('↓'), "{end}");
+    dash.key(KeyCode::Up);
+    assert_ne!(render(&dash.app, 60, 20), end, "one key up moves at once from the end");
+    dash.key(KeyCode::Home);
+    assert_eq!(render(&dash.app, 60, 20), first);
+    // Another station starts at its top.
+    dash.key(KeyCode::End);
+    dash.key(KeyCode::Esc);
+    dash.key(KeyCode::Down);
+    dash.key(KeyCode::Enter);
+    assert!(!render(&dash.app, 60, 20).contains("↑"));
+}

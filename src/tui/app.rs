@@ -64,6 +64,9 @@ pub struct App {
     pub pending_month: Option<Month>,
     pub stack: Vec<Screen>,
     pub cursors: Cursors,
+    /// The open station's figures pane, scrolled by this many rows when
+    /// it is in use and does not fit.
+    pub figures_scroll: usize,
     pub filters: Filters,
     pub sort: SortMode,
     pub help: bool,
@@ -131,6 +134,7 @@ impl App {
             pending_month: None,
             stack: vec![Screen::MyStations],
             cursors: Cursors::default(),
+            figures_scroll: 0,
             filters: Filters::default(),
             sort: SortMode::Risk,
             help: false,

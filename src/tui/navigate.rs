@@ -74,7 +74,15 @@ impl App {
                     _ => len as isize,
                 };
                 let height = self.hits.get().list.height as usize;
-                if let Some(cursor) = self.cursor_mut() {
+                if let Screen::StationDetail { pane: 0, .. } = self.screen() {
+                    // The figures are text, not a list: the keys scroll them.
+                    let max = self.hits.get().scroll_max;
+                    self.figures_scroll = match action {
+                        Action::Home => 0,
+                        Action::End => max,
+                        _ => self.figures_scroll.saturating_add_signed(delta).min(max),
+                    };
+                } else if let Some(cursor) = self.cursor_mut() {
                     cursor.step(delta, len);
                     cursor.scroll_into_view(height);
                 }
@@ -192,6 +200,7 @@ impl App {
 
     fn open_station(&mut self, id: String) {
         self.cursors.station_notes.reset();
+        self.figures_scroll = 0;
         self.stack.push(Screen::StationDetail { id, pane: 0 });
     }
 
@@ -339,7 +348,9 @@ impl App {
                 } else {
                     -3
                 };
-                if let Some(c) = self.cursor_mut() {
+                if let Screen::StationDetail { pane: 0, .. } = self.screen() {
+                    self.figures_scroll = self.figures_scroll.saturating_add_signed(delta).min(hits.scroll_max);
+                } else if let Some(c) = self.cursor_mut() {
                     c.step(delta, len);
                     c.scroll_into_view(height);
                 }

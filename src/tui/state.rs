@@ -166,6 +166,9 @@ pub struct HitMap {
     pub list: Rect,
     /// The list's first row shown.
     pub offset: usize,
+    /// How far a pane that scrolls as text (the station's figures) can
+    /// scroll; 0 for lists.
+    pub scroll_max: usize,
 }
 
 /// A filter per screen: what is typed on one screen narrows that screen.

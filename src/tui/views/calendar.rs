@@ -94,7 +94,11 @@ fn draw_todos(frame: &mut Frame, area: Rect, block_area: Rect, app: &App) {
     );
     let height = list.height as usize;
     let offset = app.cursors.calendar.offset_for(height);
-    app.hits.set(HitMap { list, offset });
+    app.hits.set(HitMap {
+        list,
+        offset,
+        ..HitMap::default()
+    });
     if todos.is_empty() {
         frame.render_widget(Paragraph::new(dim(app, t(app, Text::DashNothingDue))), list);
         return;

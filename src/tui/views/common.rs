@@ -419,7 +419,11 @@ pub fn table_rows(app: &App, inner: Rect, footer: u16, cursor: crate::tui::state
         ..inner
     };
     let offset = cursor.offset_for(list.height as usize);
-    app.hits.set(crate::tui::state::HitMap { list, offset });
+    app.hits.set(crate::tui::state::HitMap {
+        list,
+        offset,
+        ..Default::default()
+    });
     (list, offset)
 }
 

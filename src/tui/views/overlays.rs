@@ -61,7 +61,10 @@ pub fn note(frame: &mut Frame, app: &App) {
     head.push(sync_span(app, &n.sync));
     let [head_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(Line::from(head)).wrap(Wrap { trim: true }), head_area);
-    app.hits.set(HitMap { list: body, offset: 0 });
+    app.hits.set(HitMap {
+        list: body,
+        ..HitMap::default()
+    });
     let lines = super::common::wrap_text(&n.body, body.width as usize);
     let total = lines.len();
     let height = body.height as usize;

@@ -207,7 +207,7 @@ pub fn draw_lines(frame: &mut Frame, area: Rect, block_area: Rect, app: &App, li
     // Rows are not lines here: clicks do nothing, paging knows the height.
     app.hits.set(HitMap {
         list: Rect { width: 0, ..area },
-        offset: 0,
+        ..HitMap::default()
     });
     let total = lines.len();
     let shown: Vec<Line> = lines

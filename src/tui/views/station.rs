@@ -251,20 +251,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, id: &str, pane: usize) {
     draw_days(frame, chart_area, app, id);
     let inner_width = figures_area.width.saturating_sub(2).max(1) as usize;
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner_width)).sum();
+    let shown = figures_area.height.saturating_sub(2) as usize;
+    let scroll_max = rows.saturating_sub(shown);
+    let scroll = if pane == 0 {
+        app.figures_scroll.min(scroll_max)
+    } else {
+        0
+    };
+    if pane == 0 {
+        let list = Rect {
+            height: shown as u16,
+            ..figures_area
+        };
+        app.hits.set(HitMap {
+            list,
+            offset: scroll,
+            scroll_max,
+        });
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((scroll.min(u16::MAX as usize) as u16, 0))
             .block(titled(t(app, Text::Figures).into(), pane == 0, app)),
         figures_area,
     );
-    scroll_mark(
-        frame,
-        figures_area,
-        0,
-        figures_area.height.saturating_sub(2) as usize,
-        rows,
-        app,
-    );
+    scroll_mark(frame, figures_area, scroll, shown, rows, app);
     draw_visits(frame, visits_area, app, id, pane == 1);
 }
 
@@ -371,7 +383,11 @@ fn draw_visits(frame: &mut Frame, area: Rect, app: &App, id: &str, focused: bool
     let cursor = app.cursors.station_notes;
     let offset = cursor.offset_for(height);
     if focused {
-        app.hits.set(HitMap { list, offset });
+        app.hits.set(HitMap {
+            list,
+            offset,
+            ..HitMap::default()
+        });
     }
     let width = list.width as usize;
     let lines: Vec<Line> = notes
