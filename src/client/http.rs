@@ -17,7 +17,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::{NetProblem, SyncError};
-use crate::wire::{ErrorBody, Health, Me, PullPage, PushRecord, PushRequest, PushResponse, API_PREFIX};
+use crate::wire::{ErrorBody, Health, Me, PullPage, PushRecord, PushRequest, PushResponse, API_PREFIX, ECHO_HEADER};
 
 /// How long to wait for a connection, and for each answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -112,6 +112,11 @@ pub struct Client {
     base: String,
     shown: String,
     token: String,
+    /// This sync run's random id (`wire::ECHO_HEADER`), sent with every
+    /// request: the server leaves out of this run's pull what its push
+    /// stored as sent. A new client, a new run: an interrupted run's
+    /// records come back at the next, harmlessly.
+    run_id: String,
 }
 
 impl Client {
@@ -148,6 +153,7 @@ impl Client {
             shown: base.clone(),
             base,
             token: token.to_string(),
+            run_id: uuid::Uuid::new_v4().to_string(),
         })
     }
 
@@ -175,7 +181,11 @@ impl Client {
     fn send(&self, build: impl Fn() -> reqwest::blocking::RequestBuilder) -> Result<Response, SyncError> {
         let mut tried = false;
         loop {
-            match build().bearer_auth(&self.token).send() {
+            match build()
+                .bearer_auth(&self.token)
+                .header(ECHO_HEADER, &self.run_id)
+                .send()
+            {
                 Ok(response) => return Ok(response),
                 Err(e) if !tried && !e.is_timeout() => {
                     tried = true;

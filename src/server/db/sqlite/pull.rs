@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
 use crate::server::db::tables::{
-    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
-    PULL_TABLES, RECORD_TABLES,
+    all_tables, columns, deleted_row, echoed, page_end, page_frame, people_wanted, synced_scope, ScopeBy,
+    PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
 use crate::server::db::Scope;
 use crate::store::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
@@ -21,9 +21,9 @@ use crate::wire::{
 
 /// The scope sets as JSON arrays, bound as ?3 … ?7 (stations, branches,
 /// people, counties, record stations); `None` for a county account, which
-/// needs no filter.
+/// needs no filter. ?8 is the request's echo key.
 struct ScopeParams {
-    values: [Option<String>; 5],
+    values: [Option<String>; 6],
 }
 
 impl ScopeParams {
@@ -39,7 +39,18 @@ impl ScopeParams {
                 json(&scope.people),
                 json(&scope.counties),
                 json(&scope.record_stations),
+                scope.echo.clone(),
             ],
+        }
+    }
+
+    /// Leaves out the rows of a pushed records' table that the request's
+    /// sync run stored as sent (`tables::echoed`).
+    fn echo_filter(&self, table: &str) -> &'static str {
+        if self.values[5].is_some() && echoed(table) {
+            " AND rev NOT IN (SELECT rev FROM sync_echoes WHERE echo = ?8 AND rev > ?1 AND rev <= ?2)"
+        } else {
+            ""
         }
     }
 
@@ -139,10 +150,11 @@ pub fn pull_page(
     let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
     for t in PULL_TABLES {
         let sql = format!(
-            "SELECT {} FROM {} WHERE rev > ?1 AND rev <= ?2{} ORDER BY rev",
+            "SELECT {} FROM {} WHERE rev > ?1 AND rev <= ?2{}{} ORDER BY rev",
             columns(t),
             t.name,
-            sp.filter(t.scope)
+            sp.filter(t.scope),
+            sp.echo_filter(t.name)
         );
         let mut stmt = tx.prepare_cached(&sql)?;
         let mut rows = bind_query(&mut stmt, after, cut, &sp)?;
