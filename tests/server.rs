@@ -82,6 +82,7 @@ on_both!(
     a_maintainers_token_cannot_read_or_write_another_branchs_station,
     a_repeated_push_changes_nothing_and_a_newer_version_merges,
     a_sync_run_is_not_sent_back_what_it_stored_as_sent,
+    a_pull_is_compressed_only_for_a_client_that_asks,
 );
 
 fn every_endpoint_wants_a_valid_token_and_says_so_in_json(backend: Backend) {
@@ -529,4 +530,39 @@ fn a_sync_run_is_not_sent_back_what_it_stored_as_sent(backend: Backend) {
         .filter(|d| d[1] == "visit_notes" && d[2][0] == gone.as_str())
         .collect();
     assert_eq!(deleted.len(), 1, "{page}");
+}
+
+/// Issue 14 item 3: gzip only for a client that asks (an older laptop
+/// gets plain JSON as before), and the same page either way.
+fn a_pull_is_compressed_only_for_a_client_that_asks(backend: Backend) {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_pull_is_compressed_only_for_") else {
+        return;
+    };
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let url = format!("{}/api/v1/pull?after=0&limit=100000", server.url);
+    // Not inflated by the client: the bytes as they travel.
+    let raw = Client::builder().no_gzip().build().unwrap();
+    let plain = raw.get(&url).bearer_auth(&token).send().unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: Value = serde_json::from_slice(&plain.bytes().unwrap()).unwrap();
+    let zipped = (raw.get(&url).bearer_auth(&token))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let bytes = zipped.bytes().unwrap();
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json).unwrap();
+    assert!(bytes.len() * 2 < json.len(), "{} of {}", bytes.len(), json.len());
+    let mut zipped: Value = serde_json::from_slice(&json).unwrap();
+    let mut plain = plain;
+    // The same page but for the time it was answered at.
+    zipped["server_time"] = Value::Null;
+    plain["server_time"] = Value::Null;
+    assert_eq!(zipped, plain);
 }

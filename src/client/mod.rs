@@ -165,6 +165,9 @@ pub struct SyncOptions {
     pub batch_bytes: usize,
     /// Called at each checkpoint, on the calling thread.
     pub checkpoint: Option<Box<dyn Fn(Checkpoint) + Send + Sync>>,
+    /// Ask for compressed answers: `None` unless the server is on this
+    /// computer (`http::Client::with_options`).
+    pub compress: Option<bool>,
 }
 
 impl Default for SyncOptions {
@@ -174,6 +177,7 @@ impl Default for SyncOptions {
             batch_records: 500,
             batch_bytes: 1 << 20,
             checkpoint: None,
+            compress: None,
         }
     }
 }
@@ -250,7 +254,14 @@ pub fn sync_with(db_path: &Path, server: &str, token: &str, options: &SyncOption
     let started = Instant::now();
     // Indexes a killed pull may have left dropped (see `pull`).
     store.restore_fact_indexes()?;
-    let result = Client::new(server, token).and_then(|client| run(&mut store, &client, options));
+    let result = Client::with_options(
+        server,
+        token,
+        http::CONNECT_TIMEOUT,
+        http::ANSWER_TIMEOUT,
+        options.compress,
+    )
+    .and_then(|client| run(&mut store, &client, options));
     match result {
         Ok(mut report) => {
             report.elapsed = started.elapsed();
