@@ -361,7 +361,10 @@ enum PullEnd {
 }
 
 fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
-    // This connection is sync's own.
+    // This connection is sync's own. A page runs a few dozen statements
+    // (long multi-row inserts among them): keep them all prepared rather
+    // than parse them again for every page.
+    store.conn().set_prepared_statement_cache_capacity(64);
     store.set_pull_foreign_keys(false)?;
     let result = (|| {
         for _ in 0..3 {
