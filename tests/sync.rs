@@ -823,3 +823,32 @@ fn a_laptop_is_not_sent_back_what_it_pushed_unless_the_server_changed_it(backend
     assert_eq!(content(&a, in_scope), content(&db, in_scope));
     assert_eq!(content(&b, in_scope), content(&db, in_scope));
 }
+
+/// A laptop's large pull drops the revision indexes of the daily facts
+/// (a laptop never reads facts by revision) and rebuilds the per-station
+/// ones; a server opening that file makes the revision indexes again, so
+/// its pulls still find rows by revision.
+#[test]
+fn a_laptops_large_pull_keeps_no_revision_indexes_and_a_server_makes_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = county_db(Backend::Sqlite, dir.path(), "").unwrap();
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let out = ok(&sync(&laptop, &server.url, &token, &["--page-rows", "500"]), "sync");
+    assert!(!out.contains(" in 1 page"), "a pull of several pages: {out}");
+    let indexes = |like: &str| {
+        laptop.strings_of(&format!(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'daily_%_{like}' ORDER BY name"
+        ))
+    };
+    assert_eq!(indexes("by_rev"), Vec::<String>::new());
+    assert_eq!(indexes("by_station").len(), 3, "rebuilt at the end");
+    assert!(count(&laptop, "SELECT count(*) FROM daily_payments") > 100);
+    drop(server);
+    bianmin::server::db::SqliteServerDb::open_waiting(&laptop, std::time::Duration::from_secs(1)).unwrap();
+    assert_eq!(
+        indexes("by_rev"),
+        vec!["daily_cards_by_rev", "daily_payments_by_rev", "daily_referrals_by_rev"]
+    );
+}
