@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use bianmin::client::sync_once;
+use bianmin::client::{sync_once, sync_with, SyncOptions};
 use bianmin::records::{NewNote, NoteKind};
 use bianmin::server::db::Role;
 use bianmin::server::{spawn_on, ServerOptions};
@@ -137,6 +137,19 @@ fn build_county(db: &Path) -> u64 {
     store.head_revision().unwrap() as u64
 }
 
+/// The county at `db`: built, or with `BIANMIN_BENCH_COUNTY=FILE` copied
+/// from FILE (built there first if missing), to profile the sync alone.
+fn county_at(db: &Path) -> u64 {
+    let Some(kept) = std::env::var_os("BIANMIN_BENCH_COUNTY").map(std::path::PathBuf::from) else {
+        return build_county(db);
+    };
+    if !kept.exists() {
+        build_county(&kept);
+    }
+    std::fs::copy(&kept, db).unwrap();
+    Store::open(db).unwrap().head_revision().unwrap() as u64
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         eprintln!("benches/sync.rs: run with `cargo bench --bench sync`");
@@ -145,7 +158,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let server_db = dir.path().join("county.db");
     let t = Instant::now();
-    let rows = build_county(&server_db);
+    let rows = county_at(&server_db);
     println!(
         "county: {STATIONS} stations × {DAYS} days, {rows} rows, built in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -176,6 +189,21 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
     }
+    // As over a county's network: the laptop asks for gzip (on loopback it
+    // does not by itself), to show what compressing costs the CPUs.
+    let laptop = dir.path().join("county-laptop-gzip.db");
+    let options = SyncOptions {
+        compress: Some(true),
+        ..SyncOptions::default()
+    };
+    let t = Instant::now();
+    let report = sync_with(&laptop, &url, &county, &options).unwrap();
+    println!(
+        "first pull, county token, gzip asked for: {} rows in {} pages, {:.2} s",
+        report.pulled_rows,
+        report.pull_pages,
+        t.elapsed().as_secs_f64()
+    );
     let laptop = dir.path().join("maintainer-laptop.db");
     let t = Instant::now();
     let report = sync_once(&laptop, &url, &maintainer).unwrap();

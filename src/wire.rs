@@ -13,6 +13,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The version of this protocol; the path prefix is `/api/v1`.
+/// The header naming a sync run: a laptop sends one random id with every
+/// request of a run, so the pull of the run can leave out what its push
+/// stored exactly as sent (docs/SYNC.md, "Echoes"). A server that does not
+/// know it ignores it; a laptop that does not send it receives everything.
+pub const ECHO_HEADER: &str = "x-bianmin-echo";
+
 pub const API_PREFIX: &str = "/api/v1";
 
 /// Rows a pull page holds by default, and at most.

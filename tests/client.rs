@@ -162,3 +162,48 @@ fn a_refused_connection_is_offline_in_plain_words() {
         "{text}"
     );
 }
+
+#[test]
+fn a_small_compressed_answer_that_inflates_past_the_cap_is_cut_off() {
+    use flate2::{write::GzEncoder, Compression};
+    // 80 MB of spaces (JSON whitespace, past the 64 MB cap of a pull
+    // page) in a gzip body of under 100 KB.
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..80 {
+        gz.write_all(&chunk).unwrap();
+    }
+    let body = Arc::new(gz.finish().unwrap());
+    assert!(body.len() < 100_000, "{}", body.len());
+    let asked = Arc::new(std::sync::Mutex::new(String::new()));
+    let heads = asked.clone();
+    let server = fake(move |head, stream| {
+        *heads.lock().unwrap() = head.to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(&body);
+    });
+    let client = Client::with_options(
+        &server.url,
+        "t",
+        Duration::from_secs(5),
+        Duration::from_secs(60),
+        Some(true),
+    )
+    .unwrap();
+    let err = client.pull(0, 10).unwrap_err();
+    assert!(matches!(err, SyncError::Protocol(_)), "{err:?}");
+    assert!(err.to_string().contains("larger than 64 MB"), "{err}");
+    assert!(
+        asked.lock().unwrap().to_lowercase().contains("accept-encoding: gzip"),
+        "the client asked for it"
+    );
+    // On this computer the client does not ask by itself.
+    let plain = Client::new(&server.url, "t").unwrap();
+    let _ = plain.me();
+    assert!(!asked.lock().unwrap().to_lowercase().contains("accept-encoding: gzip"));
+}

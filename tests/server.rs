@@ -81,6 +81,8 @@ on_both!(
     malformed_and_oversized_requests_get_4xx_json_and_the_server_carries_on,
     a_maintainers_token_cannot_read_or_write_another_branchs_station,
     a_repeated_push_changes_nothing_and_a_newer_version_merges,
+    a_sync_run_is_not_sent_back_what_it_stored_as_sent,
+    a_pull_is_compressed_only_for_a_client_that_asks,
 );
 
 fn every_endpoint_wants_a_valid_token_and_says_so_in_json(backend: Backend) {
@@ -433,4 +435,134 @@ fn a_repeated_push_changes_nothing_and_a_newer_version_merges(backend: Backend) 
     assert!(result["reason"].as_str().unwrap().contains("visited_on"));
     let result = push(note_json("not-a-uuid", &station, "W01", "x"));
     assert!(result["reason"].as_str().unwrap().contains("UUID"));
+}
+
+/// Issue 14 item 3: a pull is not sent the records its own sync run
+/// (`x-bianmin-echo`, with the same token) just stored exactly as sent,
+/// and its cursor still moves past them; anything else comes back: the
+/// record to another run or token, a record the server completed or
+/// merged, a later change by anyone, a deletion.
+fn a_sync_run_is_not_sent_back_what_it_stored_as_sent(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_sync_run_is_not_sent_back_wh") else {
+        return;
+    };
+    let other_token = token(&db, "W01", "maintainer");
+    let county = token(&db, "PT01", "county");
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let api = format!("{}/api/v1", server.url);
+    let http = client();
+    let (run, other_run) = (uuid(), uuid());
+    let push = |token: &str, run: &str, record: Value| {
+        let (status, body) = send(
+            http.post(format!("{api}/push"))
+                .bearer_auth(token)
+                .header("x-bianmin-echo", run)
+                .body(serde_json::to_vec(&json!({ "records": [record] })).unwrap()),
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["results"][0]["outcome"], "stored", "{body}");
+    };
+    let pull = |token: &str, run: Option<&str>, after: i64| {
+        let mut request = http
+            .get(format!("{api}/pull?after={after}&limit=100000"))
+            .bearer_auth(token);
+        if let Some(run) = run {
+            request = request.header("x-bianmin-echo", run);
+        }
+        let (status, page) = send(request);
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["more"], false, "one page: {}", page["next"]);
+        page
+    };
+    let notes = |page: &Value| -> Vec<String> {
+        (page["visit_notes"].as_array().unwrap().iter())
+            .map(|n| n["note"]["uuid"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let cursor = pull(&token, None, 0)["next"].as_i64().unwrap();
+    let station = maintained_by(&db, "W01")[0].clone();
+
+    let mine = uuid();
+    push(&token, &run, note_json(&mine, &station, "W01", "本次同步写的"));
+    let page = pull(&token, Some(&run), cursor);
+    assert_eq!(notes(&page), Vec::<String>::new(), "{page}");
+    assert!(
+        page["next"].as_i64().unwrap() > cursor,
+        "the cursor moves past it: {page}"
+    );
+    // Another run, another token of the same person, an old client: sent.
+    assert_eq!(notes(&pull(&token, Some(&other_run), cursor)), vec![mine.clone()]);
+    assert_eq!(notes(&pull(&other_token, Some(&run), cursor)), vec![mine.clone()]);
+    assert_eq!(notes(&pull(&token, None, cursor)), vec![mine.clone()]);
+    // A header that is no run id is ignored: everything is sent.
+    assert_eq!(notes(&pull(&token, Some("x"), cursor)), vec![mine.clone()]);
+
+    // Stored otherwise than sent (the server writes times in one form):
+    // the laptop must receive the server's form.
+    let completed = uuid();
+    let mut record = note_json(&completed, &station, "W01", "时间换了写法");
+    record["field_times"]["kind"] = json!("2026-11-26T17:00:00+08:00");
+    push(&token, &run, record);
+    assert_eq!(notes(&pull(&token, Some(&run), cursor)), vec![completed.clone()]);
+
+    // Changed later by someone else (merged with a county clerk's later
+    // text): comes back to the run that first sent it.
+    let mut edit = note_json(&mine, &station, "W01", "县局补充了说明");
+    edit["version"] = json!(2);
+    edit["field_times"]["body"] = json!("2026-11-26T10:00:00.000Z");
+    edit["updated_at"] = json!("2026-11-26T10:00:00.000Z");
+    push(&county, &other_run, edit);
+    let page = pull(&token, Some(&run), cursor);
+    assert_eq!(notes(&page), vec![completed.clone(), mine.clone()], "{page}");
+    assert_eq!(page["visit_notes"][1]["note"]["body"], "县局补充了说明");
+
+    // Pushed as sent again by the run, then deleted on the server: the
+    // tombstone is sent.
+    let gone = uuid();
+    push(&token, &run, note_json(&gone, &station, "W01", "将被删除"));
+    let before = pull(&token, Some(&run), cursor);
+    assert!(!notes(&before).contains(&gone), "{before}");
+    db.execute(&format!("DELETE FROM visit_notes WHERE uuid = '{gone}'"));
+    let page = pull(&token, Some(&run), cursor);
+    let deleted: Vec<&Value> = (page["deleted"].as_array().unwrap().iter())
+        .filter(|d| d[1] == "visit_notes" && d[2][0] == gone.as_str())
+        .collect();
+    assert_eq!(deleted.len(), 1, "{page}");
+}
+
+/// Issue 14 item 3: gzip only for a client that asks (an older laptop
+/// gets plain JSON as before), and the same page either way.
+fn a_pull_is_compressed_only_for_a_client_that_asks(backend: Backend) {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_pull_is_compressed_only_for_") else {
+        return;
+    };
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let url = format!("{}/api/v1/pull?after=0&limit=100000", server.url);
+    // Not inflated by the client: the bytes as they travel.
+    let raw = Client::builder().no_gzip().build().unwrap();
+    let plain = raw.get(&url).bearer_auth(&token).send().unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: Value = serde_json::from_slice(&plain.bytes().unwrap()).unwrap();
+    let zipped = (raw.get(&url).bearer_auth(&token))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let bytes = zipped.bytes().unwrap();
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json).unwrap();
+    assert!(bytes.len() * 2 < json.len(), "{} of {}", bytes.len(), json.len());
+    let mut zipped: Value = serde_json::from_slice(&json).unwrap();
+    let mut plain = plain;
+    // The same page but for the time it was answered at.
+    zipped["server_time"] = Value::Null;
+    plain["server_time"] = Value::Null;
+    assert_eq!(zipped, plain);
 }

@@ -50,6 +50,7 @@ on_both!(
     a_refused_record_is_set_aside_with_the_servers_reason_and_the_others_go_through,
     a_signoff_goes_up_and_the_later_decision_wins_whole_everywhere,
     payees_invoices_and_payout_steps_reach_the_laptop_and_their_deletions_too,
+    a_laptop_is_not_sent_back_what_it_pushed_unless_the_server_changed_it,
 );
 
 fn add_notes(laptop: &Path, author: &str, prefix: &str, n: usize) {
@@ -743,4 +744,114 @@ fn payees_invoices_and_payout_steps_reach_the_laptop_and_their_deletions_too(bac
         1
     );
     assert_intact(&laptop);
+}
+
+/// Issue 14 item 3: a sync's pull does not bring back the notes its push
+/// just stored as sent; another laptop receives them; a note the server
+/// merged with another laptop's edit does come back; both laptops end
+/// equal to the server.
+fn a_laptop_is_not_sent_back_what_it_pushed_unless_the_server_changed_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_laptop_is_not_sent_back_what") else {
+        return;
+    };
+    let token_a = token(&db, "W01", "maintainer");
+    let token_b = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    ok(&sync(&a, &server.url, &token_a, &[]), "sync a");
+    ok(&sync(&b, &server.url, &token_b, &[]), "sync b");
+
+    add_notes(&a, "W01", "回声", 30);
+    let pushed = ok(&sync(&a, &server.url, &token_a, &[]), "a pushes");
+    assert_eq!(received(&pushed), 0, "none of its 30 notes back: {pushed}");
+    assert_eq!(pending(&a), 0);
+    assert_eq!(notes_with(&db, "回声"), 30);
+    let got = ok(&sync(&b, &server.url, &token_b, &[]), "b receives");
+    // The notes, and their author's row (people come with their notes).
+    assert_eq!(received(&got), 31, "{got}");
+    assert_eq!(notes_with(&b, "回声"), 30);
+    let again = ok(&sync(&a, &server.url, &token_a, &[]), "a again");
+    assert_eq!(received(&again), 0, "{again}");
+
+    // Offline, A edits a note's text, then B (later) its follow-up day.
+    let uuid = a.strings_of("SELECT uuid FROM visit_notes WHERE body LIKE '回声 %' ORDER BY uuid LIMIT 1")[0].clone();
+    let now = Utc::now() + Duration::minutes(1);
+    Store::open(&a)
+        .unwrap()
+        .edit_note(
+            &uuid,
+            &NoteEdit {
+                body: Some("回声：已改".into()),
+                ..NoteEdit::default()
+            },
+            now,
+        )
+        .unwrap();
+    let follow_up = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    Store::open(&b)
+        .unwrap()
+        .edit_note(
+            &uuid,
+            &NoteEdit {
+                follow_up_on: Some(Some(follow_up)),
+                ..NoteEdit::default()
+            },
+            now + Duration::minutes(1),
+        )
+        .unwrap();
+    // A's edit is stored as sent: not back. B's is merged with it: back.
+    let a_sent = ok(&sync(&a, &server.url, &token_a, &[]), "a sends its edit");
+    assert_eq!(received(&a_sent), 0, "{a_sent}");
+    let b_merged = ok(&sync(&b, &server.url, &token_b, &[]), "b sends its edit");
+    assert_eq!(
+        received(&b_merged),
+        2,
+        "the merged note (and its author) comes back: {b_merged}"
+    );
+    let a_gets = ok(&sync(&a, &server.url, &token_a, &[]), "a receives the merge");
+    assert_eq!(received(&a_gets), 2, "{a_gets}");
+    let note_of = |db: &dyn Db| {
+        db.strings_of(&format!(
+            "SELECT body || '|' || coalesce(follow_up_on, '') FROM visit_notes WHERE uuid = '{uuid}'"
+        ))
+    };
+    let merged = vec![format!("回声：已改|{follow_up}")];
+    let dbs: [(&str, &dyn Db); 3] = [("server", &db), ("laptop a", &a), ("laptop b", &b)];
+    for (name, db) in dbs {
+        assert_eq!(note_of(db), merged, "{name}");
+    }
+    let in_scope = "SELECT id FROM stations WHERE maintainer_id = 'W01'";
+    assert_eq!(content(&a, in_scope), content(&db, in_scope));
+    assert_eq!(content(&b, in_scope), content(&db, in_scope));
+}
+
+/// A laptop's large pull drops the revision indexes of the daily facts
+/// (a laptop never reads facts by revision) and rebuilds the per-station
+/// ones; a server opening that file makes the revision indexes again, so
+/// its pulls still find rows by revision.
+#[test]
+fn a_laptops_large_pull_keeps_no_revision_indexes_and_a_server_makes_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = county_db(Backend::Sqlite, dir.path(), "").unwrap();
+    let token = token(&db, "W01", "maintainer");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let out = ok(&sync(&laptop, &server.url, &token, &["--page-rows", "500"]), "sync");
+    assert!(!out.contains(" in 1 page"), "a pull of several pages: {out}");
+    let indexes = |like: &str| {
+        laptop.strings_of(&format!(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'daily_%_{like}' ORDER BY name"
+        ))
+    };
+    assert_eq!(indexes("by_rev"), Vec::<String>::new());
+    assert_eq!(indexes("by_station").len(), 3, "rebuilt at the end");
+    assert!(count(&laptop, "SELECT count(*) FROM daily_payments") > 100);
+    drop(server);
+    bianmin::server::db::SqliteServerDb::open_waiting(&laptop, std::time::Duration::from_secs(1)).unwrap();
+    assert_eq!(
+        indexes("by_rev"),
+        vec!["daily_cards_by_rev", "daily_payments_by_rev", "daily_referrals_by_rev"]
+    );
 }

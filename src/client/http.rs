@@ -17,11 +17,11 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::{NetProblem, SyncError};
-use crate::wire::{ErrorBody, Health, Me, PullPage, PushRecord, PushRequest, PushResponse, API_PREFIX};
+use crate::wire::{ErrorBody, Health, Me, PullPage, PushRecord, PushRequest, PushResponse, API_PREFIX, ECHO_HEADER};
 
 /// How long to wait for a connection, and for each answer.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// A request refused before it was sent (a connection the server closed,
 /// a restarting server) is tried once more after this.
 const RETRY_AFTER: Duration = Duration::from_millis(300);
@@ -41,11 +41,7 @@ pub fn check_server_url(server: &str) -> Result<Url, SyncError> {
     match url.scheme() {
         "https" => {}
         "http" => {
-            let host = url.host_str().unwrap_or("");
-            let bare = host.trim_start_matches('[').trim_end_matches(']');
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-            if !loopback {
+            if !is_loopback(&url) {
                 return Err(SyncError::BadServerUrl {
                     url: text.to_string(),
                     problem: super::UrlProblem::PlainHttp,
@@ -66,6 +62,13 @@ pub fn check_server_url(server: &str) -> Result<Url, SyncError> {
         });
     }
     Ok(url)
+}
+
+/// Whether an address names this computer.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// What went wrong on the way, in terms a person can act on.
@@ -112,6 +115,11 @@ pub struct Client {
     base: String,
     shown: String,
     token: String,
+    /// This sync run's random id (`wire::ECHO_HEADER`), sent with every
+    /// request: the server leaves out of this run's pull what its push
+    /// stored as sent. A new client, a new run: an interrupted run's
+    /// records come back at the next, harmlessly.
+    run_id: String,
 }
 
 impl Client {
@@ -122,7 +130,22 @@ impl Client {
     /// A client that waits `connect` for a connection and `answer` for
     /// each answer (tests use short ones).
     pub fn with_timeouts(server: &str, token: &str, connect: Duration, answer: Duration) -> Result<Client, SyncError> {
+        Client::with_options(server, token, connect, answer, None)
+    }
+
+    /// A client that asks for compressed answers (`Some(true)`), never
+    /// does (`Some(false)`), or (`None`) does unless the server is on this
+    /// computer, where compressing costs more than the bytes it saves.
+    /// Either way an answer's size cap counts the bytes after inflating.
+    pub fn with_options(
+        server: &str,
+        token: &str,
+        connect: Duration,
+        answer: Duration,
+        compress: Option<bool>,
+    ) -> Result<Client, SyncError> {
         let url = check_server_url(server)?;
+        let compress = compress.unwrap_or_else(|| !is_loopback(&url));
         let token = token.trim();
         // A redirect is followed only within the server's own origin (a
         // path moved behind the county's proxy); to anywhere else it stops
@@ -139,6 +162,7 @@ impl Client {
             .connect_timeout(connect)
             .timeout(answer)
             .redirect(redirects)
+            .gzip(compress)
             .user_agent(concat!("bianmin/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Protocol(format!("cannot start the HTTP client: {e}")))?;
@@ -148,6 +172,7 @@ impl Client {
             shown: base.clone(),
             base,
             token: token.to_string(),
+            run_id: uuid::Uuid::new_v4().to_string(),
         })
     }
 
@@ -175,7 +200,11 @@ impl Client {
     fn send(&self, build: impl Fn() -> reqwest::blocking::RequestBuilder) -> Result<Response, SyncError> {
         let mut tried = false;
         loop {
-            match build().bearer_auth(&self.token).send() {
+            match build()
+                .bearer_auth(&self.token)
+                .header(ECHO_HEADER, &self.run_id)
+                .send()
+            {
                 Ok(response) => return Ok(response),
                 Err(e) if !tried && !e.is_timeout() => {
                     tried = true;
@@ -219,6 +248,9 @@ impl Client {
                 retry_after,
             });
         }
+        // A compressed answer is inflated as it is read: the cap counts the
+        // inflated bytes, so a small body that inflates without end is cut
+        // off like an endless one.
         let mut bytes = Vec::new();
         response
             .take(limit + 1)

@@ -165,6 +165,9 @@ pub struct SyncOptions {
     pub batch_bytes: usize,
     /// Called at each checkpoint, on the calling thread.
     pub checkpoint: Option<Box<dyn Fn(Checkpoint) + Send + Sync>>,
+    /// Ask for compressed answers: `None` unless the server is on this
+    /// computer (`http::Client::with_options`).
+    pub compress: Option<bool>,
 }
 
 impl Default for SyncOptions {
@@ -174,6 +177,7 @@ impl Default for SyncOptions {
             batch_records: 500,
             batch_bytes: 1 << 20,
             checkpoint: None,
+            compress: None,
         }
     }
 }
@@ -250,7 +254,14 @@ pub fn sync_with(db_path: &Path, server: &str, token: &str, options: &SyncOption
     let started = Instant::now();
     // Indexes a killed pull may have left dropped (see `pull`).
     store.restore_fact_indexes()?;
-    let result = Client::new(server, token).and_then(|client| run(&mut store, &client, options));
+    let result = Client::with_options(
+        server,
+        token,
+        http::CONNECT_TIMEOUT,
+        http::ANSWER_TIMEOUT,
+        options.compress,
+    )
+    .and_then(|client| run(&mut store, &client, options));
     match result {
         Ok(mut report) => {
             report.elapsed = started.elapsed();
@@ -350,7 +361,10 @@ enum PullEnd {
 }
 
 fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
-    // This connection is sync's own.
+    // This connection is sync's own. A page runs a few dozen statements
+    // (long multi-row inserts among them): keep them all prepared rather
+    // than parse them again for every page.
+    store.conn().set_prepared_statement_cache_capacity(64);
     store.set_pull_foreign_keys(false)?;
     let result = (|| {
         for _ in 0..3 {
@@ -368,6 +382,13 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
     })();
     let _ = store.set_pull_foreign_keys(true);
     let restored = store.restore_fact_indexes();
+    if report.bulk {
+        // Back to SQLite's default; the large WAL is copied in and emptied
+        // now (a pull killed before this leaves a WAL the next open or
+        // commit checkpoints as usual).
+        let _ = store.conn().pragma_update(None, "wal_autocheckpoint", 1000);
+        let _ = store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
     result?;
     Ok(restored?)
 }
@@ -403,6 +424,10 @@ fn pull_pages(
         });
         // The server and scope the stored cursor belongs to.
         let mut known = (position.server_id, position.scope_key);
+        // A page's rows are freed on a thread of their own: hundreds of
+        // thousands of strings, off the thread that writes the next page.
+        let (done, to_free) = mpsc::channel::<PullPage>();
+        scope.spawn(move || to_free.into_iter().for_each(drop));
         // Dropping `receive` on return stops the fetching thread.
         for page in receive {
             let page = page?;
@@ -423,13 +448,22 @@ fn pull_pages(
                 // More than one page to come: a large pull (the first, or
                 // after a long time away).
                 store.drop_fact_indexes()?;
+                // One checkpoint at the end rather than one every 4 MB:
+                // the pages every commit touches again (the right edge of
+                // each table) go to the database file once.
+                store
+                    .conn()
+                    .pragma_update(None, "wal_autocheckpoint", 0)
+                    .map_err(StoreError::from)?;
                 report.bulk = true;
             }
             report.pulled_rows += store.apply_pull_page(&page, client.server())?;
             report.cursor = page.next;
             known = (Some(page.server_id.clone()), Some(page.scope_key.clone()));
+            let more = page.more;
+            let _ = done.send(page);
             options.reached(Checkpoint::PullCommitted(report.pull_pages));
-            if !page.more {
+            if !more {
                 return Ok(PullEnd::Done);
             }
         }

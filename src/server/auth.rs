@@ -10,9 +10,10 @@ use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::db::{AuthError, Scope};
+use super::db::{echo_key, AuthError, Scope};
 use super::handlers::{blocking_value, ApiError};
 use super::App;
+use crate::wire::ECHO_HEADER;
 
 /// Who a request is from: put in the request's extensions for handlers.
 #[derive(Debug, Clone)]
@@ -43,13 +44,19 @@ pub async fn require_token(State(app): State<Arc<App>>, mut request: Request, ne
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
+    let run_id = request
+        .headers()
+        .get(ECHO_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string());
     let authed = blocking_value(app, move |app| {
         let account = match app.db.authenticate(&token)? {
             Ok(account) => account,
             Err(AuthError::Unknown) => return Err(ApiError::unauthorized("unknown token")),
             Err(AuthError::Revoked(at)) => return Err(ApiError::unauthorized(format!("token revoked at {at}"))),
         };
-        let scope = app.db.scope_of(&account)?;
+        let mut scope = app.db.scope_of(&account)?;
+        scope.echo = run_id.as_deref().and_then(|id| echo_key(&token, id));
         Ok(Authed { scope })
     })
     .await;

@@ -188,6 +188,26 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The echo key of a sync run: a digest of the token and the run's id, so
+/// one token's runs never hide rows from another token's pulls, whatever
+/// id a client sends. `None` for an id that is not 16–64 letters, digits
+/// or dashes (the header is then ignored: everything is sent).
+pub fn echo_key(token: &str, run_id: &str) -> Option<String> {
+    let fits = (16..=64).contains(&run_id.len()) && run_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !fits {
+        return None;
+    }
+    let mut digest = Sha256::new();
+    digest.update(token_hash(token).as_bytes());
+    digest.update([0u8]);
+    digest.update(run_id.as_bytes());
+    Some(hex(&digest.finalize())[..32].to_string())
+}
+
+/// Echoes older than this are pruned at each push that notes new ones: a
+/// sync run's pull follows its push within seconds to minutes.
+pub const ECHO_SECONDS: i64 = 3600;
+
 /// A new random token: `bm_` and 64 hex digits.
 pub(crate) fn new_token() -> Result<String, AccountError> {
     let mut bytes = [0u8; 32];
@@ -215,6 +235,10 @@ pub struct Scope {
     pub counties: Option<BTreeSet<String>>,
     /// A digest of the sets: changes when anything enters or leaves scope.
     pub key: String,
+    /// The echo key of the request's sync run (`echo_key`), if the laptop
+    /// sent one: a push notes the rows it stored as sent under it, and a
+    /// pull with it skips them (migrations/0009_sync_echoes.sql).
+    pub echo: Option<String>,
 }
 
 impl Scope {
@@ -229,6 +253,7 @@ impl Scope {
             people: None,
             counties: None,
             key: "all".to_string(),
+            echo: None,
         }
     }
 
@@ -265,6 +290,7 @@ impl Scope {
             branches: Some(branches),
             people: Some(people),
             counties: Some(counties),
+            echo: None,
         }
     }
 
@@ -350,6 +376,24 @@ pub trait ServerDb: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echo_keys_belong_to_a_token_and_a_run() {
+        let run = "6f1c3a52-0000-4000-8000-000000000001";
+        let a = echo_key("bm_a", run).unwrap();
+        assert_eq!(echo_key("bm_a", run), Some(a.clone()));
+        assert_ne!(echo_key("bm_b", run), Some(a.clone()));
+        assert_ne!(echo_key("bm_a", "6f1c3a52-0000-4000-8000-000000000002"), Some(a));
+        for bad in [
+            "",
+            "short",
+            "x'; DROP TABLE notes; --",
+            &"a".repeat(65),
+            "ünïcode-ünïcode-ünïcode",
+        ] {
+            assert_eq!(echo_key("bm_a", bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn roles_read_back() {

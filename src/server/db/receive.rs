@@ -41,6 +41,26 @@ pub trait Records {
     /// The uuid of the resolution of a disputed sign-off.
     fn resolution_of(&mut self, signoff_uuid: &str) -> Result<Option<String>, StoreError>;
     fn put_resolution(&mut self, resolution: &ResolutionRecord) -> Result<(), StoreError>;
+    /// Notes that the row of `table` just written under `uuid` is exactly
+    /// what the request's sync run sent, so the run's pull may leave it
+    /// out (nothing when the request named no run: `Scope::echo`).
+    fn echo(&mut self, table: &'static str, uuid: &str) -> Result<(), StoreError>;
+}
+
+/// After a write: the row goes back to the laptop that sent it unless
+/// what was written is exactly what it sent (a merge with another's
+/// edit, or a record the checks completed, must come back).
+fn echo_if_as_sent<T: PartialEq>(
+    db: &mut impl Records,
+    table: &'static str,
+    uuid: &str,
+    written: &T,
+    sent: &T,
+) -> Result<(), StoreError> {
+    if written == sent {
+        db.echo(table, uuid)?;
+    }
+    Ok(())
 }
 
 pub fn refuse(code: RefusalCode, args: &[&str]) -> Refusal {
@@ -106,6 +126,7 @@ pub fn receive_one(
             Ok(Ok(match stored {
                 None => {
                     db.put_note(n)?;
+                    echo_if_as_sent(db, "visit_notes", &n.uuid, n, note)?;
                     PushOutcome::Stored
                 }
                 Some(stored) => {
@@ -115,6 +136,7 @@ pub fn receive_one(
                         PushOutcome::Unchanged
                     } else {
                         db.put_note(merged.record())?;
+                        echo_if_as_sent(db, "visit_notes", &n.uuid, merged.record(), note)?;
                         PushOutcome::Stored
                     }
                 }
@@ -153,6 +175,7 @@ pub fn receive_one(
                     return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
                 }
                 db.put_signoff(&incoming)?;
+                echo_if_as_sent(db, "signoffs", &incoming.uuid, &incoming, signoff)?;
                 return Ok(Ok(PushOutcome::Stored));
             };
             if stored.month != incoming.month {
@@ -178,6 +201,7 @@ pub fn receive_one(
                 return Ok(Err(refuse(RefusalCode::NotTheEditor, &[editor, &scope.person_id])));
             }
             db.put_signoff(&merged)?;
+            echo_if_as_sent(db, "signoffs", &merged.uuid, &merged, signoff)?;
             Ok(Ok(PushOutcome::Stored))
         }
         PushRecord::BranchSignoff(signoff) => receive_branch_signoff(db, scope, signoff, now),
@@ -235,6 +259,7 @@ fn receive_branch_signoff(
             )));
         }
         db.put_branch_signoff(&incoming)?;
+        echo_if_as_sent(db, "branch_signoffs", &incoming.uuid, &incoming, record)?;
         return Ok(Ok(PushOutcome::Stored));
     };
     let merged = merge_decision(&stored, &incoming);
@@ -242,6 +267,7 @@ fn receive_branch_signoff(
         return Ok(Ok(PushOutcome::Unchanged));
     }
     db.put_branch_signoff(&merged)?;
+    echo_if_as_sent(db, "branch_signoffs", &merged.uuid, &merged, record)?;
     Ok(Ok(PushOutcome::Stored))
 }
 
@@ -305,6 +331,7 @@ fn receive_resolution(db: &mut impl Records, scope: &Scope, record: &ResolutionR
             return Ok(Err(refuse(RefusalCode::AlreadyResolved, &[&incoming.signoff_uuid])));
         }
         db.put_resolution(&incoming)?;
+        echo_if_as_sent(db, "resolutions", &incoming.uuid, &incoming, record)?;
         return Ok(Ok(PushOutcome::Stored));
     };
     let merged = merge_decision(&stored, &incoming);
@@ -318,6 +345,7 @@ fn receive_resolution(db: &mut impl Records, scope: &Scope, record: &ResolutionR
         return Ok(Ok(PushOutcome::Unchanged));
     }
     db.put_resolution(&merged)?;
+    echo_if_as_sent(db, "resolutions", &merged.uuid, &merged, record)?;
     Ok(Ok(PushOutcome::Stored))
 }
 

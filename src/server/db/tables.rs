@@ -43,6 +43,13 @@ pub struct PullTable {
 /// scope 'branch'.)
 pub const RECORD_TABLES: &str = "('visit_notes', 'signoffs', 'resolutions')";
 
+/// The tables of records laptops push: a pull with an echo key
+/// (`Scope::echo`) leaves out their rows noted in `sync_echoes` under it.
+/// (Tombstones are never pushed: a deletion always comes back.)
+pub fn echoed(table: &str) -> bool {
+    matches!(table, "visit_notes" | "signoffs" | "branch_signoffs" | "resolutions")
+}
+
 pub const PERSON_COLUMNS: &str = "rev, id, name, phone, has_green_card";
 
 /// Every synced table, registry first.

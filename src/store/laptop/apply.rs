@@ -109,6 +109,26 @@ const FACT_INDEXES: [(&str, &str); 3] = [
     ),
 ];
 
+/// The revision indexes of the daily facts (as in migration 0003): a
+/// server reads its pull pages through them; a laptop never reads facts by
+/// revision, and keeping them costs a first pull about a sixth of its
+/// writes. A laptop's large pull drops them for good; a database that
+/// becomes a server's gets them back (`restore_revision_indexes`).
+const FACT_REV_INDEXES: [(&str, &str); 3] = [
+    (
+        "daily_payments_by_rev",
+        "CREATE INDEX IF NOT EXISTS daily_payments_by_rev ON daily_payments(rev)",
+    ),
+    (
+        "daily_cards_by_rev",
+        "CREATE INDEX IF NOT EXISTS daily_cards_by_rev ON daily_cards(rev)",
+    ),
+    (
+        "daily_referrals_by_rev",
+        "CREATE INDEX IF NOT EXISTS daily_referrals_by_rev ON daily_referrals(rev)",
+    ),
+];
+
 fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
     // One statement per table and page, over the rows as JSON: a statement
     // per row would copy the pages it touches into the statement journal
@@ -322,7 +342,7 @@ impl Store {
     /// its start in case a pull was killed between the two).
     pub fn drop_fact_indexes(&self) -> Result<(), StoreError> {
         let tx = self.conn().unchecked_transaction()?;
-        for (name, _) in FACT_INDEXES {
+        for (name, _) in FACT_INDEXES.iter().chain(&FACT_REV_INDEXES) {
             tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
         }
         tx.commit()?;
@@ -336,6 +356,17 @@ impl Store {
     pub fn set_pull_foreign_keys(&self, on: bool) -> Result<(), StoreError> {
         self.conn()
             .pragma_update(None, "foreign_keys", if on { "ON" } else { "OFF" })?;
+        Ok(())
+    }
+
+    /// Builds the revision indexes of the facts if missing: a server
+    /// reads its pull pages through them (a laptop's pull drops them).
+    pub fn restore_revision_indexes(&self) -> Result<(), StoreError> {
+        let tx = self.conn().unchecked_transaction()?;
+        for (_, sql) in FACT_REV_INDEXES {
+            tx.execute_batch(sql)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

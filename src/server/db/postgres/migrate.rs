@@ -18,6 +18,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_branch_signoffs_and_resolutions",
         include_str!("../../../../migrations/postgres/0002_branch_signoffs_and_resolutions.sql"),
     ),
+    (
+        "0003_sync_echoes",
+        include_str!("../../../../migrations/postgres/0003_sync_echoes.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::frontier::frontier;
 use super::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
 use crate::server::db::tables::{
-    all_tables, columns, deleted_row, page_end, page_frame, people_wanted, synced_scope, ScopeBy, PERSON_COLUMNS,
-    PULL_TABLES, RECORD_TABLES,
+    all_tables, columns, deleted_row, echoed, page_end, page_frame, people_wanted, synced_scope, ScopeBy,
+    PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
 use crate::server::db::Scope;
 use crate::store::synced::{TableScope, SYNCED_TABLES};
@@ -24,9 +24,11 @@ use crate::wire::{
 };
 
 /// The scope sets as text arrays, bound as $3 … $7 (stations, branches,
-/// people, counties, record stations); `None` for a county account.
+/// people, counties, record stations); `None` for a county account. $8 is
+/// the request's echo key.
 struct ScopeParams {
     values: Option<[Vec<String>; 5]>,
+    echo: Option<String>,
 }
 
 impl ScopeParams {
@@ -42,6 +44,17 @@ impl ScopeParams {
                     list(&scope.record_stations),
                 ]
             }),
+            echo: scope.echo.clone(),
+        }
+    }
+
+    /// Leaves out the rows of a pushed records' table that the request's
+    /// sync run stored as sent (`tables::echoed`).
+    fn echo_filter(&self, table: &str) -> &'static str {
+        if self.echo.is_some() && echoed(table) {
+            " AND rev NOT IN (SELECT rev FROM sync_echoes WHERE echo = $8 AND rev > $1 AND rev <= $2)"
+        } else {
+            ""
         }
     }
 
@@ -80,14 +93,17 @@ impl ScopeParams {
     /// Runs a statement with the two revisions, and the sets when there is
     /// a filter. Typed explicitly: a statement need not name every set.
     fn query(&self, tx: &mut Transaction<'_>, sql: &str, first: i64, second: i64) -> Result<Vec<Row>, postgres::Error> {
-        match &self.values {
-            None => tx.query(sql, &[&first, &second]),
-            Some(sets) => {
+        let none: [Vec<String>; 5] = Default::default();
+        match (&self.values, &self.echo) {
+            (None, None) => tx.query(sql, &[&first, &second]),
+            (values, echo) => {
+                let sets = values.as_ref().unwrap_or(&none);
                 let mut types = vec![Type::INT8, Type::INT8];
                 types.extend([Type::TEXT_ARRAY; 5]);
+                types.push(Type::TEXT);
                 let stmt = tx.prepare_typed(sql, &types)?;
-                let params: [&(dyn ToSql + Sync); 7] =
-                    [&first, &second, &sets[0], &sets[1], &sets[2], &sets[3], &sets[4]];
+                let params: [&(dyn ToSql + Sync); 8] =
+                    [&first, &second, &sets[0], &sets[1], &sets[2], &sets[3], &sets[4], echo];
                 tx.query(&stmt, &params)
             }
         }
@@ -142,10 +158,11 @@ pub fn pull_page(
     let mut page = page_frame(scope, server_id, today, now, after, (cut, head, more));
     for t in PULL_TABLES {
         let sql = format!(
-            "SELECT {} FROM {} WHERE rev > $1 AND rev <= $2{} ORDER BY rev",
+            "SELECT {} FROM {} WHERE rev > $1 AND rev <= $2{}{} ORDER BY rev",
             columns(t),
             t.name,
-            sp.filter(t.scope)
+            sp.filter(t.scope),
+            sp.echo_filter(t.name)
         );
         for r in sp.query(&mut tx, &sql, after, cut)? {
             read_row(&mut page, t.name, &r)?;

@@ -25,7 +25,7 @@ use super::records::{
     put_note, put_resolution, put_signoff, resolution_of, signoff_from, signoff_of,
 };
 use crate::server::db::receive::{receive_one, refuse, result_of, Records};
-use crate::server::db::{Scope, ServerDbError};
+use crate::server::db::{Scope, ServerDbError, ECHO_SECONDS};
 use crate::store::records::{times_json, NOTE_COLUMNS, SIGNOFF_COLUMNS};
 use crate::store::StoreError;
 use crate::wire::{
@@ -71,8 +71,28 @@ fn lock_all(tx: &mut Transaction<'_>, records: &[PushRecord]) -> Result<(), post
     Ok(())
 }
 
-/// The records one statement at a time, in the transaction.
-struct Direct<'a, C: GenericClient>(&'a mut C);
+/// The records one statement at a time, in the transaction; the
+/// request's echo key and the time, for `echo`.
+struct Direct<'a, C: GenericClient>(&'a mut C, Option<&'a str>, i64);
+
+/// Notes rows of `table` just written as sent under the echo key
+/// (migrations/postgres/0003_sync_echoes.sql): their revisions now.
+fn note_echoes(
+    client: &mut impl GenericClient,
+    table: &'static str,
+    uuids: &[String],
+    key: &str,
+    at: i64,
+) -> Result<(), postgres::Error> {
+    client.execute(
+        &format!(
+            "INSERT INTO sync_echoes (rev, echo, at) SELECT rev, $1, $2 FROM {table} WHERE uuid = ANY($3)
+             ON CONFLICT (rev) DO UPDATE SET echo = excluded.echo, at = excluded.at"
+        ),
+        &[&key, &at, &uuids],
+    )?;
+    Ok(())
+}
 
 impl<C: GenericClient> Records for Direct<'_, C> {
     fn station_exists(&mut self, id: &str) -> Result<bool, StoreError> {
@@ -140,6 +160,13 @@ impl<C: GenericClient> Records for Direct<'_, C> {
     fn put_resolution(&mut self, resolution: &ResolutionRecord) -> Result<(), StoreError> {
         put_resolution(self.0, resolution)
     }
+
+    fn echo(&mut self, table: &'static str, uuid: &str) -> Result<(), StoreError> {
+        if let Some(key) = self.1 {
+            note_echoes(self.0, table, &[uuid.to_string()], key, self.2)?;
+        }
+        Ok(())
+    }
 }
 
 /// The records a batch names, read at once; what it decides to write is
@@ -154,6 +181,9 @@ struct Batch {
     statements: HashMap<(String, String), (String, String)>,
     notes_written: Vec<String>,
     signoffs_written: Vec<String>,
+    /// The records whose last write is exactly as sent (`Records::echo`),
+    /// by uuid: their table.
+    echoes: HashMap<String, &'static str>,
 }
 
 impl Batch {
@@ -218,8 +248,24 @@ impl Batch {
         Ok(batch)
     }
 
-    /// Writes what the batch decided: one statement per table.
-    fn write(&self, tx: &mut Transaction<'_>) -> Result<(), postgres::Error> {
+    /// Writes what the batch decided: one statement per table, then the
+    /// echoes under the request's echo key.
+    fn write(&self, tx: &mut Transaction<'_>, echo: Option<&str>, at: i64) -> Result<(), postgres::Error> {
+        self.write_records(tx)?;
+        let Some(key) = echo else { return Ok(()) };
+        for table in ["visit_notes", "signoffs"] {
+            let uuids: Vec<String> = (self.echoes.iter())
+                .filter(|(_, t)| **t == table)
+                .map(|(u, _)| u.clone())
+                .collect();
+            if !uuids.is_empty() {
+                note_echoes(tx, table, &uuids, key, at)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_records(&self, tx: &mut Transaction<'_>) -> Result<(), postgres::Error> {
         if !self.notes_written.is_empty() {
             let notes: Vec<&NoteRecord> = self.notes_written.iter().map(|u| &self.notes[u]).collect();
             let column = |f: fn(&NoteRecord) -> Option<String>| notes.iter().map(|n| f(n)).collect::<Vec<_>>();
@@ -304,6 +350,7 @@ impl Records for Batch {
     }
 
     fn put_note(&mut self, note: &NoteRecord) -> Result<(), StoreError> {
+        self.echoes.remove(&note.uuid);
         self.notes.insert(note.uuid.clone(), note.clone());
         if !self.notes_written.contains(&note.uuid) {
             self.notes_written.push(note.uuid.clone());
@@ -321,6 +368,7 @@ impl Records for Batch {
                 }
             })
             .or_insert(first);
+        self.echoes.remove(&signoff.uuid);
         self.signoffs.insert(signoff.uuid.clone(), signoff.clone());
         if !self.signoffs_written.contains(&signoff.uuid) {
             self.signoffs_written.push(signoff.uuid.clone());
@@ -355,6 +403,11 @@ impl Records for Batch {
     fn put_resolution(&mut self, _resolution: &ResolutionRecord) -> Result<(), StoreError> {
         Err(Batch::not_held("put_resolution"))
     }
+
+    fn echo(&mut self, table: &'static str, uuid: &str) -> Result<(), StoreError> {
+        self.echoes.insert(uuid.to_string(), table);
+        Ok(())
+    }
 }
 
 impl Batch {
@@ -384,7 +437,7 @@ fn in_bulk(
         .map(|record| Ok(result_of(record, receive_one(&mut batch, scope, record, now)?)))
         .collect::<Result<_, StoreError>>()?;
     let mut attempt = tx.transaction()?;
-    match batch.write(&mut attempt) {
+    match batch.write(&mut attempt, scope.echo.as_deref(), now.timestamp()) {
         Ok(()) => {
             attempt.commit()?;
             Ok(Some(results))
@@ -408,7 +461,12 @@ fn one_by_one(
     let mut results = Vec::with_capacity(records.len());
     for record in records {
         let mut savepoint = tx.transaction().map_err(StoreError::from)?;
-        let outcome: Result<PushOutcome, Refusal> = match receive_one(&mut Direct(&mut savepoint), scope, record, now) {
+        let outcome: Result<PushOutcome, Refusal> = match receive_one(
+            &mut Direct(&mut savepoint, scope.echo.as_deref(), now.timestamp()),
+            scope,
+            record,
+            now,
+        ) {
             Ok(Ok(outcome)) => {
                 savepoint.commit().map_err(StoreError::from)?;
                 Ok(outcome)
@@ -448,6 +506,13 @@ pub fn receive_records(
         Some(results) => results,
         None => one_by_one(&mut tx, scope, records, now)?,
     };
+    if scope.echo.is_some() {
+        tx.execute(
+            "DELETE FROM sync_echoes WHERE at < $1",
+            &[&(now.timestamp() - ECHO_SECONDS)],
+        )
+        .map_err(StoreError::from)?;
+    }
     tx.commit().map_err(StoreError::from)?;
     Ok(results)
 }

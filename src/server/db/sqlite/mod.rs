@@ -100,7 +100,11 @@ impl SqliteServerDb {
     pub fn open_waiting(path: &Path, write_wait: Duration) -> Result<SqliteServerDb, StoreError> {
         // The store makes the file, applies the schema and moves an old
         // card key out; the server then works on connections of its own.
-        let server_id = Store::open(path)?.server_id()?;
+        let store = Store::open(path)?;
+        let server_id = store.server_id()?;
+        // A file that was a laptop's has no revision indexes of the facts.
+        store.restore_revision_indexes()?;
+        drop(store);
         Ok(SqliteServerDb {
             path: path.to_path_buf(),
             readers: Mutex::new(Vec::new()),

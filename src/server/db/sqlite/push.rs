@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::server::db::receive::{receive_one, refuse, result_of, Records};
-use crate::server::db::{Scope, ServerDbError};
+use crate::server::db::{Scope, ServerDbError, ECHO_SECONDS};
 use crate::store::records::{
     branch_signoff_of, get_branch_signoff, get_note, get_resolution, get_signoff, put_branch_signoff, put_note,
     put_resolution, put_signoff, resolution_of, signoff_of,
@@ -16,8 +16,9 @@ use crate::wire::{
     BranchSignoffRecord, NoteRecord, PushRecord, PushResult, RefusalCode, ResolutionRecord, SignoffRecord,
 };
 
-/// The records as one SQLite connection holds them, one statement each.
-struct OnConnection<'a>(&'a Connection);
+/// The records as one SQLite connection holds them, one statement each;
+/// the request's echo key and the time, for `echo`.
+struct OnConnection<'a>(&'a Connection, Option<&'a str>, i64);
 
 impl Records for OnConnection<'_> {
     fn station_exists(&mut self, id: &str) -> Result<bool, StoreError> {
@@ -85,6 +86,16 @@ impl Records for OnConnection<'_> {
     fn put_resolution(&mut self, resolution: &ResolutionRecord) -> Result<(), StoreError> {
         put_resolution(self.0, resolution, 0)
     }
+
+    fn echo(&mut self, table: &'static str, uuid: &str) -> Result<(), StoreError> {
+        let Some(key) = self.1 else { return Ok(()) };
+        self.0
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO sync_echoes (rev, echo, at) SELECT rev, ?1, ?2 FROM {table} WHERE uuid = ?3"
+            ))?
+            .execute(rusqlite::params![key, self.2, uuid])?;
+        Ok(())
+    }
 }
 
 /// Stores pushed records in one transaction: each is new, merged into the
@@ -101,7 +112,8 @@ pub fn receive_records(
     let mut results = Vec::with_capacity(records.len());
     for record in records {
         tx.execute_batch("SAVEPOINT record")?;
-        let outcome = match receive_one(&mut OnConnection(&tx), scope, record, now) {
+        let on = &mut OnConnection(&tx, scope.echo.as_deref(), now.timestamp());
+        let outcome = match receive_one(on, scope, record, now) {
             Ok(Ok(outcome)) => {
                 tx.execute_batch("RELEASE record")?;
                 Ok(outcome)
@@ -118,6 +130,10 @@ pub fn receive_records(
             Err(e) => return Err(e.into()),
         };
         results.push(result_of(record, outcome));
+    }
+    if scope.echo.is_some() {
+        tx.prepare_cached("DELETE FROM sync_echoes WHERE at < ?1")?
+            .execute([now.timestamp() - ECHO_SECONDS])?;
     }
     tx.commit()?;
     Ok(results)
