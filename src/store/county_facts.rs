@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
@@ -64,12 +63,10 @@ impl Store {
     /// Every station's bill payments in `month` (all categories, all days).
     pub fn month_payments(&self, month: Month) -> Result<HashMap<String, MonthPayments>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT station_id, sum(count), sum(amount_fen) FROM daily_payments
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
+            "SELECT station_id, sum(count), sum(amount_fen) FROM month_payments
+             WHERE month = ?1 GROUP BY station_id",
         )?;
-        let first = month.first_day().to_string();
-        let last = month.last_day().to_string();
-        let rows = stmt.query_map(params![first, last], |r| {
+        let rows = stmt.query_map([month.to_string()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 MonthPayments {

@@ -31,6 +31,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0008_branch_signoffs_and_resolutions",
         include_str!("../../migrations/0008_branch_signoffs_and_resolutions.sql"),
     ),
+    (
+        "0009_month_totals",
+        include_str!("../../migrations/0009_month_totals.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

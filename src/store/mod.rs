@@ -12,6 +12,7 @@ pub mod facts;
 pub mod import;
 pub mod laptop;
 pub mod migrate;
+mod month_totals;
 pub mod notes;
 pub mod payout;
 pub mod plan_import;
