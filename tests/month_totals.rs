@@ -319,3 +319,35 @@ fn the_migration_fills_the_totals_of_an_older_database() {
         .collect();
     assert_eq!(months, ["2026-10", "2026-11"]);
 }
+
+/// The stations' lives are read once per state of the database: a write
+/// here, or a commit through another connection, is seen at once.
+#[test]
+fn station_lives_follow_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');",
+        )
+        .unwrap();
+    let first_trade = |store: &Store| store.station_lives().unwrap()[0].1.first_trade;
+    assert_eq!(first_trade(&store), None);
+    assert_eq!(first_trade(&store), None);
+    store.add_daily_payment("S1", day(10), "mobile", 1, 100).unwrap();
+    assert_eq!(first_trade(&store), Some(day(10)));
+    let other = Store::open(&path).unwrap();
+    other
+        .set_daily_cards("S1", day(3), CardCounts { raw: 1, valid: 1 })
+        .unwrap();
+    assert_eq!(first_trade(&store), Some(day(3)));
+    other
+        .conn()
+        .execute("DELETE FROM daily_cards WHERE station_id = 'S1'", [])
+        .unwrap();
+    assert_eq!(first_trade(&store), Some(day(10)));
+}
