@@ -22,12 +22,14 @@ mod encoding;
 mod kinds;
 pub mod parse;
 pub mod quote;
+mod read_ahead;
 pub mod rows;
 mod table;
 pub mod xlsx_guard;
 
 pub use columns::{ColumnSpec, ImportKind};
 pub use encoding::TextEncoding;
+pub use read_ahead::read_ahead;
 pub use rows::{
     AllocationRow, CardRow, DistributionRow, InvoiceRow, Line, Payee, PaymentRow, PersonRow, PlanRow, ReferralRow,
     StationPlanRow, StationRow, StationStatus,

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
@@ -64,12 +63,10 @@ impl Store {
     /// Every station's bill payments in `month` (all categories, all days).
     pub fn month_payments(&self, month: Month) -> Result<HashMap<String, MonthPayments>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT station_id, sum(count), sum(amount_fen) FROM daily_payments
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY station_id",
+            "SELECT station_id, sum(count), sum(amount_fen) FROM month_payments
+             WHERE month = ?1 GROUP BY station_id",
         )?;
-        let first = month.first_day().to_string();
-        let last = month.last_day().to_string();
-        let rows = stmt.query_map(params![first, last], |r| {
+        let rows = stmt.query_map([month.to_string()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 MonthPayments {
@@ -84,7 +81,33 @@ impl Store {
     /// Every station's life (R16): signing and installation from the
     /// registry (the opening date when no installation date is given),
     /// its first day with a payment or card transaction, and its status.
+    ///
+    /// A county's month asks for them three times (the report's new
+    /// stations, the watchlist's, the funnel) and each read is 10,000
+    /// index seeks: they are read again only when the database changed
+    /// since (a write on this connection, or a commit on another).
     pub fn station_lives(&self) -> Result<Vec<(String, StationLife)>, StoreError> {
+        let state = self.database_state()?;
+        if let Some(read) = self.lives.borrow().as_ref().filter(|read| read.state == state) {
+            return Ok(read.lives.clone());
+        }
+        let lives = self.read_station_lives()?;
+        *self.lives.borrow_mut() = Some(LivesRead {
+            state,
+            lives: lives.clone(),
+        });
+        Ok(lives)
+    }
+
+    /// What changes whenever the database does: SQLite's data version
+    /// (commits of other connections) and this connection's count of rows
+    /// written (its own writes, committed or not).
+    fn database_state(&self) -> Result<(i64, u64), StoreError> {
+        let version = self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((version, self.conn().total_changes()))
+    }
+
+    fn read_station_lives(&self) -> Result<Vec<(String, StationLife)>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
                     (SELECT min(day) FROM daily_payments WHERE station_id = stations.id),
@@ -108,6 +131,12 @@ impl Store {
         }
         Ok(lives)
     }
+}
+
+/// The stations' lives as last read, and the database's state then.
+pub(crate) struct LivesRead {
+    state: (i64, u64),
+    lives: Vec<(String, StationLife)>,
 }
 
 /// A station's life as its query reads it (every backend's the same

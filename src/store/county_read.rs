@@ -78,6 +78,38 @@ fn text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<&str> {
     value.as_str().map_err(rusqlite::Error::from)
 }
 
+/// Hands out the rows of three reads, each with the station first: of
+/// payments (station, category, count, fen), cards (station, raw, valid)
+/// and referrals (station, kind, count), daily rows or month totals alike.
+pub(super) fn visit_fact_reads(
+    [mut payments, mut cards, mut referrals]: [rusqlite::Rows<'_>; 3],
+    visit: &mut dyn FnMut(FactRow<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    while let Some(r) = payments.next()? {
+        visit(FactRow::Payment {
+            station: text(r.get_ref(0)?)?,
+            category: text(r.get_ref(1)?)?,
+            count: r.get(2)?,
+            fen: r.get(3)?,
+        })?;
+    }
+    while let Some(r) = cards.next()? {
+        visit(FactRow::Card {
+            station: text(r.get_ref(0)?)?,
+            raw: r.get(1)?,
+            valid: r.get(2)?,
+        })?;
+    }
+    while let Some(r) = referrals.next()? {
+        visit(FactRow::Referral {
+            station: text(r.get_ref(0)?)?,
+            kind: text(r.get_ref(1)?)?,
+            count: r.get(2)?,
+        })?;
+    }
+    Ok(())
+}
+
 impl CountyRead for Store {
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Store::meta(self, key)
@@ -123,45 +155,31 @@ impl CountyRead for Store {
         stations: Option<&[String]>,
         visit: &mut dyn FnMut(FactRow<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        // A whole month (or the month so far, with no later facts) is read
+        // from its totals: the same sums, a twentieth of the rows.
+        if let Some(month) = self.whole_month_of(first, last)? {
+            return self.month_total_rows(month, stations, visit);
+        }
         // A county month is half a million rows, read in day order (the
         // tables' order); a branch reads its own stations through the
         // per-station indexes instead.
         let Some(stations) = stations else {
-            let mut stmt = self.conn().prepare_cached(
+            let conn = self.conn();
+            let mut payments = conn.prepare_cached(
                 "SELECT station_id, category, count, amount_fen FROM daily_payments WHERE day BETWEEN ?1 AND ?2",
             )?;
-            let mut rows = stmt.query(params![first, last])?;
-            while let Some(r) = rows.next()? {
-                visit(FactRow::Payment {
-                    station: text(r.get_ref(0)?)?,
-                    category: text(r.get_ref(1)?)?,
-                    count: r.get(2)?,
-                    fen: r.get(3)?,
-                })?;
-            }
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT station_id, raw, valid FROM daily_cards WHERE day BETWEEN ?1 AND ?2")?;
-            let mut rows = stmt.query(params![first, last])?;
-            while let Some(r) = rows.next()? {
-                visit(FactRow::Card {
-                    station: text(r.get_ref(0)?)?,
-                    raw: r.get(1)?,
-                    valid: r.get(2)?,
-                })?;
-            }
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT station_id, kind, count FROM daily_referrals WHERE day BETWEEN ?1 AND ?2")?;
-            let mut rows = stmt.query(params![first, last])?;
-            while let Some(r) = rows.next()? {
-                visit(FactRow::Referral {
-                    station: text(r.get_ref(0)?)?,
-                    kind: text(r.get_ref(1)?)?,
-                    count: r.get(2)?,
-                })?;
-            }
-            return Ok(());
+            let mut cards =
+                conn.prepare_cached("SELECT station_id, raw, valid FROM daily_cards WHERE day BETWEEN ?1 AND ?2")?;
+            let mut referrals =
+                conn.prepare_cached("SELECT station_id, kind, count FROM daily_referrals WHERE day BETWEEN ?1 AND ?2")?;
+            return visit_fact_reads(
+                [
+                    payments.query(params![first, last])?,
+                    cards.query(params![first, last])?,
+                    referrals.query(params![first, last])?,
+                ],
+                visit,
+            );
         };
         let mut payments = self.conn().prepare_cached(
             "SELECT category, count, amount_fen FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",

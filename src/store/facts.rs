@@ -166,22 +166,6 @@ impl Store {
         today(self)
     }
 
-    /// The months that hold any daily figures, oldest first (the
-    /// dashboard pages through these and no others).
-    pub fn months_with_figures(&self) -> Result<Vec<Month>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT substr(day, 1, 7) FROM daily_payments UNION SELECT substr(day, 1, 7) FROM daily_cards ORDER BY 1",
-        )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut months = Vec::new();
-        for row in rows {
-            if let Ok(month) = row?.parse::<Month>() {
-                months.push(month);
-            }
-        }
-        Ok(months)
-    }
-
     /// The month to show by default: that of yesterday, the last day whose
     /// figures can be complete.
     pub fn default_month(&self) -> Result<Month, StoreError> {

@@ -19,7 +19,8 @@ use super::row_policy::{category_of_row, version_of_row};
 use super::{Store, StoreError};
 use crate::i18n::{trf, Text};
 use crate::ingest::{
-    CardRow, ImportKind, IngestError, PaymentRow, PersonRow, PlanRow, ReferralRow, RowError, Rows, StationRow,
+    read_ahead, CardRow, ImportKind, IngestError, PaymentRow, PersonRow, PlanRow, ReferralRow, RowError, Rows,
+    StationRow,
 };
 use crate::month::Month;
 use crate::policy::{CardCounts, Policy};
@@ -271,19 +272,27 @@ pub(super) fn known_station<T>(
     station_of: impl Fn(&T) -> (&str, u64),
     problems: &mut Problems,
 ) -> Option<T> {
-    let row = match row {
-        Ok(row) => row,
+    match station_known(row, stations, station_of) {
+        Ok(row) => Some(row),
         Err(e) => {
             problems.add(e);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// A parsed row whose station is in the registry, or why not.
+fn station_known<T>(
+    row: Result<T, RowError>,
+    stations: &HashSet<String>,
+    station_of: impl Fn(&T) -> (&str, u64),
+) -> Result<T, RowError> {
+    let row = row?;
     let (code, line) = station_of(&row);
     if !stations.contains(code) {
-        problems.add(row_error(line, "站点编码", trf(Text::ImportUnknownStation, &[&code])));
-        return None;
+        return Err(row_error(line, "站点编码", trf(Text::ImportUnknownStation, &[&code])));
     }
-    Some(row)
+    Ok(row)
 }
 
 pub(super) fn row_error(line: u64, column: &str, reason: String) -> RowError {
@@ -563,6 +572,53 @@ fn keep_referrals<T: ImportTx>(
     Ok(())
 }
 
+/// A payment row as the reader thread hands it over: checked against the
+/// registry and the policy, its fen and category worked out.
+enum CheckedPayment {
+    Bad(RowError),
+    /// A reversal (冲正) of the transaction with this id.
+    Reversal(String),
+    Payment(NewPayment),
+}
+
+/// Checks a payment row: a known station, whole fen, a category of its
+/// month's version (R13). A reversal names the category too; a wrong one
+/// is still a wrong row.
+fn check_payment(
+    row: Result<PaymentRow, RowError>,
+    stations: &HashSet<String>,
+    policy: &Policy,
+    day_texts: &mut DayText,
+) -> CheckedPayment {
+    let row = match station_known(row, stations, |r| (&r.station_code, r.line)) {
+        Ok(row) => row,
+        Err(e) => return CheckedPayment::Bad(e),
+    };
+    let Some(fen) = fen_from_yuan(row.amount) else {
+        return CheckedPayment::Bad(row_error(
+            row.line,
+            "金额",
+            trf(Text::ImportNotWholeFen, &[&row.amount]),
+        ));
+    };
+    let category = match category_of_row(policy, &row) {
+        Ok(category) => category,
+        Err(e) => return CheckedPayment::Bad(e),
+    };
+    if row.reversed {
+        return CheckedPayment::Reversal(row.txn_id);
+    }
+    let day = row.time.date();
+    CheckedPayment::Payment(NewPayment {
+        day_text: day_texts.of(day).to_string(),
+        txn_id: row.txn_id,
+        station: row.station_code,
+        day,
+        category: category.to_string(),
+        fen,
+    })
+}
+
 /// Bill payments, by transaction id, summed into daily facts; each
 /// business type mapped to a category of its month's version (R13).
 pub fn import_payments<T: ImportTx>(
@@ -577,74 +633,63 @@ pub fn import_payments<T: ImportTx>(
     // (station, day, category) → (count, fen) added by this file.
     let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
     let mut pending: Vec<NewPayment> = Vec::with_capacity(KEEP_BATCH);
-    let mut day_texts = DayText::default();
     let import_id = started.tx.import_id();
-    for row in rows.by_ref() {
-        started.summary.rows_read += 1;
-        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-            continue;
-        };
-        let Some(fen) = fen_from_yuan(row.amount) else {
-            problems.add(row_error(
-                row.line,
-                "金额",
-                trf(Text::ImportNotWholeFen, &[&row.amount]),
-            ));
-            continue;
-        };
-        // A reversal names the category too; a wrong one is still a
-        // wrong row.
-        let category = match category_of_row(policy, &row) {
-            Ok(category) => category,
-            Err(e) => {
-                problems.add(e);
+    // Decoding, parsing and checking run on a thread of their own, ahead
+    // of the writes here.
+    let mut day_texts = DayText::default();
+    let checked = rows
+        .by_ref()
+        .map(|row| check_payment(row, &stations, policy, &mut day_texts));
+    read_ahead(checked, |rows| -> Result<(), StoreError> {
+        for row in rows {
+            started.summary.rows_read += 1;
+            let row = match row {
+                CheckedPayment::Bad(e) => {
+                    problems.add(e);
+                    continue;
+                }
+                // Keep reading to report every bad row, write nothing more.
+                _ if problems.total > 0 => continue,
+                row => row,
+            };
+            let payment = match row {
+                CheckedPayment::Payment(payment) => payment,
+                CheckedPayment::Reversal(txn_id) => {
+                    // What the reversal takes back may be among the rows not kept yet.
+                    keep_payments(&mut started, &mut pending, &mut daily)?;
+                    started.summary.rows_reversed += 1;
+                    started.tx.mark_reversed(&txn_id, "payment")?;
+                    // A reversal of a transaction already counted takes it back.
+                    if let Some(taken) = started.tx.take_back_payment(&txn_id)? {
+                        if taken.import_id == import_id {
+                            // Counted as new earlier in this very file.
+                            started.summary.rows_new -= 1;
+                        }
+                        let day = crate::month::parse_date(&taken.day).map_err(|_| StoreError::BadValue {
+                            table: "payment_txns",
+                            column: "day",
+                            value: taken.day.clone(),
+                        })?;
+                        let entry = daily.entry((taken.station, day, taken.category)).or_default();
+                        entry.0 -= 1;
+                        entry.1 -= taken.fen;
+                    }
+                    reversed.insert(txn_id);
+                    continue;
+                }
+                CheckedPayment::Bad(_) => continue,
+            };
+            if reversed.contains(&payment.txn_id) {
+                started.summary.rows_reversed += 1;
                 continue;
             }
-        };
-        if problems.total > 0 {
-            // Keep reading to report every bad row, write nothing more.
-            continue;
-        }
-        let day = row.time.date();
-        if row.reversed {
-            // What the reversal takes back may be among the rows not kept yet.
-            keep_payments(&mut started, &mut pending, &mut daily)?;
-            started.summary.rows_reversed += 1;
-            started.tx.mark_reversed(&row.txn_id, "payment")?;
-            reversed.insert(row.txn_id.clone());
-            // A reversal of a transaction already counted takes it back.
-            if let Some(taken) = started.tx.take_back_payment(&row.txn_id)? {
-                if taken.import_id == import_id {
-                    // Counted as new earlier in this very file.
-                    started.summary.rows_new -= 1;
-                }
-                let day = crate::month::parse_date(&taken.day).map_err(|_| StoreError::BadValue {
-                    table: "payment_txns",
-                    column: "day",
-                    value: taken.day.clone(),
-                })?;
-                let entry = daily.entry((taken.station, day, taken.category)).or_default();
-                entry.0 -= 1;
-                entry.1 -= taken.fen;
+            pending.push(payment);
+            if pending.len() >= KEEP_BATCH {
+                keep_payments(&mut started, &mut pending, &mut daily)?;
             }
-            continue;
         }
-        if reversed.contains(&row.txn_id) {
-            started.summary.rows_reversed += 1;
-            continue;
-        }
-        pending.push(NewPayment {
-            day_text: day_texts.of(day).to_string(),
-            txn_id: row.txn_id,
-            station: row.station_code,
-            day,
-            category: category.to_string(),
-            fen,
-        });
-        if pending.len() >= KEEP_BATCH {
-            keep_payments(&mut started, &mut pending, &mut daily)?;
-        }
-    }
+        Ok(())
+    })?;
     if problems.total == 0 {
         keep_payments(&mut started, &mut pending, &mut daily)?;
         // In station order: the writes then walk the table's pages (and
@@ -672,47 +717,51 @@ pub fn import_cards<T: ImportTx>(
     let mut touched: HashSet<(String, NaiveDate)> = HashSet::new();
     let mut pending: Vec<NewCard> = Vec::with_capacity(KEEP_BATCH);
     let mut day_texts = DayText::default();
-    for row in rows.by_ref() {
-        started.summary.rows_read += 1;
-        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-            continue;
-        };
-        let day = row.time.date();
-        // The day's cap is its month's version's (R1, R12).
-        if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
-            problems.add(e);
-            continue;
-        }
-        if problems.total > 0 {
-            continue;
-        }
-        if row.reversed {
-            keep_cards(&mut started, &mut pending, &mut touched)?;
-            started.summary.rows_reversed += 1;
-            started.tx.mark_reversed(&row.txn_id, "card")?;
-            reversed.insert(row.txn_id.clone());
-            if let Some((station, day)) = started.tx.take_back_card(&row.txn_id)? {
-                if let Ok(day) = crate::month::parse_date(&day) {
-                    touched.insert((station, day));
-                }
+    // Decoding and parsing run on a thread of their own, ahead of the writes.
+    read_ahead(rows.by_ref(), |rows| -> Result<(), StoreError> {
+        for row in rows {
+            started.summary.rows_read += 1;
+            let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
+                continue;
+            };
+            let day = row.time.date();
+            // The day's cap is its month's version's (R1, R12).
+            if let Err(e) = version_of_row(policy, day, row.line, "交易时间") {
+                problems.add(e);
+                continue;
             }
-            continue;
+            if problems.total > 0 {
+                continue;
+            }
+            if row.reversed {
+                keep_cards(&mut started, &mut pending, &mut touched)?;
+                started.summary.rows_reversed += 1;
+                started.tx.mark_reversed(&row.txn_id, "card")?;
+                reversed.insert(row.txn_id.clone());
+                if let Some((station, day)) = started.tx.take_back_card(&row.txn_id)? {
+                    if let Ok(day) = crate::month::parse_date(&day) {
+                        touched.insert((station, day));
+                    }
+                }
+                continue;
+            }
+            if reversed.contains(&row.txn_id) {
+                started.summary.rows_reversed += 1;
+                continue;
+            }
+            pending.push(NewCard {
+                hash: card_hash(&key, &row.card_number),
+                day_text: day_texts.of(day).to_string(),
+                txn_id: row.txn_id,
+                station: row.station_code,
+                day,
+            });
+            if pending.len() >= KEEP_BATCH {
+                keep_cards(&mut started, &mut pending, &mut touched)?;
+            }
         }
-        if reversed.contains(&row.txn_id) {
-            started.summary.rows_reversed += 1;
-            continue;
-        }
-        pending.push(NewCard {
-            hash: card_hash(&key, &row.card_number),
-            day_text: day_texts.of(day).to_string(),
-            txn_id: row.txn_id,
-            station: row.station_code,
-            day,
-        });
-        if pending.len() >= KEEP_BATCH {
-            keep_cards(&mut started, &mut pending, &mut touched)?;
-        }
-    }
+        Ok(())
+    })?;
     if problems.total == 0 {
         keep_cards(&mut started, &mut pending, &mut touched)?;
         let mut touched: Vec<_> = touched.into_iter().collect();
@@ -745,43 +794,47 @@ pub fn import_referrals<T: ImportTx>(
     let stations = started.tx.station_ids()?;
     let mut daily: HashMap<(String, NaiveDate, String), u64> = HashMap::new();
     let mut pending: Vec<NewReferral> = Vec::with_capacity(KEEP_BATCH);
-    for row in rows.by_ref() {
-        started.summary.rows_read += 1;
-        let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
-            continue;
-        };
-        let version = match version_of_row(policy, row.date, row.line, "日期") {
-            Ok(version) => version,
-            Err(e) => {
-                problems.add(e);
+    // Decoding and parsing run on a thread of their own, ahead of the writes.
+    read_ahead(rows.by_ref(), |rows| -> Result<(), StoreError> {
+        for row in rows {
+            started.summary.rows_read += 1;
+            let Some(row) = known_station(row, &stations, |r| (&r.station_code, r.line), &mut problems) else {
+                continue;
+            };
+            let version = match version_of_row(policy, row.date, row.line, "日期") {
+                Ok(version) => version,
+                Err(e) => {
+                    problems.add(e);
+                    continue;
+                }
+            };
+            if !version.referral_rates.contains_key(&row.kind) {
+                problems.add(row_error(
+                    row.line,
+                    "类型",
+                    trf(
+                        Text::ImportNoReferralKind,
+                        &[&policy.id, &row.kind, &Month::of(row.date), &version.effective_from],
+                    ),
+                ));
                 continue;
             }
-        };
-        if !version.referral_rates.contains_key(&row.kind) {
-            problems.add(row_error(
-                row.line,
-                "类型",
-                trf(
-                    Text::ImportNoReferralKind,
-                    &[&policy.id, &row.kind, &Month::of(row.date), &version.effective_from],
-                ),
-            ));
-            continue;
+            if problems.total > 0 {
+                continue;
+            }
+            pending.push(NewReferral {
+                day_text: day_text(row.date),
+                id: row.referral_id,
+                station: row.station_code,
+                day: row.date,
+                kind: row.kind,
+            });
+            if pending.len() >= KEEP_BATCH {
+                keep_referrals(&mut started, &mut pending, &mut daily)?;
+            }
         }
-        if problems.total > 0 {
-            continue;
-        }
-        pending.push(NewReferral {
-            day_text: day_text(row.date),
-            id: row.referral_id,
-            station: row.station_code,
-            day: row.date,
-            kind: row.kind,
-        });
-        if pending.len() >= KEEP_BATCH {
-            keep_referrals(&mut started, &mut pending, &mut daily)?;
-        }
-    }
+        Ok(())
+    })?;
     if problems.total == 0 {
         keep_referrals(&mut started, &mut pending, &mut daily)?;
         let mut totals: Vec<_> = daily.into_iter().collect();

@@ -35,6 +35,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0009_sync_echoes",
         include_str!("../../migrations/0009_sync_echoes.sql"),
     ),
+    (
+        "0010_month_totals",
+        include_str!("../../migrations/0010_month_totals.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

@@ -12,6 +12,7 @@ pub mod facts;
 pub mod import;
 pub mod laptop;
 pub mod migrate;
+mod month_totals;
 pub mod notes;
 pub mod payout;
 pub mod plan_import;
@@ -102,6 +103,9 @@ pub struct Store {
     file: Option<PathBuf>,
     /// The card-number key, once an import has needed it.
     card_key: std::cell::OnceCell<Vec<u8>>,
+    /// Every station's life as last read, and the database's state then
+    /// (`county_facts::station_lives`).
+    lives: std::cell::RefCell<Option<county_facts::LivesRead>>,
 }
 
 impl Store {
@@ -164,6 +168,7 @@ impl Store {
             path,
             file,
             card_key: std::cell::OnceCell::new(),
+            lives: std::cell::RefCell::new(None),
         })
     }
 

@@ -24,6 +24,16 @@ pub struct SqliteImport<'a> {
     import_id: i64,
 }
 
+/// How many stored keys a batch's key range may hold, per id of the
+/// batch, before `held` looks the ids up one by one instead.
+const SPREAD: usize = 4;
+
+/// The page cache of an import's connection, in KiB: a county month's
+/// daily rows and their index stay in memory while they are upserted
+/// rather than spilling to the WAL and being read back (SQLite's default
+/// is 2 MiB).
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
 /// Revisions for the rows an import writes.
 struct Revisions {
     next: i64,
@@ -53,6 +63,7 @@ impl<'a> SqliteImport<'a> {
         // statement journal: in memory it is cheap (each is one row's
         // worth); in a temporary file it was a third of an import's time.
         store.conn().pragma_update(None, "temp_store", "MEMORY")?;
+        store.conn().pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         let tx = store.conn().unchecked_transaction()?;
         tx.execute(
             "INSERT INTO imports (kind, file_name, imported_at) VALUES (?1, ?2, ?3)",
@@ -64,6 +75,53 @@ impl<'a> SqliteImport<'a> {
         )?;
         let import_id = tx.last_insert_rowid();
         Ok(SqliteImport { store, tx, import_id })
+    }
+
+    /// Which of `ids` `table` holds already (under its key `key`): one
+    /// walk of the key range the batch spans, merged with the sorted
+    /// batch, instead of a lookup per row. Exports come in time order and
+    /// their ids with it, so a batch's range holds little else; where it
+    /// holds more than `SPREAD` times the batch (ids in no order), each id
+    /// is looked up, in sorted order.
+    fn held<'i>(&self, table: &str, key: &str, ids: impl Iterator<Item = &'i str>) -> Result<Vec<bool>, StoreError> {
+        let ids: Vec<&str> = ids.collect();
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_unstable_by_key(|&i| ids[i]);
+        let mut held = vec![false; ids.len()];
+        let (Some(&low), Some(&high)) = (order.first(), order.last()) else {
+            return Ok(held);
+        };
+        let limit = ids.len() * SPREAD;
+        let mut walk = self.tx.prepare_cached(&format!(
+            "SELECT {key} FROM {table} WHERE {key} BETWEEN ?1 AND ?2 ORDER BY {key} LIMIT ?3"
+        ))?;
+        let mut rows = walk.query(params![ids[low], ids[high], limit + 1])?;
+        let (mut next, mut walked) = (0, 0);
+        while let Some(row) = rows.next()? {
+            walked += 1;
+            if walked > limit {
+                break;
+            }
+            let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            while next < order.len() && ids[order[next]] < id {
+                next += 1;
+            }
+            // A batch may name an id twice.
+            while next < order.len() && ids[order[next]] == id {
+                held[order[next]] = true;
+                next += 1;
+            }
+        }
+        drop(rows);
+        if walked > limit {
+            let mut one = self
+                .tx
+                .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} = ?1)"))?;
+            for &i in &order {
+                held[i] = one.query_row([ids[i]], |r| r.get(0))?;
+            }
+        }
+        Ok(held)
     }
 
     fn ids(&self, sql: &str, param: Option<&str>) -> Result<HashSet<String>, StoreError> {
@@ -277,12 +335,17 @@ impl ImportTx for SqliteImport<'_> {
     }
 
     fn insert_payments(&mut self, rows: &[NewPayment]) -> Result<Vec<bool>, StoreError> {
+        let held = self.held("payment_txns", "txn_id", rows.iter().map(|p| p.txn_id.as_str()))?;
         let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO payment_txns (txn_id, station_id, day, category, amount_fen, import_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         rows.iter()
-            .map(|p| {
+            .zip(held)
+            .map(|(p, held)| {
+                if held {
+                    return Ok(false);
+                }
                 let n = insert.execute(params![
                     p.txn_id,
                     p.station,
@@ -338,11 +401,16 @@ impl ImportTx for SqliteImport<'_> {
     }
 
     fn insert_cards(&mut self, rows: &[NewCard]) -> Result<Vec<bool>, StoreError> {
+        let held = self.held("card_txns", "txn_id", rows.iter().map(|c| c.txn_id.as_str()))?;
         let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO card_txns (txn_id, station_id, day, card_hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         rows.iter()
-            .map(|c| {
+            .zip(held)
+            .map(|(c, held)| {
+                if held {
+                    return Ok(false);
+                }
                 let n = insert.execute(params![c.txn_id, c.station, c.day_text, c.hash, self.import_id])?;
                 Ok(n > 0)
             })
@@ -380,12 +448,17 @@ impl ImportTx for SqliteImport<'_> {
     }
 
     fn insert_referrals(&mut self, rows: &[NewReferral]) -> Result<Vec<bool>, StoreError> {
+        let held = self.held("referral_records", "referral_id", rows.iter().map(|r| r.id.as_str()))?;
         let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO referral_records (referral_id, station_id, day, kind, import_id)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         rows.iter()
-            .map(|r| {
+            .zip(held)
+            .map(|(r, held)| {
+                if held {
+                    return Ok(false);
+                }
                 let n = insert.execute(params![r.id, r.station, r.day_text, r.kind, self.import_id])?;
                 Ok(n > 0)
             })

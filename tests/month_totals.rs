@@ -1,0 +1,353 @@
+//! Month totals (migration 0010) stay equal to the daily facts they sum,
+//! whoever writes the days, and a month read from them is the month summed
+//! from its days (issue 14).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use rusqlite::params;
+
+use bianmin::month::Month;
+use bianmin::policy::CardCounts;
+use bianmin::store::facts::BranchScope;
+use bianmin::store::Store;
+
+const STATIONS: [&str; 3] = ["S1", "S2", "S3"];
+const CATEGORIES: [&str; 3] = ["mobile", "unicom", "other"];
+const KINDS: [&str; 2] = ["huinongtong", "finance_leads"];
+
+fn county() -> Store {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .sql_for_tests()
+        .execute_batch(
+            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+             INSERT INTO branch_maintainers (branch_id, person_id) VALUES ('B1', 'W1');
+             INSERT INTO stations (id, name, kind, branch_id, maintainer_id)
+                 VALUES ('S1', 'a', 'rural', 'B1', 'W1'), ('S2', 'b', 'rural', 'B1', 'W1'),
+                        ('S3', 'c', 'rural', 'B1', 'W1');",
+        )
+        .unwrap();
+    store
+}
+
+/// Days over three months, so moves and deletes cross a month's edge.
+fn day(n: u8) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 25).unwrap() + chrono::Days::new(u64::from(n))
+}
+
+/// One write of daily facts, as the writers of bianmin make them.
+#[derive(Debug, Clone)]
+enum Write {
+    /// An import's or the demo's adding upsert (`Store::add_daily_payment`).
+    AddPayment(u8, u8, u8, u64, i64),
+    /// Card counts set for a day (imports: the cap recomputed).
+    SetCards(u8, u8, u64, u64),
+    AddReferrals(u8, u8, u8, u64),
+    /// A pulled row replaces the day's figure (the laptop's sync apply).
+    PulledPayment(u8, u8, u8, u64, i64),
+    /// A deletion: a pulled tombstone, a sweep, the demo's reshaping.
+    DeletePayments(u8, u8),
+    DeleteCards(u8, u8),
+    DeleteReferrals(u8, u8),
+    /// A day moved to another day (a sqlite3 session's correction).
+    MovePayments(u8, u8),
+    MoveCards(u8, u8),
+}
+
+fn write() -> impl Strategy<Value = Write> {
+    let s = 0u8..3;
+    let d = 0u8..70;
+    prop_oneof![
+        (s.clone(), d.clone(), 0u8..3, 0u64..5, 0i64..100_000)
+            .prop_map(|(s, d, c, n, f)| Write::AddPayment(s, d, c, n, f)),
+        (s.clone(), d.clone(), 0u64..4, 0u64..4).prop_map(|(s, d, a, b)| Write::SetCards(s, d, a.max(b), a.min(b))),
+        (s.clone(), d.clone(), 0u8..2, 0u64..4).prop_map(|(s, d, k, n)| Write::AddReferrals(s, d, k, n)),
+        (s.clone(), d.clone(), 0u8..3, 0u64..5, 0i64..100_000)
+            .prop_map(|(s, d, c, n, f)| Write::PulledPayment(s, d, c, n, f)),
+        (s.clone(), d.clone()).prop_map(|(s, d)| Write::DeletePayments(s, d)),
+        (s.clone(), d.clone()).prop_map(|(s, d)| Write::DeleteCards(s, d)),
+        (s.clone(), d.clone()).prop_map(|(s, d)| Write::DeleteReferrals(s, d)),
+        (s.clone(), d.clone()).prop_map(|(s, d)| Write::MovePayments(s, d)),
+        (s, d).prop_map(|(s, d)| Write::MoveCards(s, d)),
+    ]
+}
+
+fn apply(store: &Store, w: &Write) {
+    let conn = store.sql_for_tests();
+    match *w {
+        Write::AddPayment(s, d, c, n, f) => store
+            .add_daily_payment(STATIONS[s as usize], day(d), CATEGORIES[c as usize], n, f)
+            .unwrap(),
+        Write::SetCards(s, d, raw, valid) => store
+            .set_daily_cards(STATIONS[s as usize], day(d), CardCounts { raw, valid })
+            .unwrap(),
+        Write::AddReferrals(s, d, k, n) => store
+            .add_daily_referrals(STATIONS[s as usize], day(d), KINDS[k as usize], n)
+            .unwrap(),
+        Write::PulledPayment(s, d, c, n, f) => {
+            conn.execute(
+                "INSERT INTO daily_payments (rev, station_id, day, category, count, amount_fen)
+                 VALUES (99, ?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (day, station_id, category) DO UPDATE SET count = excluded.count,
+                     amount_fen = excluded.amount_fen, rev = excluded.rev",
+                params![STATIONS[s as usize], day(d), CATEGORIES[c as usize], n, f],
+            )
+            .unwrap();
+        }
+        Write::DeletePayments(s, d) => {
+            conn.execute(
+                "DELETE FROM daily_payments WHERE station_id = ?1 AND day = ?2",
+                params![STATIONS[s as usize], day(d)],
+            )
+            .unwrap();
+        }
+        Write::DeleteCards(s, d) => {
+            conn.execute(
+                "DELETE FROM daily_cards WHERE station_id = ?1 AND day = ?2",
+                params![STATIONS[s as usize], day(d)],
+            )
+            .unwrap();
+        }
+        Write::DeleteReferrals(s, d) => {
+            conn.execute(
+                "DELETE FROM daily_referrals WHERE station_id = ?1 AND day >= ?2",
+                params![STATIONS[s as usize], day(d)],
+            )
+            .unwrap();
+        }
+        // OR IGNORE: a move onto a day already held is refused, as it
+        // would be in a sqlite3 session.
+        Write::MovePayments(s, d) => {
+            conn.execute(
+                "UPDATE OR IGNORE daily_payments SET day = ?2 WHERE station_id = ?1 AND day = ?3",
+                params![STATIONS[s as usize], day(d), day(d.wrapping_add(29) % 70)],
+            )
+            .unwrap();
+        }
+        Write::MoveCards(s, d) => {
+            conn.execute(
+                "UPDATE OR IGNORE daily_cards SET station_id = ?1 WHERE station_id = ?2 AND day = ?3",
+                params![STATIONS[((s + 1) % 3) as usize], STATIONS[s as usize], day(d)],
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// A query's rows as text, for comparing two of them.
+fn rows(store: &Store, sql: &str) -> Vec<String> {
+    let mut stmt = store.sql_for_tests().prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        let mut line = Vec::new();
+        for i in 0..n {
+            line.push(format!("{:?}", r.get::<_, rusqlite::types::Value>(i)?));
+        }
+        Ok(line.join("|"))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn assert_totals_are_sums(store: &Store) {
+    assert_eq!(
+        rows(
+            store,
+            "SELECT month, station_id, category, days, count, amount_fen FROM month_payments ORDER BY 1, 2, 3"
+        ),
+        rows(
+            store,
+            "SELECT substr(day, 1, 7), station_id, category, count(*), sum(count), sum(amount_fen)
+             FROM daily_payments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
+    );
+    assert_eq!(
+        rows(
+            store,
+            "SELECT month, station_id, days, raw, valid FROM month_cards ORDER BY 1, 2"
+        ),
+        rows(
+            store,
+            "SELECT substr(day, 1, 7), station_id, count(*), sum(raw), sum(valid)
+             FROM daily_cards GROUP BY 1, 2 ORDER BY 1, 2"
+        )
+    );
+    assert_eq!(
+        rows(
+            store,
+            "SELECT month, station_id, kind, days, count FROM month_referrals ORDER BY 1, 2, 3"
+        ),
+        rows(
+            store,
+            "SELECT substr(day, 1, 7), station_id, kind, count(*), sum(count)
+             FROM daily_referrals GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
+    );
+}
+
+/// Each station's month as the engine receives it, summed from the days
+/// by hand: (station, category) → (count, fen), and cards and referrals.
+type Summed = (BTreeMap<(String, String), (u64, i64)>, BTreeMap<String, (u64, u64)>);
+
+fn summed_by_hand(store: &Store, first: NaiveDate, last: NaiveDate) -> Summed {
+    let mut payments = BTreeMap::new();
+    let mut stmt = store
+        .sql_for_tests()
+        .prepare(
+            "SELECT station_id, category, sum(count), sum(amount_fen) FROM daily_payments
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY 1, 2",
+        )
+        .unwrap();
+    let mut q = stmt.query(params![first, last]).unwrap();
+    while let Some(r) = q.next().unwrap() {
+        payments.insert(
+            (r.get(0).unwrap(), r.get(1).unwrap()),
+            (r.get(2).unwrap(), r.get(3).unwrap()),
+        );
+    }
+    let mut cards = BTreeMap::new();
+    let mut stmt = store
+        .sql_for_tests()
+        .prepare("SELECT station_id, sum(raw), sum(valid) FROM daily_cards WHERE day BETWEEN ?1 AND ?2 GROUP BY 1")
+        .unwrap();
+    let mut q = stmt.query(params![first, last]).unwrap();
+    while let Some(r) = q.next().unwrap() {
+        cards.insert(r.get(0).unwrap(), (r.get(1).unwrap(), r.get(2).unwrap()));
+    }
+    (payments, cards)
+}
+
+fn as_engine_sees(store: &Store, month: Month, as_of: NaiveDate) -> Summed {
+    let facts = store.month_facts(month, Some(as_of), &BranchScope::All).unwrap();
+    let mut payments = BTreeMap::new();
+    let mut cards = BTreeMap::new();
+    for s in &facts.stations {
+        for (category, p) in &s.payments {
+            let fen = (p.amount * rust_decimal::Decimal::ONE_HUNDRED).trunc().to_string();
+            payments.insert((s.id.clone(), category.clone()), (p.count, fen.parse().unwrap()));
+        }
+        if s.card != CardCounts::default() || cards_held(store, &s.id, month.first_day(), as_of) {
+            cards.insert(s.id.clone(), (s.card.raw, s.card.valid));
+        }
+    }
+    (payments, cards)
+}
+
+fn cards_held(store: &Store, station: &str, first: NaiveDate, last: NaiveDate) -> bool {
+    store
+        .sql_for_tests()
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3)",
+            params![station, first, last],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// For any writes, by any writer, each total is the sum of its days.
+    #[test]
+    fn totals_equal_the_sum_of_the_days(writes in proptest::collection::vec(write(), 1..60)) {
+        let store = county();
+        for w in &writes {
+            apply(&store, w);
+        }
+        assert_totals_are_sums(&store);
+    }
+
+    /// A month read (from the totals when whole, from the days when the
+    /// `as_of` leaves later facts out) is the month summed by hand.
+    #[test]
+    fn a_month_read_is_the_month_summed(writes in proptest::collection::vec(write(), 1..60), cut in 0u32..31) {
+        let store = county();
+        for w in &writes {
+            apply(&store, w);
+        }
+        for month in ["2026-09", "2026-10", "2026-11"] {
+            let month: Month = month.parse().unwrap();
+            let as_of = (month.first_day() + chrono::Days::new(u64::from(cut))).min(month.last_day());
+            for last in [as_of, month.last_day()] {
+                prop_assert_eq!(as_engine_sees(&store, month, last), summed_by_hand(&store, month.first_day(), last));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_migration_fills_the_totals_of_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        // As the release before month totals left it.
+        bianmin::store::migrate::to_version(&mut conn, bianmin::store::SCHEMA_VERSION as usize - 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');
+             INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+                 VALUES ('S1', '2026-10-01', 'mobile', 2, 300), ('S1', '2026-10-31', 'mobile', 0, 0),
+                        ('S1', '2026-11-01', 'unicom', 1, 50);
+             INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S1', '2026-10-02', 5, 3);
+             INSERT INTO daily_referrals (station_id, day, kind, count) VALUES ('S1', '2026-10-03', 'huinongtong', 1);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_totals_are_sums(&store);
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT month, category, days, count, amount_fen FROM month_payments ORDER BY 1, 2"
+        ),
+        vec![
+            "Text(\"2026-10\")|Text(\"mobile\")|Integer(2)|Integer(2)|Integer(300)",
+            "Text(\"2026-11\")|Text(\"unicom\")|Integer(1)|Integer(1)|Integer(50)",
+        ]
+    );
+    let months: Vec<String> = store
+        .months_with_figures()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(months, ["2026-10", "2026-11"]);
+}
+
+/// The stations' lives are read once per state of the database: a write
+/// here, or a commit through another connection, is seen at once.
+#[test]
+fn station_lives_follow_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .sql_for_tests()
+        .execute_batch(
+            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');",
+        )
+        .unwrap();
+    let first_trade = |store: &Store| store.station_lives().unwrap()[0].1.first_trade;
+    assert_eq!(first_trade(&store), None);
+    assert_eq!(first_trade(&store), None);
+    store.add_daily_payment("S1", day(10), "mobile", 1, 100).unwrap();
+    assert_eq!(first_trade(&store), Some(day(10)));
+    let other = Store::open(&path).unwrap();
+    other
+        .set_daily_cards("S1", day(3), CardCounts { raw: 1, valid: 1 })
+        .unwrap();
+    assert_eq!(first_trade(&store), Some(day(3)));
+    other
+        .sql_for_tests()
+        .execute("DELETE FROM daily_cards WHERE station_id = 'S1'", [])
+        .unwrap();
+    assert_eq!(first_trade(&store), Some(day(10)));
+}
