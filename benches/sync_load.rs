@@ -18,7 +18,14 @@
 //! - `BIANMIN_BENCH_SERVERS=2`: that many `serve` processes on the one
 //!   database (PostgreSQL only; default 1);
 //! - `BIANMIN_BENCH_IMPORT=1`: payment imports running meanwhile, one
-//!   after another, each of 60,000 new transactions.
+//!   after another, each of 60,000 new transactions;
+//! - `BIANMIN_BENCH_FETCH_ONLY=1`: each laptop fetches and parses every
+//!   page of its first pull (as `sync` does, `/me` then `/pull` from 0 to
+//!   the last page) but writes no SQLite file, and there are no later
+//!   rounds. In the field every laptop is its own computer; here all of
+//!   them share the server's two cores, so the default mode measures
+//!   mostly the laptops' own writing, and this one the server's capacity
+//!   for that many first pulls at once.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -27,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use bianmin::client::sync_once;
+use bianmin::client::{sync_once, Client, SyncError};
 use bianmin::demo::build_demo;
 use bianmin::records::{NewNote, NoteKind};
 use bianmin::server::db::Role;
@@ -119,6 +126,23 @@ fn payments_file(dir: &Path, stations: &[String], batch: usize) -> PathBuf {
     path
 }
 
+/// A first pull as the laptop's fetching thread makes it (`/me`, then
+/// every page from revision 0, each parsed into the wire types), with
+/// nothing written: the rows it received.
+fn fetch_first_pull(laptop: &Laptop) -> Result<u64, SyncError> {
+    let client = Client::new(&laptop.url, &laptop.token)?;
+    client.me()?;
+    let (mut after, mut rows) = (0, 0);
+    loop {
+        let page = client.pull(after, bianmin::wire::DEFAULT_PAGE_ROWS)?;
+        rows += page.row_count();
+        if !page.more || page.next <= after {
+            return Ok(rows);
+        }
+        after = page.next;
+    }
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         eprintln!("benches/sync_load.rs: run with `cargo bench --bench sync_load`");
@@ -126,6 +150,7 @@ fn main() {
     }
     let laptop_count = env_number("BIANMIN_BENCH_LAPTOPS", 50);
     let with_import = std::env::var("BIANMIN_BENCH_IMPORT").is_ok_and(|v| v == "1");
+    let fetch_only = std::env::var("BIANMIN_BENCH_FETCH_ONLY").is_ok_and(|v| v == "1");
     let dir = tempfile::tempdir().unwrap();
     let built = dir.path().join("county.db");
     let mut store = Store::open(&built).unwrap();
@@ -172,13 +197,23 @@ fn main() {
         })
         .collect();
     drop(accounts);
-    println!(
-        "{laptop_count} laptops against {server_count} `serve` process(es) on {}{}: a first pull each, \
-         then {ROUNDS} rounds of {NOTES_PER_ROUND} notes and a sync; load average {}",
-        db.name(),
-        if with_import { ", imports running" } else { "" },
-        backend::load()
-    );
+    if fetch_only {
+        println!(
+            "{laptop_count} laptops against {server_count} `serve` process(es) on {}{}: a first pull each, \
+             fetched and parsed, not written (BIANMIN_BENCH_FETCH_ONLY); load average {}",
+            db.name(),
+            if with_import { ", imports running" } else { "" },
+            backend::load()
+        );
+    } else {
+        println!(
+            "{laptop_count} laptops against {server_count} `serve` process(es) on {}{}: a first pull each, \
+             then {ROUNDS} rounds of {NOTES_PER_ROUND} notes and a sync; load average {}",
+            db.name(),
+            if with_import { ", imports running" } else { "" },
+            backend::load()
+        );
+    }
 
     // Imports, one after another, for as long as the laptops sync.
     let done = Arc::new(AtomicBool::new(false));
@@ -224,6 +259,13 @@ fn main() {
             scope.spawn(move || {
                 barrier.wait();
                 let t = Instant::now();
+                if fetch_only {
+                    match fetch_first_pull(laptop) {
+                        Ok(_) => first.lock().unwrap().push(t.elapsed()),
+                        Err(e) => errors.lock().unwrap().push(format!("laptop {i}: first pull: {e}")),
+                    }
+                    return;
+                }
                 match sync_once(&laptop.db, &laptop.url, &laptop.token) {
                     Ok(_) => first.lock().unwrap().push(t.elapsed()),
                     Err(e) => {
@@ -292,10 +334,12 @@ fn main() {
         println!("  {e}");
     }
     describe("first pull", first.lock().unwrap().clone());
-    describe(
-        "later syncs (push 4 notes, pull changes)",
-        later.lock().unwrap().clone(),
-    );
+    if !fetch_only {
+        describe(
+            "later syncs (push 4 notes, pull changes)",
+            later.lock().unwrap().clone(),
+        );
+    }
     if let Some(importer) = importer {
         let imports = importer.join().unwrap();
         let secs: Vec<String> = imports.iter().map(|d| format!("{:.1}", d.as_secs_f64())).collect();

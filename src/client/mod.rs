@@ -361,10 +361,7 @@ enum PullEnd {
 }
 
 fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
-    // This connection is sync's own. A page runs a few dozen statements
-    // (long multi-row inserts among them): keep them all prepared rather
-    // than parse them again for every page.
-    store.conn().set_prepared_statement_cache_capacity(64);
+    store.keep_pull_statements();
     store.set_pull_foreign_keys(false)?;
     let result = (|| {
         for _ in 0..3 {
@@ -383,11 +380,7 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
     let _ = store.set_pull_foreign_keys(true);
     let restored = store.restore_fact_indexes();
     if report.bulk {
-        // Back to SQLite's default; the large WAL is copied in and emptied
-        // now (a pull killed before this leaves a WAL the next open or
-        // commit checkpoints as usual).
-        let _ = store.conn().pragma_update(None, "wal_autocheckpoint", 1000);
-        let _ = store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        let _ = store.end_bulk_pull_wal();
     }
     result?;
     Ok(restored?)
@@ -448,13 +441,7 @@ fn pull_pages(
                 // More than one page to come: a large pull (the first, or
                 // after a long time away).
                 store.drop_fact_indexes()?;
-                // One checkpoint at the end rather than one every 4 MB:
-                // the pages every commit touches again (the right edge of
-                // each table) go to the database file once.
-                store
-                    .conn()
-                    .pragma_update(None, "wal_autocheckpoint", 0)
-                    .map_err(StoreError::from)?;
+                store.begin_bulk_pull_wal()?;
                 report.bulk = true;
             }
             report.pulled_rows += store.apply_pull_page(&page, client.server())?;

@@ -349,6 +349,30 @@ impl Store {
         Ok(())
     }
 
+    /// This connection is sync's own. A page runs a few dozen statements
+    /// (long multi-row inserts among them): keep them all prepared rather
+    /// than parse them again for every page.
+    pub fn keep_pull_statements(&self) {
+        self.conn().set_prepared_statement_cache_capacity(64);
+    }
+
+    /// One WAL checkpoint at the end of a large pull rather than one every
+    /// 4 MB: the pages every commit touches again (the right edge of each
+    /// table) go to the database file once.
+    pub fn begin_bulk_pull_wal(&self) -> Result<(), StoreError> {
+        self.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Back to SQLite's default; the large WAL is copied in and emptied
+    /// now (a pull killed before this leaves a WAL the next open or commit
+    /// checkpoints as usual).
+    pub fn end_bulk_pull_wal(&self) -> Result<(), StoreError> {
+        self.conn().pragma_update(None, "wal_autocheckpoint", 1000)?;
+        self.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        Ok(())
+    }
+
     /// Turns foreign key enforcement off for a pull, or back on after it.
     /// Rows arrive at their latest revision, so a row may come a page
     /// before one it refers to; the server keeps references whole, and so
