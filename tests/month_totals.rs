@@ -277,6 +277,59 @@ proptest! {
             }
         }
     }
+
+    /// A large pull sets the totals aside (no trigger per row) and
+    /// rebuilds them at its end: while they are stale every read sums the
+    /// days, and afterwards every total is a sum again, the triggers back.
+    #[test]
+    fn totals_set_aside_for_a_pull_read_right_and_come_back_whole(
+        before in proptest::collection::vec(write(), 0..30),
+        during in proptest::collection::vec(write(), 1..30),
+        after in proptest::collection::vec(write(), 0..10),
+    ) {
+        let store = county();
+        for w in &before {
+            apply(&store, w);
+        }
+        let triggers = rows(&store, "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
+        store.suspend_month_totals().unwrap();
+        for w in &during {
+            apply(&store, w);
+        }
+        let month: Month = "2026-10".parse().unwrap();
+        prop_assert_eq!(
+            as_engine_sees(&store, month, month.last_day()),
+            summed_by_hand(&store, month.first_day(), month.last_day())
+        );
+        let months: Vec<String> = store.months_with_figures().unwrap().iter().map(|m| format!("Text({:?})", m.to_string())).collect();
+        let by_hand = rows(
+            &store,
+            "SELECT substr(day, 1, 7) FROM daily_payments UNION SELECT substr(day, 1, 7) FROM daily_cards ORDER BY 1",
+        );
+        prop_assert_eq!(months, by_hand);
+        let mut payments: Vec<String> = store
+            .month_payments(month)
+            .unwrap()
+            .into_iter()
+            .map(|(id, p)| format!("Text({:?})", format!("{id}:{}:{}", p.count, p.fen)))
+            .collect();
+        payments.sort();
+        let by_hand = rows(
+            &store,
+            "SELECT station_id || ':' || sum(count) || ':' || sum(amount_fen) FROM daily_payments
+             WHERE day BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY station_id ORDER BY 1",
+        );
+        prop_assert_eq!(payments, by_hand);
+        store.resume_month_totals().unwrap();
+        prop_assert_eq!(
+            rows(&store, "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
+            triggers
+        );
+        for w in &after {
+            apply(&store, w);
+        }
+        assert_totals_are_sums(&store);
+    }
 }
 
 #[test]

@@ -252,8 +252,9 @@ pub fn sync_with(db_path: &Path, server: &str, token: &str, options: &SyncOption
         return Err(err);
     }
     let started = Instant::now();
-    // Indexes a killed pull may have left dropped (see `pull`).
+    // Indexes and month totals a killed pull may have left aside (see `pull`).
     store.restore_fact_indexes()?;
+    store.resume_month_totals()?;
     let result = Client::with_options(
         server,
         token,
@@ -378,7 +379,7 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
         ))
     })();
     let _ = store.set_pull_foreign_keys(true);
-    let restored = store.restore_fact_indexes();
+    let restored = store.restore_fact_indexes().and_then(|()| store.resume_month_totals());
     if report.bulk {
         let _ = store.end_bulk_pull_wal();
     }
@@ -441,6 +442,7 @@ fn pull_pages(
                 // More than one page to come: a large pull (the first, or
                 // after a long time away).
                 store.drop_fact_indexes()?;
+                store.suspend_month_totals()?;
                 store.begin_bulk_pull_wal()?;
                 report.bulk = true;
             }

@@ -62,10 +62,15 @@ impl Store {
 
     /// Every station's bill payments in `month` (all categories, all days).
     pub fn month_payments(&self, month: Month) -> Result<HashMap<String, MonthPayments>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        // From the totals, or from the days while they are stale.
+        let sql = if self.month_totals_fresh()? {
             "SELECT station_id, sum(count), sum(amount_fen) FROM month_payments
-             WHERE month = ?1 GROUP BY station_id",
-        )?;
+             WHERE month = ?1 GROUP BY station_id"
+        } else {
+            "SELECT station_id, sum(count), sum(amount_fen) FROM daily_payments
+             WHERE day BETWEEN ?1 || '-01' AND ?1 || '-31' GROUP BY station_id"
+        };
+        let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map([month.to_string()], |r| {
             Ok((
                 r.get::<_, String>(0)?,

@@ -39,6 +39,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0010_month_totals",
         include_str!("../../migrations/0010_month_totals.sql"),
     ),
+    (
+        "0011_month_totals_state",
+        include_str!("../../migrations/0011_month_totals_state.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

@@ -20,7 +20,91 @@ struct TotalReads<'c> {
     referrals: CachedStatement<'c>,
 }
 
+/// The totals' triggers and their rebuild, as migration 0010 writes them:
+/// a large pull drops and restores exactly these.
+const MIGRATION: &str = include_str!("../../migrations/0010_month_totals.sql");
+
+/// Each `CREATE TRIGGER … END;` of the migration, with its name.
+fn triggers() -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let mut rest = MIGRATION;
+    while let Some(start) = rest.find("CREATE TRIGGER ") {
+        let from = &rest[start..];
+        let Some(end) = from.find("\nEND;") else { break };
+        let sql = &from[..end + "\nEND;".len()];
+        let name = sql["CREATE TRIGGER ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        out.push((name, sql));
+        rest = &from[end..];
+    }
+    out
+}
+
+/// The migration's three `INSERT INTO month_… SELECT … GROUP BY …;`.
+fn rebuilds() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut rest = MIGRATION;
+    while let Some(start) = rest.find("INSERT INTO month_") {
+        let from = &rest[start..];
+        let Some(end) = from.find(';') else { break };
+        // Only the top-level rebuilds: the triggers' inserts have VALUES.
+        let sql = &from[..=end];
+        if sql.contains("GROUP BY") {
+            out.push(sql);
+        }
+        rest = &from[end..];
+    }
+    out
+}
+
 impl Store {
+    /// Whether the month totals hold what the days sum to (see migration
+    /// 0011): when not, every reader sums the days.
+    pub(crate) fn month_totals_fresh(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT fresh FROM month_totals_state WHERE id = 1")?
+            .query_row([], |r| r.get::<_, i64>(0))?
+            == 1)
+    }
+
+    /// For a large pull: the totals stop following the daily facts (their
+    /// triggers are dropped) and are marked stale, in one transaction.
+    pub fn suspend_month_totals(&self) -> Result<(), StoreError> {
+        let tx = self.conn().unchecked_transaction()?;
+        for (name, _) in triggers() {
+            tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+        }
+        tx.execute("UPDATE month_totals_state SET fresh = 0 WHERE id = 1", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After a large pull (and at the start of a sync, in case one was
+    /// killed): the totals rebuilt from the days, their triggers back, and
+    /// marked fresh, in one transaction. Nothing to do when they are fresh.
+    pub fn resume_month_totals(&self) -> Result<(), StoreError> {
+        if self.month_totals_fresh()? {
+            return Ok(());
+        }
+        let tx = self.conn().unchecked_transaction()?;
+        for (name, sql) in triggers() {
+            tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+            tx.execute_batch(sql)?;
+        }
+        for table in ["month_payments", "month_cards", "month_referrals"] {
+            tx.execute_batch(&format!("DELETE FROM {table}"))?;
+        }
+        for sql in rebuilds() {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute("UPDATE month_totals_state SET fresh = 1 WHERE id = 1", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The month whose totals are exactly the daily facts from `first` to
     /// `last` (`YYYY-MM-DD`): `first` is its first day, `last` one of its
     /// days, and no fact lies after `last` in it. `None` for any other
@@ -30,6 +114,9 @@ impl Store {
         let (Ok(first_day), Ok(last_day)) = (parse_date(first), parse_date(last)) else {
             return Ok(None);
         };
+        if !self.month_totals_fresh()? {
+            return Ok(None);
+        }
         let month = Month::of(first_day);
         if first_day != month.first_day() || Month::of(last_day) != month {
             return Ok(None);
@@ -92,6 +179,18 @@ impl Store {
     /// month rather than a read of every row.
     pub fn months_with_figures(&self) -> Result<Vec<Month>, StoreError> {
         let mut months = BTreeSet::new();
+        if !self.month_totals_fresh()? {
+            let mut stmt = self.conn().prepare(
+                "SELECT substr(day, 1, 7) FROM daily_payments UNION SELECT substr(day, 1, 7) FROM daily_cards",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for row in rows {
+                if let Ok(month) = row?.parse::<Month>() {
+                    months.insert(month);
+                }
+            }
+            return Ok(months.into_iter().collect());
+        }
         for table in ["month_payments", "month_cards"] {
             let mut stmt = self
                 .conn()
