@@ -614,7 +614,7 @@ texts! {
     ChainWhoResolves => "由谁处理？请用 --as 县局账号的工号，或在 {0} 中设置 person", "who resolves it? Give --as a county account's person, or set person in {0}";
     // plan (issue 9 items 7, 10): today's visit plan and the shortfall list.
     PlanTitle => "今日走访计划 {0} · {1}（{2}）· {3}", "Visit plan for {0} · {1} ({2}) · {3}";
-    PlanFiguresTo => "数据截至 {0} · 本月还剩 {1} 天", "figures to {0} · {1} days left in the month";
+    PlanFiguresTo => "数据截至 {0} · 本月还剩 {1} 天", "figures to {0} · days left in the month: {1}";
     PlanFirstMorning => "本月还没有数据 · 本月共 {0} 天", "no figures for the month yet · {0} days in the month";
     PlanNoStations => "没有站点", "no stations";
     PlanMaintainerHead => "{0}（{1}）：今日走访 {2} 个站点", "{0} ({1}): stops today: {2}";
@@ -961,7 +961,7 @@ texts! {
     BasisCard => "有效 {0} 笔 × {1} 元/笔（共刷卡 {2} 笔）", "{0} valid transactions × {1} yuan each ({2} in all)";
     BasisPerReferral => "{0} 个 × {1} 元/个", "{0} × {1} yuan each";
     StatementTitleProjected => "{0}（预测，非最终金额）", "{0} (projected, not final)";
-    StatementProjectedNote => "以上为预测：按截至 {0} 的数据推算至月末（{2}；本月还剩 {1} 天），不是最终金额。", "These figures are projected: the figures to {0} carried to the month's end ({2}; {1} days left in the month); they are not final.";
+    StatementProjectedNote => "以上为预测：按截至 {0} 的数据推算至月末（{2}；本月还剩 {1} 天），不是最终金额。", "These figures are projected: the figures to {0} carried to the month's end ({2}; days left in the month: {1}); they are not final.";
     StatementCommsCovered => "本月通讯费（5元包）由邮政承担（{0} 元），不计入现金奖励。", "The post office pays this month's communication package ({0} yuan); it is not part of the cash reward.";
     StatementValidityLine => "{0}：{1}——缴费 {2} 笔（至少 {3} 笔），有效刷卡 {4} 笔（至少 {5} 笔）。", "{0}: {1} — {2} payments (at least {3} needed), {4} valid card transactions (at least {5} needed).";
     StatementMaintenanceLine => "{0}：{1} 元（基础 {2} 元 + 提成 {3} 元），归支局长及维护人员，不计入站点奖励。", "{0}: {1} yuan (base {2} + commission {3}); it goes to the branch's manager and maintainers, not to the station.";
@@ -982,7 +982,7 @@ texts! {
     HeaderProjected => "{0}（预测）", "{0} (projected)";
     HeaderYuanProjected => "{0}（元，预测）", "{0} (yuan, projected)";
     HeaderPerDay => "{0}（笔）", "{0}";
-    ReportHeadingProjected => "{0} 月报：预测至月末（数据截至 {1}，本月还剩 {2} 天）", "{0}: projected to the month's end (figures to {1}, {2} days left in the month)";
+    ReportHeadingProjected => "{0} 月报：预测至月末（数据截至 {1}，本月还剩 {2} 天）", "{0}: projected to the month's end (figures to {1}, days left in the month: {2})";
     ReportHeadingWhole => "{0} 月报：全月实际数据（截至 {1}）", "{0}: the whole month's actual figures (to {1})";
     ReportContestPool => "站点竞赛奖金池（季度考核）：{0} 元", "Station contest pool (quarterly withholding): {0} yuan";
     ReportAsOfOutside => "--as-of {0} 不在 {1} 月内", "--as-of {0} is outside the month {1}";
@@ -1059,7 +1059,7 @@ texts! {
     DashDueOverdue => "逾期{0}天", "{0} d late";
     DashDueToday => "今天", "today";
     DashFreshActual => "数据截至 {0} · 整月实际", "figures to {0} · the whole month, actual";
-    DashFreshProjected => "数据截至 {0} · 本月还剩 {1} 天 · 奖励为预测至月末", "figures to {0} · {1} days left · rewards projected to month end";
+    DashFreshProjected => "数据截至 {0} · 本月还剩 {1} 天 · 奖励为预测至月末", "figures to {0} · days left: {1} · rewards projected to month end";
     DashKeySign => "签字确认", "sign";
     DashKeyDispute => "有异议", "dispute";
     DashBranchTab => "支局", "Branch";
@@ -1080,7 +1080,7 @@ texts! {
     DashMoreLines => "(+{0}行)", "(+{0} lines)";
     DashMoreLinesShort => "+{0}行", "+{0}";
     DashNeedsHeader => "每天还需", "needed a day";
-    DashNeedsNothing => "已够有效站点标准（本月还剩 {0} 天）", "enough for a valid station ({0} days left)";
+    DashNeedsNothing => "已够有效站点标准（本月还剩 {0} 天）", "enough for a valid station (days left: {0})";
     DashNeedsPayments => "缴费{0}", "{0} pay";
     DashNeedsCard => "刷卡{0}", "{0} card";
     DashSplitYuan => "2:8分配（元）", "2:8 split (yuan)";

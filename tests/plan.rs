@@ -92,7 +92,7 @@ fn a_maintainers_plan_in_chinese_and_english() {
         en.starts_with("Visit plan for 2026-11-27 · ") && en.contains("(W02) · maintainer"),
         "{en}"
     );
-    assert!(en.contains("figures to 2026-11-26 · 4 days left in the month"), "{en}");
+    assert!(en.contains("figures to 2026-11-26 · days left in the month: 4"), "{en}");
     // Station names are data; the words around them are English.
     for zh_word in ["今日", "还需", "走访", "数据截至", "天未"] {
         assert!(!en.contains(zh_word), "{zh_word} in:\n{en}");
