@@ -335,11 +335,7 @@ impl<'c> Seed<'c> {
     }
 
     pub fn signoff(&self, s: &SeedSignoff) -> Result<(), StoreError> {
-        let outcome = if s.disputed_because.is_some() {
-            "disputed"
-        } else {
-            "signed"
-        };
+        let outcome = outcome_of(s.disputed_because);
         self.tx.execute(
             "INSERT INTO signoffs (uuid, station_id, month, author_id, outcome, reason, signed_on, created_at,
                  updated_at, rev)
@@ -359,11 +355,7 @@ impl<'c> Seed<'c> {
     }
 
     pub fn branch_signoff(&self, s: &SeedBranchSignoff) -> Result<(), StoreError> {
-        let outcome = if s.disputed_because.is_some() {
-            "disputed"
-        } else {
-            "signed"
-        };
+        let outcome = outcome_of(s.disputed_because);
         self.tx.execute(
             "INSERT INTO branch_signoffs (uuid, branch_id, month, author_id, editor_id, role, outcome, reason,
                  signed_on, created_at, updated_at)
@@ -414,6 +406,15 @@ impl<'c> Seed<'c> {
             params![month.to_string(), step, county, done_on, note, recorded_at],
         )?;
         Ok(())
+    }
+}
+
+/// A decision as stored: disputed when it gives a reason.
+fn outcome_of(disputed_because: Option<&str>) -> &'static str {
+    if disputed_because.is_some() {
+        "disputed"
+    } else {
+        "signed"
     }
 }
 
