@@ -302,7 +302,10 @@ fn text_reports_have_words_units_and_no_rule_codes() {
             }
             _ => {
                 assert!(finished.contains("station reward (yuan)"), "{finished}");
-                assert!(first.contains("projected") && first.contains("days left in the month: 4"), "{first}");
+                assert!(
+                    first.contains("projected") && first.contains("days left in the month: 4"),
+                    "{first}"
+                );
                 assert!(running.contains("station reward (yuan, projected)"), "{running}");
             }
         }
