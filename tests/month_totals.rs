@@ -293,6 +293,11 @@ proptest! {
         }
         let triggers = rows(&store, "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
         store.suspend_month_totals().unwrap();
+        prop_assert!(
+            rows(&store, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'daily_%_month_%'").is_empty(),
+            "every totals trigger is set aside"
+        );
+        prop_assert_eq!(triggers.iter().filter(|t| t.contains("_month_")).count(), 12);
         for w in &during {
             apply(&store, w);
         }
