@@ -506,28 +506,41 @@ pub fn import_plans<T: ImportTx>(tx: T, mut rows: Rows<PlanRow>) -> Result<Impor
     started.finish(problems)
 }
 
-/// Keeps the pending payments: new ones count into their day, the others
-/// are duplicates.
+/// Keeps a batch of pending source rows: `insert` says which were new;
+/// the others are duplicates of rows kept before, and each new one is
+/// handed to `count_new`.
+fn keep_batch<T: ImportTx, R>(
+    started: &mut Started<T>,
+    pending: &mut Vec<R>,
+    insert: fn(&mut T, &[R]) -> Result<Vec<bool>, StoreError>,
+    mut count_new: impl FnMut(R),
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let new = insert(&mut started.tx, pending)?;
+    for (row, is_new) in pending.drain(..).zip(new) {
+        if is_new {
+            started.summary.rows_new += 1;
+            count_new(row);
+        } else {
+            started.summary.rows_duplicate += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the pending payments: new ones count into their day.
 fn keep_payments<T: ImportTx>(
     started: &mut Started<T>,
     pending: &mut Vec<NewPayment>,
     daily: &mut HashMap<(String, NaiveDate, String), (i64, i64)>,
 ) -> Result<(), StoreError> {
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let new = started.tx.insert_payments(pending)?;
-    for (p, is_new) in pending.drain(..).zip(new) {
-        if !is_new {
-            started.summary.rows_duplicate += 1;
-            continue;
-        }
-        started.summary.rows_new += 1;
+    keep_batch(started, pending, T::insert_payments, |p| {
         let entry = daily.entry((p.station, p.day, p.category)).or_default();
         entry.0 += 1;
         entry.1 += p.fen;
-    }
-    Ok(())
+    })
 }
 
 /// Keeps the pending card transactions; new ones mark their day touched.
@@ -536,19 +549,9 @@ fn keep_cards<T: ImportTx>(
     pending: &mut Vec<NewCard>,
     touched: &mut HashSet<(String, NaiveDate)>,
 ) -> Result<(), StoreError> {
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let new = started.tx.insert_cards(pending)?;
-    for (c, is_new) in pending.drain(..).zip(new) {
-        if !is_new {
-            started.summary.rows_duplicate += 1;
-            continue;
-        }
-        started.summary.rows_new += 1;
+    keep_batch(started, pending, T::insert_cards, |c| {
         touched.insert((c.station, c.day));
-    }
-    Ok(())
+    })
 }
 
 /// Keeps the pending referrals; new ones count into their day and kind.
@@ -557,19 +560,9 @@ fn keep_referrals<T: ImportTx>(
     pending: &mut Vec<NewReferral>,
     daily: &mut HashMap<(String, NaiveDate, String), u64>,
 ) -> Result<(), StoreError> {
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let new = started.tx.insert_referrals(pending)?;
-    for (r, is_new) in pending.drain(..).zip(new) {
-        if !is_new {
-            started.summary.rows_duplicate += 1;
-            continue;
-        }
-        started.summary.rows_new += 1;
+    keep_batch(started, pending, T::insert_referrals, |r| {
         *daily.entry((r.station, r.day, r.kind)).or_default() += 1;
-    }
-    Ok(())
+    })
 }
 
 /// A payment row as the reader thread hands it over: checked against the
