@@ -1,8 +1,9 @@
 //! Notes and sign-offs as rows: the one mapping between the record tables
 //! (`visit_notes`, `signoffs`, `branch_signoffs`, `resolutions`) and their
 //! records (`wire::NoteRecord`, `SignoffRecord`, `BranchSignoffRecord`,
-//! `ResolutionRecord`), used by the laptop's replica, the server's SQLite
-//! backend and the store's own record functions alike.
+//! `ResolutionRecord`), used by the laptop's replica, the store's own
+//! record functions and both server backends alike (the mappers read a
+//! `RecordRow`, a row of SQLite or of PostgreSQL).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -43,80 +44,103 @@ pub fn times_json(times: &FieldTimes) -> String {
     serde_json::to_string(times).expect("a map of strings serialises")
 }
 
+/// A value both databases can hand out for a column.
+pub trait ColumnValue: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> {}
+impl<T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>> ColumnValue for T {}
+
+/// A row of either database read by column number, so that each record
+/// is mapped from its columns once, for the laptop, the SQLite server and
+/// the PostgreSQL server alike.
+pub trait RecordRow {
+    fn column<T: ColumnValue>(&self, i: usize) -> Result<T, StoreError>;
+}
+
+impl RecordRow for rusqlite::Row<'_> {
+    fn column<T: ColumnValue>(&self, i: usize) -> Result<T, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+impl RecordRow for postgres::Row {
+    fn column<T: ColumnValue>(&self, i: usize) -> Result<T, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
 /// A note from a row whose columns start at `at` as in `NOTE_COLUMNS`.
-pub fn note_from(r: &Row, at: usize) -> Result<NoteRecord, StoreError> {
+pub fn note_from(r: &impl RecordRow, at: usize) -> Result<NoteRecord, StoreError> {
     Ok(NoteRecord {
-        uuid: r.get(at)?,
-        station_id: r.get(at + 1)?,
-        author_id: r.get(at + 2)?,
-        visited_on: r.get(at + 3)?,
-        kind: r.get(at + 4)?,
-        body: r.get(at + 5)?,
-        follow_up_on: r.get(at + 6)?,
-        field_times: times(r.get(at + 7)?, "visit_notes")?,
-        version: r.get(at + 8)?,
-        created_at: r.get(at + 9)?,
-        updated_at: r.get(at + 10)?,
+        uuid: r.column(at)?,
+        station_id: r.column(at + 1)?,
+        author_id: r.column(at + 2)?,
+        visited_on: r.column(at + 3)?,
+        kind: r.column(at + 4)?,
+        body: r.column(at + 5)?,
+        follow_up_on: r.column(at + 6)?,
+        field_times: times(r.column(at + 7)?, "visit_notes")?,
+        version: r.column(at + 8)?,
+        created_at: r.column(at + 9)?,
+        updated_at: r.column(at + 10)?,
     })
 }
 
 /// A sign-off from a row whose columns start at `at` as in `SIGNOFF_COLUMNS`.
-pub fn signoff_from(r: &Row, at: usize) -> Result<SignoffRecord, StoreError> {
+pub fn signoff_from(r: &impl RecordRow, at: usize) -> Result<SignoffRecord, StoreError> {
     Ok(SignoffRecord {
-        uuid: r.get(at)?,
-        station_id: r.get(at + 1)?,
-        month: r.get(at + 2)?,
-        author_id: r.get(at + 3)?,
-        editor_id: r.get(at + 4)?,
-        outcome: r.get(at + 5)?,
-        reason: r.get(at + 6)?,
-        signed_on: r.get(at + 7)?,
-        field_times: times(r.get(at + 8)?, "signoffs")?,
-        version: r.get(at + 9)?,
-        created_at: r.get(at + 10)?,
-        updated_at: r.get(at + 11)?,
+        uuid: r.column(at)?,
+        station_id: r.column(at + 1)?,
+        month: r.column(at + 2)?,
+        author_id: r.column(at + 3)?,
+        editor_id: r.column(at + 4)?,
+        outcome: r.column(at + 5)?,
+        reason: r.column(at + 6)?,
+        signed_on: r.column(at + 7)?,
+        field_times: times(r.column(at + 8)?, "signoffs")?,
+        version: r.column(at + 9)?,
+        created_at: r.column(at + 10)?,
+        updated_at: r.column(at + 11)?,
     })
 }
 
 /// A branch sheet's sign-off from a row whose columns start at `at` as in
 /// `BRANCH_SIGNOFF_COLUMNS`.
-pub fn branch_signoff_from(r: &Row, at: usize) -> Result<BranchSignoffRecord, StoreError> {
+pub fn branch_signoff_from(r: &impl RecordRow, at: usize) -> Result<BranchSignoffRecord, StoreError> {
     Ok(BranchSignoffRecord {
-        uuid: r.get(at)?,
-        branch_id: r.get(at + 1)?,
-        month: r.get(at + 2)?,
-        author_id: r.get(at + 3)?,
-        editor_id: r.get(at + 4)?,
-        role: r.get(at + 5)?,
-        outcome: r.get(at + 6)?,
-        reason: r.get(at + 7)?,
-        signed_on: r.get(at + 8)?,
-        version: r.get(at + 9)?,
-        created_at: r.get(at + 10)?,
-        updated_at: r.get(at + 11)?,
+        uuid: r.column(at)?,
+        branch_id: r.column(at + 1)?,
+        month: r.column(at + 2)?,
+        author_id: r.column(at + 3)?,
+        editor_id: r.column(at + 4)?,
+        role: r.column(at + 5)?,
+        outcome: r.column(at + 6)?,
+        reason: r.column(at + 7)?,
+        signed_on: r.column(at + 8)?,
+        version: r.column(at + 9)?,
+        created_at: r.column(at + 10)?,
+        updated_at: r.column(at + 11)?,
     })
 }
 
 /// A resolution from a row whose columns start at `at` as in
 /// `RESOLUTION_COLUMNS`.
-pub fn resolution_from(r: &Row, at: usize) -> Result<ResolutionRecord, StoreError> {
+pub fn resolution_from(r: &impl RecordRow, at: usize) -> Result<ResolutionRecord, StoreError> {
     Ok(ResolutionRecord {
-        uuid: r.get(at)?,
-        kind: r.get(at + 1)?,
-        signoff_uuid: r.get(at + 2)?,
-        station_id: r.get(at + 3)?,
-        branch_id: r.get(at + 4)?,
-        month: r.get(at + 5)?,
-        answers: r.get(at + 6)?,
-        outcome: r.get(at + 7)?,
-        corrected_fen: r.get(at + 8)?,
-        reason: r.get(at + 9)?,
-        resolved_on: r.get(at + 10)?,
-        author_id: r.get(at + 11)?,
-        editor_id: r.get(at + 12)?,
-        version: r.get(at + 13)?,
-        created_at: r.get(at + 14)?,
-        updated_at: r.get(at + 15)?,
+        uuid: r.column(at)?,
+        kind: r.column(at + 1)?,
+        signoff_uuid: r.column(at + 2)?,
+        station_id: r.column(at + 3)?,
+        branch_id: r.column(at + 4)?,
+        month: r.column(at + 5)?,
+        answers: r.column(at + 6)?,
+        outcome: r.column(at + 7)?,
+        corrected_fen: r.column(at + 8)?,
+        reason: r.column(at + 9)?,
+        resolved_on: r.column(at + 10)?,
+        author_id: r.column(at + 11)?,
+        editor_id: r.column(at + 12)?,
+        version: r.column(at + 13)?,
+        created_at: r.column(at + 14)?,
+        updated_at: r.column(at + 15)?,
     })
 }
 

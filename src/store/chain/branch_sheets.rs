@@ -184,10 +184,12 @@ impl Store {
     fn branch_signoffs_where(&self, condition: &str, param: &str) -> Result<Vec<BranchSignoff>, StoreError> {
         let from =
             format!("branch_signoffs t WHERE {condition} ORDER BY t.branch_id, t.role <> 'manager', t.author_id");
-        read_with_state(self, BRANCH_SIGNOFF_COLUMNS, &from, param, branch_signoff_from)?
-            .into_iter()
-            .map(|(s, sync)| branch_signoff(s, sync))
-            .collect()
+        read_with_state(self, BRANCH_SIGNOFF_COLUMNS, &from, param, |r, at| {
+            branch_signoff_from(r, at)
+        })?
+        .into_iter()
+        .map(|(s, sync)| branch_signoff(s, sync))
+        .collect()
     }
 
     /// The branch sheets' sign-offs of a month, by branch, manager first.

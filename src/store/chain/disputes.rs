@@ -86,7 +86,7 @@ impl Store {
 
     fn resolutions_where(&self, condition: &str, param: &str) -> Result<Vec<Resolution>, StoreError> {
         let from = format!("resolutions t WHERE {condition} ORDER BY t.created_at, t.uuid");
-        read_with_state(self, RESOLUTION_COLUMNS, &from, param, resolution_from)?
+        read_with_state(self, RESOLUTION_COLUMNS, &from, param, |r, at| resolution_from(r, at))?
             .into_iter()
             .map(|(r, sync)| resolution(r, sync))
             .collect()
@@ -100,7 +100,7 @@ impl Store {
         let m = month.to_string();
         let mut out = Vec::new();
         let from = "signoffs t WHERE t.month = ?1 AND t.outcome = 'disputed'";
-        for (s, sync) in read_with_state(self, SIGNOFF_COLUMNS, from, &m, signoff_from)? {
+        for (s, sync) in read_with_state(self, SIGNOFF_COLUMNS, from, &m, |r, at| signoff_from(r, at))? {
             let branch = self
                 .conn()
                 .prepare_cached("SELECT branch_id FROM stations WHERE id = ?1")?
@@ -126,7 +126,9 @@ impl Store {
             });
         }
         let from = "branch_signoffs t WHERE t.month = ?1 AND t.outcome = 'disputed'";
-        for (s, sync) in read_with_state(self, BRANCH_SIGNOFF_COLUMNS, from, &m, branch_signoff_from)? {
+        for (s, sync) in read_with_state(self, BRANCH_SIGNOFF_COLUMNS, from, &m, |r, at| {
+            branch_signoff_from(r, at)
+        })? {
             let bad = |column: &'static str, value: String| StoreError::BadValue {
                 table: "branch_signoffs",
                 column,

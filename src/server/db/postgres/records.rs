@@ -1,49 +1,14 @@
-//! Notes, sign-offs, branch sheet sign-offs and resolutions as PostgreSQL
-//! rows: the mapping between their tables and their wire records, with
-//! the same columns, in the same order, as `store::records` (SQLite).
+//! Notes, sign-offs, branch sheet sign-offs and resolutions in
+//! PostgreSQL: reading and writing them by uuid. A row becomes a record
+//! through `store::records`' mappers, the same ones SQLite rows go
+//! through.
 
-use postgres::{GenericClient, Row};
+use postgres::GenericClient;
 
-use crate::store::records::{
-    times, times_json, BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS, RESOLUTION_COLUMNS, SIGNOFF_COLUMNS,
-};
+pub use crate::store::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
+use crate::store::records::{times_json, BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS, RESOLUTION_COLUMNS, SIGNOFF_COLUMNS};
 use crate::store::StoreError;
 use crate::wire::{BranchSignoffRecord, NoteRecord, ResolutionRecord, SignoffRecord};
-
-/// A note from a row whose columns start at `at` as in `NOTE_COLUMNS`.
-pub fn note_from(r: &Row, at: usize) -> Result<NoteRecord, StoreError> {
-    Ok(NoteRecord {
-        uuid: r.try_get(at)?,
-        station_id: r.try_get(at + 1)?,
-        author_id: r.try_get(at + 2)?,
-        visited_on: r.try_get(at + 3)?,
-        kind: r.try_get(at + 4)?,
-        body: r.try_get(at + 5)?,
-        follow_up_on: r.try_get(at + 6)?,
-        field_times: times(r.try_get(at + 7)?, "visit_notes")?,
-        version: r.try_get(at + 8)?,
-        created_at: r.try_get(at + 9)?,
-        updated_at: r.try_get(at + 10)?,
-    })
-}
-
-/// A sign-off from a row whose columns start at `at` as in `SIGNOFF_COLUMNS`.
-pub fn signoff_from(r: &Row, at: usize) -> Result<SignoffRecord, StoreError> {
-    Ok(SignoffRecord {
-        uuid: r.try_get(at)?,
-        station_id: r.try_get(at + 1)?,
-        month: r.try_get(at + 2)?,
-        author_id: r.try_get(at + 3)?,
-        editor_id: r.try_get(at + 4)?,
-        outcome: r.try_get(at + 5)?,
-        reason: r.try_get(at + 6)?,
-        signed_on: r.try_get(at + 7)?,
-        field_times: times(r.try_get(at + 8)?, "signoffs")?,
-        version: r.try_get(at + 9)?,
-        created_at: r.try_get(at + 10)?,
-        updated_at: r.try_get(at + 11)?,
-    })
-}
 
 pub fn get_note(db: &mut impl GenericClient, uuid: &str) -> Result<Option<NoteRecord>, StoreError> {
     let sql = format!("SELECT {NOTE_COLUMNS} FROM visit_notes WHERE uuid = $1");
@@ -127,48 +92,6 @@ pub fn put_signoff(db: &mut impl GenericClient, s: &SignoffRecord) -> Result<(),
         ],
     )?;
     Ok(())
-}
-
-/// A branch sheet's sign-off from a row whose columns start at `at` as in
-/// `BRANCH_SIGNOFF_COLUMNS`.
-pub fn branch_signoff_from(r: &Row, at: usize) -> Result<BranchSignoffRecord, StoreError> {
-    Ok(BranchSignoffRecord {
-        uuid: r.try_get(at)?,
-        branch_id: r.try_get(at + 1)?,
-        month: r.try_get(at + 2)?,
-        author_id: r.try_get(at + 3)?,
-        editor_id: r.try_get(at + 4)?,
-        role: r.try_get(at + 5)?,
-        outcome: r.try_get(at + 6)?,
-        reason: r.try_get(at + 7)?,
-        signed_on: r.try_get(at + 8)?,
-        version: r.try_get(at + 9)?,
-        created_at: r.try_get(at + 10)?,
-        updated_at: r.try_get(at + 11)?,
-    })
-}
-
-/// A resolution from a row whose columns start at `at` as in
-/// `RESOLUTION_COLUMNS`.
-pub fn resolution_from(r: &Row, at: usize) -> Result<ResolutionRecord, StoreError> {
-    Ok(ResolutionRecord {
-        uuid: r.try_get(at)?,
-        kind: r.try_get(at + 1)?,
-        signoff_uuid: r.try_get(at + 2)?,
-        station_id: r.try_get(at + 3)?,
-        branch_id: r.try_get(at + 4)?,
-        month: r.try_get(at + 5)?,
-        answers: r.try_get(at + 6)?,
-        outcome: r.try_get(at + 7)?,
-        corrected_fen: r.try_get(at + 8)?,
-        reason: r.try_get(at + 9)?,
-        resolved_on: r.try_get(at + 10)?,
-        author_id: r.try_get(at + 11)?,
-        editor_id: r.try_get(at + 12)?,
-        version: r.try_get(at + 13)?,
-        created_at: r.try_get(at + 14)?,
-        updated_at: r.try_get(at + 15)?,
-    })
 }
 
 pub fn get_branch_signoff(db: &mut impl GenericClient, uuid: &str) -> Result<Option<BranchSignoffRecord>, StoreError> {
