@@ -24,17 +24,6 @@ fn kind(arg: NoteKindArg) -> NoteKind {
     }
 }
 
-/// A note's kind in words.
-fn kind_text(kind: NoteKind) -> Text {
-    match kind {
-        NoteKind::Collection => Text::KindCollection,
-        NoteKind::Equipment => Text::KindEquipment,
-        NoteKind::Promotion => Text::KindPromotion,
-        NoteKind::Reconciliation => Text::KindReconciliation,
-        NoteKind::Other => Text::KindOther,
-    }
-}
-
 fn date(text: &str, option: &str) -> anyhow::Result<chrono::NaiveDate> {
     parse_date(text)
         .map_err(anyhow::Error::msg)
@@ -157,7 +146,7 @@ fn list(global: &Global, station: Option<&str>, format: NoteFormat) -> anyhow::R
                             n.station_id.clone(),
                             n.author_id.clone(),
                             n.visited_on.to_string(),
-                            tr(kind_text(n.kind)).to_string(),
+                            tr(n.kind.text()).to_string(),
                             n.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
                             n.version.to_string(),
                             wrap(&sync_text(&n.sync), TEXT_WIDTH / 2),

@@ -44,6 +44,18 @@ impl NoteKind {
     pub fn parse(text: &str) -> Option<NoteKind> {
         NoteKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The kind in words, for the screens and the command line.
+    pub fn text(self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            NoteKind::Collection => Text::KindCollection,
+            NoteKind::Equipment => Text::KindEquipment,
+            NoteKind::Promotion => Text::KindPromotion,
+            NoteKind::Reconciliation => Text::KindReconciliation,
+            NoteKind::Other => Text::KindOther,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::common::{cut, dim, popup, t};
-use super::visits::kind_text;
 use crate::i18n::Text;
 use crate::records::NoteKind;
 use crate::tui::app::App;
@@ -62,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             } else {
                 theme.dim()
             };
-            [Span::styled(t(app, kind_text(*k)), style), Span::raw(" ")]
+            [Span::styled(t(app, k.text()), style), Span::raw(" ")]
         })
         .collect();
     frame.render_widget(Line::from(kinds), v);

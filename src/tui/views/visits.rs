@@ -14,18 +14,8 @@ use crate::records::{NoteKind, SyncState};
 use crate::tui::app::App;
 use crate::tui::state::ScreenKind;
 
-pub fn kind_text(kind: NoteKind) -> Text {
-    match kind {
-        NoteKind::Collection => Text::KindCollection,
-        NoteKind::Equipment => Text::KindEquipment,
-        NoteKind::Promotion => Text::KindPromotion,
-        NoteKind::Reconciliation => Text::KindReconciliation,
-        NoteKind::Other => Text::KindOther,
-    }
-}
-
 pub fn kind_name(app: &App, kind: NoteKind) -> &'static str {
-    t(app, kind_text(kind))
+    t(app, kind.text())
 }
 
 pub fn sync_span(app: &App, state: &SyncState) -> Span<'static> {
