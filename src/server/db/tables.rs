@@ -7,10 +7,16 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::server::db::Scope;
-use crate::store::records::{BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS, RESOLUTION_COLUMNS, SIGNOFF_COLUMNS};
+use crate::store::records::{
+    branch_signoff_from, note_from, resolution_from, signoff_from, RecordRow, BRANCH_SIGNOFF_COLUMNS, NOTE_COLUMNS,
+    RESOLUTION_COLUMNS, SIGNOFF_COLUMNS,
+};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
-use crate::wire::{DeletedRow, PullPage};
+use crate::wire::{
+    BranchRow, BranchSignoffRow, CardRow, CountyRow, DeletedRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow,
+    PullPage, ReferralRow, ResolutionRow, SignoffRow, StationRow,
+};
 
 /// Which scope set filters a table, through which column.
 #[derive(Clone, Copy)]
@@ -234,6 +240,110 @@ pub fn deleted_row(rev: i64, table: String, key: String) -> Result<DeletedRow, S
         value: key,
     })?;
     Ok(DeletedRow(rev, table, parts))
+}
+
+/// A 0/1 column as a flag (PostgreSQL keeps them as integers, as SQLite
+/// does).
+fn flag(r: &impl RecordRow, i: usize) -> Result<bool, StoreError> {
+    Ok(r.column::<i64>(i)? != 0)
+}
+
+/// A person row of a pull page, from `PERSON_COLUMNS`.
+pub fn person_row(r: &impl RecordRow) -> Result<PersonRow, StoreError> {
+    Ok(PersonRow(
+        r.column(0)?,
+        r.column(1)?,
+        r.column(2)?,
+        r.column(3)?,
+        flag(r, 4)?,
+    ))
+}
+
+/// A row of a pulled table, in that table's columns (`PullTable::select`),
+/// into its place on the page; the same for both backends.
+pub fn read_row(page: &mut PullPage, table: &str, r: &impl RecordRow) -> Result<(), StoreError> {
+    match table {
+        "counties" => page.counties.push(CountyRow(r.column(0)?, r.column(1)?, r.column(2)?)),
+        "people" => page.people.push(person_row(r)?),
+        "branches" => page.branches.push(BranchRow(
+            r.column(0)?,
+            r.column(1)?,
+            r.column(2)?,
+            r.column(3)?,
+            r.column(4)?,
+            r.column(5)?,
+        )),
+        "branch_maintainers" => page
+            .branch_maintainers
+            .push(MemberRow(r.column(0)?, r.column(1)?, r.column(2)?)),
+        "stations" => page.stations.push(StationRow(
+            r.column(0)?,
+            r.column(1)?,
+            r.column(2)?,
+            r.column(3)?,
+            r.column(4)?,
+            r.column(5)?,
+            r.column(6)?,
+            r.column(7)?,
+            r.column(8)?,
+            r.column(9)?,
+            r.column(10)?,
+            flag(r, 11)?,
+            flag(r, 12)?,
+            r.column(13)?,
+            r.column(14)?,
+            r.column(15)?,
+            r.column(16)?,
+            r.column(17)?,
+            r.column(18)?,
+        )),
+        "plans" => page
+            .plans
+            .push(PlanRow(r.column(0)?, r.column(1)?, r.column(2)?, r.column(3)?)),
+        "daily_payments" => page.daily_payments.push(PaymentRow(
+            r.column(0)?,
+            r.column(1)?,
+            r.column(2)?,
+            r.column(3)?,
+            r.column(4)?,
+            r.column(5)?,
+        )),
+        "daily_cards" => page.daily_cards.push(CardRow(
+            r.column(0)?,
+            r.column(1)?,
+            r.column(2)?,
+            r.column(3)?,
+            r.column(4)?,
+        )),
+        "daily_referrals" => page.daily_referrals.push(ReferralRow(
+            r.column(0)?,
+            r.column(1)?,
+            r.column(2)?,
+            r.column(3)?,
+            r.column(4)?,
+        )),
+        "visit_notes" => page.visit_notes.push(NoteRow {
+            rev: r.column(0)?,
+            note: note_from(r, 1)?,
+        }),
+        "branch_signoffs" => page.branch_signoffs.push(BranchSignoffRow {
+            rev: r.column(0)?,
+            signoff: branch_signoff_from(r, 1)?,
+        }),
+        "resolutions" => page.resolutions.push(ResolutionRow {
+            rev: r.column(0)?,
+            resolution: resolution_from(r, 1)?,
+        }),
+        "signoffs" => page.signoffs.push(SignoffRow {
+            rev: r.column(0)?,
+            signoff: signoff_from(r, 1)?,
+        }),
+        _ => {
+            page.deleted
+                .push(deleted_row(r.column(0)?, r.column(1)?, r.column(2)?)?);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

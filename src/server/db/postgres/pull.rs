@@ -10,18 +10,14 @@ use postgres::{Client, IsolationLevel, Row, Transaction};
 use serde_json::Value;
 
 use super::frontier::frontier;
-use super::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
 use crate::server::db::tables::{
-    all_tables, columns, deleted_row, echoed, page_end, page_frame, people_wanted, synced_scope, ScopeBy,
+    all_tables, columns, echoed, page_end, page_frame, people_wanted, person_row, read_row, synced_scope, ScopeBy,
     PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
 use crate::server::db::Scope;
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
-use crate::wire::{
-    BranchRow, BranchSignoffRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
-    ReferralRow, ResolutionRow, SignoffRow, StationRow,
-};
+use crate::wire::PullPage;
 
 /// The scope sets as text arrays, bound as $3 … $7 (stations, branches,
 /// people, counties, record stations); `None` for a county account. $8 is
@@ -193,108 +189,6 @@ fn json_of(r: &Row, i: usize) -> Result<Value, StoreError> {
         Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::from),
         _ => r.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::String),
     })
-}
-
-/// A 0/1 column as a flag.
-fn flag(r: &Row, i: usize) -> Result<bool, postgres::Error> {
-    Ok(r.try_get::<_, i64>(i)? != 0)
-}
-
-fn person_row(r: &Row) -> Result<PersonRow, postgres::Error> {
-    Ok(PersonRow(
-        r.try_get(0)?,
-        r.try_get(1)?,
-        r.try_get(2)?,
-        r.try_get(3)?,
-        flag(r, 4)?,
-    ))
-}
-
-fn read_row(page: &mut PullPage, table: &str, r: &Row) -> Result<(), StoreError> {
-    match table {
-        "counties" => page
-            .counties
-            .push(CountyRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
-        "people" => page.people.push(person_row(r)?),
-        "branches" => page.branches.push(BranchRow(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-            r.try_get(5)?,
-        )),
-        "branch_maintainers" => page
-            .branch_maintainers
-            .push(MemberRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
-        "stations" => page.stations.push(StationRow(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-            r.try_get(5)?,
-            r.try_get(6)?,
-            r.try_get(7)?,
-            r.try_get(8)?,
-            r.try_get(9)?,
-            r.try_get(10)?,
-            flag(r, 11)?,
-            flag(r, 12)?,
-            r.try_get(13)?,
-            r.try_get(14)?,
-            r.try_get(15)?,
-            r.try_get(16)?,
-            r.try_get(17)?,
-            r.try_get(18)?,
-        )),
-        "plans" => page
-            .plans
-            .push(PlanRow(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)),
-        "daily_payments" => page.daily_payments.push(PaymentRow(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-            r.try_get(5)?,
-        )),
-        "daily_cards" => page.daily_cards.push(CardRow(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-        )),
-        "daily_referrals" => page.daily_referrals.push(ReferralRow(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-        )),
-        "visit_notes" => page.visit_notes.push(NoteRow {
-            rev: r.try_get(0)?,
-            note: note_from(r, 1)?,
-        }),
-        "branch_signoffs" => page.branch_signoffs.push(BranchSignoffRow {
-            rev: r.try_get(0)?,
-            signoff: branch_signoff_from(r, 1)?,
-        }),
-        "resolutions" => page.resolutions.push(ResolutionRow {
-            rev: r.try_get(0)?,
-            resolution: resolution_from(r, 1)?,
-        }),
-        "signoffs" => page.signoffs.push(SignoffRow {
-            rev: r.try_get(0)?,
-            signoff: signoff_from(r, 1)?,
-        }),
-        _ => {
-            page.deleted
-                .push(deleted_row(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?);
-        }
-    }
-    Ok(())
 }
 
 /// The authors and editors of the page's notes and sign-offs come with

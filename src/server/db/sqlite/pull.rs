@@ -7,17 +7,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, OptionalExtension, Rows};
 
 use crate::server::db::tables::{
-    all_tables, columns, deleted_row, echoed, page_end, page_frame, people_wanted, synced_scope, ScopeBy,
+    all_tables, columns, echoed, page_end, page_frame, people_wanted, person_row, read_row, synced_scope, ScopeBy,
     PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
 use crate::server::db::Scope;
-use crate::store::records::{branch_signoff_from, note_from, resolution_from, signoff_from};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
-use crate::wire::{
-    BranchRow, BranchSignoffRow, CardRow, CountyRow, MemberRow, NoteRow, PaymentRow, PersonRow, PlanRow, PullPage,
-    ReferralRow, ResolutionRow, SignoffRow, StationRow,
-};
+use crate::wire::PullPage;
 
 /// The scope sets as JSON arrays, bound as ?3 … ?7 (stations, branches,
 /// people, counties, record stations); `None` for a county account, which
@@ -189,83 +185,6 @@ pub fn pull_page(
     Ok(page)
 }
 
-fn read_row(page: &mut PullPage, table: &str, r: &rusqlite::Row) -> Result<(), StoreError> {
-    match table {
-        "counties" => page.counties.push(CountyRow(r.get(0)?, r.get(1)?, r.get(2)?)),
-        "people" => page.people.push(person_row(r)?),
-        "branches" => page.branches.push(BranchRow(
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-        )),
-        "branch_maintainers" => page.branch_maintainers.push(MemberRow(r.get(0)?, r.get(1)?, r.get(2)?)),
-        "stations" => page.stations.push(StationRow(
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-            r.get(10)?,
-            r.get(11)?,
-            r.get(12)?,
-            r.get(13)?,
-            r.get(14)?,
-            r.get(15)?,
-            r.get(16)?,
-            r.get(17)?,
-            r.get(18)?,
-        )),
-        "plans" => page.plans.push(PlanRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        "daily_payments" => page.daily_payments.push(PaymentRow(
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-        )),
-        "daily_cards" => page
-            .daily_cards
-            .push(CardRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        "daily_referrals" => {
-            page.daily_referrals
-                .push(ReferralRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        }
-        "visit_notes" => page.visit_notes.push(NoteRow {
-            rev: r.get(0)?,
-            note: note_from(r, 1)?,
-        }),
-        "signoffs" => page.signoffs.push(SignoffRow {
-            rev: r.get(0)?,
-            signoff: signoff_from(r, 1)?,
-        }),
-        "branch_signoffs" => page.branch_signoffs.push(BranchSignoffRow {
-            rev: r.get(0)?,
-            signoff: branch_signoff_from(r, 1)?,
-        }),
-        "resolutions" => page.resolutions.push(ResolutionRow {
-            rev: r.get(0)?,
-            resolution: resolution_from(r, 1)?,
-        }),
-        _ => {
-            page.deleted.push(deleted_row(r.get(0)?, r.get(1)?, r.get(2)?)?);
-        }
-    }
-    Ok(())
-}
-
-fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
-    Ok(PersonRow(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-}
-
 /// The authors and editors of the page's notes, sign-offs and resolutions
 /// come with
 /// them, whatever their revision: a county clerk or a manager of another
@@ -280,9 +199,9 @@ fn add_record_people(conn: &Connection, page: &mut PullPage) -> Result<(), Store
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {PERSON_COLUMNS} FROM people WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
     ))?;
-    let rows = stmt.query_map([json], person_row)?;
-    for row in rows {
-        page.people.push(row?);
+    let mut rows = stmt.query([json])?;
+    while let Some(r) = rows.next()? {
+        page.people.push(person_row(r)?);
     }
     Ok(())
 }
