@@ -154,6 +154,7 @@ fn rows(store: &Store, sql: &str) -> Vec<String> {
 }
 
 fn assert_totals_are_sums(store: &Store) {
+    assert_first_trades_are_first_days(store);
     assert_eq!(
         rows(
             store,
@@ -185,6 +186,25 @@ fn assert_totals_are_sums(store: &Store) {
             store,
             "SELECT substr(day, 1, 7), station_id, kind, count(*), sum(count)
              FROM daily_referrals GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
+    );
+}
+
+/// Each station's kept first trades (migration 0014) are its earliest
+/// daily rows.
+fn assert_first_trades_are_first_days(store: &Store) {
+    assert_eq!(
+        rows(
+            store,
+            "SELECT station_id, first_payment, first_card FROM station_first_trades
+             WHERE first_payment IS NOT NULL OR first_card IS NOT NULL ORDER BY 1"
+        ),
+        rows(
+            store,
+            "SELECT id, p, c FROM (SELECT id, (SELECT min(day) FROM daily_payments WHERE station_id = s.id) AS p,
+                                              (SELECT min(day) FROM daily_cards WHERE station_id = s.id) AS c
+                                   FROM stations s)
+             WHERE p IS NOT NULL OR c IS NOT NULL ORDER BY 1"
         )
     );
 }
@@ -294,10 +314,16 @@ proptest! {
         let triggers = rows(&store, "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
         store.suspend_month_totals().unwrap();
         prop_assert!(
-            rows(&store, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'daily_%_month_%'").is_empty(),
-            "every totals trigger is set aside"
+            rows(
+                &store,
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                 AND (name LIKE 'daily_%_month_%' OR name LIKE 'daily_%_first_%')"
+            )
+            .is_empty(),
+            "every totals and first-trade trigger is set aside"
         );
         prop_assert_eq!(triggers.iter().filter(|t| t.contains("_month_")).count(), 12);
+        prop_assert_eq!(triggers.iter().filter(|t| t.contains("_first_")).count(), 6);
         for w in &during {
             apply(&store, w);
         }
@@ -325,7 +351,11 @@ proptest! {
              WHERE day BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY station_id ORDER BY 1",
         );
         prop_assert_eq!(payments, by_hand);
+        let lives: Vec<_> = store.station_lives().unwrap().into_iter().map(|(id, l)| (id, l.first_trade)).collect();
+        prop_assert_eq!(&lives, &first_trades_by_hand(&store));
         store.resume_month_totals().unwrap();
+        let lives: Vec<_> = store.station_lives().unwrap().into_iter().map(|(id, l)| (id, l.first_trade)).collect();
+        prop_assert_eq!(&lives, &first_trades_by_hand(&store));
         prop_assert_eq!(
             rows(&store, "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
             triggers
@@ -344,7 +374,8 @@ fn the_migration_fills_the_totals_of_an_older_database() {
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
         // As the release before month totals left it.
-        bianmin::store::migrate::to_version(&mut conn, bianmin::store::SCHEMA_VERSION as usize - 1).unwrap();
+        let before = bianmin::store::migrate::version_before("0010_month_totals").unwrap();
+        bianmin::store::migrate::to_version(&mut conn, before).unwrap();
         conn.execute_batch(
             "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
              INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
@@ -376,6 +407,31 @@ fn the_migration_fills_the_totals_of_an_older_database() {
         .map(|m| m.to_string())
         .collect();
     assert_eq!(months, ["2026-10", "2026-11"]);
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT station_id, first_payment, first_card FROM station_first_trades"
+        ),
+        vec!["Text(\"S1\")|Text(\"2026-10-01\")|Text(\"2026-10-02\")"]
+    );
+}
+
+/// Each station's first trade summed by hand from the days: the earlier of
+/// its first payment and first card row.
+fn first_trades_by_hand(store: &Store) -> Vec<(String, Option<NaiveDate>)> {
+    let mut stmt = store
+        .sql_for_tests()
+        .prepare(
+            "SELECT id, min(coalesce(p, c), coalesce(c, p)) FROM (
+                 SELECT id, (SELECT min(day) FROM daily_payments WHERE station_id = s.id) AS p,
+                            (SELECT min(day) FROM daily_cards WHERE station_id = s.id) AS c
+                 FROM stations s) ORDER BY id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 /// The stations' lives are read once per state of the database: a write
@@ -408,4 +464,12 @@ fn station_lives_follow_every_write() {
         .execute("DELETE FROM daily_cards WHERE station_id = 'S1'", [])
         .unwrap();
     assert_eq!(first_trade(&store), Some(day(10)));
+    other
+        .sql_for_tests()
+        .execute(
+            "UPDATE daily_payments SET day = ?1 WHERE station_id = 'S1'",
+            params![day(1)],
+        )
+        .unwrap();
+    assert_eq!(first_trade(&store), Some(day(1)));
 }

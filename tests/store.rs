@@ -111,3 +111,47 @@ fn a_file_that_is_not_a_database_is_refused() {
         "这不是数据库 — not a database, just some text that is long enough"
     );
 }
+
+/// A read snapshot sees one state of the file: another connection's
+/// commit in the middle is not seen until the snapshot ends; an error
+/// inside ends it too, and a nested one reads inside the outer.
+#[test]
+fn a_read_snapshot_sees_one_state_and_always_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = Store::open(&path).unwrap();
+    let other = Store::open(&path).unwrap();
+    let people = |s: &Store| -> Result<i64, StoreError> {
+        Ok(s.sql_for_tests()
+            .query_row("SELECT count(*) FROM people", [], |r| r.get(0))?)
+    };
+    let (before, during, nested) = store
+        .read_snapshot(|s| {
+            let before = people(s)?;
+            other
+                .sql_for_tests()
+                .execute("INSERT INTO people (id, name) VALUES ('P1', 'p')", [])
+                .unwrap();
+            let during = people(s)?;
+            let nested = s.read_snapshot(people)?;
+            Ok::<_, StoreError>((before, during, nested))
+        })
+        .unwrap();
+    assert_eq!((before, during, nested), (0, 0, 0));
+    assert_eq!(people(&store).unwrap(), 1, "the next read sees the commit");
+    assert!(store.sql_for_tests().is_autocommit());
+
+    let failed: Result<(), StoreError> = store.read_snapshot(|s| {
+        people(s)?;
+        Err(StoreError::BadValue {
+            table: "people",
+            column: "id",
+            value: "x".into(),
+        })
+    });
+    assert!(failed.is_err());
+    assert!(
+        store.sql_for_tests().is_autocommit(),
+        "the snapshot ended with the error"
+    );
+}

@@ -20,7 +20,7 @@ use crate::i18n::{trf, Text};
 use crate::month::Month;
 use crate::policy::{evaluate, FactsError, MonthResult, Policy, PolicyVersion};
 use crate::store::county_read::CountyRead;
-use crate::store::facts::{month_facts, BranchScope};
+use crate::store::facts::{month_facts_of, BranchScope};
 use crate::store::registry::Station;
 use crate::store::StoreError;
 
@@ -88,14 +88,15 @@ pub fn build_report<D: CountyRead + ?Sized>(
         None => BranchScope::All,
     };
     let version = policy.version_for(month)?;
-    let mut facts = month_facts(store, month, as_of, &scope)?;
+    let stations = store.stations()?;
+    let mut facts = month_facts_of(store, &stations, month, as_of, &scope)?;
     quarter::fill_withholding_history(store, policy, &mut facts, &scope)?;
     let result = evaluate(policy, &facts)?;
 
     let people = store.people()?;
     Ok(MonthReport {
         result,
-        stations: store.stations()?.into_iter().map(|s| (s.id.clone(), s)).collect(),
+        stations: stations.into_iter().map(|s| (s.id.clone(), s)).collect(),
         branch_names: branches.into_iter().map(|b| (b.id, b.name)).collect(),
         person_names: people.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
         person_green_card: people.iter().map(|p| (p.id.clone(), p.has_green_card)).collect(),

@@ -113,12 +113,19 @@ impl Store {
     }
 
     fn read_station_lives(&self) -> Result<Vec<(String, StationLife)>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        // The first trades are kept per station (migration 0014) while the
+        // month totals are fresh; during a large pull, sought in the days.
+        let sql = if self.month_totals_fresh()? {
+            "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
+                    f.first_payment, f.first_card
+             FROM stations LEFT JOIN station_first_trades f ON f.station_id = stations.id ORDER BY id"
+        } else {
             "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
                     (SELECT min(day) FROM daily_payments WHERE station_id = stations.id),
                     (SELECT min(day) FROM daily_cards WHERE station_id = stations.id)
-             FROM stations ORDER BY id",
-        )?;
+             FROM stations ORDER BY id"
+        };
+        let mut stmt = self.conn().prepare(sql)?;
         let mut rows = stmt.query([])?;
         let mut lives = Vec::new();
         while let Some(r) = rows.next()? {

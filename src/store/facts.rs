@@ -12,6 +12,7 @@ use super::dates::{date_at, opt_date_at};
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
+use crate::store::registry::Station;
 
 /// Which branches to evaluate. Branch figures (R7, R8) depend on every
 /// station of the branch, so scope is never narrower than a branch.
@@ -205,6 +206,18 @@ pub fn month_facts<D: CountyRead + ?Sized>(
     as_of: Option<NaiveDate>,
     scope: &BranchScope,
 ) -> Result<MonthFacts, StoreError> {
+    month_facts_of(db, &db.stations()?, month, as_of, scope)
+}
+
+/// `month_facts` with the registry's stations already read (a report
+/// needs them again for names; 5,000 of them are worth reading once).
+pub fn month_facts_of<D: CountyRead + ?Sized>(
+    db: &D,
+    registry: &[Station],
+    month: Month,
+    as_of: Option<NaiveDate>,
+    scope: &BranchScope,
+) -> Result<MonthFacts, StoreError> {
     let as_of = match as_of {
         Some(day) => day,
         None => default_as_of(db, month)?,
@@ -231,7 +244,7 @@ pub fn month_facts<D: CountyRead + ?Sized>(
 
     let mut stations: Vec<StationFacts> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for s in db.stations()? {
+    for s in registry {
         if !s.active_in(month) || !branches.iter().any(|b| b.id == s.branch_id) {
             continue;
         }

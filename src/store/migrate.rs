@@ -43,6 +43,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0011_month_totals_state",
         include_str!("../../migrations/0011_month_totals_state.sql"),
     ),
+    (
+        "0014_station_first_trades",
+        include_str!("../../migrations/0014_station_first_trades.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.
@@ -98,6 +102,13 @@ pub fn to_version(conn: &mut Connection, version: usize) -> Result<(), String> {
     without_foreign_keys(conn, |conn| {
         migrations_up_to(version).to_latest(conn).map_err(|e| e.to_string())
     })
+}
+
+/// The schema version a file has just before the migration `name`
+/// (`0010_month_totals`): for tests that build a database as the release
+/// before that migration left it, whatever was appended since.
+pub fn version_before(name: &str) -> Option<usize> {
+    MIGRATION_FILES.iter().position(|(n, _)| *n == name)
 }
 
 #[cfg(test)]

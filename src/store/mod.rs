@@ -180,6 +180,28 @@ impl Store {
         &self.conn
     }
 
+    /// Runs `read` inside one read transaction: everything it reads is
+    /// one state of the database (a sync committing meanwhile shows up
+    /// in the next read, not half in this one), and SQLite takes its
+    /// shared lock once instead of once per statement — the dashboard's
+    /// first frame runs a few hundred small reads. `read` must not write.
+    pub fn read_snapshot<T, E: From<StoreError>>(&self, read: impl FnOnce(&Store) -> Result<T, E>) -> Result<T, E> {
+        if !self.conn.is_autocommit() {
+            // Already inside a transaction (a caller's): it is the snapshot.
+            return read(self);
+        }
+        self.conn.execute_batch("BEGIN").map_err(StoreError::from)?;
+        let result = read(self);
+        // Nothing was written: ending the transaction cannot lose work,
+        // and the result is what was read either way.
+        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        match (result, end) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
+        }
+    }
+
     /// The raw connection for integration tests and benchmarks, which set
     /// up states no command can make (a corrupted row, a million facts in
     /// one statement). Product code never calls it (the same test checks).

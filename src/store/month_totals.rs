@@ -20,41 +20,60 @@ struct TotalReads<'c> {
     referrals: CachedStatement<'c>,
 }
 
-/// The totals' triggers and their rebuild, as migration 0010 writes them:
-/// a large pull drops and restores exactly these.
-const MIGRATION: &str = include_str!("../../migrations/0010_month_totals.sql");
+/// The migrations whose triggers keep tables beside the daily facts and
+/// whose top-level inserts rebuild them: the month totals (0010) and the
+/// stations' first trades (0014). A large pull drops and restores exactly
+/// these triggers and rebuilds exactly these tables.
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../migrations/0010_month_totals.sql"),
+    include_str!("../../migrations/0014_station_first_trades.sql"),
+];
 
-/// Each `CREATE TRIGGER … END;` of the migration, with its name.
-fn triggers() -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    let mut rest = MIGRATION;
+/// Each `CREATE TRIGGER … END;` of `sql`, with its name, and the text
+/// around them.
+fn split_triggers(sql: &'static str) -> (Vec<(&'static str, &'static str)>, Vec<&'static str>) {
+    let mut triggers = Vec::new();
+    let mut outside = Vec::new();
+    let mut rest = sql;
     while let Some(start) = rest.find("CREATE TRIGGER ") {
         let from = &rest[start..];
         let Some(end) = from.find("\nEND;") else { break };
-        let sql = &from[..end + "\nEND;".len()];
-        let name = sql["CREATE TRIGGER ".len()..]
+        let trigger = &from[..end + "\nEND;".len()];
+        let name = trigger["CREATE TRIGGER ".len()..]
             .split_whitespace()
             .next()
             .unwrap_or_default();
-        out.push((name, sql));
-        rest = &from[end..];
+        triggers.push((name, trigger));
+        outside.push(&rest[..start]);
+        rest = &from[trigger.len()..];
     }
-    out
+    outside.push(rest);
+    (triggers, outside)
 }
 
-/// The migration's three `INSERT INTO month_… SELECT … GROUP BY …;`.
-fn rebuilds() -> Vec<&'static str> {
+/// Every kept table's trigger, with its name.
+fn triggers() -> Vec<(&'static str, &'static str)> {
+    MIGRATIONS.iter().flat_map(|sql| split_triggers(sql).0).collect()
+}
+
+/// Every kept table's rebuild (the migrations' top-level
+/// `INSERT INTO … SELECT …;`, outside the triggers), with the table it fills.
+fn rebuilds() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
-    let mut rest = MIGRATION;
-    while let Some(start) = rest.find("INSERT INTO month_") {
-        let from = &rest[start..];
-        let Some(end) = from.find(';') else { break };
-        // Only the top-level rebuilds: the triggers' inserts have VALUES.
-        let sql = &from[..=end];
-        if sql.contains("GROUP BY") {
-            out.push(sql);
+    for sql in MIGRATIONS {
+        for mut rest in split_triggers(sql).1 {
+            while let Some(start) = rest.find("INSERT INTO ") {
+                let from = &rest[start..];
+                let Some(end) = from.find(';') else { break };
+                let insert = &from[..=end];
+                let table = insert["INSERT INTO ".len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default();
+                out.push((table, insert));
+                rest = &from[end..];
+            }
         }
-        rest = &from[end..];
     }
     out
 }
@@ -94,10 +113,8 @@ impl Store {
             tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
             tx.execute_batch(sql)?;
         }
-        for table in ["month_payments", "month_cards", "month_referrals"] {
+        for (table, sql) in rebuilds() {
             tx.execute_batch(&format!("DELETE FROM {table}"))?;
-        }
-        for sql in rebuilds() {
             tx.execute_batch(sql)?;
         }
         tx.execute("UPDATE month_totals_state SET fresh = 1 WHERE id = 1", [])?;

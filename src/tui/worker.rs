@@ -57,8 +57,14 @@ impl Worker {
 
     /// Reads what the first frame needs. `person` is who looks (`None`,
     /// or someone the database does not know: the picker asks).
+    /// One read transaction for all of it: the first frame shows one
+    /// state of the database, and its few hundred reads take SQLite's
+    /// lock once.
     pub fn boot(&self, person: Option<&str>) -> Result<Boot, ReportError> {
-        let store = &self.store;
+        self.store.read_snapshot(|store| self.boot_from(store, person))
+    }
+
+    fn boot_from(&self, store: &Store, person: Option<&str>) -> Result<Boot, ReportError> {
         let month = store.default_month()?;
         let demo = store.is_demo()? || store.sync_status()?.server_demo;
         let viewer = match person {
@@ -107,7 +113,8 @@ impl Worker {
                 scope,
                 generation,
             } => Msg::MonthLoaded {
-                result: MonthData::load(store, &self.policy, month, scope.as_deref(), self.today)
+                result: store
+                    .read_snapshot(|store| MonthData::load(store, &self.policy, month, scope.as_deref(), self.today))
                     .map(Box::new)
                     .map_err(|e| text(&e)),
                 month,
