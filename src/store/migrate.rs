@@ -43,6 +43,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0011_month_totals_state",
         include_str!("../../migrations/0011_month_totals_state.sql"),
     ),
+    (
+        "0012_payments_without_category_check",
+        include_str!("../../migrations/0012_payments_without_category_check.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.
