@@ -398,6 +398,20 @@ impl Store {
         Ok(())
     }
 
+    /// Turns this connection's triggers off for a large pull, or back on
+    /// after it. On a laptop they only number rows (a pulled row carries
+    /// the server's revision, so the revision triggers' bodies never run;
+    /// yet SQLite enters each trigger's program for every row to learn
+    /// that), write tombstones (each page empties them) and keep the month
+    /// totals (suspended for a large pull anyway). A setting of this
+    /// connection, not of the file: a pull killed midway leaves nothing
+    /// behind, and every other connection keeps its triggers.
+    pub fn set_pull_triggers(&self, on: bool) -> Result<(), StoreError> {
+        self.conn()
+            .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, on)?;
+        Ok(())
+    }
+
     /// Turns foreign key enforcement off for a pull, or back on after it.
     /// Rows arrive at their latest revision, so a row may come a page
     /// before one it refers to; the server keeps references whole, and so
