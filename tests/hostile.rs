@@ -731,4 +731,24 @@ fn a_pulled_payment_of_a_category_that_is_no_policy_id_is_refused_whole() {
         count(&laptop, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox'"),
         1
     );
+
+    // A category of a megabyte is named in a few words, not copied whole
+    // into the message and the laptop's last sync error.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE daily_payments SET category = ?1 WHERE category = ?2",
+            rusqlite::params!["x".repeat(1 << 20) + "!", bad],
+        )
+        .unwrap();
+    }
+    let out = sync(&laptop, &server.url, &w02, &[]);
+    assert!(!out.status.success(), "the pull went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&"x".repeat(64)) && stderr.len() < 2_000,
+        "{}",
+        stderr.len()
+    );
+    assert_eq!(count(&laptop, "SELECT count(*) FROM daily_payments"), 0);
 }

@@ -206,14 +206,21 @@ fn check_categories(page: &PullPage) -> Result<(), StoreError> {
         .find(|r| !crate::policy::category::valid_id(&r.3))
     {
         None => Ok(()),
+        // At most 64 characters of each value in the message (which the
+        // laptop also keeps as the last sync error): a hostile server
+        // could send a category of megabytes.
         Some(PaymentRow(_, station, day, category, ..)) => Err(StoreError::PulledBadValue {
             table: "daily_payments",
             column: "category",
             value: StoreError::BadCategory {
-                category: category.clone(),
+                category: category.chars().take(64).collect(),
             }
             .to_string(),
-            row: format!("{station} {day}"),
+            row: format!(
+                "{} {}",
+                station.chars().take(64).collect::<String>(),
+                day.chars().take(64).collect::<String>()
+            ),
         }),
     }
 }
