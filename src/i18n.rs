@@ -1131,6 +1131,9 @@ texts! {
     PgDemoNotEmpty => "{0} 里已有站点或走访记录；演示数据只写入空数据库{1}", "{0} already holds stations or notes; the demo fills an empty database{1}";
     PgDemoNoForce => "（PostgreSQL 数据库不会被 --force 清空：请自行删除并重建）", " (--force does not empty a PostgreSQL database: drop and create it yourself)";
     NotOnPostgres => "{0} 是 PostgreSQL 数据库；这个命令只用于 SQLite 数据库文件。PostgreSQL 上可用: serve、import、user、report、note list、demo", "{0} is a PostgreSQL database; this command works on SQLite database files only. On PostgreSQL: serve, import, user, report, note list, demo";
+    // perf-pull3 (issue 14): a pulled row the laptop refuses, a category that is no policy id.
+    StorePulledBadValue => "服务器发来的 {0}.{1} 不正确：{2}（{3}）。这一页没有写入，请联系县局检查服务器数据。", "the server sent a bad {0}.{1}: {2} ({3}); nothing of that page was stored: ask the county to check the server's data";
+    StoreBadCategory => "{0} 不是缴费类别编号（小写字母、数字和 _，以字母开头）", "{0} is not a payment category id (lower-case letters, digits and _, starting with a letter)";
 }
 
 /// The name of a referral kind, or the kind itself if the table lacks it.

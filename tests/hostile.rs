@@ -695,3 +695,60 @@ fn a_large_import_while_laptops_push_fails_no_push_and_loses_nothing() {
     assert!(!server_log.contains(" 500 "), "{server_log}");
     eprintln!("busy answers while importing: {busy_answers}");
 }
+
+/// The payments table no longer checks a category's shape itself
+/// (migration 0012): a server whose database holds a category that is no
+/// policy id (a sqlite3 session, an attacker) is refused by the laptop,
+/// which names the row and keeps nothing of that page.
+#[test]
+fn a_pulled_payment_of_a_category_that_is_no_policy_id_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let w02 = token(&db, "W02", "maintainer");
+    let station = stations_of(&db, "W02")[0].clone();
+    let bad = "Mobile'); DROP TABLE outbox; --";
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE daily_payments SET category = ?2
+                 WHERE (day, station_id, category) = (SELECT day, station_id, category FROM daily_payments
+                                                      WHERE station_id = ?1 ORDER BY day LIMIT 1)",
+                rusqlite::params![station, bad],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let out = sync(&laptop, &server.url, &w02, &[]);
+    assert!(!out.status.success(), "the pull went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(bad) && stderr.contains(&station), "{stderr}");
+    assert_eq!(count(&laptop, "SELECT count(*) FROM daily_payments"), 0);
+    assert_eq!(count(&laptop, "SELECT pull_cursor FROM sync_state"), 0);
+    assert_eq!(
+        count(&laptop, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox'"),
+        1
+    );
+
+    // A category of a megabyte is named in a few words, not copied whole
+    // into the message and the laptop's last sync error.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE daily_payments SET category = ?1 WHERE category = ?2",
+            rusqlite::params!["x".repeat(1 << 20) + "!", bad],
+        )
+        .unwrap();
+    }
+    let out = sync(&laptop, &server.url, &w02, &[]);
+    assert!(!out.status.success(), "the pull went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&"x".repeat(64)) && stderr.len() < 2_000,
+        "{}",
+        stderr.len()
+    );
+    assert_eq!(count(&laptop, "SELECT count(*) FROM daily_payments"), 0);
+}

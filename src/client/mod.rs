@@ -379,7 +379,10 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
         ))
     })();
     let _ = store.set_pull_foreign_keys(true);
-    let restored = store.restore_fact_indexes().and_then(|()| store.resume_month_totals());
+    let restored = store
+        .set_pull_triggers(true)
+        .and_then(|()| store.restore_fact_indexes())
+        .and_then(|()| store.resume_month_totals());
     if report.bulk {
         let _ = store.end_bulk_pull_wal();
     }
@@ -444,6 +447,7 @@ fn pull_pages(
                 store.drop_fact_indexes()?;
                 store.suspend_month_totals()?;
                 store.begin_bulk_pull_wal()?;
+                store.set_pull_triggers(false)?;
                 report.bulk = true;
             }
             report.pulled_rows += store.apply_pull_page(&page, client.server())?;

@@ -110,6 +110,12 @@ impl Store {
         count: u64,
         amount_fen: i64,
     ) -> Result<(), StoreError> {
+        // The table does not check a category's shape (migration 0012).
+        if !crate::policy::category::valid_id(category) {
+            return Err(StoreError::BadCategory {
+                category: category.to_string(),
+            });
+        }
         self.conn()
             .prepare_cached(
                 "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)

@@ -44,6 +44,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         include_str!("../../migrations/0011_month_totals_state.sql"),
     ),
     (
+        "0012_payments_without_category_check",
+        include_str!("../../migrations/0012_payments_without_category_check.sql"),
+    ),
+    (
         "0014_station_first_trades",
         include_str!("../../migrations/0014_station_first_trades.sql"),
     ),

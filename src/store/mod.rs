@@ -63,6 +63,18 @@ pub enum StoreError {
         column: &'static str,
         value: String,
     },
+    /// A pulled row the laptop will not store (the page is refused whole):
+    /// `row` names it (station and day), `value` says what is wrong.
+    #[error("{}", trf(Text::StorePulledBadValue, &[table, column, value, row]))]
+    PulledBadValue {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+        row: String,
+    },
+    /// A payment category that is not a policy id (`policy::category::valid_id`).
+    #[error("{}", trf(Text::StoreBadCategory, &[&format!("{category:?}")]))]
+    BadCategory { category: String },
 }
 
 impl From<rusqlite::Error> for StoreError {

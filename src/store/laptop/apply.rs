@@ -109,23 +109,24 @@ const FACT_INDEXES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The revision indexes of the daily facts (as in migration 0003): a
-/// server reads its pull pages through them; a laptop never reads facts by
-/// revision, and keeping them costs a first pull about a sixth of its
-/// writes. A laptop's large pull drops them for good; a database that
-/// becomes a server's gets them back (`restore_revision_indexes`).
+/// The revision indexes of the daily facts (as in migration 0012, which
+/// made them covering): a server reads its pull pages from them alone; a
+/// laptop never reads facts by revision, and keeping them costs a first
+/// pull about a sixth of its writes. A laptop's large pull drops them for
+/// good; a database that becomes a server's gets them back
+/// (`restore_revision_indexes`).
 const FACT_REV_INDEXES: [(&str, &str); 3] = [
     (
         "daily_payments_by_rev",
-        "CREATE INDEX IF NOT EXISTS daily_payments_by_rev ON daily_payments(rev)",
+        "CREATE INDEX IF NOT EXISTS daily_payments_by_rev ON daily_payments(rev, count, amount_fen)",
     ),
     (
         "daily_cards_by_rev",
-        "CREATE INDEX IF NOT EXISTS daily_cards_by_rev ON daily_cards(rev)",
+        "CREATE INDEX IF NOT EXISTS daily_cards_by_rev ON daily_cards(rev, raw, valid)",
     ),
     (
         "daily_referrals_by_rev",
-        "CREATE INDEX IF NOT EXISTS daily_referrals_by_rev ON daily_referrals(rev)",
+        "CREATE INDEX IF NOT EXISTS daily_referrals_by_rev ON daily_referrals(rev, count)",
     ),
 ];
 
@@ -191,6 +192,37 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
          ON CONFLICT (branch_id, month) DO UPDATE SET target = excluded.target, rev = excluded.rev",
         &page.plans,
     )
+}
+
+/// The shape of every pulled payment's category, checked before anything
+/// of the page is written: the table no longer checks it row by row
+/// (migration 0012: the `GLOB`s were a sixth of a first pull's inserts),
+/// and a category is a policy id (`policy::category::valid_id`), whatever
+/// the server holds.
+fn check_categories(page: &PullPage) -> Result<(), StoreError> {
+    match page
+        .daily_payments
+        .iter()
+        .find(|r| !crate::policy::category::valid_id(&r.3))
+    {
+        None => Ok(()),
+        // At most 64 characters of each value in the message (which the
+        // laptop also keeps as the last sync error): a hostile server
+        // could send a category of megabytes.
+        Some(PaymentRow(_, station, day, category, ..)) => Err(StoreError::PulledBadValue {
+            table: "daily_payments",
+            column: "category",
+            value: StoreError::BadCategory {
+                category: category.chars().take(64).collect(),
+            }
+            .to_string(),
+            row: format!(
+                "{} {}",
+                station.chars().take(64).collect::<String>(),
+                day.chars().take(64).collect::<String>()
+            ),
+        }),
+    }
 }
 
 fn facts(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
@@ -373,6 +405,20 @@ impl Store {
         Ok(())
     }
 
+    /// Turns this connection's triggers off for a large pull, or back on
+    /// after it. On a laptop they only number rows (a pulled row carries
+    /// the server's revision, so the revision triggers' bodies never run;
+    /// yet SQLite enters each trigger's program for every row to learn
+    /// that), write tombstones (each page empties them) and keep the month
+    /// totals (suspended for a large pull anyway). A setting of this
+    /// connection, not of the file: a pull killed midway leaves nothing
+    /// behind, and every other connection keeps its triggers.
+    pub fn set_pull_triggers(&self, on: bool) -> Result<(), StoreError> {
+        self.conn()
+            .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, on)?;
+        Ok(())
+    }
+
     /// Turns foreign key enforcement off for a pull, or back on after it.
     /// Rows arrive at their latest revision, so a row may come a page
     /// before one it refers to; the server keeps references whole, and so
@@ -444,6 +490,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let conn: &Connection = &tx;
+            check_categories(page)?;
             registry(conn, page)?;
             facts(conn, page)?;
             records(conn, page)?;
