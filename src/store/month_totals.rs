@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{params, CachedStatement};
+use rusqlite::{params, CachedStatement, Connection};
 
 use super::county_read::{visit_fact_reads, FactRow};
 use super::{Store, StoreError};
@@ -57,6 +57,26 @@ fn rebuilds() -> Vec<&'static str> {
         rest = &from[end..];
     }
     out
+}
+
+/// Adds to the month totals what a write with the triggers set aside
+/// added to the days (an import, `store::import::sqlite`):
+/// `(month, station, category)` → (daily rows that were new, count, fen).
+/// Exactly what the insert and update triggers would have added up to.
+pub(crate) fn add_month_payments<'a>(
+    conn: &Connection,
+    sums: impl IntoIterator<Item = ((Month, &'a str, &'a str), (i64, i64, i64))>,
+) -> Result<(), StoreError> {
+    let mut add = conn.prepare_cached(
+        "INSERT INTO month_payments (month, station_id, category, days, count, amount_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (month, station_id, category) DO UPDATE SET days = days + excluded.days,
+             count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
+    )?;
+    for ((month, station, category), (days, count, fen)) in sums {
+        add.execute(params![month.to_string(), station, category, days, count, fen])?;
+    }
+    Ok(())
 }
 
 impl Store {
