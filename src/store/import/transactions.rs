@@ -57,13 +57,17 @@ impl DailySums {
     /// The sums by name, in station order: the writes then walk the
     /// table's pages (and the by-station index) in order, not at random.
     fn into_totals(self, names: &DailyNames<'_>) -> Vec<DailyPayment> {
-        let mut totals: Vec<DailyPayment> = self
-            .numbered
+        let mut numbered: Vec<_> = self.numbered.into_iter().collect();
+        // Numbers sort as the names do (`DailyNames::new`).
+        numbered.sort_unstable_by_key(|(key, _)| *key);
+        let mut totals: Vec<DailyPayment> = numbered
             .into_iter()
             .map(|(key, sums)| (names.names(key), sums))
-            .chain(self.named)
             .collect();
-        totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if !self.named.is_empty() {
+            totals.extend(self.named);
+            totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
         totals
     }
 }
@@ -77,8 +81,10 @@ struct DailyNames<'a> {
 }
 
 impl<'a> DailyNames<'a> {
+    /// Numbered in the names' order, so that keys sort as their names do.
     fn new(stations: &'a HashSet<String>, policy: &'a Policy) -> DailyNames<'a> {
-        let stations: Vec<&str> = stations.iter().map(String::as_str).collect();
+        let mut stations: Vec<&str> = stations.iter().map(String::as_str).collect();
+        stations.sort_unstable();
         let station_numbers = stations.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         let mut categories: Vec<&str> = Vec::new();
         for category in policy.versions.iter().flat_map(|v| &v.categories) {
@@ -86,6 +92,7 @@ impl<'a> DailyNames<'a> {
                 categories.push(&category.id);
             }
         }
+        categories.sort_unstable();
         DailyNames {
             stations,
             station_numbers,
