@@ -76,7 +76,7 @@ impl DailySums {
 /// categories of the policy's versions. Read by both threads of an import.
 struct DailyNames<'a> {
     stations: Vec<&'a str>,
-    station_numbers: HashMap<&'a str, u32>,
+    station_numbers: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
     categories: Vec<&'a str>,
 }
 
@@ -103,7 +103,10 @@ impl<'a> DailyNames<'a> {
     /// The key of a station's day and category; `None` for a station not
     /// in the registry or a category of no version.
     fn key(&self, station: &str, day: NaiveDate, category: &str) -> Option<DailyKey> {
-        let station = *self.station_numbers.get(station)?;
+        self.key_of_number(*self.station_numbers.get(station)?, day, category)
+    }
+
+    fn key_of_number(&self, station: u32, day: NaiveDate, category: &str) -> Option<DailyKey> {
         let category = self.categories.iter().position(|c| *c == category)?;
         Some((station, day, category as u32))
     }
@@ -182,9 +185,9 @@ fn check_payment(
         Ok(row) => row,
         Err(e) => return CheckedPayment::Bad(e),
     };
-    if !names.station_numbers.contains_key(row.station_code.as_str()) {
+    let Some(&station) = names.station_numbers.get(row.station_code.as_str()) else {
         return CheckedPayment::Bad(unknown_station(&row.station_code, row.line));
-    }
+    };
     let Some(fen) = fen_from_yuan(row.amount) else {
         return CheckedPayment::Bad(row_error(
             row.line,
@@ -200,7 +203,7 @@ fn check_payment(
         return CheckedPayment::Reversal(row.txn_id);
     }
     let day = row.time.date();
-    let key = names.key(&row.station_code, day, category);
+    let key = names.key_of_number(station, day, category);
     CheckedPayment::Payment(
         NewPayment {
             day_text: day_texts.of(day).to_string(),
