@@ -401,6 +401,28 @@ fn an_import_into_a_month_with_figures_keeps_totals_the_sums_of_days() {
     assert_totals_are_sums(&store);
     assert_eq!(rows(&store, s1_mobile), ["Integer(2)|Integer(3)|Integer(599)"]);
     assert_eq!(rows(&store, triggers), before);
+    // An import sets the daily table's triggers aside and does what these
+    // do (revisions, month totals): a trigger added to the table must be
+    // done by the import as well (`store::import::sqlite::TriggersAside`).
+    let names: Vec<String> = [
+        "month_delete",
+        "month_insert",
+        "month_move",
+        "month_update",
+        "rev_delete",
+        "rev_insert",
+        "rev_update",
+    ]
+    .iter()
+    .map(|n| format!("Text(\"daily_payments_{n}\")"))
+    .collect();
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'daily_payments' ORDER BY name"
+        ),
+        names
+    );
 }
 
 #[test]

@@ -45,7 +45,9 @@ const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 /// million daily rows of a county's month that was more than the upserts'
 /// own work. The import does what the triggers would: it hands out
 /// revisions itself (`Revisions`; the revision triggers stand aside for
-/// rows written with one anyway) and adds to the month totals once.
+/// rows written with one anyway) and adds to the month totals once. A
+/// trigger added to `daily_payments` must be done here too
+/// (tests/month_totals.rs lists the ones there are).
 struct TriggersAside<'t> {
     tx: &'t Transaction<'t>,
     /// Each trigger's `CREATE TRIGGER` statement, in the order made.
