@@ -152,6 +152,46 @@ fn reversed_and_cancelled_transactions_never_count() {
     );
 }
 
+/// A reversal in a later file takes back what an earlier file counted
+/// (the day's count goes down; it once failed the import on the daily
+/// table's `count >= 0` check), and the month's total follows.
+#[test]
+fn a_later_file_reverses_what_an_earlier_one_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = registry_db(dir.path());
+    let header = "交易流水号,站点编码,交易时间,业务类型,金额,状态\n";
+    let first = dir.path().join("first.csv");
+    std::fs::write(
+        &first,
+        format!("{header}X1,S001,2026-10-01 08:15:30,移动话费,50.00,成功\nX2,S001,2026-10-01 09:00:00,移动话费,20.00,成功\n"),
+    )
+    .unwrap();
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        format!("{header}X1,S001,2026-10-01 08:15:30,移动话费,50.00,冲正\n"),
+    )
+    .unwrap();
+    for file in [&first, &second] {
+        let out = bianmin(&db).args(["import", "payments"]).arg(file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(
+        daily_payments(&db),
+        [("S001".into(), "2026-10-01".into(), "mobile".into(), 1, 2000)]
+    );
+    let store = Store::open(&db).unwrap();
+    let total: (i64, i64, i64) = store
+        .sql_for_tests()
+        .query_row(
+            "SELECT days, count, amount_fen FROM month_payments WHERE month = '2026-10' AND station_id = 'S001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(total, (1, 1, 2000));
+}
+
 #[test]
 fn a_card_swiped_five_times_a_day_counts_twice() {
     let dir = tempfile::tempdir().unwrap();

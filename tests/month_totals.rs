@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use rusqlite::params;
 
 use bianmin::month::Month;
-use bianmin::policy::CardCounts;
+use bianmin::policy::{CardCounts, Policy};
 use bianmin::store::facts::BranchScope;
 use bianmin::store::Store;
 
@@ -55,6 +55,10 @@ enum Write {
     /// A day moved to another day (a sqlite3 session's correction).
     MovePayments(u8, u8),
     MoveCards(u8, u8),
+    /// `bianmin import payments` of a file: (station, day, category, fen,
+    /// reversed) a line. Ids repeat across files (duplicates, kept once)
+    /// and a reversed line takes back what an earlier file counted.
+    ImportPayments(Vec<(u8, u8, u8, i64, bool)>),
 }
 
 fn write() -> impl Strategy<Value = Write> {
@@ -71,13 +75,42 @@ fn write() -> impl Strategy<Value = Write> {
         (s.clone(), d.clone()).prop_map(|(s, d)| Write::DeleteCards(s, d)),
         (s.clone(), d.clone()).prop_map(|(s, d)| Write::DeleteReferrals(s, d)),
         (s.clone(), d.clone()).prop_map(|(s, d)| Write::MovePayments(s, d)),
-        (s, d).prop_map(|(s, d)| Write::MoveCards(s, d)),
+        (s.clone(), d.clone()).prop_map(|(s, d)| Write::MoveCards(s, d)),
+        proptest::collection::vec((s, d, 0u8..3, 1i64..10_000, proptest::bool::weighted(0.15)), 1..12)
+            .prop_map(Write::ImportPayments),
     ]
+}
+
+/// The business types the import maps to `CATEGORIES` (Dezhou 2012).
+const BUSINESS_TYPES: [&str; 3] = ["移动话费", "联通", "其他"];
+
+fn import_payments(store: &Store, lines: &[(u8, u8, u8, i64, bool)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("payments.csv");
+    let mut csv = String::from("交易流水号,站点编码,交易时间,业务类型,金额,状态\n");
+    for &(s, d, c, fen, reversed) in lines {
+        // Few ids, so that files repeat and reverse each other's.
+        let id = format!("T{s}-{d}-{c}-{}", fen % 3);
+        let status = if reversed { "冲正" } else { "成功" };
+        csv.push_str(&format!(
+            "{id},{},{} 10:00:00,{},{}.{:02},{status}\n",
+            STATIONS[s as usize],
+            day(d),
+            BUSINESS_TYPES[c as usize],
+            fen / 100,
+            fen % 100
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    store
+        .import_payments(bianmin::ingest::read_payments(&path).unwrap(), &Policy::dezhou_2012())
+        .unwrap();
 }
 
 fn apply(store: &Store, w: &Write) {
     let conn = store.sql_for_tests();
     match *w {
+        Write::ImportPayments(ref lines) => import_payments(store, lines),
         Write::AddPayment(s, d, c, n, f) => store
             .add_daily_payment(STATIONS[s as usize], day(d), CATEGORIES[c as usize], n, f)
             .unwrap(),
@@ -365,6 +398,78 @@ proptest! {
         }
         assert_totals_are_sums(&store);
     }
+}
+
+/// An import into a month that has figures already adds to its totals
+/// exactly (daily rows added to and new ones), takes back what a reversal
+/// names, and leaves every trigger as it found it (it sets them aside
+/// while it writes).
+#[test]
+fn an_import_into_a_month_with_figures_keeps_totals_the_sums_of_days() {
+    let store = county();
+    // day(6) is 2026-10-01.
+    for (s, d, c) in [(0, 6, 0), (0, 7, 1), (1, 6, 2)] {
+        apply(&store, &Write::AddPayment(s, d, c, 2, 500));
+    }
+    let triggers = "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+    let before = rows(&store, triggers);
+    let s1_mobile = "SELECT days, count, amount_fen FROM month_payments
+                     WHERE month = '2026-10' AND station_id = 'S1' AND category = 'mobile'";
+    import_payments(
+        &store,
+        &[
+            (0, 6, 0, 1234, false),
+            (0, 8, 0, 99, false),
+            // S1's first payment moves earlier, into September; S3 gets one.
+            (0, 2, 0, 10, false),
+            (2, 6, 1, 50, false),
+            (1, 6, 2, 700, false),
+        ],
+    );
+    assert_totals_are_sums(&store);
+    assert_eq!(rows(&store, s1_mobile), ["Integer(2)|Integer(4)|Integer(1833)"]);
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT station_id, first_payment FROM station_first_trades ORDER BY 1"
+        ),
+        [
+            "Text(\"S1\")|Text(\"2026-09-27\")",
+            "Text(\"S2\")|Text(\"2026-10-01\")",
+            "Text(\"S3\")|Text(\"2026-10-01\")"
+        ]
+    );
+    // The first line again (a duplicate) and its reversal.
+    import_payments(&store, &[(0, 6, 0, 1234, false), (0, 6, 0, 1234, true)]);
+    assert_totals_are_sums(&store);
+    assert_eq!(rows(&store, s1_mobile), ["Integer(2)|Integer(3)|Integer(599)"]);
+    assert_eq!(rows(&store, triggers), before);
+    // An import sets the daily table's triggers aside and does what these
+    // do (revisions, month totals, first trades): a trigger added to the
+    // table must be done by the import as well
+    // (`store::import::sqlite::TriggersAside`).
+    let names: Vec<String> = [
+        "first_delete",
+        "first_insert",
+        "first_move",
+        "month_delete",
+        "month_insert",
+        "month_move",
+        "month_update",
+        "rev_delete",
+        "rev_insert",
+        "rev_update",
+    ]
+    .iter()
+    .map(|n| format!("Text(\"daily_payments_{n}\")"))
+    .collect();
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'daily_payments' ORDER BY name"
+        ),
+        names
+    );
 }
 
 #[test]

@@ -100,6 +100,13 @@ fn every_import_kind_accepts_and_refuses_the_same_files_as_on_sqlite() {
         }
     }
     let many = write("many-payments.csv", &many);
+    // A later file taking back a payment an earlier file counted: the
+    // day's count goes down (an upsert's proposed row of -1 once failed
+    // the daily table's `count >= 0` check before its conflict was seen).
+    let later_reversal = write(
+        "later-reversal.csv",
+        "交易流水号,站点编码,交易时间,业务类型,金额,状态\nM00010,S002,2026-10-11 09:00:00,电费,20.10,冲正\n",
+    );
     let many_cards = write("many-cards.csv", &cards);
     let steps: Vec<(&str, PathBuf)> = vec![
         ("plans", fixture("plans.csv")),
@@ -117,6 +124,7 @@ fn every_import_kind_accepts_and_refuses_the_same_files_as_on_sqlite() {
         ("cards", fixture("cards.csv")),
         ("payments", many.clone()),
         ("payments", many),
+        ("payments", later_reversal),
         ("cards", many_cards.clone()),
         ("cards", many_cards),
         ("referrals", fixture("referrals.csv")),

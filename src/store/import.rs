@@ -292,9 +292,14 @@ fn station_known<T>(
     let row = row?;
     let (code, line) = station_of(&row);
     if !stations.contains(code) {
-        return Err(row_error(line, "站点编码", trf(Text::ImportUnknownStation, &[&code])));
+        return Err(unknown_station(code, line));
     }
     Ok(row)
+}
+
+/// A row's station that is not in the registry.
+fn unknown_station(code: &str, line: u64) -> RowError {
+    row_error(line, "站点编码", trf(Text::ImportUnknownStation, &[&code]))
 }
 
 pub(super) fn row_error(line: u64, column: &str, reason: String) -> RowError {

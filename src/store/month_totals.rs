@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, CachedStatement};
+use rusqlite::{params, CachedStatement, Connection};
 
 use super::county_read::{visit_fact_reads, FactRow};
 use super::{Store, StoreError};
@@ -211,6 +211,44 @@ impl Rebuild {
         }
         Ok(true)
     }
+}
+
+/// Adds to the month totals what a write with the triggers set aside
+/// added to the days (an import, `store::import::sqlite`):
+/// `(month, station, category)` → (daily rows that were new, count, fen).
+/// Exactly what the insert and update triggers would have added up to.
+pub(crate) fn add_month_payments<'a>(
+    conn: &Connection,
+    sums: impl IntoIterator<Item = ((Month, &'a str, &'a str), (i64, i64, i64))>,
+) -> Result<(), StoreError> {
+    let mut add = conn.prepare_cached(
+        "INSERT INTO month_payments (month, station_id, category, days, count, amount_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (month, station_id, category) DO UPDATE SET days = days + excluded.days,
+             count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen",
+    )?;
+    for ((month, station, category), (days, count, fen)) in sums {
+        add.execute(params![month.to_string(), station, category, days, count, fen])?;
+    }
+    Ok(())
+}
+
+/// Keeps the stations' first payment days (migration 0014) for a write
+/// with the triggers set aside: `firsts` is each station's earliest daily
+/// row that write made new. What the insert trigger would have kept.
+pub(crate) fn add_first_payments<'a>(
+    conn: &Connection,
+    firsts: impl IntoIterator<Item = (&'a str, String)>,
+) -> Result<(), StoreError> {
+    let mut keep = conn.prepare_cached(
+        "INSERT INTO station_first_trades (station_id, first_payment) VALUES (?1, ?2)
+         ON CONFLICT (station_id) DO UPDATE SET first_payment = excluded.first_payment
+             WHERE first_payment IS NULL OR excluded.first_payment < first_payment",
+    )?;
+    for (station, day) in firsts {
+        keep.execute(params![station, day])?;
+    }
+    Ok(())
 }
 
 impl Store {

@@ -4,18 +4,21 @@
 //! aside: one read and one write of the counter instead of two statements
 //! per row.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
+use rustc_hash::FxHasher;
 
 use super::{
-    DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
+    day_text, DailyPayment, DailyReferrals, ImportError, ImportSummary, ImportTx, InvoiceChange, NewCard, NewPayment,
     NewReferral, TakenPayment,
 };
 use crate::ingest::{PersonRow, Rows, StationRow};
 use crate::month::Month;
 use crate::policy::CardCounts;
+use crate::store::month_totals::{add_first_payments, add_month_payments};
 use crate::store::{Store, StoreError};
 
 pub struct SqliteImport<'a> {
@@ -33,6 +36,48 @@ const SPREAD: usize = 4;
 /// rather than spilling to the WAL and being read back (SQLite's default
 /// is 2 MiB).
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// A table's triggers, dropped inside an import's transaction and created
+/// again, verbatim and in order, before it commits (a rollback brings them
+/// back as well). Upserts into a table with triggers each keep a
+/// statement journal (a copy of every page they touch, in case a trigger
+/// fails half way) and run the triggers' programs: for the third of a
+/// million daily rows of a county's month that was more than the upserts'
+/// own work. The import does what the triggers would: it hands out
+/// revisions itself (`Revisions`; the revision triggers stand aside for
+/// rows written with one anyway) and adds to the month totals once. A
+/// trigger added to `daily_payments` must be done here too
+/// (tests/month_totals.rs lists the ones there are).
+struct TriggersAside<'t> {
+    tx: &'t Transaction<'t>,
+    /// Each trigger's `CREATE TRIGGER` statement, in the order made.
+    triggers: Vec<String>,
+}
+
+impl<'t> TriggersAside<'t> {
+    fn start(tx: &'t Transaction<'t>, table: &str) -> Result<TriggersAside<'t>, StoreError> {
+        let found: Vec<(String, String)> = tx
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY rowid")?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut triggers = Vec::with_capacity(found.len());
+        for (name, sql) in found {
+            tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+            triggers.push(sql);
+        }
+        Ok(TriggersAside { tx, triggers })
+    }
+
+    fn restore(self) -> Result<(), StoreError> {
+        for sql in &self.triggers {
+            self.tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// (month, station, category) → (daily rows new, count, fen) of a write.
+type MonthSums<'a> = HashMap<(Month, &'a str, &'a str), (i64, i64, i64), BuildHasherDefault<FxHasher>>;
 
 /// Revisions for the rows an import writes.
 struct Revisions {
@@ -122,6 +167,37 @@ impl<'a> SqliteImport<'a> {
             }
         }
         Ok(held)
+    }
+
+    /// Which of `totals`' daily rows the table holds already: read a day
+    /// at a time, in key order, for the days `totals` names (a month's
+    /// worth; none held when the month is new), then looked up sorted.
+    fn daily_payments_held(
+        &self,
+        totals: &[DailyPayment],
+        days: &BTreeMap<NaiveDate, String>,
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut of_day = self.tx.prepare_cached(
+            "SELECT station_id, category FROM daily_payments WHERE day = ?1 ORDER BY station_id, category",
+        )?;
+        let mut held: HashMap<NaiveDate, Vec<(String, String)>> = HashMap::new();
+        for (day, text) in days {
+            let keys: Vec<(String, String)> = of_day
+                .query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            if !keys.is_empty() {
+                held.insert(*day, keys);
+            }
+        }
+        Ok(totals
+            .iter()
+            .map(|((station, day, category), _)| {
+                held.get(day).is_some_and(|keys| {
+                    keys.binary_search_by(|(s, c)| (s.as_str(), c.as_str()).cmp(&(station.as_str(), category.as_str())))
+                        .is_ok()
+                })
+            })
+            .collect())
     }
 
     fn ids(&self, sql: &str, param: Option<&str>) -> Result<HashSet<String>, StoreError> {
@@ -385,18 +461,63 @@ impl ImportTx for SqliteImport<'_> {
     }
 
     fn add_daily_payments(&mut self, totals: &[DailyPayment]) -> Result<(), StoreError> {
-        let mut add = self.tx.prepare_cached(
+        if totals.is_empty() {
+            return Ok(());
+        }
+        // The table's triggers set aside for the writes (see
+        // `TriggersAside`); the month totals, which they would have kept
+        // one daily row at a time, get one addition each at the end. When
+        // the totals are stale their triggers are gone already and the
+        // next `resume_month_totals` rebuilds them from the days.
+        let aside = TriggersAside::start(&self.tx, "daily_payments")?;
+        let totals_fresh = self.store.month_totals_fresh()?;
+        // Each day's text, made once rather than per row.
+        let days: BTreeSet<NaiveDate> = totals.iter().map(|((_, day, _), _)| *day).collect();
+        let days: BTreeMap<NaiveDate, String> = days.into_iter().map(|day| (day, day_text(day))).collect();
+        // A day's row held already is added to, else inserted. Not one
+        // upsert: SQLite checks the row to insert (count >= 0) before it
+        // finds the conflict, so a reversal taking back what an earlier
+        // file counted (a negative change) failed the whole import.
+        let held = self.daily_payments_held(totals, &days)?;
+        let mut insert = self.tx.prepare_cached(
             "INSERT INTO daily_payments (station_id, day, category, count, amount_fen, rev)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (day, station_id, category) DO UPDATE SET
-                 count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen,
-                 rev = excluded.rev",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut add = self.tx.prepare_cached(
+            "UPDATE daily_payments SET count = count + ?4, amount_fen = amount_fen + ?5, rev = ?6
+             WHERE day = ?2 AND station_id = ?1 AND category = ?3",
         )?;
         let mut revisions = Revisions::start(&self.tx)?;
-        for ((station, day, category), (count, fen)) in totals {
-            add.execute(params![station, day, category, count, fen, revisions.take()])?;
+        for (((station, day, category), (count, fen)), &held) in totals.iter().zip(&held) {
+            let write = if held { &mut add } else { &mut insert };
+            write.execute(params![station, days[day], category, count, fen, revisions.take()])?;
         }
+        drop((insert, add));
         revisions.finish(&self.tx)?;
+        if totals_fresh {
+            let mut sums = MonthSums::default();
+            for (((station, day, category), (count, fen)), &held) in totals.iter().zip(&held) {
+                let sum = sums.entry((Month::of(*day), station, category)).or_default();
+                sum.0 += i64::from(!held);
+                sum.1 += count;
+                sum.2 += fen;
+            }
+            add_month_payments(&self.tx, sums)?;
+            // A station's first payment can only move earlier with a day
+            // it had no row for.
+            let mut firsts: HashMap<&str, NaiveDate> = HashMap::new();
+            for (((station, day, _), _), &held) in totals.iter().zip(&held) {
+                if !held {
+                    let first = firsts.entry(station.as_str()).or_insert(*day);
+                    *first = (*first).min(*day);
+                }
+            }
+            add_first_payments(
+                &self.tx,
+                firsts.into_iter().map(|(station, day)| (station, days[&day].clone())),
+            )?;
+        }
+        aside.restore()?;
         Ok(())
     }
 

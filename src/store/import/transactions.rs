@@ -2,6 +2,10 @@
 //! referrals — kept by id in batches and summed into daily facts, over
 //! any `ImportTx`.
 
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
+
 use super::*;
 
 /// Keeps a batch of pending source rows: `insert` says which were new;
@@ -11,16 +15,16 @@ fn keep_batch<T: ImportTx, R>(
     started: &mut Started<T>,
     pending: &mut Vec<R>,
     insert: fn(&mut T, &[R]) -> Result<Vec<bool>, StoreError>,
-    mut count_new: impl FnMut(R),
+    mut count_new: impl FnMut(usize, R),
 ) -> Result<(), StoreError> {
     if pending.is_empty() {
         return Ok(());
     }
     let new = insert(&mut started.tx, pending)?;
-    for (row, is_new) in pending.drain(..).zip(new) {
+    for (i, (row, is_new)) in pending.drain(..).zip(new).enumerate() {
         if is_new {
             started.summary.rows_new += 1;
-            count_new(row);
+            count_new(i, row);
         } else {
             started.summary.rows_duplicate += 1;
         }
@@ -28,17 +32,113 @@ fn keep_batch<T: ImportTx, R>(
     Ok(())
 }
 
-/// Keeps the pending payments: new ones count into their day.
+/// A daily sum's key as numbers: the station's and the category's places
+/// in `DailyNames`, and the day. A million rows hash three numbers each
+/// instead of two strings, into a map a third the size.
+type DailyKey = (u32, NaiveDate, u32);
+
+/// (count, fen) added to each station's day and category by this file:
+/// by number where `DailyNames` knows the names, else by name (a payment
+/// taken back that an older registry or policy counted).
+#[derive(Default)]
+struct DailySums {
+    numbered: HashMap<DailyKey, (i64, i64), BuildHasherDefault<FxHasher>>,
+    named: HashMap<(String, NaiveDate, String), (i64, i64)>,
+}
+
+impl DailySums {
+    fn of(&mut self, names: &DailyNames<'_>, station: String, day: NaiveDate, category: String) -> &mut (i64, i64) {
+        match names.key(&station, day, &category) {
+            Some(key) => self.numbered.entry(key).or_default(),
+            None => self.named.entry((station, day, category)).or_default(),
+        }
+    }
+
+    /// The sums by name, in station order: the writes then walk the
+    /// table's pages (and the by-station index) in order, not at random.
+    fn into_totals(self, names: &DailyNames<'_>) -> Vec<DailyPayment> {
+        let mut numbered: Vec<_> = self.numbered.into_iter().collect();
+        // Numbers sort as the names do (`DailyNames::new`).
+        numbered.sort_unstable_by_key(|(key, _)| *key);
+        let mut totals: Vec<DailyPayment> = numbered
+            .into_iter()
+            .map(|(key, sums)| (names.names(key), sums))
+            .collect();
+        if !self.named.is_empty() {
+            totals.extend(self.named);
+            totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        totals
+    }
+}
+
+/// The names behind daily keys' numbers: the registry's stations and the
+/// categories of the policy's versions. Read by both threads of an import.
+struct DailyNames<'a> {
+    stations: Vec<&'a str>,
+    station_numbers: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
+    categories: Vec<&'a str>,
+}
+
+impl<'a> DailyNames<'a> {
+    /// Numbered in the names' order, so that keys sort as their names do.
+    fn new(stations: &'a HashSet<String>, policy: &'a Policy) -> DailyNames<'a> {
+        let mut stations: Vec<&str> = stations.iter().map(String::as_str).collect();
+        stations.sort_unstable();
+        let station_numbers = stations.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+        let mut categories: Vec<&str> = Vec::new();
+        for category in policy.versions.iter().flat_map(|v| &v.categories) {
+            if !categories.contains(&category.id.as_str()) {
+                categories.push(&category.id);
+            }
+        }
+        categories.sort_unstable();
+        DailyNames {
+            stations,
+            station_numbers,
+            categories,
+        }
+    }
+
+    /// The key of a station's day and category; `None` for a station not
+    /// in the registry or a category of no version.
+    fn key(&self, station: &str, day: NaiveDate, category: &str) -> Option<DailyKey> {
+        self.key_of_number(*self.station_numbers.get(station)?, day, category)
+    }
+
+    fn key_of_number(&self, station: u32, day: NaiveDate, category: &str) -> Option<DailyKey> {
+        let category = self.categories.iter().position(|c| *c == category)?;
+        Some((station, day, category as u32))
+    }
+
+    fn names(&self, (station, day, category): DailyKey) -> (String, NaiveDate, String) {
+        (
+            self.stations[station as usize].to_string(),
+            day,
+            self.categories[category as usize].to_string(),
+        )
+    }
+}
+
+/// Keeps the pending payments (`keys` holds each one's daily key, when it
+/// has one): new ones count into their day.
 fn keep_payments<T: ImportTx>(
     started: &mut Started<T>,
     pending: &mut Vec<NewPayment>,
-    daily: &mut HashMap<(String, NaiveDate, String), (i64, i64)>,
+    keys: &mut Vec<Option<DailyKey>>,
+    daily: &mut DailySums,
+    names: &DailyNames<'_>,
 ) -> Result<(), StoreError> {
-    keep_batch(started, pending, T::insert_payments, |p| {
-        let entry = daily.entry((p.station, p.day, p.category)).or_default();
+    keep_batch(started, pending, T::insert_payments, |i, p| {
+        let entry = match keys[i] {
+            Some(key) => daily.numbered.entry(key).or_default(),
+            None => daily.of(names, p.station, p.day, p.category),
+        };
         entry.0 += 1;
         entry.1 += p.fen;
-    })
+    })?;
+    keys.clear();
+    Ok(())
 }
 
 /// Keeps the pending card transactions; new ones mark their day touched.
@@ -47,7 +147,7 @@ fn keep_cards<T: ImportTx>(
     pending: &mut Vec<NewCard>,
     touched: &mut HashSet<(String, NaiveDate)>,
 ) -> Result<(), StoreError> {
-    keep_batch(started, pending, T::insert_cards, |c| {
+    keep_batch(started, pending, T::insert_cards, |_, c| {
         touched.insert((c.station, c.day));
     })
 }
@@ -58,7 +158,7 @@ fn keep_referrals<T: ImportTx>(
     pending: &mut Vec<NewReferral>,
     daily: &mut HashMap<(String, NaiveDate, String), u64>,
 ) -> Result<(), StoreError> {
-    keep_batch(started, pending, T::insert_referrals, |r| {
+    keep_batch(started, pending, T::insert_referrals, |_, r| {
         *daily.entry((r.station, r.day, r.kind)).or_default() += 1;
     })
 }
@@ -69,7 +169,7 @@ enum CheckedPayment {
     Bad(RowError),
     /// A reversal (冲正) of the transaction with this id.
     Reversal(String),
-    Payment(NewPayment),
+    Payment(NewPayment, Option<DailyKey>),
 }
 
 /// Checks a payment row: a known station, whole fen, a category of its
@@ -77,13 +177,16 @@ enum CheckedPayment {
 /// is still a wrong row.
 fn check_payment(
     row: Result<PaymentRow, RowError>,
-    stations: &HashSet<String>,
+    names: &DailyNames<'_>,
     policy: &Policy,
     day_texts: &mut DayText,
 ) -> CheckedPayment {
-    let row = match station_known(row, stations, |r| (&r.station_code, r.line)) {
+    let row = match row {
         Ok(row) => row,
         Err(e) => return CheckedPayment::Bad(e),
+    };
+    let Some(&station) = names.station_numbers.get(row.station_code.as_str()) else {
+        return CheckedPayment::Bad(unknown_station(&row.station_code, row.line));
     };
     let Some(fen) = fen_from_yuan(row.amount) else {
         return CheckedPayment::Bad(row_error(
@@ -100,14 +203,18 @@ fn check_payment(
         return CheckedPayment::Reversal(row.txn_id);
     }
     let day = row.time.date();
-    CheckedPayment::Payment(NewPayment {
-        day_text: day_texts.of(day).to_string(),
-        txn_id: row.txn_id,
-        station: row.station_code,
-        day,
-        category: category.to_string(),
-        fen,
-    })
+    let key = names.key_of_number(station, day, category);
+    CheckedPayment::Payment(
+        NewPayment {
+            day_text: day_texts.of(day).to_string(),
+            txn_id: row.txn_id,
+            station: row.station_code,
+            day,
+            category: category.to_string(),
+            fen,
+        },
+        key,
+    )
 }
 
 /// Bill payments, by transaction id, summed into daily facts; each
@@ -120,17 +227,18 @@ pub fn import_payments<T: ImportTx>(
     let mut started = Started::new(tx, &rows);
     let mut problems = Problems::default();
     let stations = started.tx.station_ids()?;
+    let names = DailyNames::new(&stations, policy);
     let mut reversed = started.tx.reversed_ids("payment")?;
-    // (station, day, category) → (count, fen) added by this file.
-    let mut daily: HashMap<(String, NaiveDate, String), (i64, i64)> = HashMap::new();
+    let mut daily = DailySums::default();
     let mut pending: Vec<NewPayment> = Vec::with_capacity(KEEP_BATCH);
+    let mut pending_keys: Vec<Option<DailyKey>> = Vec::with_capacity(KEEP_BATCH);
     let import_id = started.tx.import_id();
     // Decoding, parsing and checking run on a thread of their own, ahead
     // of the writes here.
     let mut day_texts = DayText::default();
     let checked = rows
         .by_ref()
-        .map(|row| check_payment(row, &stations, policy, &mut day_texts));
+        .map(|row| check_payment(row, &names, policy, &mut day_texts));
     read_ahead(checked, |rows| -> Result<(), StoreError> {
         for row in rows {
             started.summary.rows_read += 1;
@@ -143,11 +251,11 @@ pub fn import_payments<T: ImportTx>(
                 _ if problems.total > 0 => continue,
                 row => row,
             };
-            let payment = match row {
-                CheckedPayment::Payment(payment) => payment,
+            let (payment, key) = match row {
+                CheckedPayment::Payment(payment, key) => (payment, key),
                 CheckedPayment::Reversal(txn_id) => {
                     // What the reversal takes back may be among the rows not kept yet.
-                    keep_payments(&mut started, &mut pending, &mut daily)?;
+                    keep_payments(&mut started, &mut pending, &mut pending_keys, &mut daily, &names)?;
                     started.summary.rows_reversed += 1;
                     started.tx.mark_reversed(&txn_id, "payment")?;
                     // A reversal of a transaction already counted takes it back.
@@ -161,7 +269,7 @@ pub fn import_payments<T: ImportTx>(
                             column: "day",
                             value: taken.day.clone(),
                         })?;
-                        let entry = daily.entry((taken.station, day, taken.category)).or_default();
+                        let entry = daily.of(&names, taken.station, day, taken.category);
                         entry.0 -= 1;
                         entry.1 -= taken.fen;
                     }
@@ -175,19 +283,16 @@ pub fn import_payments<T: ImportTx>(
                 continue;
             }
             pending.push(payment);
+            pending_keys.push(key);
             if pending.len() >= KEEP_BATCH {
-                keep_payments(&mut started, &mut pending, &mut daily)?;
+                keep_payments(&mut started, &mut pending, &mut pending_keys, &mut daily, &names)?;
             }
         }
         Ok(())
     })?;
     if problems.total == 0 {
-        keep_payments(&mut started, &mut pending, &mut daily)?;
-        // In station order: the writes then walk the table's pages (and
-        // the by-station index) in order instead of at random.
-        let mut totals: Vec<_> = daily.into_iter().collect();
-        totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        started.tx.add_daily_payments(&totals)?;
+        keep_payments(&mut started, &mut pending, &mut pending_keys, &mut daily, &names)?;
+        started.tx.add_daily_payments(&daily.into_totals(&names))?;
     }
     started.finish(problems)
 }

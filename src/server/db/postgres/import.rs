@@ -414,9 +414,24 @@ impl ImportTx for PgImport<'_> {
                 counts.push(*count);
                 fens.push(*fen);
             }
+            // The days held already are added to first, then the others
+            // inserted. Not one upsert: PostgreSQL checks the row proposed
+            // for insertion (count >= 0) before it sees the conflict, so a
+            // reversal taking back what an earlier file counted (a negative
+            // change to a day held) failed the whole import.
+            self.tx.execute(
+                "UPDATE daily_payments d SET count = d.count + u.count, amount_fen = d.amount_fen + u.fen
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                      AS u(station_id, day, category, count, fen)
+                 WHERE d.day = u.day AND d.station_id = u.station_id AND d.category = u.category",
+                &[&stations, &days, &categories, &counts, &fens],
+            )?;
             self.tx.execute(
                 "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                      AS u(station_id, day, category, count, fen)
+                 WHERE NOT EXISTS (SELECT 1 FROM daily_payments d
+                                    WHERE d.day = u.day AND d.station_id = u.station_id AND d.category = u.category)
                  ON CONFLICT (day, station_id, category) DO UPDATE SET
                      count = daily_payments.count + excluded.count,
                      amount_fen = daily_payments.amount_fen + excluded.amount_fen",
