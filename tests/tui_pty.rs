@@ -117,8 +117,10 @@ fn the_morning_journey_at_80_by_24() {
     tmux(&["send-keys", "-t", &session, "Tab"]);
     wait_for(&session, "(+3行)");
     tmux(&["send-keys", "-t", &session, "Enter"]);
-    let screen = wait_for(&session, "绿卡还没办好");
-    assert!(screen.contains("第四行：结束。"), "the note in full:\n{screen}");
+    // Waiting for the note's last line: tmux may show a frame half drawn,
+    // its first lines over the station pane still.
+    let screen = wait_for(&session, "第四行：结束。");
+    assert!(screen.contains("绿卡还没办好"), "the note in full:\n{screen}");
     // One Escape at a time: two at once read as one key with Alt.
     tmux(&["send-keys", "-t", &session, "Escape"]);
     wait_for(&session, "Tab 切换窗格");
