@@ -14,6 +14,19 @@ use crate::month::{parse_date, Month};
 use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
 use crate::store::registry::Station;
 
+/// A payment category's shape, checked by every writer of daily payments
+/// before the row is written: the table does not check it (migration
+/// 0012). The refusal quotes at most 64 characters of it (a hostile
+/// server or file could send megabytes).
+pub(crate) fn check_category(category: &str) -> Result<(), StoreError> {
+    if crate::policy::category::valid_id(category) {
+        return Ok(());
+    }
+    Err(StoreError::BadCategory {
+        category: category.chars().take(64).collect(),
+    })
+}
+
 /// Which branches to evaluate. Branch figures (R7, R8) depend on every
 /// station of the branch, so scope is never narrower than a branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,12 +123,7 @@ impl Store {
         count: u64,
         amount_fen: i64,
     ) -> Result<(), StoreError> {
-        // The table does not check a category's shape (migration 0012).
-        if !crate::policy::category::valid_id(category) {
-            return Err(StoreError::BadCategory {
-                category: category.to_string(),
-            });
-        }
+        check_category(category)?;
         self.conn()
             .prepare_cached(
                 "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)

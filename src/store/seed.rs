@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Statement, Transaction};
 
+use super::facts::check_category;
 use super::registry::{Branch, Person, Station};
 use super::{Store, StoreError};
 use crate::month::Month;
@@ -434,6 +435,7 @@ impl SeedFacts<'_> {
         count: u64,
         amount_fen: i64,
     ) -> Result<(), StoreError> {
+        check_category(category)?;
         self.payments
             .execute(params![station, day, category, count, amount_fen])?;
         Ok(())

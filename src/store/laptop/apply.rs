@@ -6,6 +6,7 @@
 use rusqlite::{params, Connection, ToSql, TransactionBehavior};
 
 use super::sweep;
+use crate::store::facts::check_category;
 use crate::store::records::{get_note, put_note, DecisionTable};
 use crate::store::synced;
 use crate::store::{Store, StoreError};
@@ -200,29 +201,22 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
 /// and a category is a policy id (`policy::category::valid_id`), whatever
 /// the server holds.
 fn check_categories(page: &PullPage) -> Result<(), StoreError> {
-    match page
-        .daily_payments
-        .iter()
-        .find(|r| !crate::policy::category::valid_id(&r.3))
-    {
-        None => Ok(()),
+    for PaymentRow(_, station, day, category, ..) in &page.daily_payments {
         // At most 64 characters of each value in the message (which the
         // laptop also keeps as the last sync error): a hostile server
-        // could send a category of megabytes.
-        Some(PaymentRow(_, station, day, category, ..)) => Err(StoreError::PulledBadValue {
+        // could send megabytes.
+        check_category(category).map_err(|refused| StoreError::PulledBadValue {
             table: "daily_payments",
             column: "category",
-            value: StoreError::BadCategory {
-                category: category.chars().take(64).collect(),
-            }
-            .to_string(),
+            value: refused.to_string(),
             row: format!(
                 "{} {}",
                 station.chars().take(64).collect::<String>(),
                 day.chars().take(64).collect::<String>()
             ),
-        }),
+        })?;
     }
+    Ok(())
 }
 
 fn facts(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
