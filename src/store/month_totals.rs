@@ -238,7 +238,7 @@ pub(crate) fn add_month_payments<'a>(
 /// row that write made new. What the insert trigger would have kept.
 pub(crate) fn add_first_payments<'a>(
     conn: &Connection,
-    firsts: impl IntoIterator<Item = (&'a str, String)>,
+    firsts: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<(), StoreError> {
     let mut keep = conn.prepare_cached(
         "INSERT INTO station_first_trades (station_id, first_payment) VALUES (?1, ?2)

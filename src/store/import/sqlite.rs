@@ -496,25 +496,23 @@ impl ImportTx for SqliteImport<'_> {
         revisions.finish(&self.tx)?;
         if totals_fresh {
             let mut sums = MonthSums::default();
+            // A station's first payment can only move earlier with a day
+            // it had no row for.
+            let mut firsts: HashMap<&str, NaiveDate> = HashMap::new();
             for (((station, day, category), (count, fen)), &held) in totals.iter().zip(&held) {
                 let sum = sums.entry((Month::of(*day), station, category)).or_default();
                 sum.0 += i64::from(!held);
                 sum.1 += count;
                 sum.2 += fen;
-            }
-            add_month_payments(&self.tx, sums)?;
-            // A station's first payment can only move earlier with a day
-            // it had no row for.
-            let mut firsts: HashMap<&str, NaiveDate> = HashMap::new();
-            for (((station, day, _), _), &held) in totals.iter().zip(&held) {
                 if !held {
                     let first = firsts.entry(station.as_str()).or_insert(*day);
                     *first = (*first).min(*day);
                 }
             }
+            add_month_payments(&self.tx, sums)?;
             add_first_payments(
                 &self.tx,
-                firsts.into_iter().map(|(station, day)| (station, days[&day].clone())),
+                firsts.into_iter().map(|(station, day)| (station, days[&day].as_str())),
             )?;
         }
         aside.restore()?;
