@@ -22,7 +22,7 @@ pub const ECHO_HEADER: &str = "x-bianmin-echo";
 pub const API_PREFIX: &str = "/api/v1";
 
 /// Rows a pull page holds by default, and at most.
-pub const DEFAULT_PAGE_ROWS: u32 = 20_000;
+pub const DEFAULT_PAGE_ROWS: u32 = 40_000;
 pub const MAX_PAGE_ROWS: u32 = 100_000;
 
 /// Records a push batch holds at most.

@@ -578,3 +578,223 @@ fn station_lives_follow_every_write() {
         .unwrap();
     assert_eq!(first_trade(&store), Some(day(1)));
 }
+
+/// A daily row as a pull page carries it, or a pulled tombstone of one.
+#[derive(Debug, Clone)]
+enum Pulled {
+    Payment(u8, u8, u8, i64, i64),
+    Cards(u8, u8, i64, i64),
+    Referrals(u8, u8, u8, i64),
+    DeletePayment(u8, u8, u8),
+    DeleteCards(u8, u8),
+    DeleteReferrals(u8, u8, u8),
+}
+
+fn pulled() -> impl Strategy<Value = Pulled> {
+    let s = 0u8..3;
+    let d = 0u8..70;
+    prop_oneof![
+        6 => (s.clone(), d.clone(), 0u8..3, 0i64..5, 0i64..100_000)
+            .prop_map(|(s, d, c, n, f)| Pulled::Payment(s, d, c, n, f)),
+        3 => (s.clone(), d.clone(), 0i64..4, 0i64..4).prop_map(|(s, d, a, b)| Pulled::Cards(s, d, a.max(b), a.min(b))),
+        2 => (s.clone(), d.clone(), 0u8..2, 0i64..4).prop_map(|(s, d, k, n)| Pulled::Referrals(s, d, k, n)),
+        1 => (s.clone(), d.clone(), 0u8..3).prop_map(|(s, d, c)| Pulled::DeletePayment(s, d, c)),
+        1 => (s.clone(), d.clone()).prop_map(|(s, d)| Pulled::DeleteCards(s, d)),
+        1 => (s, d, 0u8..2).prop_map(|(s, d, k)| Pulled::DeleteReferrals(s, d, k)),
+    ]
+}
+
+/// Pull pages of `rows`, each page's tombstones after its rows (as the
+/// laptop applies them).
+fn pull_pages(pages: &[Vec<Pulled>]) -> Vec<bianmin::wire::PullPage> {
+    use bianmin::wire::{CardRow, DeletedRow, PaymentRow, PullPage, ReferralRow};
+    let mut rev = 1000;
+    let mut out = Vec::new();
+    for (i, rows) in pages.iter().enumerate() {
+        let mut page = PullPage {
+            after: rev,
+            more: i + 1 < pages.len(),
+            ..PullPage::default()
+        };
+        for row in rows {
+            rev += 1;
+            let key = |s: u8, d: u8| (STATIONS[s as usize].to_string(), day(d).to_string());
+            match *row {
+                Pulled::Payment(s, d, c, n, f) => {
+                    let (s, d) = key(s, d);
+                    page.daily_payments
+                        .push(PaymentRow(rev, s, d, CATEGORIES[c as usize].into(), n, f));
+                }
+                Pulled::Cards(s, d, raw, valid) => {
+                    let (s, d) = key(s, d);
+                    page.daily_cards.push(CardRow(rev, s, d, raw, valid));
+                }
+                Pulled::Referrals(s, d, k, n) => {
+                    let (s, d) = key(s, d);
+                    page.daily_referrals
+                        .push(ReferralRow(rev, s, d, KINDS[k as usize].into(), n));
+                }
+                Pulled::DeletePayment(s, d, c) => {
+                    let (s, d) = key(s, d);
+                    let key = vec![d, s, CATEGORIES[c as usize].to_string()];
+                    page.deleted.push(DeletedRow(rev, "daily_payments".into(), key));
+                }
+                Pulled::DeleteCards(s, d) => {
+                    let (s, d) = key(s, d);
+                    page.deleted.push(DeletedRow(rev, "daily_cards".into(), vec![d, s]));
+                }
+                Pulled::DeleteReferrals(s, d, k) => {
+                    let (s, d) = key(s, d);
+                    let key = vec![d, s, KINDS[k as usize].to_string()];
+                    page.deleted.push(DeletedRow(rev, "daily_referrals".into(), key));
+                }
+            }
+        }
+        page.next = rev;
+        page.head = rev;
+        out.push(page);
+    }
+    out
+}
+
+/// Whether a pull of `pages` into empty daily tables makes a row of its
+/// own of every pulled row, and keeps them all: no key pulled twice, no
+/// tombstone naming a row the pull wrote.
+fn every_pulled_row_kept(pages: &[Vec<Pulled>]) -> bool {
+    let mut held = std::collections::BTreeSet::new();
+    for rows in pages {
+        let (facts, deletions): (Vec<&Pulled>, Vec<&Pulled>) = rows
+            .iter()
+            .partition(|r| matches!(r, Pulled::Payment(..) | Pulled::Cards(..) | Pulled::Referrals(..)));
+        for row in facts {
+            let key = match *row {
+                Pulled::Payment(s, d, c, ..) => (0, s, d, c),
+                Pulled::Cards(s, d, ..) => (1, s, d, 0),
+                Pulled::Referrals(s, d, k, _) => (2, s, d, k),
+                _ => unreachable!(),
+            };
+            if !held.insert(key) {
+                return false;
+            }
+        }
+        for row in deletions {
+            let key = match *row {
+                Pulled::DeletePayment(s, d, c) => (0, s, d, c),
+                Pulled::DeleteCards(s, d) => (1, s, d, 0),
+                Pulled::DeleteReferrals(s, d, k) => (2, s, d, k),
+                _ => unreachable!(),
+            };
+            if held.remove(&key) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn daily_rows(store: &Store) -> i64 {
+    store
+        .sql_for_tests()
+        .query_row(
+            "SELECT (SELECT count(*) FROM daily_payments) + (SELECT count(*) FROM daily_cards)
+                  + (SELECT count(*) FROM daily_referrals)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// A large pull's totals summed from its rows as they pass are used
+    /// exactly when the replica held no daily facts and every pulled row
+    /// stayed a row of its own; otherwise they are read back. Either way
+    /// every total is what the days sum to.
+    #[test]
+    fn totals_summed_from_a_pull_are_used_only_when_exact(
+        before in proptest::collection::vec(write(), 0..4),
+        keep_before in proptest::bool::weighted(0.3),
+        pages in proptest::collection::vec(proptest::collection::vec(pulled(), 0..14), 1..5),
+    ) {
+        let mut store = county();
+        if keep_before {
+            for w in &before {
+                apply(&store, w);
+            }
+        }
+        let empty = daily_rows(&store) == 0;
+        let mut sums = store.suspend_month_totals().unwrap();
+        prop_assert_eq!(sums.is_some(), empty, "summed only into empty daily tables");
+        for page in pull_pages(&pages) {
+            store.apply_pull_page(&page, "http://127.0.0.1:1").unwrap();
+            if let Some(sums) = sums.as_mut() {
+                sums.add_page(&page);
+            }
+        }
+        let summed = store.resume_month_totals_with(sums.as_ref()).unwrap();
+        prop_assert_eq!(summed, empty && every_pulled_row_kept(&pages));
+        assert_totals_are_sums(&store);
+    }
+}
+
+/// Another connection's commit during the pull (here a day of facts
+/// written by hand) leaves the totals to be read back: the sums would not
+/// know what it wrote. Here the pull also sends one row twice, so the
+/// tables hold as many rows as were pulled and only the other
+/// connection's commit tells.
+#[test]
+fn a_write_from_another_connection_during_a_pull_has_the_totals_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("laptop.db");
+    {
+        let county = county();
+        county
+            .sql_for_tests()
+            .execute_batch(&format!("VACUUM INTO '{}'", path.display()))
+            .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let other = Store::open(&path).unwrap();
+    let pages = pull_pages(&[
+        vec![Pulled::Payment(0, 6, 0, 2, 500), Pulled::Cards(1, 6, 3, 2)],
+        vec![Pulled::Payment(0, 6, 0, 3, 700), Pulled::Referrals(2, 7, 0, 1)],
+    ]);
+    let mut sums = store.suspend_month_totals().unwrap().expect("empty daily tables");
+    store.apply_pull_page(&pages[0], "http://127.0.0.1:1").unwrap();
+    sums.add_page(&pages[0]);
+    other.add_daily_payment("S3", day(8), "mobile", 4, 1200).unwrap();
+    store.apply_pull_page(&pages[1], "http://127.0.0.1:1").unwrap();
+    sums.add_page(&pages[1]);
+    assert!(!store.resume_month_totals_with(Some(&sums)).unwrap());
+    assert_totals_are_sums(&store);
+    assert_eq!(
+        rows(&store, "SELECT count FROM month_payments WHERE station_id = 'S3'"),
+        ["Integer(4)"]
+    );
+}
+
+/// A page naming many stations and many categories, each once (a hostile
+/// server), would have the sums hold a total for every pair: summing
+/// stops at a few totals a row, and the totals are read back.
+#[test]
+fn sums_that_would_outgrow_the_rows_give_way_to_the_read_back() {
+    use bianmin::wire::{PaymentRow, PullPage};
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_pull_foreign_keys(false).unwrap();
+    let mut sums = store.suspend_month_totals().unwrap().expect("empty daily tables");
+    let payments: Vec<PaymentRow> = (0..3000)
+        .map(|i| PaymentRow(i + 1, format!("S{i:05}"), "2026-10-01".into(), format!("c{i}"), 1, 100))
+        .collect();
+    let page = PullPage {
+        next: 3000,
+        head: 3000,
+        daily_payments: payments,
+        ..PullPage::default()
+    };
+    store.apply_pull_page(&page, "http://127.0.0.1:1").unwrap();
+    sums.add_page(&page);
+    assert!(!store.resume_month_totals_with(Some(&sums)).unwrap(), "read back");
+    assert_totals_are_sums(&store);
+    assert_eq!(rows(&store, "SELECT count(*) FROM month_payments"), ["Integer(3000)"]);
+}

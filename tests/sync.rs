@@ -51,6 +51,7 @@ on_both!(
     a_signoff_goes_up_and_the_later_decision_wins_whole_everywhere,
     payees_invoices_and_payout_steps_reach_the_laptop_and_their_deletions_too,
     a_laptop_is_not_sent_back_what_it_pushed_unless_the_server_changed_it,
+    a_first_pull_sums_the_month_totals_of_its_rows_a_later_large_pull_reads_them_back,
 );
 
 fn add_notes(laptop: &Path, author: &str, prefix: &str, n: usize) {
@@ -853,5 +854,82 @@ fn a_laptops_large_pull_keeps_no_revision_indexes_and_a_server_makes_them_again(
     assert_eq!(
         indexes("by_rev"),
         vec!["daily_cards_by_rev", "daily_payments_by_rev", "daily_referrals_by_rev"]
+    );
+}
+
+/// The month totals and first trades of the laptop's daily facts, and
+/// what its days sum to: each pair must be equal.
+fn laptop_totals_and_sums(laptop: &Path) -> Vec<(Vec<String>, Vec<String>)> {
+    let pair = |kept: &str, summed: &str| (laptop.strings_of(kept), laptop.strings_of(summed));
+    vec![
+        pair(
+            "SELECT month || '|' || station_id || '|' || category || '|' || days || '|' || count || '|' || amount_fen
+             FROM month_payments ORDER BY month, station_id, category",
+            "SELECT substr(day, 1, 7) || '|' || station_id || '|' || category || '|' || count(*) || '|' || sum(count)
+                 || '|' || sum(amount_fen)
+             FROM daily_payments GROUP BY substr(day, 1, 7), station_id, category
+             ORDER BY substr(day, 1, 7), station_id, category",
+        ),
+        pair(
+            "SELECT month || '|' || station_id || '|' || days || '|' || raw || '|' || valid
+             FROM month_cards ORDER BY month, station_id",
+            "SELECT substr(day, 1, 7) || '|' || station_id || '|' || count(*) || '|' || sum(raw) || '|' || sum(valid)
+             FROM daily_cards GROUP BY substr(day, 1, 7), station_id ORDER BY substr(day, 1, 7), station_id",
+        ),
+        pair(
+            "SELECT month || '|' || station_id || '|' || kind || '|' || days || '|' || count
+             FROM month_referrals ORDER BY month, station_id, kind",
+            "SELECT substr(day, 1, 7) || '|' || station_id || '|' || kind || '|' || count(*) || '|' || sum(count)
+             FROM daily_referrals GROUP BY substr(day, 1, 7), station_id, kind ORDER BY substr(day, 1, 7), station_id, kind",
+        ),
+        pair(
+            "SELECT station_id || '|' || coalesce(first_payment, '') || '|' || coalesce(first_card, '')
+             FROM station_first_trades WHERE first_payment IS NOT NULL OR first_card IS NOT NULL ORDER BY station_id",
+            "SELECT id || '|' || coalesce(p, '') || '|' || coalesce(c, '') FROM (
+                 SELECT id, (SELECT min(day) FROM daily_payments WHERE station_id = s.id) AS p,
+                            (SELECT min(day) FROM daily_cards WHERE station_id = s.id) AS c FROM stations s)
+             WHERE p IS NOT NULL OR c IS NOT NULL ORDER BY id",
+        ),
+    ]
+}
+
+/// A first pull of many pages sums the month totals and first trades from
+/// the rows as they pass (no read-back); a later large pull into a laptop
+/// that holds facts reads them back from its days. Either way every total
+/// is what the days sum to.
+fn a_first_pull_sums_the_month_totals_of_its_rows_a_later_large_pull_reads_them_back(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = county_db(backend, dir.path(), "a_first_pull_sums_the_month_to") else {
+        return;
+    };
+    let token = token(&db, "county", "county");
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let options = || bianmin::client::SyncOptions {
+        page_rows: 500,
+        ..bianmin::client::SyncOptions::default()
+    };
+    let first = bianmin::client::sync_with(&laptop, &server.url, &token, &options()).unwrap();
+    assert!(first.bulk && first.pull_pages > 3, "{first:?}");
+    assert!(first.totals_from_pull, "summed from the pulled rows: {first:?}");
+    let totals = laptop_totals_and_sums(&laptop);
+    assert!(
+        totals[0].0.len() > 100,
+        "the demo county has payments: {}",
+        totals[0].0.len()
+    );
+    for (kept, summed) in &totals {
+        assert_eq!(kept, summed);
+    }
+
+    // From the start again, into a laptop that holds every day already:
+    // each pulled row replaces one held, and the totals are read back.
+    Store::open(&laptop).unwrap().reset_pull().unwrap();
+    let again = bianmin::client::sync_with(&laptop, &server.url, &token, &options()).unwrap();
+    assert!(again.bulk && !again.totals_from_pull, "{again:?}");
+    assert_eq!(
+        laptop_totals_and_sums(&laptop),
+        totals,
+        "the same days, the same totals"
     );
 }

@@ -25,7 +25,7 @@ pub use backoff::Backoff;
 pub use http::{check_server_url, Client};
 
 use crate::i18n::{tr, trf, Text};
-use crate::store::laptop::Rejection;
+use crate::store::laptop::{Checkpointer, PulledTotals, Rejection};
 use crate::store::{Store, StoreError};
 use crate::wire::{Me, PullPage, PushOutcome, DEFAULT_PAGE_ROWS, MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_RECORDS};
 
@@ -211,6 +211,9 @@ pub struct SyncReport {
     pub pull_restarted: bool,
     /// A large pull: the per-station fact indexes were built once at the end.
     pub bulk: bool,
+    /// A large pull into a replica without daily facts: the month totals
+    /// were summed from the pulled rows, not read back from the tables.
+    pub totals_from_pull: bool,
     pub push_time: Duration,
     pub pull_time: Duration,
     pub elapsed: Duration,
@@ -364,13 +367,19 @@ enum PullEnd {
 fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
     store.keep_pull_statements();
     store.set_pull_foreign_keys(false)?;
+    // The month totals of a large pull into an empty replica, summed from
+    // its rows as they pass (`PulledTotals`).
+    let mut pulled = None;
+    // A large pull's pages copied into the file beside it (`Checkpointer`).
+    let mut checkpointer = None;
     let result = (|| {
         for _ in 0..3 {
-            match pull_pages(store, client, options, report)? {
+            match pull_pages(store, client, options, report, &mut pulled, &mut checkpointer)? {
                 PullEnd::Done => return Ok(()),
                 PullEnd::Restart => {
                     store.reset_pull()?;
                     report.pull_restarted = true;
+                    pulled = None;
                 }
             }
         }
@@ -382,7 +391,17 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
     let restored = store
         .set_pull_triggers(true)
         .and_then(|()| store.restore_fact_indexes())
-        .and_then(|()| store.resume_month_totals());
+        .and_then(|()| {
+            // The indexes' pages go to the file while the totals are written.
+            if let Some(c) = &checkpointer {
+                c.wake();
+            }
+            store.resume_month_totals_with(pulled.as_ref().filter(|_| result.is_ok()))
+        })
+        .map(|summed| report.totals_from_pull = summed);
+    if let Some(c) = checkpointer {
+        c.finish();
+    }
     if report.bulk {
         let _ = store.end_bulk_pull_wal();
     }
@@ -390,13 +409,30 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
     Ok(restored?)
 }
 
+/// What the thread behind the writer is handed: written pages to sum (for
+/// a large pull into an empty replica) and free.
+enum Written {
+    /// A large pull into an empty replica begins: sum its pages.
+    Sum(Box<PulledTotals>),
+    Page(Box<PullPage>),
+}
+
+/// The work behind the writer: the written pages to sum and free, and the
+/// thread copying them into the database file.
+struct Behind<'a> {
+    written: &'a mpsc::Sender<Written>,
+    checkpointer: &'a mut Option<Checkpointer>,
+}
+
 /// Pulls pages from the cursor on: one thread fetches the next page while
-/// this one stores the last.
+/// this one stores the last, and another sums and frees the pages stored.
 fn pull_pages(
     store: &mut Store,
     client: &Client,
     options: &SyncOptions,
     report: &mut SyncReport,
+    pulled: &mut Option<PulledTotals>,
+    checkpointer: &mut Option<Checkpointer>,
 ) -> Result<PullEnd, SyncError> {
     let position = store.pull_position()?;
     let limit = options.page_rows.max(1);
@@ -419,51 +455,95 @@ fn pull_pages(
                 }
             }
         });
+        // A page's rows are summed and freed on a thread of their own:
+        // hundreds of thousands of strings, off the thread that writes the
+        // next page.
+        let (done, written) = mpsc::channel::<Written>();
+        let mut sums = pulled.take();
+        let summer = scope.spawn(move || {
+            for item in written {
+                match item {
+                    Written::Sum(totals) => sums = Some(*totals),
+                    Written::Page(page) => {
+                        if let Some(sums) = sums.as_mut() {
+                            sums.add_page(&page);
+                        }
+                    }
+                }
+            }
+            sums
+        });
         // The server and scope the stored cursor belongs to.
-        let mut known = (position.server_id, position.scope_key);
-        // A page's rows are freed on a thread of their own: hundreds of
-        // thousands of strings, off the thread that writes the next page.
-        let (done, to_free) = mpsc::channel::<PullPage>();
-        scope.spawn(move || to_free.into_iter().for_each(drop));
-        // Dropping `receive` on return stops the fetching thread.
-        for page in receive {
-            let page = page?;
-            report.pull_pages += 1;
-            options.reached(Checkpoint::PullReceived(report.pull_pages));
-            let other_server = known.0.as_deref().is_some_and(|id| id != page.server_id);
-            let other_scope = known.1.as_deref().is_some_and(|key| key != page.scope_key);
-            if page.after > 0 && (page.head < page.after || other_server || other_scope) {
-                return Ok(PullEnd::Restart);
-            }
-            if page.more && page.next <= page.after {
-                return Err(SyncError::Protocol(format!(
-                    "pull: the page after {} does not move the cursor",
-                    page.after
-                )));
-            }
-            if page.more && !report.bulk {
-                // More than one page to come: a large pull (the first, or
-                // after a long time away).
-                store.drop_fact_indexes()?;
-                store.suspend_month_totals()?;
-                store.begin_bulk_pull_wal()?;
-                store.set_pull_triggers(false)?;
-                report.bulk = true;
-            }
-            report.pulled_rows += store.apply_pull_page(&page, client.server())?;
-            report.cursor = page.next;
-            known = (Some(page.server_id.clone()), Some(page.scope_key.clone()));
-            let more = page.more;
-            let _ = done.send(page);
-            options.reached(Checkpoint::PullCommitted(report.pull_pages));
-            if !more {
-                return Ok(PullEnd::Done);
-            }
-        }
-        Err(SyncError::Protocol(
-            "pull: the pages stopped before the last one".into(),
-        ))
+        let known = (position.server_id, position.scope_key);
+        let behind = Behind {
+            written: &done,
+            checkpointer,
+        };
+        let end = write_pages(store, client, options, report, known, receive, behind);
+        drop(done);
+        // A panic while summing leaves the totals to be read back.
+        *pulled = summer.join().unwrap_or(None);
+        end
     })
+}
+
+/// Stores the pages `receive` brings, handing each written page to the
+/// work `behind` the writer.
+fn write_pages(
+    store: &mut Store,
+    client: &Client,
+    options: &SyncOptions,
+    report: &mut SyncReport,
+    mut known: (Option<String>, Option<String>),
+    receive: mpsc::Receiver<Result<PullPage, SyncError>>,
+    behind: Behind<'_>,
+) -> Result<PullEnd, SyncError> {
+    // Dropping `receive` on return stops the fetching thread.
+    for page in receive {
+        let page = page?;
+        report.pull_pages += 1;
+        options.reached(Checkpoint::PullReceived(report.pull_pages));
+        let other_server = known.0.as_deref().is_some_and(|id| id != page.server_id);
+        let other_scope = known.1.as_deref().is_some_and(|key| key != page.scope_key);
+        if page.after > 0 && (page.head < page.after || other_server || other_scope) {
+            return Ok(PullEnd::Restart);
+        }
+        if page.more && page.next <= page.after {
+            return Err(SyncError::Protocol(format!(
+                "pull: the page after {} does not move the cursor",
+                page.after
+            )));
+        }
+        if page.more && !report.bulk {
+            // More than one page to come: a large pull (the first, or
+            // after a long time away).
+            store.drop_fact_indexes()?;
+            if let Some(totals) = store.suspend_month_totals()? {
+                let _ = behind.written.send(Written::Sum(Box::new(totals)));
+            }
+            store.begin_bulk_pull_wal()?;
+            // Only time is lost without it: the last checkpoint copies
+            // everything then.
+            *behind.checkpointer = store.start_checkpointer().unwrap_or(None);
+            store.set_pull_triggers(false)?;
+            report.bulk = true;
+        }
+        report.pulled_rows += store.apply_pull_page(&page, client.server())?;
+        if let Some(c) = behind.checkpointer.as_ref() {
+            c.wake();
+        }
+        report.cursor = page.next;
+        known = (Some(page.server_id.clone()), Some(page.scope_key.clone()));
+        let more = page.more;
+        let _ = behind.written.send(Written::Page(Box::new(page)));
+        options.reached(Checkpoint::PullCommitted(report.pull_pages));
+        if !more {
+            return Ok(PullEnd::Done);
+        }
+    }
+    Err(SyncError::Protocol(
+        "pull: the pages stopped before the last one".into(),
+    ))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{params, CachedStatement, Connection};
 
 use super::county_read::{visit_fact_reads, FactRow};
+use super::laptop::PulledTotals;
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 
@@ -264,30 +265,53 @@ impl Store {
 
     /// For a large pull: the totals stop following the daily facts (their
     /// triggers are dropped) and are marked stale, in one transaction.
-    pub fn suspend_month_totals(&self) -> Result<(), StoreError> {
+    /// Returns the sums to keep of the pulled rows when the replica holds
+    /// no daily facts yet (`PulledTotals`), for `resume_month_totals_with`.
+    pub fn suspend_month_totals(&self) -> Result<Option<PulledTotals>, StoreError> {
         let tx = self.conn().unchecked_transaction()?;
         for (name, _) in triggers() {
             tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
         }
         tx.execute("UPDATE month_totals_state SET fresh = 0 WHERE id = 1", [])?;
+        // Inside the write transaction: nothing can be written between
+        // this look at the tables and the pull.
+        let pulled = PulledTotals::begin(&tx)?;
         tx.commit()?;
-        Ok(())
+        Ok(pulled)
     }
 
     /// After a large pull (and at the start of a sync, in case one was
     /// killed): the totals rebuilt from the days, their triggers back, and
     /// marked fresh, in one transaction. Nothing to do when they are fresh.
     pub fn resume_month_totals(&self) -> Result<(), StoreError> {
+        self.resume_month_totals_with(None).map(|_| ())
+    }
+
+    /// `resume_month_totals`, taking the totals from `pulled` (the sums of
+    /// a large pull's rows) when they are still exactly what the days sum
+    /// to, and from the days otherwise. `true` when they came from
+    /// `pulled`.
+    pub fn resume_month_totals_with(&self, pulled: Option<&PulledTotals>) -> Result<bool, StoreError> {
         if self.month_totals_fresh()? {
-            return Ok(());
+            return Ok(false);
         }
         let tx = self.conn().unchecked_transaction()?;
         for (name, sql) in triggers() {
             tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
             tx.execute_batch(sql)?;
         }
+        // Only when the sums cover every kept table (a migration adding
+        // one to `MIGRATIONS` must teach `PulledTotals` to sum it too).
+        let covered = rebuilds().iter().all(|(table, _)| PulledTotals::TABLES.contains(table));
+        let exact = match pulled {
+            Some(pulled) if covered && pulled.still_exact(&tx)? => Some(pulled),
+            _ => None,
+        };
         for (table, sql) in rebuilds() {
             tx.execute_batch(&format!("DELETE FROM {table}"))?;
+            if exact.is_some() {
+                continue;
+            }
             let in_rust = match REBUILDS.iter().find(|r| r.table == table) {
                 Some(rebuild) => rebuild.in_rust(&tx)?,
                 None => false,
@@ -296,9 +320,12 @@ impl Store {
                 tx.execute_batch(sql)?;
             }
         }
+        if let Some(pulled) = exact {
+            pulled.write(&tx)?;
+        }
         tx.execute("UPDATE month_totals_state SET fresh = 1 WHERE id = 1", [])?;
         tx.commit()?;
-        Ok(())
+        Ok(exact.is_some())
     }
 
     /// The month whose totals are exactly the daily facts from `first` to
@@ -428,6 +455,15 @@ fn visit_totals(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pulled_sums_cover_every_kept_table() {
+        let mut kept: Vec<&str> = rebuilds().into_iter().map(|(table, _)| table).collect();
+        kept.sort_unstable();
+        let mut summed = PulledTotals::TABLES.to_vec();
+        summed.sort_unstable();
+        assert_eq!(kept, summed);
+    }
 
     #[test]
     fn a_keys_columns_come_back_whole_whatever_they_hold() {

@@ -7,10 +7,14 @@
 //! The merge itself is `sync::merge`, the same function the server uses.
 
 pub mod apply;
+mod checkpointer;
 pub mod outbox;
+mod pulled_totals;
 pub mod state;
 mod sweep;
 
 pub use apply::PullPosition;
+pub use checkpointer::Checkpointer;
 pub use outbox::{OutboxBatch, Rejection};
+pub use pulled_totals::PulledTotals;
 pub use state::{Identity, SyncStatus};
