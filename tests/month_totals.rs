@@ -798,3 +798,73 @@ fn sums_that_would_outgrow_the_rows_give_way_to_the_read_back() {
     assert_totals_are_sums(&store);
     assert_eq!(rows(&store, "SELECT count(*) FROM month_payments"), ["Integer(3000)"]);
 }
+
+/// Days a hostile or broken server might send (characters past ASCII, a
+/// NUL inside, too short, empty) are grouped into months as SQLite's
+/// `substr` groups them, so the sums are still exactly the read-back.
+#[test]
+fn odd_days_are_summed_into_the_months_sql_gives_them() {
+    use bianmin::wire::{CardRow, PaymentRow, PullPage};
+    let mut store = county();
+    let mut sums = store.suspend_month_totals().unwrap().expect("empty daily tables");
+    let days = [
+        "2026-10-01",
+        "二〇二六年十月一日",
+        "2026\0-10-01",
+        "2026\0",
+        "2026-1",
+        "",
+        "2026-10-01\0x",
+    ];
+    let page = PullPage {
+        next: 100,
+        head: 100,
+        daily_payments: days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| PaymentRow(i as i64 + 1, "S1".into(), d.to_string(), "mobile".into(), 2, 300))
+            .collect(),
+        daily_cards: days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| CardRow(i as i64 + 50, "S2".into(), d.to_string(), 3, 1))
+            .collect(),
+        ..PullPage::default()
+    };
+    store.apply_pull_page(&page, "http://127.0.0.1:1").unwrap();
+    sums.add_page(&page);
+    assert!(store.resume_month_totals_with(Some(&sums)).unwrap(), "summed");
+    assert_totals_are_sums(&store);
+}
+
+/// A server sending a new long day on every row would have the names the
+/// sums keep grow with everything pulled: past 32 MB of them, summing
+/// stops and the totals are read back.
+#[test]
+fn sums_holding_too_many_names_give_way_to_the_read_back() {
+    use bianmin::wire::{PaymentRow, PullPage};
+    let mut store = county();
+    let mut sums = store.suspend_month_totals().unwrap().expect("empty daily tables");
+    let padding = "x".repeat(1000);
+    let page = PullPage {
+        next: 17_000,
+        head: 17_000,
+        daily_payments: (0..17_000)
+            .map(|i| {
+                PaymentRow(
+                    i + 1,
+                    "S1".into(),
+                    format!("2026-10-01 {padding} {i}"),
+                    "mobile".into(),
+                    1,
+                    100,
+                )
+            })
+            .collect(),
+        ..PullPage::default()
+    };
+    store.apply_pull_page(&page, "http://127.0.0.1:1").unwrap();
+    sums.add_page(&page);
+    assert!(!store.resume_month_totals_with(Some(&sums)).unwrap(), "read back");
+    assert_totals_are_sums(&store);
+}

@@ -413,13 +413,13 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
 /// a large pull into an empty replica) and free.
 enum Written {
     /// A large pull into an empty replica begins: sum its pages.
-    Sum(Box<PulledTotals>),
+    StartSumming(Box<PulledTotals>),
     Page(Box<PullPage>),
 }
 
 /// The work behind the writer: the written pages to sum and free, and the
 /// thread copying them into the database file.
-struct Behind<'a> {
+struct AfterWrite<'a> {
     written: &'a mpsc::Sender<Written>,
     checkpointer: &'a mut Option<Checkpointer>,
 }
@@ -463,7 +463,7 @@ fn pull_pages(
         let summer = scope.spawn(move || {
             for item in written {
                 match item {
-                    Written::Sum(totals) => sums = Some(*totals),
+                    Written::StartSumming(totals) => sums = Some(*totals),
                     Written::Page(page) => {
                         if let Some(sums) = sums.as_mut() {
                             sums.add_page(&page);
@@ -475,11 +475,11 @@ fn pull_pages(
         });
         // The server and scope the stored cursor belongs to.
         let known = (position.server_id, position.scope_key);
-        let behind = Behind {
+        let after_write = AfterWrite {
             written: &done,
             checkpointer,
         };
-        let end = write_pages(store, client, options, report, known, receive, behind);
+        let end = write_pages(store, client, options, report, known, receive, after_write);
         drop(done);
         // A panic while summing leaves the totals to be read back.
         *pulled = summer.join().unwrap_or(None);
@@ -488,7 +488,7 @@ fn pull_pages(
 }
 
 /// Stores the pages `receive` brings, handing each written page to the
-/// work `behind` the writer.
+/// work behind the writer (`AfterWrite`).
 fn write_pages(
     store: &mut Store,
     client: &Client,
@@ -496,7 +496,7 @@ fn write_pages(
     report: &mut SyncReport,
     mut known: (Option<String>, Option<String>),
     receive: mpsc::Receiver<Result<PullPage, SyncError>>,
-    behind: Behind<'_>,
+    after_write: AfterWrite<'_>,
 ) -> Result<PullEnd, SyncError> {
     // Dropping `receive` on return stops the fetching thread.
     for page in receive {
@@ -516,26 +516,27 @@ fn write_pages(
         }
         if page.more && !report.bulk {
             // More than one page to come: a large pull (the first, or
-            // after a long time away).
+            // after a long time away). Set first, so that whatever fails
+            // below, the end of the pull puts everything back.
+            report.bulk = true;
             store.drop_fact_indexes()?;
             if let Some(totals) = store.suspend_month_totals()? {
-                let _ = behind.written.send(Written::Sum(Box::new(totals)));
+                let _ = after_write.written.send(Written::StartSumming(Box::new(totals)));
             }
             store.begin_bulk_pull_wal()?;
             // Only time is lost without it: the last checkpoint copies
             // everything then.
-            *behind.checkpointer = store.start_checkpointer().unwrap_or(None);
+            *after_write.checkpointer = store.start_checkpointer().unwrap_or(None);
             store.set_pull_triggers(false)?;
-            report.bulk = true;
         }
         report.pulled_rows += store.apply_pull_page(&page, client.server())?;
-        if let Some(c) = behind.checkpointer.as_ref() {
+        if let Some(c) = after_write.checkpointer.as_ref() {
             c.wake();
         }
         report.cursor = page.next;
         known = (Some(page.server_id.clone()), Some(page.scope_key.clone()));
         let more = page.more;
-        let _ = behind.written.send(Written::Page(Box::new(page)));
+        let _ = after_write.written.send(Written::Page(Box::new(page)));
         options.reached(Checkpoint::PullCommitted(report.pull_pages));
         if !more {
             return Ok(PullEnd::Done);

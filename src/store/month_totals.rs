@@ -273,8 +273,9 @@ impl Store {
             tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
         }
         tx.execute("UPDATE month_totals_state SET fresh = 0 WHERE id = 1", [])?;
-        // Inside the write transaction: nothing can be written between
-        // this look at the tables and the pull.
+        // Inside the write transaction: the look at the daily tables and
+        // the file's `data_version` are of one state of the file, and any
+        // later commit of another connection changes that version.
         let pulled = PulledTotals::begin(&tx)?;
         tx.commit()?;
         Ok(pulled)

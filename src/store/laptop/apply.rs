@@ -449,8 +449,9 @@ impl Store {
     pub fn restore_fact_indexes(&self) -> Result<(), StoreError> {
         // The sort of a county's rows for its indexes on two threads: a
         // fifth less time, when the second core has nothing else to do
-        // (the end of a large pull). Back to one thread after.
-        self.conn().pragma_update(None, "threads", 2)?;
+        // (the end of a large pull). Back to what it was after.
+        let threads: i64 = self.conn().query_row("PRAGMA threads", [], |r| r.get(0))?;
+        self.conn().pragma_update(None, "threads", threads.max(2))?;
         let built = (|| {
             let tx = self.conn().unchecked_transaction()?;
             for (_, sql) in FACT_INDEXES {
@@ -458,8 +459,9 @@ impl Store {
             }
             tx.commit()
         })();
-        self.conn().pragma_update(None, "threads", 0)?;
-        Ok(built?)
+        let reset = self.conn().pragma_update(None, "threads", threads);
+        built?;
+        Ok(reset?)
     }
 
     pub fn pull_position(&self) -> Result<PullPosition, StoreError> {

@@ -23,6 +23,8 @@ use crate::wire::PullPage;
 struct Names {
     numbers: FxHashMap<String, u32>,
     names: Vec<String>,
+    /// Bytes of text held (each name is held twice).
+    bytes: usize,
 }
 
 impl Names {
@@ -33,6 +35,7 @@ impl Names {
         let n = self.names.len() as u32;
         self.numbers.insert(name.to_string(), n);
         self.names.push(name.to_string());
+        self.bytes += 2 * name.len();
         n
     }
 
@@ -43,13 +46,21 @@ impl Names {
 
 /// The month a day belongs to as the totals' rebuild takes it:
 /// `substr(day, 1, 7)`, seven characters (a day is `YYYY-MM-DD`; a
-/// malformed one is grouped as SQL would group it).
+/// malformed one is grouped as SQL would group it). SQLite's `substr`
+/// stops at a NUL character, so the day ends there too.
 fn month_of(day: &str) -> &str {
+    let day = day.split('\0').next().unwrap_or(day);
     match day.char_indices().nth(7) {
         Some((end, _)) => &day[..end],
         None => day,
     }
 }
+
+/// Bytes of names (stations, days, months, categories and kinds) the sums
+/// hold at most: a county's are a few hundred kilobytes; a hostile server
+/// sending a new long day on every row would otherwise have them grow
+/// with everything pulled.
+const MAX_NAME_BYTES: usize = 32 << 20;
 
 /// The station and day of the row before, with their numbers: a page's
 /// rows come day by day and a station's categories together, so most rows
@@ -167,10 +178,11 @@ impl PulledTotals {
     ];
 
     /// Sums for the large pull that begins now on `conn`, inside the
-    /// transaction that sets the totals aside (so nothing is written
-    /// between this look and the pull); `None` when the replica already
-    /// holds daily facts (a pull after a long time away: its rows update
-    /// days the sums would not know).
+    /// transaction that sets the totals aside: the look at the tables and
+    /// `data_version` come from one state of the file, so whatever another
+    /// connection commits after it shows in `data_version` at the end.
+    /// `None` when the replica already holds daily facts (a pull after a
+    /// long time away: its rows update days the sums would not know).
     pub(crate) fn begin(conn: &Connection) -> Result<Option<PulledTotals>, StoreError> {
         for table in DAILY_TABLES {
             if conn
@@ -199,13 +211,13 @@ impl PulledTotals {
         if self.given_up {
             return;
         }
-        let pulled = [
+        let page_rows = [
             page.daily_payments.len(),
             page.daily_cards.len(),
             page.daily_referrals.len(),
         ];
-        for (rows, pulled) in self.rows.iter_mut().zip(pulled) {
-            *rows += pulled as i64;
+        for (rows, page_rows) in self.rows.iter_mut().zip(page_rows) {
+            *rows += page_rows as i64;
         }
         // A county's sums hold a total per month, station and category: a
         // tenth of its rows. Four times the rows is more than any honest
@@ -244,12 +256,21 @@ impl PulledTotals {
                 .add(station, [row.4, 0], &mut room);
         }
         self.slots = budget - room;
-        if !ok {
-            self.given_up = true;
-            self.payments = FxHashMap::default();
-            self.cards = FxHashMap::default();
-            self.referrals = FxHashMap::default();
+        if !ok || self.stations.bytes + self.words.bytes > MAX_NAME_BYTES {
+            self.give_up();
         }
+    }
+
+    /// Stops summing for good and frees what was summed: the totals will
+    /// be read back.
+    fn give_up(&mut self) {
+        self.given_up = true;
+        self.stations = Names::default();
+        self.words = Names::default();
+        self.payments = FxHashMap::default();
+        self.cards = FxHashMap::default();
+        self.referrals = FxHashMap::default();
+        self.firsts = Vec::new();
     }
 
     /// Keeps `day` as the station's first (of the kind `which` picks) when
@@ -383,5 +404,6 @@ mod tests {
         assert_eq!(month_of("2026-10-31"), "2026-10");
         assert_eq!(month_of("2026-1"), "2026-1");
         assert_eq!(month_of("二〇二六年十月一日"), "二〇二六年十月");
+        assert_eq!(month_of("2026\0-10-01"), "2026");
     }
 }
