@@ -13,6 +13,7 @@ pub mod import;
 pub mod laptop;
 pub mod migrate;
 mod month_totals;
+mod multi_row;
 pub mod notes;
 pub mod payout;
 pub mod plan_import;

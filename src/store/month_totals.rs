@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, CachedStatement, Connection};
+use rusqlite::{params, CachedStatement, Connection, ToSql};
 
 use super::county_read::{visit_fact_reads, FactRow};
 use super::laptop::PulledTotals;
+use super::multi_row::insert_rows;
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 
@@ -88,7 +89,9 @@ struct Rebuild {
     table: &'static str,
     /// Month, station[, category or kind], then the figures.
     select: &'static str,
-    insert: &'static str,
+    /// The table and its columns, as `INSERT INTO` names them: the key's,
+    /// then days, then the figures.
+    columns: &'static str,
     /// Columns of the key (month and station, and the category or kind).
     keys: usize,
     /// Figures summed after the key (at most two).
@@ -99,26 +102,55 @@ const REBUILDS: [Rebuild; 3] = [
     Rebuild {
         table: "month_payments",
         select: "SELECT substr(day, 1, 7), station_id, category, count, amount_fen FROM daily_payments",
-        insert: "INSERT INTO month_payments (month, station_id, category, days, count, amount_fen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        columns: "month_payments (month, station_id, category, days, count, amount_fen)",
         keys: 3,
         figures: 2,
     },
     Rebuild {
         table: "month_cards",
         select: "SELECT substr(day, 1, 7), station_id, raw, valid FROM daily_cards",
-        insert: "INSERT INTO month_cards (month, station_id, days, raw, valid) VALUES (?1, ?2, ?3, ?4, ?5)",
+        columns: "month_cards (month, station_id, days, raw, valid)",
         keys: 2,
         figures: 2,
     },
     Rebuild {
         table: "month_referrals",
         select: "SELECT substr(day, 1, 7), station_id, kind, count FROM daily_referrals",
-        insert: "INSERT INTO month_referrals (month, station_id, kind, days, count) VALUES (?1, ?2, ?3, ?4, ?5)",
+        columns: "month_referrals (month, station_id, kind, days, count)",
         keys: 3,
         figures: 1,
     },
 ];
+
+/// A total to write: its key (month, station, and the category or kind;
+/// `""` past the table's key columns), its days and its figures (`0` past
+/// the table's figures).
+pub(crate) type Total<'a> = ([&'a str; 3], i64, [i64; 2]);
+
+/// Writes `totals` into the (emptied) total table `table`, in its key
+/// order: each insert an append. Both rebuilds end here, the one read
+/// back from the days and the one summed from a pull's rows.
+pub(crate) fn write_totals(conn: &Connection, table: &str, totals: &mut [Total<'_>]) -> Result<(), StoreError> {
+    // Callers name these tables by constants (`PulledTotals::TABLES`,
+    // `REBUILDS`), never by input.
+    let rebuild = REBUILDS
+        .iter()
+        .find(|r| r.table == table)
+        .expect("a month totals table");
+    totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let head = format!("INSERT INTO {} VALUES ", rebuild.columns);
+    match (rebuild.keys, rebuild.figures) {
+        (3, 2) => insert_rows(conn, &head, "", totals, |(k, days, f)| {
+            [&k[0] as &dyn ToSql, &k[1], &k[2], days, &f[0], &f[1]]
+        }),
+        (2, 2) => insert_rows(conn, &head, "", totals, |(k, days, f)| {
+            [&k[0] as &dyn ToSql, &k[1], days, &f[0], &f[1]]
+        }),
+        _ => insert_rows(conn, &head, "", totals, |(k, days, f)| {
+            [&k[0] as &dyn ToSql, &k[1], &k[2], days, &f[0]]
+        }),
+    }
+}
 
 /// A key's columns in one string, each its length in bytes (as one
 /// character) then its text: no separator a station id could hold.
@@ -190,26 +222,17 @@ impl Rebuild {
                 }
             }
         }
-        let mut totals: Vec<(Vec<&str>, i64, [i64; 2])> = sums
+        let mut totals: Vec<Total<'_>> = sums
             .iter()
-            .map(|(key, (days, figures))| (key_parts(key), *days, *figures))
+            .map(|(key, (days, figures))| {
+                let mut parts = [""; 3];
+                for (slot, part) in parts.iter_mut().zip(key_parts(key)) {
+                    *slot = part;
+                }
+                (parts, *days, *figures)
+            })
             .collect();
-        // In the total table's key order: each insert an append.
-        totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut insert = tx.prepare(self.insert)?;
-        for (parts, days, figures) in &totals {
-            let mut index = 1;
-            for part in parts {
-                insert.raw_bind_parameter(index, part)?;
-                index += 1;
-            }
-            insert.raw_bind_parameter(index, days)?;
-            for figure in &figures[..self.figures] {
-                index += 1;
-                insert.raw_bind_parameter(index, figure)?;
-            }
-            insert.raw_execute()?;
-        }
+        write_totals(tx, self.table, &mut totals)?;
         Ok(true)
     }
 }

@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, ToSql, TransactionBehavior};
 use super::checkpointer::Checkpointer;
 use super::sweep;
 use crate::store::facts::check_category;
+use crate::store::multi_row::insert_rows;
 use crate::store::records::{get_note, put_note, DecisionTable};
 use crate::store::synced;
 use crate::store::{Store, StoreError};
@@ -58,40 +59,6 @@ fn bulk<T: serde::Serialize>(conn: &Connection, sql: &str, rows: &[T]) -> Result
     }
     let json = serde_json::to_string(rows).expect("rows of strings and numbers serialise");
     conn.prepare_cached(sql)?.execute([json])?;
-    Ok(())
-}
-
-/// Rows to a multi-row `INSERT … VALUES` statement.
-const ROWS_PER_STATEMENT: usize = 256;
-
-/// Runs `head (?, …), (?, …) … tail` over `rows`, `ROWS_PER_STATEMENT` rows
-/// to a statement (the last statement takes the rest).
-pub(super) fn insert_rows<T, const N: usize>(
-    conn: &Connection,
-    head: &str,
-    tail: &str,
-    rows: &[T],
-    values: impl for<'r> Fn(&'r T) -> [&'r dyn ToSql; N],
-) -> Result<(), StoreError> {
-    let tuple = format!("({})", vec!["?"; N].join(", "));
-    let sql = |n: usize| format!("{head}{}{tail}", vec![tuple.as_str(); n].join(", "));
-    let full = sql(ROWS_PER_STATEMENT);
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let text = if chunk.len() == ROWS_PER_STATEMENT {
-            std::borrow::Cow::Borrowed(full.as_str())
-        } else {
-            std::borrow::Cow::Owned(sql(chunk.len()))
-        };
-        let mut stmt = conn.prepare_cached(&text)?;
-        let mut index = 1;
-        for row in chunk {
-            for value in values(row) {
-                stmt.raw_bind_parameter(index, value)?;
-                index += 1;
-            }
-        }
-        stmt.raw_execute()?;
-    }
     Ok(())
 }
 

@@ -14,7 +14,8 @@
 use rusqlite::{Connection, ToSql};
 use rustc_hash::FxHashMap;
 
-use super::apply::insert_rows;
+use crate::store::month_totals::{write_totals, Total};
+use crate::store::multi_row::insert_rows;
 use crate::store::StoreError;
 use crate::wire::PullPage;
 
@@ -304,65 +305,42 @@ impl PulledTotals {
         Ok(true)
     }
 
-    /// Writes the sums into the emptied total tables and the stations'
-    /// first trades (of stations the registry holds, as the migration's
-    /// rebuild joins them), each table in its key order.
+    /// Writes the sums into the emptied total tables (`write_totals`, as
+    /// the read-back does) and the stations' first trades (of stations the
+    /// registry holds, as the migration's rebuild joins them).
     pub(crate) fn write(&self, conn: &Connection) -> Result<(), StoreError> {
         let station = |n: u32| self.stations.name(n);
         let word = |n: u32| self.words.name(n);
-        let mut payments: Vec<_> = self
+        let mut payments: Vec<Total<'_>> = self
             .payments
             .iter()
             .flat_map(|((month, category), by_station)| {
-                by_station.totals().map(move |(s, sums)| {
-                    let [count, fen] = sums.figures;
-                    (word(*month), station(s), word(*category), sums.days, count, fen)
-                })
+                by_station
+                    .totals()
+                    .map(move |(s, sums)| ([word(*month), station(s), word(*category)], sums.days, sums.figures))
             })
             .collect();
-        payments.sort_unstable();
-        insert_rows(
-            conn,
-            "INSERT INTO month_payments (month, station_id, category, days, count, amount_fen) VALUES ",
-            "",
-            &payments,
-            |r| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4, &r.5],
-        )?;
-        let mut cards: Vec<_> = self
+        write_totals(conn, "month_payments", &mut payments)?;
+        let mut cards: Vec<Total<'_>> = self
             .cards
             .iter()
             .flat_map(|(month, by_station)| {
-                by_station.totals().map(move |(s, sums)| {
-                    let [raw, valid] = sums.figures;
-                    (word(*month), station(s), sums.days, raw, valid)
-                })
+                by_station
+                    .totals()
+                    .map(move |(s, sums)| ([word(*month), station(s), ""], sums.days, sums.figures))
             })
             .collect();
-        cards.sort_unstable();
-        insert_rows(
-            conn,
-            "INSERT INTO month_cards (month, station_id, days, raw, valid) VALUES ",
-            "",
-            &cards,
-            |r| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4],
-        )?;
-        let mut referrals: Vec<_> = self
+        write_totals(conn, "month_cards", &mut cards)?;
+        let mut referrals: Vec<Total<'_>> = self
             .referrals
             .iter()
             .flat_map(|((month, kind), by_station)| {
                 by_station
                     .totals()
-                    .map(move |(s, sums)| (word(*month), station(s), word(*kind), sums.days, sums.figures[0]))
+                    .map(move |(s, sums)| ([word(*month), station(s), word(*kind)], sums.days, sums.figures))
             })
             .collect();
-        referrals.sort_unstable();
-        insert_rows(
-            conn,
-            "INSERT INTO month_referrals (month, station_id, kind, days, count) VALUES ",
-            "",
-            &referrals,
-            |r| [&r.0 as &dyn ToSql, &r.1, &r.2, &r.3, &r.4],
-        )?;
+        write_totals(conn, "month_referrals", &mut referrals)?;
         let mut firsts: Vec<_> = (0u32..)
             .zip(&self.firsts)
             .map(|(s, (payment, card))| (station(s), payment.map(word), card.map(word)))
