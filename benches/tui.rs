@@ -18,6 +18,7 @@ use ratatui::Terminal;
 use bianmin::i18n::Lang;
 use bianmin::policy::Policy;
 use bianmin::store::Store;
+use bianmin::tui::state::Screen;
 use bianmin::tui::{views, App, Inline};
 
 const STATIONS: usize = 5_000;
@@ -61,6 +62,30 @@ fn county_db() -> &'static Path {
         (dir, path)
     })
     .1
+}
+
+/// The same county as a laptop's first large pull leaves it: the daily
+/// facts' keys only (`Store::drop_fact_indexes`), a station's days read a
+/// seek per calendar day.
+fn replica_db() -> &'static Path {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let county = county_db();
+        let path = county.with_file_name("replica.db");
+        std::fs::copy(county, &path).expect("a copy of the county");
+        Store::open(&path)
+            .and_then(|store| store.drop_fact_indexes())
+            .expect("the indexes dropped");
+        path
+    })
+}
+
+/// The county's own file (`server`) or a laptop's replica of it.
+fn db_of(kind: &str) -> &'static Path {
+    match kind {
+        "replica" => replica_db(),
+        _ => county_db(),
+    }
 }
 
 fn build_county(path: &Path) {
@@ -122,11 +147,44 @@ fn draw(app: &App) {
 /// Start to first frame: open the file, evaluate the month, draw.
 #[divan::bench(args = ["county", "M001", "W001"])]
 fn first_frame(bencher: Bencher, person: &str) {
-    let db = county_db();
+    first_frame_of(bencher, county_db(), person);
+}
+
+/// `first_frame` on a laptop's replica of the county.
+#[divan::bench(args = ["county", "M001", "W001"])]
+fn first_frame_replica(bencher: Bencher, person: &str) {
+    first_frame_of(bencher, replica_db(), person);
+}
+
+fn first_frame_of(bencher: Bencher, db: &Path, person: &str) {
     bencher.bench_local(|| {
         let dash = open(db, person);
         draw(&dash.app);
         dash
+    });
+}
+
+/// A maintainer moves to the next station and opens it (its days this
+/// month are read and drawn), and back: each turn reads a station's days.
+#[divan::bench(args = ["server", "replica"])]
+fn station_detail(bencher: Bencher, db: &str) {
+    let mut dash = open(db_of(db), "W001");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
+    dash.key(KeyCode::Enter);
+    let Screen::StationDetail { id, .. } = dash.app.screen().clone() else {
+        panic!("Enter opens a station: {:?}", dash.app.screen());
+    };
+    let days = dash.app.station_days(&id).map_or(0, |days| days.len());
+    assert!(days > 0, "the station's days are read: {id}");
+    dash.key(KeyCode::Esc);
+    // Down and up in turn: two stations, and only the open one's days kept.
+    let mut down = true;
+    bencher.bench_local(|| {
+        dash.key(if down { KeyCode::Down } else { KeyCode::Up });
+        down = !down;
+        dash.key(KeyCode::Enter);
+        terminal.draw(|frame| views::draw(frame, &dash.app)).expect("a frame");
+        dash.key(KeyCode::Esc);
     });
 }
 

@@ -1133,6 +1133,7 @@ texts! {
     NotOnPostgres => "{0} 是 PostgreSQL 数据库；这个命令只用于 SQLite 数据库文件。PostgreSQL 上可用: serve、import、user、report、note list、demo", "{0} is a PostgreSQL database; this command works on SQLite database files only. On PostgreSQL: serve, import, user, report, note list, demo";
     // perf-pull3 (issue 14): a pulled row the laptop refuses, a category that is no policy id.
     StorePulledBadValue => "服务器发来的 {0}.{1} 不正确：{2}（{3}）。这一页没有写入，请联系县局检查服务器数据。", "the server sent a bad {0}.{1}: {2} ({3}); nothing of that page was stored: ask the county to check the server's data";
+    StoreBadDay => "{0} 不是日期（年-月-日，例如 2026-11-05）", "{0} is not a date (YYYY-MM-DD, as 2026-11-05)";
     StoreBadCategory => "{0} 不是缴费类别编号（小写字母、数字和 _，以字母开头）", "{0} is not a payment category id (lower-case letters, digits and _, starting with a letter)";
 }
 

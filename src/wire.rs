@@ -175,7 +175,42 @@ pub struct PullPage {
     pub extra: BTreeMap<String, Vec<Vec<serde_json::Value>>>,
 }
 
+/// Whether `day` is a calendar day written `YYYY-MM-DD`, as the server
+/// writes every daily fact's day.
+pub fn is_calendar_day(day: &str) -> bool {
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let number = |digits: &[u8]| {
+        digits
+            .iter()
+            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    match (number(&b[..4]), number(&b[5..7]), number(&b[8..])) {
+        (Some(year), Some(month), Some(day)) => {
+            i32::try_from(year).is_ok_and(|year| chrono::NaiveDate::from_ymd_opt(year, month, day).is_some())
+        }
+        _ => false,
+    }
+}
+
 impl PullPage {
+    /// The first daily fact whose day is not a calendar day: its table,
+    /// its station and the day.
+    pub fn odd_fact_day(&self) -> Option<(&'static str, &str, &str)> {
+        fn first_odd<'a>(
+            table: &'static str,
+            mut rows: impl Iterator<Item = (&'a String, &'a String)>,
+        ) -> Option<(&'static str, &'a str, &'a str)> {
+            rows.find(|(_, day)| !is_calendar_day(day))
+                .map(|(station, day)| (table, station.as_str(), day.as_str()))
+        }
+        first_odd("daily_payments", self.daily_payments.iter().map(|r| (&r.1, &r.2)))
+            .or_else(|| first_odd("daily_cards", self.daily_cards.iter().map(|r| (&r.1, &r.2))))
+            .or_else(|| first_odd("daily_referrals", self.daily_referrals.iter().map(|r| (&r.1, &r.2))))
+    }
+
     /// Rows in the page, tombstones included.
     pub fn row_count(&self) -> u64 {
         (self.counties.len()
@@ -562,4 +597,48 @@ pub struct StationInfo {
 pub struct StationNotes {
     pub station_id: String,
     pub notes: Vec<NoteRecord>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_days_are_written_as_the_server_writes_them() {
+        for day in ["2026-11-05", "2024-02-29", "2026-12-31", "0001-01-01"] {
+            assert!(is_calendar_day(day), "{day}");
+        }
+        for day in [
+            "",
+            "2026-11-5",
+            "2026-11-05 ",
+            " 2026-11-05",
+            "2026-11-31",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-11-00",
+            "2026/11/05",
+            "2026-1١-05",
+            "20261-1-05",
+            "+026-11-05",
+            "2026-11-05\0",
+        ] {
+            assert!(!is_calendar_day(day), "{day:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_fact_on_an_odd_day_is_named_with_its_table_and_station() {
+        let mut page = PullPage {
+            daily_payments: vec![PaymentRow(1, "S1".into(), "2026-11-05".into(), "mobile".into(), 1, 1)],
+            daily_referrals: vec![ReferralRow(3, "S3".into(), "2026-11-5".into(), "k".into(), 1)],
+            ..PullPage::default()
+        };
+        assert_eq!(page.odd_fact_day(), Some(("daily_referrals", "S3", "2026-11-5")));
+        page.daily_cards.push(CardRow(2, "S2".into(), "yesterday".into(), 1, 1));
+        assert_eq!(page.odd_fact_day(), Some(("daily_cards", "S2", "yesterday")));
+        page.daily_payments[0].2 = "2026-11-05T00:00".into();
+        assert_eq!(page.odd_fact_day(), Some(("daily_payments", "S1", "2026-11-05T00:00")));
+    }
 }

@@ -752,3 +752,48 @@ fn a_pulled_payment_of_a_category_that_is_no_policy_id_is_refused_whole() {
     );
     assert_eq!(count(&laptop, "SELECT count(*) FROM daily_payments"), 0);
 }
+
+/// A laptop reads a station's days a seek per calendar day, so a server
+/// whose database holds a fact on a day that is no date (a sqlite3
+/// session, an attacker) is refused by the laptop, which names the row,
+/// keeps nothing of that page, and quotes a megabyte in a few words.
+#[test]
+fn a_pulled_fact_on_a_day_that_is_no_date_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server_db(dir.path());
+    let w02 = token(&db, "W02", "maintainer");
+    let station = stations_of(&db, "W02")[0].clone();
+    let set_day = |day: &str| {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE daily_cards SET day = ?2
+             WHERE (day, station_id) = (SELECT day, station_id FROM daily_cards
+                                        WHERE station_id = ?1 ORDER BY day DESC LIMIT 1)",
+            rusqlite::params![station, day],
+        )
+        .unwrap()
+    };
+    assert_eq!(set_day("2026-11-31"), 1);
+    let server = Server::start(&db);
+    let laptop = dir.path().join("laptop.db");
+    let out = sync(&laptop, &server.url, &w02, &[]);
+    assert!(!out.status.success(), "the pull went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("daily_cards.day") && stderr.contains("2026-11-31") && stderr.contains(&station),
+        "{stderr}"
+    );
+    assert_eq!(count(&laptop, "SELECT count(*) FROM daily_cards"), 0);
+    assert_eq!(count(&laptop, "SELECT pull_cursor FROM sync_state"), 0);
+
+    assert_eq!(set_day(&("2026-11-3".to_string() + &"0".repeat(1 << 20))), 1);
+    let out = sync(&laptop, &server.url, &w02, &[]);
+    assert!(!out.status.success(), "the pull went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2026-11-30000") && stderr.len() < 2_000,
+        "{}",
+        stderr.len()
+    );
+    assert_eq!(count(&laptop, "SELECT count(*) FROM daily_cards"), 0);
+}

@@ -828,12 +828,14 @@ fn a_laptop_is_not_sent_back_what_it_pushed_unless_the_server_changed_it(backend
     assert_eq!(content(&b, in_scope), content(&db, in_scope));
 }
 
-/// A laptop's large pull drops the revision indexes of the daily facts
-/// (a laptop never reads facts by revision) and rebuilds the per-station
-/// ones; a server opening that file makes the revision indexes again, so
-/// its pulls still find rows by revision.
+/// A laptop's large pull drops the revision and per-station indexes of
+/// the daily facts for good (a laptop never reads facts by revision, and
+/// reads a station's days a seek per calendar day), and reads every
+/// station's days and a branch's month so far as the county does; a
+/// server opening that file makes the indexes again, so its pulls still
+/// find rows by revision.
 #[test]
-fn a_laptops_large_pull_keeps_no_revision_indexes_and_a_server_makes_them_again() {
+fn a_laptops_large_pull_keeps_only_the_facts_keys_and_a_server_makes_the_indexes_again() {
     let dir = tempfile::tempdir().unwrap();
     let db = county_db(Backend::Sqlite, dir.path(), "").unwrap();
     let token = token(&db, "W01", "maintainer");
@@ -847,13 +849,50 @@ fn a_laptops_large_pull_keeps_no_revision_indexes_and_a_server_makes_them_again(
         ))
     };
     assert_eq!(indexes("by_rev"), Vec::<String>::new());
-    assert_eq!(indexes("by_station").len(), 3, "rebuilt at the end");
+    assert_eq!(indexes("by_station"), Vec::<String>::new());
     assert!(count(&laptop, "SELECT count(*) FROM daily_payments") > 100);
+
+    // Read day by day, as the county reads them through its indexes.
+    let CountyDb::Sqlite(county_file) = &db else {
+        unreachable!()
+    };
+    let (county, replica) = (Store::open(county_file).unwrap(), Store::open(&laptop).unwrap());
+    let stations = stations_of(&laptop, "W01");
+    assert!(stations.len() > 3, "{stations:?}");
+    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let mut days_with_trade = 0;
+    for month in ["2026-09", "2026-10", "2026-11"] {
+        let month: bianmin::month::Month = month.parse().unwrap();
+        for station in &stations {
+            let read = replica.station_days(station, month).unwrap();
+            assert_eq!(read, county.station_days(station, month).unwrap(), "{station} {month}");
+            days_with_trade += read.len();
+        }
+    }
+    assert!(days_with_trade > 100, "{days_with_trade}");
+    let branch = laptop.strings_of("SELECT DISTINCT branch_id FROM stations WHERE maintainer_id = 'W01'");
+    let scope = bianmin::store::facts::BranchScope::Only(branch);
+    for as_of in ["2026-10-17", "2026-11-20"] {
+        // Not a whole month, and later days exist: read from the days.
+        let month = bianmin::month::Month::of(day(as_of));
+        let facts = |store: &Store| bianmin::store::facts::month_facts(store, month, Some(day(as_of)), &scope).unwrap();
+        assert_eq!(facts(&replica), facts(&county), "{as_of}");
+    }
+    drop((county, replica));
+
     drop(server);
     bianmin::server::db::SqliteServerDb::open_waiting(&laptop, std::time::Duration::from_secs(1)).unwrap();
     assert_eq!(
         indexes("by_rev"),
         vec!["daily_cards_by_rev", "daily_payments_by_rev", "daily_referrals_by_rev"]
+    );
+    assert_eq!(
+        indexes("by_station"),
+        vec![
+            "daily_cards_by_station",
+            "daily_payments_by_station",
+            "daily_referrals_by_station"
+        ]
     );
 }
 

@@ -25,6 +25,7 @@ pub use backoff::Backoff;
 pub use http::{check_server_url, Client};
 
 use crate::i18n::{tr, trf, Text};
+use crate::store::laptop::apply::check_pulled_days;
 use crate::store::laptop::{Checkpointer, PulledTotals, Rejection};
 use crate::store::{Store, StoreError};
 use crate::wire::{Me, PullPage, PushOutcome, DEFAULT_PAGE_ROWS, MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_RECORDS};
@@ -209,7 +210,9 @@ pub struct SyncReport {
     /// The pull started over from the beginning (another server, or the
     /// token's scope changed).
     pub pull_restarted: bool,
-    /// A large pull: the per-station fact indexes were built once at the end.
+    /// A large pull: more than one page, written without the triggers,
+    /// the month totals set aside, the facts' indexes other than their keys
+    /// dropped for good.
     pub bulk: bool,
     /// A large pull into a replica without daily facts: the month totals
     /// were summed from the pulled rows, not read back from the tables.
@@ -255,8 +258,7 @@ pub fn sync_with(db_path: &Path, server: &str, token: &str, options: &SyncOption
         return Err(err);
     }
     let started = Instant::now();
-    // Indexes and month totals a killed pull may have left aside (see `pull`).
-    store.restore_fact_indexes()?;
+    // Month totals a killed pull may have left aside (see `pull`).
     store.resume_month_totals()?;
     let result = Client::with_options(
         server,
@@ -390,14 +392,7 @@ fn pull(store: &mut Store, client: &Client, options: &SyncOptions, report: &mut 
     let _ = store.set_pull_foreign_keys(true);
     let restored = store
         .set_pull_triggers(true)
-        .and_then(|()| store.restore_fact_indexes())
-        .and_then(|()| {
-            // The indexes' pages go to the file while the totals are written.
-            if let Some(c) = &checkpointer {
-                c.wake();
-            }
-            store.resume_month_totals_with(pulled.as_ref().filter(|_| result.is_ok()))
-        })
+        .and_then(|()| store.resume_month_totals_with(pulled.as_ref().filter(|_| result.is_ok())))
         .map(|summed| report.totals_from_pull = summed);
     if let Some(c) = checkpointer {
         c.finish();
@@ -442,7 +437,7 @@ fn pull_pages(
         scope.spawn(move || {
             let mut after = start;
             loop {
-                let page = client.pull(after, limit);
+                let page = client.pull(after, limit).and_then(calendar_days);
                 let last = match &page {
                     Ok(p) => !p.more || p.head < p.after || p.next <= after,
                     Err(_) => true,
@@ -485,6 +480,14 @@ fn pull_pages(
         *pulled = summer.join().unwrap_or(None);
         end
     })
+}
+
+/// `page`, if each of its daily facts is on a calendar day
+/// (`store::laptop::apply::check_pulled_days`): checked as it arrives, off
+/// the thread that writes.
+fn calendar_days(page: PullPage) -> Result<PullPage, SyncError> {
+    check_pulled_days(&page)?;
+    Ok(page)
 }
 
 /// Stores the pages `receive` brings, handing each written page to the

@@ -114,16 +114,20 @@ impl Store {
 
     fn read_station_lives(&self) -> Result<Vec<(String, StationLife)>, StoreError> {
         // The first trades are kept per station (migration 0014) while the
-        // month totals are fresh; during a large pull, sought in the days.
+        // month totals are fresh; during a large pull, read from the days,
+        // each table once (a laptop keeps no index by station).
         let sql = if self.month_totals_fresh()? {
             "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
                     f.first_payment, f.first_card
              FROM stations LEFT JOIN station_first_trades f ON f.station_id = stations.id ORDER BY id"
         } else {
-            "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on,
-                    (SELECT min(day) FROM daily_payments WHERE station_id = stations.id),
-                    (SELECT min(day) FROM daily_cards WHERE station_id = stations.id)
-             FROM stations ORDER BY id"
+            "SELECT id, signed_on, coalesce(installed_on, opened_on), status, closed_on, p.first, c.first
+             FROM stations
+             LEFT JOIN (SELECT station_id, min(day) AS first FROM daily_payments GROUP BY station_id) AS p
+                    ON p.station_id = stations.id
+             LEFT JOIN (SELECT station_id, min(day) AS first FROM daily_cards GROUP BY station_id) AS c
+                    ON c.station_id = stations.id
+             ORDER BY id"
         };
         let mut stmt = self.conn().prepare(sql)?;
         let mut rows = stmt.query([])?;

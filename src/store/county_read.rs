@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
+use super::dates::days_2_to_3;
 use super::registry::{Branch, Person, Station};
 use super::{Store, StoreError};
 use crate::month::Month;
@@ -110,6 +111,26 @@ pub(super) fn visit_fact_reads(
     Ok(())
 }
 
+/// A station's daily facts from `?2` through `?3`: payments (category,
+/// count, fen), cards (raw, valid) and referrals (kind, count).
+pub(crate) const STATION_FACT_READS: [&str; 3] = [
+    concat!(
+        days_2_to_3!(),
+        "SELECT f.category, f.count, f.amount_fen FROM days CROSS JOIN daily_payments AS f
+         WHERE f.day = days.day AND f.station_id = ?1"
+    ),
+    concat!(
+        days_2_to_3!(),
+        "SELECT f.raw, f.valid FROM days CROSS JOIN daily_cards AS f
+         WHERE f.day = days.day AND f.station_id = ?1"
+    ),
+    concat!(
+        days_2_to_3!(),
+        "SELECT f.kind, f.count FROM days CROSS JOIN daily_referrals AS f
+         WHERE f.day = days.day AND f.station_id = ?1"
+    ),
+];
+
 impl CountyRead for Store {
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Store::meta(self, key)
@@ -161,8 +182,8 @@ impl CountyRead for Store {
             return self.month_total_rows(month, stations, visit);
         }
         // A county month is half a million rows, read in day order (the
-        // tables' order); a branch reads its own stations through the
-        // per-station indexes instead.
+        // tables' order); a branch reads its own stations a seek per
+        // station and day instead (`days_2_to_3`).
         let Some(stations) = stations else {
             let conn = self.conn();
             let mut payments = conn.prepare_cached(
@@ -181,15 +202,10 @@ impl CountyRead for Store {
                 visit,
             );
         };
-        let mut payments = self.conn().prepare_cached(
-            "SELECT category, count, amount_fen FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-        )?;
-        let mut cards = self
-            .conn()
-            .prepare_cached("SELECT raw, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3")?;
-        let mut referrals = self.conn().prepare_cached(
-            "SELECT kind, count FROM daily_referrals WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3",
-        )?;
+        let [payments, cards, referrals] = STATION_FACT_READS;
+        let mut payments = self.conn().prepare_cached(payments)?;
+        let mut cards = self.conn().prepare_cached(cards)?;
+        let mut referrals = self.conn().prepare_cached(referrals)?;
         for id in stations {
             let mut rows = payments.query(params![id, first, last])?;
             while let Some(r) = rows.next()? {

@@ -9,6 +9,22 @@ use rusqlite::Row;
 
 use super::StoreError;
 
+/// A `WITH` clause naming `days(day)`: each calendar day from `?2`
+/// through `?3`, none when `?2` is the later. A laptop keeps no index of
+/// the daily facts by station (its large pull drops them, `store::laptop`):
+/// a station's days are read with a seek per calendar day into the
+/// tables' own order, day first (`FROM days CROSS JOIN daily_… AS f
+/// WHERE f.day = days.day AND f.station_id = ?1`). A pulled fact's day is
+/// always a calendar day (`laptop::apply::check_pulled_days`), so no row is
+/// missed that a `BETWEEN` would find.
+macro_rules! days_2_to_3 {
+    () => {
+        "WITH RECURSIVE days(day) AS (SELECT ?2 WHERE ?2 <= ?3 \
+         UNION ALL SELECT date(day, '+1 day') FROM days WHERE date(day, '+1 day') <= ?3) "
+    };
+}
+pub(crate) use days_2_to_3;
+
 /// The date in column `i`, or `None` for NULL; a value that is not a date
 /// is an error naming `table` and `column`.
 pub(crate) fn opt_date_at(

@@ -8,7 +8,7 @@ use rusqlite::params;
 use rust_decimal::Decimal;
 
 use super::county_read::{CountyRead, FactRow};
-use super::dates::{date_at, opt_date_at};
+use super::dates::{date_at, days_2_to_3, opt_date_at};
 use super::{Store, StoreError};
 use crate::month::{parse_date, Month};
 use crate::policy::{BranchFacts, CardCounts, MonthFacts, StationFacts};
@@ -72,6 +72,20 @@ fn add_cards(sum: &mut (u64, u64), raw: u64, valid: u64) -> Result<(), StoreErro
     sum.1 = sum.1.checked_add(valid).ok_or_else(overflow)?;
     Ok(())
 }
+
+/// One station's payments counted day by day from `?2` through `?3`.
+pub(crate) const STATION_DAY_PAYMENTS: &str = concat!(
+    days_2_to_3!(),
+    "SELECT f.day, sum(f.count) FROM days CROSS JOIN daily_payments AS f
+     WHERE f.day = days.day AND f.station_id = ?1 GROUP BY f.day"
+);
+
+/// One station's valid card transactions day by day from `?2` through `?3`.
+pub(crate) const STATION_DAY_CARDS: &str = concat!(
+    days_2_to_3!(),
+    "SELECT f.day, f.valid FROM days CROSS JOIN daily_cards AS f
+     WHERE f.day = days.day AND f.station_id = ?1"
+);
 
 impl Store {
     /// One day read from the fact tables (`sql` selects at most one).
@@ -192,17 +206,13 @@ impl Store {
     pub fn station_days(&self, station: &str, month: Month) -> Result<BTreeMap<NaiveDate, (u64, u64)>, StoreError> {
         let (first, last) = (month.first_day(), month.last_day());
         let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT day, sum(count) FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
-        )?;
+        let mut stmt = self.conn().prepare_cached(STATION_DAY_PAYMENTS)?;
         let mut rows = stmt.query(params![station, first, last])?;
         while let Some(row) = rows.next()? {
             let day = date_at(row, 0, "daily_payments", "day")?;
             days.entry(day).or_default().0 = row.get(1)?;
         }
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT day, valid FROM daily_cards WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3")?;
+        let mut stmt = self.conn().prepare_cached(STATION_DAY_CARDS)?;
         let mut rows = stmt.query(params![station, first, last])?;
         while let Some(row) = rows.next()? {
             let day = date_at(row, 0, "daily_cards", "day")?;

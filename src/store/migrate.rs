@@ -51,6 +51,10 @@ const MIGRATION_FILES: &[(&str, &str)] = &[
         "0014_station_first_trades",
         include_str!("../../migrations/0014_station_first_trades.sql"),
     ),
+    (
+        "0015_first_trades_by_day",
+        include_str!("../../migrations/0015_first_trades_by_day.sql"),
+    ),
 ];
 
 /// The schema version this bianmin writes.

@@ -76,6 +76,9 @@ pub enum StoreError {
     /// A payment category that is not a policy id (`policy::category::valid_id`).
     #[error("{}", trf(Text::StoreBadCategory, &[&format!("{category:?}")]))]
     BadCategory { category: String },
+    /// A pulled fact's day that is not a calendar day (`YYYY-MM-DD`).
+    #[error("{}", trf(Text::StoreBadDay, &[&format!("{day:?}")]))]
+    BadDay { day: String },
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -24,12 +24,27 @@ struct TotalReads<'c> {
 
 /// The migrations whose triggers keep tables beside the daily facts and
 /// whose top-level inserts rebuild them: the month totals (0010) and the
-/// stations' first trades (0014). A large pull drops and restores exactly
-/// these triggers and rebuilds exactly these tables.
-const MIGRATIONS: [&str; 2] = [
+/// stations' first trades (0014, restated by 0015). A large pull drops
+/// and restores exactly these triggers and rebuilds exactly these tables,
+/// each as the latest of these migrations states it.
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../migrations/0010_month_totals.sql"),
     include_str!("../../migrations/0014_station_first_trades.sql"),
+    include_str!("../../migrations/0015_first_trades_by_day.sql"),
 ];
+
+/// `items` by name, each as the last of them states it, in the order the
+/// names first come.
+fn latest_by_name(items: impl Iterator<Item = (&'static str, &'static str)>) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for (name, sql) in items {
+        match out.iter_mut().find(|(known, _)| *known == name) {
+            Some(known) => known.1 = sql,
+            None => out.push((name, sql)),
+        }
+    }
+    out
+}
 
 /// Each `CREATE TRIGGER … END;` of `sql`, with its name, and the text
 /// around them.
@@ -55,7 +70,7 @@ fn split_triggers(sql: &'static str) -> (Vec<(&'static str, &'static str)>, Vec<
 
 /// Every kept table's trigger, with its name.
 fn triggers() -> Vec<(&'static str, &'static str)> {
-    MIGRATIONS.iter().flat_map(|sql| split_triggers(sql).0).collect()
+    latest_by_name(MIGRATIONS.iter().flat_map(|sql| split_triggers(sql).0))
 }
 
 /// Every kept table's rebuild in SQL (the migrations' top-level
@@ -77,7 +92,7 @@ fn rebuilds() -> Vec<(&'static str, &'static str)> {
             }
         }
     }
-    out
+    latest_by_name(out.into_iter())
 }
 
 /// A total table rebuilt in Rust after a large pull: the daily rows read
@@ -487,6 +502,33 @@ mod tests {
         let mut summed = PulledTotals::TABLES.to_vec();
         summed.sort_unstable();
         assert_eq!(kept, summed);
+    }
+
+    /// A large pull puts back each trigger as the migrations left it: a
+    /// later migration's restatement (0015's first trades), not the first.
+    #[test]
+    fn resumed_totals_have_the_triggers_and_rebuilds_the_migrations_left() {
+        let store = Store::open_in_memory().unwrap();
+        let schema = |store: &Store| -> Vec<(String, String)> {
+            let mut stmt = store
+                .conn()
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+                .unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        let migrated = schema(&store);
+        assert!(store.suspend_month_totals().unwrap().is_some());
+        assert!(schema(&store).len() < migrated.len());
+        store.resume_month_totals().unwrap();
+        assert_eq!(schema(&store), migrated);
+        let first_trades = rebuilds()
+            .into_iter()
+            .filter(|(table, _)| *table == "station_first_trades")
+            .map(|(_, sql)| sql)
+            .collect::<Vec<_>>();
+        assert_eq!(first_trades.len(), 1);
+        assert!(first_trades[0].contains("GROUP BY station_id"), "{}", first_trades[0]);
     }
 
     #[test]

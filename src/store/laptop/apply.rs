@@ -62,7 +62,13 @@ fn bulk<T: serde::Serialize>(conn: &Connection, sql: &str, rows: &[T]) -> Result
     Ok(())
 }
 
-/// The per-station indexes of the daily facts (as in migration 0001).
+/// The per-station indexes of the daily facts (as in migration 0001). A
+/// server's imports and reads keep them; a laptop's large pull drops them
+/// for good: built after the last page they were a quarter of a county's
+/// first pull, and a laptop reads a station's days with a seek per
+/// calendar day into the tables' own order (`dates::days_2_to_3`), its
+/// first trades without them (migration 0015). A database that becomes a
+/// server's gets them back (`restore_server_indexes`).
 const FACT_INDEXES: [(&str, &str); 3] = [
     (
         "daily_payments_by_station",
@@ -83,7 +89,7 @@ const FACT_INDEXES: [(&str, &str); 3] = [
 /// laptop never reads facts by revision, and keeping them costs a first
 /// pull about a sixth of its writes. A laptop's large pull drops them for
 /// good; a database that becomes a server's gets them back
-/// (`restore_revision_indexes`).
+/// (`restore_server_indexes`).
 const FACT_REV_INDEXES: [(&str, &str); 3] = [
     (
         "daily_payments_by_rev",
@@ -185,6 +191,27 @@ fn check_categories(page: &PullPage) -> Result<(), StoreError> {
         })?;
     }
     Ok(())
+}
+
+/// Every pulled daily fact's day, checked to be a calendar day
+/// (`wire::is_calendar_day`). A laptop reads a station's days a seek per
+/// calendar day (`dates::days_2_to_3`), so a fact on any other day would
+/// count in its month's totals and in none of its days. The client checks
+/// each page as it arrives, off the thread that writes; the page is
+/// refused whole.
+pub fn check_pulled_days(page: &PullPage) -> Result<(), StoreError> {
+    match page.odd_fact_day() {
+        None => Ok(()),
+        Some((table, station, day)) => Err(StoreError::PulledBadValue {
+            table,
+            column: "day",
+            value: StoreError::BadDay {
+                day: day.chars().take(64).collect(),
+            }
+            .to_string(),
+            row: station.chars().take(64).collect(),
+        }),
+    }
 }
 
 fn facts(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
@@ -328,12 +355,11 @@ fn extra(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Drops the per-station indexes of the daily facts for a large pull.
+    /// Drops the daily facts' indexes other than their keys, for good, at
+    /// a laptop's first large pull (`FACT_INDEXES`, `FACT_REV_INDEXES`).
     /// Rows arrive day by day, so every page would add to thousands of
-    /// these indexes' leaves, and each page's commit rewrite them all;
-    /// building them once at the end is several times faster.
-    /// `restore_fact_indexes` puts them back (sync does at its end, and at
-    /// its start in case a pull was killed between the two).
+    /// the per-station indexes' leaves, and each page's commit rewrite
+    /// them all.
     pub fn drop_fact_indexes(&self) -> Result<(), StoreError> {
         let tx = self.conn().unchecked_transaction()?;
         for (name, _) in FACT_INDEXES.iter().chain(&FACT_REV_INDEXES) {
@@ -401,27 +427,17 @@ impl Store {
         Ok(())
     }
 
-    /// Builds the revision indexes of the facts if missing: a server
-    /// reads its pull pages through them (a laptop's pull drops them).
-    pub fn restore_revision_indexes(&self) -> Result<(), StoreError> {
-        let tx = self.conn().unchecked_transaction()?;
-        for (_, sql) in FACT_REV_INDEXES {
-            tx.execute_batch(sql)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Builds the per-station fact indexes that are missing.
-    pub fn restore_fact_indexes(&self) -> Result<(), StoreError> {
-        // The sort of a county's rows for its indexes on two threads: a
-        // fifth less time, when the second core has nothing else to do
-        // (the end of a large pull). Back to what it was after.
+    /// Builds the daily facts' indexes a laptop's large pull dropped
+    /// (`FACT_INDEXES`, `FACT_REV_INDEXES`) if missing: a server reads its
+    /// pull pages by revision and its stations' days by station.
+    pub fn restore_server_indexes(&self) -> Result<(), StoreError> {
+        // A county's rows sorted for the indexes on two threads: a fifth
+        // less time. Back to what it was after.
         let threads: i64 = self.conn().query_row("PRAGMA threads", [], |r| r.get(0))?;
         self.conn().pragma_update(None, "threads", threads.max(2))?;
         let built = (|| {
             let tx = self.conn().unchecked_transaction()?;
-            for (_, sql) in FACT_INDEXES {
+            for (_, sql) in FACT_INDEXES.iter().chain(&FACT_REV_INDEXES) {
                 tx.execute_batch(sql)?;
             }
             tx.commit()
@@ -465,6 +481,7 @@ impl Store {
     /// sends each row at its latest revision, so a station may come a page
     /// before the person it names (who changed later); the server's
     /// database keeps the references whole, and a finished pull does too.
+    /// The client has checked the page's days (`check_pulled_days`).
     pub fn apply_pull_page(&mut self, page: &PullPage, server_url: &str) -> Result<u64, StoreError> {
         let tx = self
             .conn_mut()
@@ -506,5 +523,116 @@ impl Store {
         }
         tx.commit()?;
         Ok(page.row_count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::county_read::STATION_FACT_READS;
+    use crate::store::facts::{STATION_DAY_CARDS, STATION_DAY_PAYMENTS};
+    use crate::wire::{CardRow, PaymentRow};
+    use rusqlite::StatementStatus;
+
+    /// A replica after its first large pull: the facts' keys only.
+    fn replica() -> Store {
+        let store = Store::open_in_memory().unwrap();
+        store.drop_fact_indexes().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+                 INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+                     SELECT s.id, date('2026-10-01', '+' || n.i || ' days'), 'mobile', n.i, 100 * n.i
+                     FROM n, (SELECT 'S1' AS id UNION ALL SELECT 'S2' UNION ALL SELECT 'S3') AS s;
+                 INSERT INTO daily_cards (station_id, day, raw, valid)
+                     SELECT station_id, day, count, count FROM daily_payments;",
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_replica_reads_a_station_a_seek_per_day() {
+        let store = replica();
+        for sql in [STATION_DAY_PAYMENTS, STATION_DAY_CARDS]
+            .iter()
+            .chain(&STATION_FACT_READS)
+        {
+            let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(["S2", "2026-10-01", "2026-10-31"], |r| r.get(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert!(
+                plan.iter()
+                    .any(|step| step == "SEARCH f USING PRIMARY KEY (day=? AND station_id=?)"),
+                "{sql}: {plan:?}"
+            );
+            assert!(!plan.iter().any(|step| step.starts_with("SCAN f")), "{sql}: {plan:?}");
+        }
+        let november = crate::month::Month::of(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        let days = store.station_days("S2", november).unwrap();
+        assert_eq!(days.len(), 30, "2026-11-01 to 2026-11-30: {days:?}");
+        assert_eq!(days.values().next(), Some(&(31, 31)));
+        assert_eq!(days.values().last(), Some(&(60, 60)));
+    }
+
+    /// Deleting a station's first day finds its next one without reading
+    /// the table through (migration 0015): the first trades are right and
+    /// no statement scanned a table whole.
+    #[test]
+    fn a_replica_finds_a_stations_next_first_day_without_a_full_scan() {
+        let store = replica();
+        let conn = store.conn();
+        let first = |station: &str| -> (Option<String>, Option<String>) {
+            conn.query_row(
+                "SELECT first_payment, first_card FROM station_first_trades WHERE station_id = ?1",
+                [station],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        assert_eq!(first("S2"), (Some("2026-10-02".into()), Some("2026-10-02".into())));
+        for table in ["daily_payments", "daily_cards"] {
+            let mut delete = conn
+                .prepare(&format!(
+                    "DELETE FROM {table} WHERE station_id = 'S2' AND day IN ('2026-10-02', '2026-10-03')"
+                ))
+                .unwrap();
+            delete.execute([]).unwrap();
+            assert_eq!(delete.get_status(StatementStatus::FullscanStep), 0, "{table}");
+        }
+        assert_eq!(first("S2"), (Some("2026-10-04".into()), Some("2026-10-04".into())));
+        let mut move_on = conn
+            .prepare("UPDATE daily_cards SET station_id = 'S9' WHERE station_id = 'S2' AND day = '2026-10-04'")
+            .unwrap();
+        move_on.execute([]).unwrap();
+        assert_eq!(move_on.get_status(StatementStatus::FullscanStep), 0);
+        assert_eq!(first("S2"), (Some("2026-10-04".into()), Some("2026-10-05".into())));
+        assert_eq!(first("S9"), (None, Some("2026-10-04".into())));
+        // A station's last row gone: no first day left.
+        conn.execute("DELETE FROM daily_payments WHERE station_id = 'S1'", [])
+            .unwrap();
+        assert_eq!(first("S1"), (None, Some("2026-10-02".into())));
+    }
+
+    #[test]
+    fn a_pulled_fact_on_a_day_that_is_not_a_date_refuses_the_page() {
+        let row = |day: &str| PaymentRow(1, "S1".into(), day.into(), "mobile".into(), 1, 100);
+        let mut page = PullPage {
+            daily_payments: vec![row("2026-11-05"), row("2026-02-28")],
+            ..PullPage::default()
+        };
+        assert!(check_pulled_days(&page).is_ok());
+        page.daily_cards
+            .push(CardRow(2, "S7".into(), "2026-11-31".into(), 1, 1));
+        let refused = check_pulled_days(&page).unwrap_err().to_string();
+        assert!(refused.contains("daily_cards.day") && refused.contains("2026-11-31") && refused.contains("S7"));
+        page.daily_cards[0].2 = "9".repeat(1 << 20);
+        page.daily_cards[0].1 = "S".repeat(1 << 20);
+        assert!(check_pulled_days(&page).unwrap_err().to_string().len() < 1_000);
     }
 }

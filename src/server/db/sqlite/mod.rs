@@ -102,8 +102,8 @@ impl SqliteServerDb {
         // card key out; the server then works on connections of its own.
         let store = Store::open(path)?;
         let server_id = store.server_id()?;
-        // A file that was a laptop's has no revision indexes of the facts.
-        store.restore_revision_indexes()?;
+        // A file that was a laptop's has only the facts' keys.
+        store.restore_server_indexes()?;
         drop(store);
         Ok(SqliteServerDb {
             path: path.to_path_buf(),
