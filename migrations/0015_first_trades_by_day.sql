@@ -15,10 +15,13 @@
 -- Same meaning as 0014; `store::month_totals` takes each trigger and
 -- rebuild from the latest migration that states it.
 
-DROP TRIGGER daily_payments_first_delete;
-DROP TRIGGER daily_payments_first_move;
-DROP TRIGGER daily_cards_first_delete;
-DROP TRIGGER daily_cards_first_move;
+-- A file a killed large pull left has its totals set aside, and these
+-- triggers dropped: the next sync puts them all back (from the latest
+-- migration) and rebuilds the totals.
+DROP TRIGGER IF EXISTS daily_payments_first_delete;
+DROP TRIGGER IF EXISTS daily_payments_first_move;
+DROP TRIGGER IF EXISTS daily_cards_first_delete;
+DROP TRIGGER IF EXISTS daily_cards_first_move;
 
 CREATE TRIGGER daily_payments_first_delete AFTER DELETE ON daily_payments
     WHEN OLD.day = (SELECT first_payment FROM station_first_trades WHERE station_id = OLD.station_id) BEGIN

@@ -868,3 +868,64 @@ fn sums_holding_too_many_names_give_way_to_the_read_back() {
     assert!(!store.resume_month_totals_with(Some(&sums)).unwrap(), "read back");
     assert_totals_are_sums(&store);
 }
+
+/// A file the release before migration 0015 left in the middle of a large
+/// pull (its totals set aside, their triggers dropped) opens, and its next
+/// resume puts back the triggers and totals the migrations define.
+#[test]
+fn a_file_left_mid_pull_before_the_first_trades_were_restated_opens_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mid-pull.db");
+    let before = bianmin::store::migrate::version_before("0015_first_trades_by_day").unwrap();
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        bianmin::store::migrate::to_version(&mut conn, before).unwrap();
+        conn.execute_batch(
+            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');
+             INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+                 VALUES ('S1', '2026-10-01', 'mobile', 2, 300), ('S1', '2026-10-05', 'mobile', 1, 100);
+             INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S1', '2026-10-02', 5, 3);",
+        )
+        .unwrap();
+        // What that release's `suspend_month_totals` did: every kept
+        // table's trigger dropped, the totals marked stale.
+        let triggers: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                 AND (name GLOB 'daily_*_first_*' OR name GLOB 'daily_*_month_*')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            triggers.iter().any(|t| t == "daily_payments_first_delete"),
+            "{triggers:?}"
+        );
+        for name in &triggers {
+            conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+        }
+        conn.execute("UPDATE month_totals_state SET fresh = 0 WHERE id = 1", [])
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    store.resume_month_totals().unwrap();
+    assert_totals_are_sums(&store);
+    store
+        .sql_for_tests()
+        .execute(
+            "DELETE FROM daily_payments WHERE station_id = 'S1' AND day = '2026-10-01'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT station_id, first_payment, first_card FROM station_first_trades"
+        ),
+        vec!["Text(\"S1\")|Text(\"2026-10-05\")|Text(\"2026-10-02\")"]
+    );
+}
