@@ -179,6 +179,20 @@ fn a_manager_and_a_county_clerk_see_the_countys_money_too() {
     let m = dir.path().join("manager.db");
     connect(&m, &server.url, &manager_token);
     assert_same_money(&m, &db, &branch);
+    // The same heading, the demo's mark included: the server holds the demo.
+    let heading = |file: &Path| {
+        let out = ok(
+            &on_laptop(file)
+                .args(["report", "--month", "2026-10", "--db"])
+                .arg(file)
+                .output()
+                .unwrap(),
+            "report",
+        );
+        out.lines().next().unwrap_or_default().to_string()
+    };
+    assert!(heading(&db).ends_with("[demo data]"), "{}", heading(&db));
+    assert_eq!(heading(&m), heading(&db));
     // A manager may look as a maintainer of their branch, not as the county.
     let out = on_laptop(&m)
         .args(["report", "--as", "W03", "--db"])

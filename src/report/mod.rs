@@ -100,7 +100,9 @@ pub fn build_report<D: CountyRead + ?Sized>(
         branch_names: branches.into_iter().map(|b| (b.id, b.name)).collect(),
         person_names: people.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
         person_green_card: people.iter().map(|p| (p.id.clone(), p.has_green_card)).collect(),
-        demo: store.meta("demo")?.as_deref() == Some("1"),
+        // The demo county's own file, or a laptop synced from a server
+        // holding it (the server's "today" comes with its pages).
+        demo: store.meta("demo")?.as_deref() == Some("1") || store.meta("demo_today")?.is_some(),
         facts,
         version: version.clone(),
         new_stations: crate::county::new_stations(store, month)?,
