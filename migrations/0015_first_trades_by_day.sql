@@ -12,8 +12,10 @@
 -- index where there is one). The rebuild reads each table once, grouped
 -- by station, instead of seeking each station.
 --
--- Same meaning as 0014; `store::month_totals` takes each trigger and
--- rebuild from the latest migration that states it.
+-- Same meaning as 0014 wherever the kept first day is the station's
+-- earliest (always, for a registered station: 0014 rebuilt only those,
+-- and its triggers kept them so). `store::month_totals` takes each
+-- trigger and rebuild from the latest migration that states it.
 
 -- A file a killed large pull left has its totals set aside, and these
 -- triggers dropped: the next sync puts them all back (from the latest

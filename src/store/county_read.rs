@@ -202,6 +202,8 @@ impl CountyRead for Store {
                 visit,
             );
         };
+        // The days are sought one by one from `first`: it must be one.
+        debug_assert!(crate::wire::is_calendar_day(first), "{first}");
         let [payments, cards, referrals] = STATION_FACT_READS;
         let mut payments = self.conn().prepare_cached(payments)?;
         let mut cards = self.conn().prepare_cached(cards)?;

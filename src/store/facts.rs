@@ -281,7 +281,7 @@ pub fn month_facts_of<D: CountyRead + ?Sized>(
 
     // Summed here rather than by SQL's GROUP BY, which would sort the
     // month's rows: a county month is half a million of them. A branch
-    // reads its own stations through the per-station indexes instead.
+    // reads its own stations a seek per station and day instead.
     // The categories are the month's policy version's; the engine
     // refuses any other (R13). Sums are checked: a hostile or damaged
     // database must not wrap a count.

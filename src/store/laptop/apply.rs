@@ -176,18 +176,11 @@ fn registry(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
 /// the server holds.
 fn check_categories(page: &PullPage) -> Result<(), StoreError> {
     for PaymentRow(_, station, day, category, ..) in &page.daily_payments {
-        // At most 64 characters of each value in the message (which the
-        // laptop also keeps as the last sync error): a hostile server
-        // could send megabytes.
         check_category(category).map_err(|refused| StoreError::PulledBadValue {
             table: "daily_payments",
             column: "category",
             value: refused.to_string(),
-            row: format!(
-                "{} {}",
-                station.chars().take(64).collect::<String>(),
-                day.chars().take(64).collect::<String>()
-            ),
+            row: format!("{} {}", shown(station), shown(day)),
         })?;
     }
     Ok(())
@@ -209,9 +202,17 @@ pub fn check_pulled_days(page: &PullPage) -> Result<(), StoreError> {
                 day: day.chars().take(64).collect(),
             }
             .to_string(),
-            row: station.chars().take(64).collect(),
+            row: shown(station),
         }),
     }
+}
+
+/// At most 64 characters of a value a server sent, without control
+/// characters, for a message the laptop shows and keeps as its last sync
+/// error: a hostile server could send megabytes, or escapes for the
+/// terminal.
+fn shown(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 fn facts(conn: &Connection, page: &PullPage) -> Result<(), StoreError> {
@@ -573,6 +574,22 @@ mod tests {
             );
             assert!(!plan.iter().any(|step| step.starts_with("SCAN f")), "{sql}: {plan:?}");
         }
+        // A station's rows from a day to a day within a month, as a range
+        // of the key would read them.
+        let read = |sql: &str| -> Vec<String> {
+            let mut stmt = store.conn().prepare(sql).unwrap();
+            let rows = stmt
+                .query_map(["S2", "2026-10-10", "2026-10-20"], |r| {
+                    Ok(format!("{:?}|{:?}", r.get_ref(0)?, r.get_ref(1)?))
+                })
+                .unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        assert_eq!(
+            read(STATION_FACT_READS[0]),
+            read("SELECT category, count FROM daily_payments WHERE station_id = ?1 AND day BETWEEN ?2 AND ?3")
+        );
+        assert_eq!(read(STATION_FACT_READS[1]).len(), 11);
         let november = crate::month::Month::of(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         let days = store.station_days("S2", november).unwrap();
         assert_eq!(days.len(), 30, "2026-11-01 to 2026-11-30: {days:?}");
@@ -613,6 +630,13 @@ mod tests {
         assert_eq!(move_on.get_status(StatementStatus::FullscanStep), 0);
         assert_eq!(first("S2"), (Some("2026-10-04".into()), Some("2026-10-05".into())));
         assert_eq!(first("S9"), (None, Some("2026-10-04".into())));
+        // Moved to an earlier day of its own station: that day is first.
+        conn.execute(
+            "UPDATE daily_cards SET day = '2026-09-20' WHERE station_id = 'S2' AND day = '2026-10-07'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(first("S2"), (Some("2026-10-04".into()), Some("2026-09-20".into())));
         // A station's last row gone: no first day left.
         conn.execute("DELETE FROM daily_payments WHERE station_id = 'S1'", [])
             .unwrap();
@@ -631,6 +655,9 @@ mod tests {
             .push(CardRow(2, "S7".into(), "2026-11-31".into(), 1, 1));
         let refused = check_pulled_days(&page).unwrap_err().to_string();
         assert!(refused.contains("daily_cards.day") && refused.contains("2026-11-31") && refused.contains("S7"));
+        page.daily_cards[0].1 = "S7\u{1b}[2J".into();
+        let refused = check_pulled_days(&page).unwrap_err().to_string();
+        assert!(refused.contains("S7[2J") && !refused.contains('\u{1b}'), "{refused}");
         page.daily_cards[0].2 = "9".repeat(1 << 20);
         page.daily_cards[0].1 = "S".repeat(1 << 20);
         assert!(check_pulled_days(&page).unwrap_err().to_string().len() < 1_000);
