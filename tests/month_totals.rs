@@ -3,6 +3,7 @@
 //! from its days (issue 14).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -472,27 +473,36 @@ fn an_import_into_a_month_with_figures_keeps_totals_the_sums_of_days() {
     );
 }
 
+/// A file at `path` as the release before `migration` left it: one
+/// station S1 (branch B1, manager M1, maintainer W1) and the rows `facts`.
+fn older_file(path: &Path, migration: &str, facts: &str) -> rusqlite::Connection {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    let before = bianmin::store::migrate::version_before(migration).unwrap();
+    bianmin::store::migrate::to_version(&mut conn, before).unwrap();
+    conn.execute_batch(
+        "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
+         INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
+         INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');",
+    )
+    .unwrap();
+    conn.execute_batch(facts).unwrap();
+    conn
+}
+
 #[test]
 fn the_migration_fills_the_totals_of_an_older_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
-    {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        // As the release before month totals left it.
-        let before = bianmin::store::migrate::version_before("0010_month_totals").unwrap();
-        bianmin::store::migrate::to_version(&mut conn, before).unwrap();
-        conn.execute_batch(
-            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
-             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
-             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');
-             INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
-                 VALUES ('S1', '2026-10-01', 'mobile', 2, 300), ('S1', '2026-10-31', 'mobile', 0, 0),
-                        ('S1', '2026-11-01', 'unicom', 1, 50);
-             INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S1', '2026-10-02', 5, 3);
-             INSERT INTO daily_referrals (station_id, day, kind, count) VALUES ('S1', '2026-10-03', 'huinongtong', 1);",
-        )
-        .unwrap();
-    }
+    // As the release before month totals left it.
+    older_file(
+        &path,
+        "0010_month_totals",
+        "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+             VALUES ('S1', '2026-10-01', 'mobile', 2, 300), ('S1', '2026-10-31', 'mobile', 0, 0),
+                    ('S1', '2026-11-01', 'unicom', 1, 50);
+         INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S1', '2026-10-02', 5, 3);
+         INSERT INTO daily_referrals (station_id, day, kind, count) VALUES ('S1', '2026-10-03', 'huinongtong', 1);",
+    );
     let store = Store::open(&path).unwrap();
     assert_totals_are_sums(&store);
     assert_eq!(
@@ -876,19 +886,14 @@ fn sums_holding_too_many_names_give_way_to_the_read_back() {
 fn a_file_left_mid_pull_before_the_first_trades_were_restated_opens_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mid-pull.db");
-    let before = bianmin::store::migrate::version_before("0015_first_trades_by_day").unwrap();
     {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        bianmin::store::migrate::to_version(&mut conn, before).unwrap();
-        conn.execute_batch(
-            "INSERT INTO people (id, name) VALUES ('M1', 'M'), ('W1', 'W');
-             INSERT INTO branches (id, name, kind, manager_id) VALUES ('B1', 'B', 'rural', 'M1');
-             INSERT INTO stations (id, name, kind, branch_id, maintainer_id) VALUES ('S1', 'a', 'rural', 'B1', 'W1');
-             INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
+        let conn = older_file(
+            &path,
+            "0015_first_trades_by_day",
+            "INSERT INTO daily_payments (station_id, day, category, count, amount_fen)
                  VALUES ('S1', '2026-10-01', 'mobile', 2, 300), ('S1', '2026-10-05', 'mobile', 1, 100);
              INSERT INTO daily_cards (station_id, day, raw, valid) VALUES ('S1', '2026-10-02', 5, 3);",
-        )
-        .unwrap();
+        );
         // What that release's `suspend_month_totals` did: every kept
         // table's trigger dropped, the totals marked stale.
         let triggers: Vec<String> = conn

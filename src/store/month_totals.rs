@@ -341,12 +341,13 @@ impl Store {
         }
         // Only when the sums cover every kept table (a migration adding
         // one to `MIGRATIONS` must teach `PulledTotals` to sum it too).
-        let covered = rebuilds().iter().all(|(table, _)| PulledTotals::TABLES.contains(table));
+        let rebuilds = rebuilds();
+        let covered = rebuilds.iter().all(|(table, _)| PulledTotals::TABLES.contains(table));
         let exact = match pulled {
             Some(pulled) if covered && pulled.still_exact(&tx)? => Some(pulled),
             _ => None,
         };
-        for (table, sql) in rebuilds() {
+        for (table, sql) in rebuilds {
             tx.execute_batch(&format!("DELETE FROM {table}"))?;
             if exact.is_some() {
                 continue;

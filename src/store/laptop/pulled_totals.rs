@@ -311,16 +311,17 @@ impl PulledTotals {
     pub(crate) fn write(&self, conn: &Connection) -> Result<(), StoreError> {
         let station = |n: u32| self.stations.name(n);
         let word = |n: u32| self.words.name(n);
-        let mut payments: Vec<Total<'_>> = self
-            .payments
-            .iter()
-            .flat_map(|((month, category), by_station)| {
-                by_station
-                    .totals()
-                    .map(move |(s, sums)| ([word(*month), station(s), word(*category)], sums.days, sums.figures))
-            })
-            .collect();
-        write_totals(conn, "month_payments", &mut payments)?;
+        // The totals of a map by month and category (or kind).
+        let by_month_and_word = |map: &'_ FxHashMap<(u32, u32), ByStation>| -> Vec<Total<'_>> {
+            map.iter()
+                .flat_map(|((month, what), by_station)| {
+                    by_station
+                        .totals()
+                        .map(move |(s, sums)| ([word(*month), station(s), word(*what)], sums.days, sums.figures))
+                })
+                .collect()
+        };
+        write_totals(conn, "month_payments", &mut by_month_and_word(&self.payments))?;
         let mut cards: Vec<Total<'_>> = self
             .cards
             .iter()
@@ -331,16 +332,7 @@ impl PulledTotals {
             })
             .collect();
         write_totals(conn, "month_cards", &mut cards)?;
-        let mut referrals: Vec<Total<'_>> = self
-            .referrals
-            .iter()
-            .flat_map(|((month, kind), by_station)| {
-                by_station
-                    .totals()
-                    .map(move |(s, sums)| ([word(*month), station(s), word(*kind)], sums.days, sums.figures))
-            })
-            .collect();
-        write_totals(conn, "month_referrals", &mut referrals)?;
+        write_totals(conn, "month_referrals", &mut by_month_and_word(&self.referrals))?;
         let mut firsts: Vec<_> = (0u32..)
             .zip(&self.firsts)
             .map(|(s, (payment, card))| (station(s), payment.map(word), card.map(word)))
