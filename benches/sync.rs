@@ -12,7 +12,10 @@
 //! machine: `BIANMIN_BENCH_COUNTY=FILE` keeps the built county in FILE for
 //! the next run, `BIANMIN_BENCH_FIRST_PULLS=N` makes N first pulls, prints
 //! their median and stops, and `BIANMIN_BENCH_PAGE_ROWS=N` sets the rows
-//! a page asks for.
+//! a page asks for. The first pull reads the pages from the database and
+//! the server keeps them; later ones are sent the kept pages (docs/SYNC.md,
+//! "Kept pages"). `BIANMIN_BENCH_KEPT_PAGES=0` keeps none, so every pull
+//! reads.
 
 use std::path::Path;
 use std::time::Instant;
@@ -195,7 +198,21 @@ fn main() {
         .unwrap();
     let maintainer = accounts.add_account("W007", Role::Maintainer, None, now).unwrap();
     drop(accounts);
-    let server = spawn_on(&db.location(), "127.0.0.1:0", &ServerOptions::default()).unwrap();
+    // The first pull below reads the pages, the next ones are sent the
+    // pages it kept (`server::page_cache`); the server does not read them
+    // ahead, so the first is the pull of a server that just started or
+    // just imported. `BIANMIN_BENCH_KEPT_PAGES=0` keeps none.
+    let keeps = std::env::var("BIANMIN_BENCH_KEPT_PAGES").map_or(true, |v| v != "0");
+    let options = ServerOptions {
+        warm_county_pages: false,
+        kept_page_bytes: if keeps {
+            ServerOptions::default().kept_page_bytes
+        } else {
+            0
+        },
+        ..ServerOptions::default()
+    };
+    let server = spawn_on(&db.location(), "127.0.0.1:0", &options).unwrap();
     let url = server.url();
 
     // `BIANMIN_BENCH_FIRST_PULLS=N`: N first pulls of the county, their
@@ -217,7 +234,8 @@ fn main() {
         };
         let report = sync_with(&laptop, &url, &county, &options).unwrap();
         println!(
-            "first pull, county token (run {run}): {} rows in {} pages, {:.2} s (goal < 1 s), cpu {:.2} s{}",
+            "first pull, county token (run {run}, {}): {} rows in {} pages, {:.2} s (goal < 1 s), cpu {:.2} s{}",
+            if run > 1 && keeps { "kept pages" } else { "pages read" },
             report.pulled_rows,
             report.pull_pages,
             t.elapsed().as_secs_f64(),
@@ -235,15 +253,26 @@ fn main() {
         }
     }
     if only_first_pulls.is_some() {
-        walls.sort_by(f64::total_cmp);
-        println!(
-            "first pull, county token: median {:.2} s of {} (min {:.2} s, max {:.2} s); load average {}",
-            walls[walls.len() / 2],
-            walls.len(),
-            walls[0],
-            walls[walls.len() - 1],
-            backend::load()
-        );
+        // With kept pages, the first pull is the one that read them.
+        let (read, kept) = if keeps && walls.len() > 1 {
+            (walls[..1].to_vec(), walls[1..].to_vec())
+        } else {
+            (walls, Vec::new())
+        };
+        for (what, mut walls) in [("pages read", read), ("kept pages", kept)] {
+            if walls.is_empty() {
+                continue;
+            }
+            walls.sort_by(f64::total_cmp);
+            println!(
+                "first pull, county token, {what}: median {:.2} s of {} (min {:.2} s, max {:.2} s)",
+                walls[walls.len() / 2],
+                walls.len(),
+                walls[0],
+                walls[walls.len() - 1],
+            );
+        }
+        println!("load average {}", backend::load());
         return;
     }
     // As over a county's network: the laptop asks for gzip (on loopback it

@@ -99,6 +99,10 @@ pub enum Command {
         /// before it is answered 503 (try later).
         #[arg(long, hide = true, value_name = "MS", default_value_t = 10_000)]
         write_wait_ms: u64,
+        /// Megabytes of pull pages kept in memory to be sent again to the
+        /// next laptop's first pull; 0 keeps none.
+        #[arg(long, value_name = "MB", default_value_t = 256)]
+        kept_pages_mb: usize,
     },
     /// Sync with the county server: send notes and sign-offs, receive figures.
     Sync(SyncArgs),

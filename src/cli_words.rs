@@ -83,6 +83,7 @@ const HELP: &[(&str, &str, Text)] = &[
     ("serve", "max_body_bytes", Text::CliArgServeMaxBody),
     ("serve", "max_connections", Text::CliArgServeMaxConnections),
     ("serve", "header_timeout", Text::CliArgServeHeaderTimeout),
+    ("serve", "kept_pages_mb", Text::CliArgServeKeptPagesMb),
     ("sync", "server", Text::CliArgSyncServer),
     ("sync", "token", Text::CliArgSyncToken),
     ("sync", "status", Text::CliArgSyncStatus),

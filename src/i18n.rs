@@ -723,6 +723,7 @@ texts! {
     CliArgServeMaxBody => "接受的最大请求体，字节", "The largest request body taken, in bytes";
     CliArgServeMaxConnections => "同时打开的连接数上限；超出的回答 503（稍后再试）", "Connections open at once; one more is answered 503 (try later)";
     CliArgServeHeaderTimeout => "客户端发送请求头的时限（秒），也是空闲连接保持的最长时间", "Seconds a client has to send a request's headers (and the longest an idle connection stays open)";
+    CliArgServeKeptPagesMb => "留在内存中、供下一台笔记本首次同步再次发送的同步页（兆字节）；0 为不保留", "Megabytes of pull pages kept in memory to be sent again to the next laptop's first pull; 0 keeps none";
     CliArgSyncServer => "县局服务器（默认：配置文件 [sync] 中的 server）", "The county server (default: `server` under [sync] in the config file)";
     CliArgSyncToken => "本机的令牌（默认：BIANMIN_TOKEN，其次配置文件，其次输入时不显示的提示）", "This laptop's token (default: BIANMIN_TOKEN, else the config file's, else asked for without showing it)";
     CliArgSyncStatus => "只显示同步情况（上次成功、离线时间、待上传记录）", "Only show where sync stands (last success, offline since, records waiting)";

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             max_connections,
             header_timeout,
             write_wait_ms,
+            kept_pages_mb,
         }) => commands::serve::run(
             &cli.global,
             &commands::serve::ServeArgs {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 max_connections,
                 header_timeout,
                 write_wait_ms,
+                kept_pages_mb,
             },
         ),
         Some(Command::Sync(args)) => commands::sync::run(&cli.global, &args),

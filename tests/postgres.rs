@@ -424,7 +424,7 @@ fn a_pull_never_passes_a_revision_a_writer_still_holds() {
             role: Role::County,
         })
         .unwrap();
-    let page = |after: i64| server.pull_page(&county, after, 100_000, Utc::now()).unwrap();
+    let page = |after: i64| server.pull_page(&county, after, 100_000, Utc::now()).unwrap().page;
     let head = page(0).head;
     assert_eq!(head, count(&db, "SELECT last_value FROM sync_rev"));
 

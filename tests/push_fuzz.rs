@@ -284,7 +284,7 @@ proptest! {
         }
         // Nothing stored names a station outside the token's writing scope,
         // and the references hold.
-        let page = db.pull_page(&db.scope_of(&Account { person_id: "X".into(), role: Role::County }).unwrap(), 0, 100_000, now).unwrap();
+        let page = db.pull_page(&db.scope_of(&Account { person_id: "X".into(), role: Role::County }).unwrap(), 0, 100_000, now).unwrap().page;
         for n in &page.visit_notes {
             prop_assert!(scope.writes_station(&n.note.station_id));
             prop_assert!(n.note.updated_at.as_str() <= "2026-11-29T10:05:00.000Z");

@@ -19,6 +19,7 @@ pub struct ServeArgs {
     pub max_connections: usize,
     pub header_timeout: u64,
     pub write_wait_ms: u64,
+    pub kept_pages_mb: usize,
 }
 
 /// Says which policy the server runs under; a policy from `--policy` or
@@ -70,6 +71,8 @@ pub fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             ..Limits::default()
         },
         write_wait: Duration::from_millis(args.write_wait_ms),
+        kept_page_bytes: args.kept_pages_mb.saturating_mul(1 << 20),
+        warm_county_pages: args.kept_pages_mb > 0,
     };
     let shown = location.shown();
     serve(&location, &args.listen, &options, |addr| {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Authed;
 use super::db::ServerDbError;
+use super::page_cache::PageError;
 use super::App;
 use crate::wire::{
     ErrorBody, Health, PushRequest, PushResponse, StationNotes, DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, MAX_PUSH_RECORDS,
@@ -79,6 +80,18 @@ impl From<ServerDbError> for ApiError {
         match e {
             ServerDbError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             ServerDbError::Store(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> ApiError {
+        match e {
+            PageError::Db(e) => e.into(),
+            PageError::Json(e) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot write the answer: {e}"),
+            ),
         }
     }
 }
@@ -174,11 +187,29 @@ pub async fn pull(
         return ApiError::new(StatusCode::BAD_REQUEST, "after must be 0 or more").into_response();
     }
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_ROWS).clamp(1, MAX_PAGE_ROWS);
-    blocking(app, move |app| {
-        to_json(&app.db.pull_page(&authed.scope, after, limit, Utc::now())?)
+    let served = blocking_value(app, move |app| {
+        Ok(app
+            .pages
+            .page_json(app.db.as_ref(), &authed.scope, after, limit, Utc::now())?)
     })
-    .await
+    .await;
+    match served {
+        Ok(page) => {
+            let mut response = json_response(page.json);
+            let source = if page.kept { "kept" } else { "read" };
+            response
+                .headers_mut()
+                .insert(PAGE_SOURCE_HEADER, HeaderValue::from_static(source));
+            response
+        }
+        Err(e) => e.into_response(),
+    }
 }
+
+/// Says whether a pull page was sent from the pages the server keeps
+/// (`kept`) or read from the database (`read`): for the people who run
+/// the server, and the tests.
+pub const PAGE_SOURCE_HEADER: &str = "x-bianmin-page";
 
 /// What a JSON parse error is: 400 for text that is not JSON, 422 for
 /// JSON of the wrong shape.

@@ -19,6 +19,7 @@ mod auth;
 pub mod db;
 mod handlers;
 pub mod listener;
+pub mod page_cache;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -32,7 +33,7 @@ use crate::store::StoreError;
 use crate::wire::API_PREFIX;
 use db::{Location, ServerDb};
 
-pub use handlers::ApiError;
+pub use handlers::{ApiError, PAGE_SOURCE_HEADER};
 pub use listener::Limits;
 
 /// The request body limit by default: pushes are sent in batches of about
@@ -50,6 +51,20 @@ pub struct ServerOptions {
     /// How long a push waits for an import to let go of the database
     /// before it is answered 503 (try later).
     pub write_wait: Duration,
+    /// What the pull pages kept to be sent again may hold (`page_cache`);
+    /// 0 keeps none.
+    pub kept_page_bytes: usize,
+    /// Reads the county's first pull into the kept pages when the server
+    /// starts, and again after an import, so even the first laptop to
+    /// pull is sent kept pages.
+    pub warm_county_pages: bool,
+}
+
+impl ServerOptions {
+    /// Whether the county's first pull is read into the kept pages ahead.
+    fn warms(&self) -> bool {
+        self.warm_county_pages && self.kept_page_bytes > 0
+    }
 }
 
 impl Default for ServerOptions {
@@ -58,6 +73,8 @@ impl Default for ServerOptions {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             limits: Limits::default(),
             write_wait: db::sqlite::WRITE_WAIT,
+            kept_page_bytes: page_cache::DEFAULT_CAP_BYTES,
+            warm_county_pages: true,
         }
     }
 }
@@ -78,6 +95,7 @@ pub struct App {
     max_body_bytes: usize,
     body_timeout: Duration,
     pushes: tokio::sync::Semaphore,
+    pub pages: page_cache::PageCache,
 }
 
 impl App {
@@ -87,8 +105,28 @@ impl App {
             max_body_bytes: options.max_body_bytes,
             body_timeout: options.limits.body_timeout,
             pushes: tokio::sync::Semaphore::new(CONCURRENT_PUSHES),
+            pages: page_cache::PageCache::new(options.kept_page_bytes),
         }
     }
+}
+
+/// How often the server looks whether the county has changed (an import
+/// since) and reads its pages again where the kept ones are old.
+const WARM_EVERY: Duration = Duration::from_secs(15);
+
+/// Keeps the county's first pull in the kept pages: at once, then every
+/// `WARM_EVERY`. Runs on the server's runtime, its reads on a blocking
+/// thread; ends with the runtime.
+fn warm_county_pages(app: Arc<App>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(WARM_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let app = app.clone();
+            let _ = tokio::task::spawn_blocking(move || app.pages.warm_county(app.db.as_ref())).await;
+        }
+    });
 }
 
 /// The routes, over an open database.
@@ -168,9 +206,13 @@ pub fn serve(
     let app = Arc::new(App::new(db, options));
     let rt = runtime()?;
     let limits = options.limits.clone();
+    let warm = options.warms();
     let result = rt.block_on(async {
         let listener = bind(listen).await?;
         let addr = listener.local_addr().map_err(ServerError::Runtime)?;
+        if warm {
+            warm_county_pages(app.clone());
+        }
         on_bound(addr);
         listener::serve(listener, router(app), limits, stop_signal()).await;
         Ok(())
@@ -222,6 +264,10 @@ pub fn spawn_on(db: &Location, listen: &str, options: &ServerOptions) -> Result<
     let listener = rt.block_on(bind(listen))?;
     let addr = listener.local_addr().map_err(ServerError::Runtime)?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    if options.warms() {
+        let _guard = rt.enter();
+        warm_county_pages(app.clone());
+    }
     let routes = router(app);
     let limits = options.limits.clone();
     let thread = std::thread::Builder::new()

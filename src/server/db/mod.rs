@@ -317,6 +317,30 @@ impl Scope {
     }
 }
 
+/// A pull page as read, and whether the request's sync run had rows in
+/// it that were left out (its echoes): such a page is that run's alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadPage {
+    pub page: PullPage,
+    pub echoes_left_out: bool,
+}
+
+/// What a kept page needs from the database to be sent again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageNow {
+    /// The revision a pull may read up to now, as `pull_page` finds it.
+    pub head: i64,
+    /// The revision counter itself (PostgreSQL's sequence, which may be
+    /// above `head` while writers are busy): it only ever grows, unless
+    /// the database went back to an older copy.
+    pub sequence: i64,
+    /// The demo county's "today", if the server holds the demo county.
+    pub today: Option<String>,
+    /// The request's sync run stored rows in the kept page's revisions
+    /// (its echoes), which a page read now would leave out.
+    pub echoed: bool,
+}
+
 /// The county server's database.
 pub trait ServerDb: Send + Sync {
     /// This server's identity: laptops pull anew when it changes. Two
@@ -334,7 +358,12 @@ pub trait ServerDb: Send + Sync {
 
     /// The page of rows in `scope` above revision `after`, at most `limit`
     /// rows, all read from one snapshot.
-    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<PullPage, ServerDbError>;
+    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<ReadPage, ServerDbError>;
+
+    /// What a page read earlier and kept (`server::page_cache`), holding
+    /// the revisions `after` to `cut`, needs from the database to be sent
+    /// again now.
+    fn page_now(&self, scope: &Scope, after: i64, cut: i64) -> Result<PageNow, ServerDbError>;
 
     /// Stores pushed records: each new, merged, a repeat that changes
     /// nothing, or refused with a reason, without stopping the others.

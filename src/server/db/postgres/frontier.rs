@@ -45,3 +45,16 @@ pub fn frontier(client: &mut Client) -> Result<(i64, i64), postgres::Error> {
     };
     Ok((settled, head))
 }
+
+/// The head of a pull from cursor `after`, and the sequence's last value.
+/// The frontier may dip below a
+/// cursor handed out earlier (a writer that started since holds a
+/// revision below it): nothing is missing below that cursor, so the page
+/// just brings nothing new. A cursor above the sequence itself was not
+/// given by this database (a restore from an older copy): the head says
+/// so, and the laptop pulls anew.
+pub fn pull_head(client: &mut Client, after: i64) -> Result<(i64, i64), postgres::Error> {
+    let (settled, sequence) = frontier(client)?;
+    let head = if after <= sequence { settled.max(after) } else { settled };
+    Ok((head, sequence))
+}

@@ -36,9 +36,9 @@ use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use postgres::Client;
 
-use super::{Account, AccountError, AccountInfo, AuthError, Role, Scope, ServerDb, ServerDbError};
+use super::{Account, AccountError, AccountInfo, AuthError, PageNow, ReadPage, Role, Scope, ServerDb, ServerDbError};
 use crate::store::StoreError;
-use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, StationInfo};
+use crate::wire::{Me, NoteRecord, PushRecord, PushResult, StationInfo};
 pub use connect::{is_postgres_url, redact, DbUrl};
 pub use county::PgCounty;
 pub use pool::connect;
@@ -214,8 +214,12 @@ impl ServerDb for PgServerDb {
         })
     }
 
-    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<PullPage, ServerDbError> {
+    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<ReadPage, ServerDbError> {
         self.with_retry(|c| Ok(pull::pull_page(c, scope, after, limit, &self.server_id, now)?))
+    }
+
+    fn page_now(&self, scope: &Scope, after: i64, cut: i64) -> Result<PageNow, ServerDbError> {
+        self.with_retry(|c| Ok(pull::page_now(c, scope, after, cut)?))
     }
 
     fn receive_records(

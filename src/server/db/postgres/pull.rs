@@ -9,12 +9,12 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, Row, Transaction};
 use serde_json::Value;
 
-use super::frontier::frontier;
+use super::frontier::pull_head;
 use crate::server::db::tables::{
     all_tables, columns, echoed, page_end, page_frame, people_wanted, person_row, read_row, synced_scope, ScopeBy,
     PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
-use crate::server::db::Scope;
+use crate::server::db::{PageNow, ReadPage, Scope};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::PullPage;
@@ -115,23 +115,11 @@ pub fn pull_page(
     limit: u32,
     server_id: &str,
     now: DateTime<Utc>,
-) -> Result<PullPage, StoreError> {
+) -> Result<ReadPage, StoreError> {
     let limit = limit.max(1);
-    let (settled, sequence) = frontier(client)?;
-    // The frontier may dip below a cursor handed out earlier (a writer
-    // that started since holds a revision below it): nothing is missing
-    // below that cursor, so the page just brings nothing new. A cursor
-    // above the sequence itself was not given by this database (a restore
-    // from an older copy): the head says so, and the laptop pulls anew.
-    let head = if after <= sequence { settled.max(after) } else { settled };
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
-    let today: Option<String> = tx
-        .query_opt("SELECT value FROM meta WHERE key = 'demo_today'", &[])?
-        .map(|r| r.get(0));
+    let (head, _) = pull_head(client, after)?;
+    let mut tx = snapshot(client)?;
+    let today = demo_today(&mut tx)?;
     let sp = ScopeParams::of(scope);
     // The revisions this page can hold (`tables::page_end`), up to the head.
     let in_scope = match sp.values {
@@ -178,8 +166,54 @@ pub fn pull_page(
     if scope.people.is_some() {
         add_record_people(&mut tx, &mut page)?;
     }
+    let echoes_left_out = echoes_within(&mut tx, scope, after, cut)?;
     tx.commit()?;
-    Ok(page)
+    Ok(ReadPage { page, echoes_left_out })
+}
+
+/// What a kept page of the revisions `after` to `cut` needs now
+/// (`ServerDb::page_now`): the head as `pull_page` finds it, the rest
+/// from one snapshot taken after it.
+pub fn page_now(client: &mut Client, scope: &Scope, after: i64, cut: i64) -> Result<PageNow, StoreError> {
+    let (head, sequence) = pull_head(client, after)?;
+    let mut tx = snapshot(client)?;
+    let now = PageNow {
+        head,
+        sequence,
+        today: demo_today(&mut tx)?,
+        echoed: echoes_within(&mut tx, scope, after, cut)?,
+    };
+    tx.commit()?;
+    Ok(now)
+}
+
+/// A read-only REPEATABLE READ transaction: one snapshot for a page.
+fn snapshot(client: &mut Client) -> Result<Transaction<'_>, postgres::Error> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+}
+
+fn demo_today(tx: &mut Transaction<'_>) -> Result<Option<String>, postgres::Error> {
+    Ok(tx
+        .query_opt("SELECT value FROM meta WHERE key = 'demo_today'", &[])?
+        .map(|r| r.get(0)))
+}
+
+/// Whether the request's sync run stored rows with revisions in `after`
+/// to `cut` (`ScopeParams::echo_filter` leaves them out of its pull).
+fn echoes_within(tx: &mut Transaction<'_>, scope: &Scope, after: i64, cut: i64) -> Result<bool, postgres::Error> {
+    match &scope.echo {
+        None => Ok(false),
+        Some(echo) => Ok(tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM sync_echoes WHERE rev > $1 AND rev <= $2 AND echo = $3)",
+                &[&after, &cut, echo],
+            )?
+            .get(0)),
+    }
 }
 
 /// A column as JSON: the schema has text and bigint columns only (as the

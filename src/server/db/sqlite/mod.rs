@@ -20,11 +20,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{Account, AccountError, AccountInfo, AuthError, Role, Scope, ServerDb, ServerDbError};
+use super::{Account, AccountError, AccountInfo, AuthError, PageNow, ReadPage, Role, Scope, ServerDb, ServerDbError};
 use crate::store::records::{collect, note_from, NOTE_COLUMNS};
 use crate::store::stored_policy::{POLICY_ORIGIN_KEY, POLICY_TEXT_KEY};
 use crate::store::{Store, StoreError};
-use crate::wire::{Me, NoteRecord, PullPage, PushRecord, PushResult, StationInfo};
+use crate::wire::{Me, NoteRecord, PushRecord, PushResult, StationInfo};
 
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 16;
@@ -188,7 +188,7 @@ impl ServerDb for SqliteServerDb {
         })
     }
 
-    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<PullPage, ServerDbError> {
+    fn pull_page(&self, scope: &Scope, after: i64, limit: u32, now: DateTime<Utc>) -> Result<ReadPage, ServerDbError> {
         let reader = self.reader()?;
         Ok(pull::pull_page(
             reader.conn(),
@@ -198,6 +198,11 @@ impl ServerDb for SqliteServerDb {
             &self.server_id,
             now,
         )?)
+    }
+
+    fn page_now(&self, scope: &Scope, after: i64, cut: i64) -> Result<PageNow, ServerDbError> {
+        let reader = self.reader()?;
+        Ok(pull::page_now(reader.conn(), scope, after, cut)?)
     }
 
     fn receive_records(

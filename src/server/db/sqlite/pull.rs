@@ -10,7 +10,7 @@ use crate::server::db::tables::{
     all_tables, columns, echoed, page_end, page_frame, people_wanted, person_row, read_row, synced_scope, ScopeBy,
     PERSON_COLUMNS, PULL_TABLES, RECORD_TABLES,
 };
-use crate::server::db::Scope;
+use crate::server::db::{PageNow, ReadPage, Scope};
 use crate::store::synced::{TableScope, SYNCED_TABLES};
 use crate::store::StoreError;
 use crate::wire::PullPage;
@@ -114,13 +114,11 @@ pub fn pull_page(
     limit: u32,
     server_id: &str,
     now: DateTime<Utc>,
-) -> Result<PullPage, StoreError> {
+) -> Result<ReadPage, StoreError> {
     let limit = limit.max(1);
     let tx = conn.unchecked_transaction()?;
-    let head: i64 = tx.query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))?;
-    let today: Option<String> = tx
-        .query_row("SELECT value FROM meta WHERE key = 'demo_today'", [], |r| r.get(0))
-        .optional()?;
+    let head = head_of(&tx)?;
+    let today = demo_today(&tx)?;
     let sp = ScopeParams::of(scope);
     // A pull from the start reads every revision anyway: through the
     // revision index that is a seek into the table for every row of the
@@ -181,8 +179,46 @@ pub fn pull_page(
     if scope.people.is_some() {
         add_record_people(&tx, &mut page)?;
     }
+    let echoes_left_out = echoes_within(&tx, scope, after, cut)?;
     tx.commit()?;
-    Ok(page)
+    Ok(ReadPage { page, echoes_left_out })
+}
+
+/// What a kept page of the revisions `after` to `cut` needs now
+/// (`ServerDb::page_now`), read from one snapshot.
+pub fn page_now(conn: &Connection, scope: &Scope, after: i64, cut: i64) -> Result<PageNow, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let head = head_of(&tx)?;
+    let now = PageNow {
+        head,
+        sequence: head,
+        today: demo_today(&tx)?,
+        echoed: echoes_within(&tx, scope, after, cut)?,
+    };
+    tx.commit()?;
+    Ok(now)
+}
+
+fn head_of(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT rev FROM sync_revision WHERE id = 1", [], |r| r.get(0))
+}
+
+fn demo_today(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = 'demo_today'", [], |r| r.get(0))
+        .optional()
+}
+
+/// Whether the request's sync run stored rows with revisions in `after`
+/// to `cut` (`ScopeParams::echo_filter` leaves them out of its pull).
+fn echoes_within(conn: &Connection, scope: &Scope, after: i64, cut: i64) -> rusqlite::Result<bool> {
+    match &scope.echo {
+        None => Ok(false),
+        Some(echo) => conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_echoes WHERE rev > ?1 AND rev <= ?2 AND echo = ?3)",
+            rusqlite::params![after, cut, echo],
+            |r| r.get(0),
+        ),
+    }
 }
 
 /// The authors and editors of the page's notes, sign-offs and resolutions
