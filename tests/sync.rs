@@ -1043,8 +1043,12 @@ fn a_first_pull_sent_kept_pages_ends_with_what_the_county_holds(backend: Backend
     let a = dir.path().join("a.db");
     ok(&sync(&a, &server.url, &county, &[]), "a's first pull");
 
-    // Rows in the kept page change or go: a day's payments, a day's
-    // cards, a station's name.
+    // Rows in the kept page change or go (a day's payments, a day's
+    // cards), and one in the page after it (a station's name).
+    for table in ["daily_payments", "daily_cards"] {
+        let first = count(&db, &format!("SELECT min(rev) FROM {table}"));
+        assert!(first <= 40_000, "{table}'s first row is in the kept page: {first}");
+    }
     db.execute(
         "UPDATE daily_payments SET count = count + 7 WHERE rev = (SELECT min(rev) FROM daily_payments);
          DELETE FROM daily_cards WHERE rev = (SELECT min(rev) FROM daily_cards);
