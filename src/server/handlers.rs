@@ -19,6 +19,7 @@ use super::page_cache::PageError;
 use super::App;
 use crate::wire::{
     ErrorBody, Health, PushRequest, PushResponse, StationNotes, DEFAULT_PAGE_ROWS, MAX_PAGE_ROWS, MAX_PUSH_RECORDS,
+    PAGE_SOURCE_HEADER,
 };
 
 /// Seconds a client is asked to wait when the database is busy.
@@ -205,11 +206,6 @@ pub async fn pull(
         Err(e) => e.into_response(),
     }
 }
-
-/// Says whether a pull page was sent from the pages the server keeps
-/// (`kept`) or read from the database (`read`): for the people who run
-/// the server, and the tests.
-pub const PAGE_SOURCE_HEADER: &str = "x-bianmin-page";
 
 /// What a JSON parse error is: 400 for text that is not JSON, 422 for
 /// JSON of the wrong shape.

@@ -33,7 +33,7 @@ use crate::store::StoreError;
 use crate::wire::API_PREFIX;
 use db::{Location, ServerDb};
 
-pub use handlers::{ApiError, PAGE_SOURCE_HEADER};
+pub use handlers::ApiError;
 pub use listener::Limits;
 
 /// The request body limit by default: pushes are sent in batches of about

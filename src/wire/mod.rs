@@ -12,12 +12,21 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod page_json;
+
+pub use page_json::join_page_json;
+
 /// The version of this protocol; the path prefix is `/api/v1`.
 /// The header naming a sync run: a laptop sends one random id with every
 /// request of a run, so the pull of the run can leave out what its push
 /// stored exactly as sent (docs/SYNC.md, "Echoes"). A server that does not
 /// know it ignores it; a laptop that does not send it receives everything.
 pub const ECHO_HEADER: &str = "x-bianmin-echo";
+
+/// The header of a pull answer saying whether the server sent the page
+/// from the pages it keeps (`kept`) or read it from its database (`read`):
+/// for the people who run the server, and the tests.
+pub const PAGE_SOURCE_HEADER: &str = "x-bianmin-page";
 
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -229,132 +238,6 @@ impl PullPage {
             + self.deleted.len()
             + self.extra.values().map(Vec::len).sum::<usize>()) as u64
     }
-}
-
-/// Where a page stands, as JSON: the fields before its rows. A server
-/// keeps a page's rows (`server::page_cache`) and sends them again under a
-/// frame read anew; `join_page_json` puts the two together.
-#[derive(Serialize)]
-struct FrameView<'a> {
-    server_id: &'a str,
-    scope_key: &'a str,
-    today: &'a Option<String>,
-    demo: bool,
-    server_time: &'a Option<String>,
-    scope: &'a Option<ScopeLists>,
-    after: i64,
-    next: i64,
-    head: i64,
-    more: bool,
-}
-
-/// A page's rows, as JSON, in `PullPage`'s order.
-#[derive(Serialize)]
-struct RowsView<'a> {
-    counties: &'a [CountyRow],
-    people: &'a [PersonRow],
-    branches: &'a [BranchRow],
-    branch_maintainers: &'a [MemberRow],
-    stations: &'a [StationRow],
-    plans: &'a [PlanRow],
-    daily_payments: &'a [PaymentRow],
-    daily_cards: &'a [CardRow],
-    daily_referrals: &'a [ReferralRow],
-    visit_notes: &'a [NoteRow],
-    signoffs: &'a [SignoffRow],
-    branch_signoffs: &'a [BranchSignoffRow],
-    resolutions: &'a [ResolutionRow],
-    deleted: &'a [DeletedRow],
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    extra: &'a BTreeMap<String, Vec<Vec<serde_json::Value>>>,
-}
-
-impl PullPage {
-    /// The page cut in its frame and its rows. Every field is named, so a
-    /// field added to `PullPage` and not to one of the two does not build.
-    fn views(&self) -> (FrameView<'_>, RowsView<'_>) {
-        let PullPage {
-            server_id,
-            scope_key,
-            today,
-            demo,
-            server_time,
-            scope,
-            after,
-            next,
-            head,
-            more,
-            counties,
-            people,
-            branches,
-            branch_maintainers,
-            stations,
-            plans,
-            daily_payments,
-            daily_cards,
-            daily_referrals,
-            visit_notes,
-            signoffs,
-            branch_signoffs,
-            resolutions,
-            deleted,
-            extra,
-        } = self;
-        (
-            FrameView {
-                server_id,
-                scope_key,
-                today,
-                demo: *demo,
-                server_time,
-                scope,
-                after: *after,
-                next: *next,
-                head: *head,
-                more: *more,
-            },
-            RowsView {
-                counties,
-                people,
-                branches,
-                branch_maintainers,
-                stations,
-                plans,
-                daily_payments,
-                daily_cards,
-                daily_referrals,
-                visit_notes,
-                signoffs,
-                branch_signoffs,
-                resolutions,
-                deleted,
-                extra,
-            },
-        )
-    }
-
-    /// The page's frame as a JSON object (see `join_page_json`).
-    pub fn frame_json(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&self.views().0)
-    }
-
-    /// The page's rows as a JSON object (see `join_page_json`).
-    pub fn rows_json(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&self.views().1)
-    }
-}
-
-/// One page's JSON from its frame's and its rows' (`PullPage::frame_json`,
-/// `PullPage::rows_json`): byte for byte what `serde_json::to_vec` writes
-/// for the whole page. Both are objects with at least one field.
-pub fn join_page_json(frame: &[u8], rows: &[u8]) -> Vec<u8> {
-    let frame = frame.strip_suffix(b"}").unwrap_or(frame);
-    let rows = rows.strip_prefix(b"{").unwrap_or(rows);
-    let mut page = Vec::with_capacity(frame.len() + 1 + rows.len());
-    page.extend_from_slice(frame);
-    page.push(b',');
-    page.extend_from_slice(rows);
-    page
 }
 
 /// `[rev, id, name]`
@@ -766,42 +649,5 @@ mod tests {
         assert_eq!(page.odd_fact_day(), Some(("daily_cards", "S2", "yesterday")));
         page.daily_payments[0].2 = "2026-11-05T00:00".into();
         assert_eq!(page.odd_fact_day(), Some(("daily_payments", "S1", "2026-11-05T00:00")));
-    }
-
-    #[test]
-    fn a_page_joined_from_its_frame_and_rows_is_the_page_byte_for_byte() {
-        let joined = |page: &PullPage| join_page_json(&page.frame_json().unwrap(), &page.rows_json().unwrap());
-        // Every list empty: a field missing from either part shows here.
-        let empty = PullPage::default();
-        assert_eq!(joined(&empty), serde_json::to_vec(&empty).unwrap());
-        let mut extra = BTreeMap::new();
-        extra.insert(
-            "invoices".to_string(),
-            vec![vec![serde_json::json!(7), serde_json::json!("x\"}")]],
-        );
-        let page = PullPage {
-            server_id: "srv\"},{".into(),
-            scope_key: "all".into(),
-            today: Some("2026-11-20".into()),
-            demo: true,
-            server_time: Some("2026-11-30T05:00:00Z".into()),
-            scope: Some(ScopeLists {
-                stations: Some(vec!["S1".into()]),
-                ..ScopeLists::default()
-            }),
-            after: 4,
-            next: 9,
-            head: 12,
-            more: true,
-            counties: vec![CountyRow(5, "C1".into(), "县".into())],
-            daily_payments: vec![PaymentRow(6, "S1".into(), "2026-11-05".into(), "mobile".into(), 1, 1)],
-            daily_cards: vec![CardRow(7, "S1".into(), "2026-11-05".into(), 2, 1)],
-            deleted: vec![DeletedRow(8, "stations".into(), vec!["S9".into()])],
-            extra,
-            ..PullPage::default()
-        };
-        let bytes = joined(&page);
-        assert_eq!(bytes, serde_json::to_vec(&page).unwrap());
-        assert_eq!(serde_json::from_slice::<PullPage>(&bytes).unwrap(), page);
     }
 }
